@@ -1,0 +1,177 @@
+// Copyright (c) jupyterlab-code-interpreter contributors.
+// Distributed under the terms of the Modified BSD License.
+
+import { spawn, type ChildProcess } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+/**
+ * A private Jupyter server on loopback, with a random port and token, owned by this process.
+ */
+export class JupyterServerProcess {
+  private constructor(
+    readonly url: string,
+    readonly token: string,
+    readonly rootDir: string,
+    private _child: ChildProcess,
+    private _ownsRootDir: boolean,
+    private _stderr: () => string
+  ) {}
+
+  /**
+   * Start a server and wait until it answers.
+   *
+   * @param options - how to start it.
+   * @returns the running server.
+   * @throws when Python or jupyter_server is missing, or the server does not come up in time.
+   */
+  static async start(options: JupyterServerProcess.IOptions = {}): Promise<JupyterServerProcess> {
+    const python = options.python ?? process.env.CODE_INTERPRETER_PYTHON ?? 'python3';
+    const port = await Private.freePort();
+    const token = randomBytes(24).toString('hex');
+    const ownsRootDir = !options.rootDir;
+    const rootDir = options.rootDir ?? mkdtempSync(join(tmpdir(), 'code-interpreter-'));
+    const args = [
+      '-m',
+      'jupyter_server',
+      '--no-browser',
+      `--ServerApp.ip=127.0.0.1`,
+      `--ServerApp.port=${port}`,
+      '--ServerApp.port_retries=0',
+      `--ServerApp.token=${token}`,
+      `--ServerApp.root_dir=${rootDir}`,
+      // Containers and CI run as root; jupyter_server refuses that unless told.
+      ...(process.getuid?.() === 0 ? ['--ServerApp.allow_root=True'] : []),
+      ...(options.extraArgs ?? [])
+    ];
+    const child = spawn(python, args, {
+      cwd: rootDir,
+      env: { ...process.env, ...options.env, JUPYTER_TOKEN: token },
+      stdio: ['ignore', 'ignore', 'pipe']
+    });
+    let stderr = '';
+    child.stderr?.setEncoding('utf8');
+    child.stderr?.on('data', (chunk: string) => {
+      // Keep the tail only: a long-lived server logs every request.
+      stderr = (stderr + chunk).slice(-20000);
+    });
+    const exited = new Promise<string>(resolve => {
+      child.once('error', error => resolve(`could not start ${python}: ${error.message}`));
+      child.once('exit', code => resolve(`the Jupyter server exited with code ${code}`));
+    });
+    const url = `http://127.0.0.1:${port}/`;
+    const server = new JupyterServerProcess(url, token, rootDir, child, ownsRootDir, () => stderr);
+    const deadline = Date.now() + (options.startTimeoutMs ?? 60000);
+    let failure: string | undefined;
+    void exited.then(reason => (failure = reason));
+    while (Date.now() < deadline) {
+      if (failure) {
+        await server.stop();
+        throw new Error(`${failure}\n${stderr.trim().split('\n').slice(-15).join('\n')}`);
+      }
+      if (await Private.answers(url, token)) {
+        return server;
+      }
+      await new Promise(resolve => setTimeout(resolve, 100));
+    }
+    await server.stop();
+    throw new Error(`The Jupyter server did not answer within the time limit.\n${stderr.slice(-2000)}`);
+  }
+
+  /**
+   * The server's log so far (its last 20,000 characters).
+   */
+  get log(): string {
+    return this._stderr();
+  }
+
+  /**
+   * Stop the server and its kernels; remove the root folder if this object made it.
+   * Safe to call more than once.
+   */
+  async stop(): Promise<void> {
+    const child = this._child;
+    if (child.exitCode === null && child.signalCode === null) {
+      const exited = new Promise<void>(resolve => child.once('exit', () => resolve()));
+      // SIGTERM lets jupyter_server shut its kernels down before it exits.
+      child.kill('SIGTERM');
+      const forced = setTimeout(() => child.kill('SIGKILL'), 10000);
+      await exited;
+      clearTimeout(forced);
+    }
+    if (this._ownsRootDir) {
+      rmSync(this.rootDir, { recursive: true, force: true });
+      this._ownsRootDir = false;
+    }
+  }
+}
+
+/**
+ * The namespace for `JupyterServerProcess` statics.
+ */
+export namespace JupyterServerProcess {
+  /**
+   * How to start a server.
+   */
+  export interface IOptions {
+    /**
+     * The Python that has jupyter_server; default `$CODE_INTERPRETER_PYTHON` or `python3`.
+     */
+    python?: string;
+
+    /**
+     * The folder the server serves; default a new temporary folder, removed on stop.
+     */
+    rootDir?: string;
+
+    /**
+     * More command-line arguments for jupyter_server.
+     */
+    extraArgs?: string[];
+
+    /**
+     * More environment variables for the server and its kernels.
+     */
+    env?: Record<string, string>;
+
+    /**
+     * How long to wait for the server to answer, in milliseconds. Default 60000.
+     */
+    startTimeoutMs?: number;
+  }
+}
+
+namespace Private {
+  /**
+   * A TCP port on loopback that is free now.
+   */
+  export function freePort(): Promise<number> {
+    return new Promise((resolve, reject) => {
+      const probe = createServer();
+      probe.once('error', reject);
+      probe.listen(0, '127.0.0.1', () => {
+        const address = probe.address();
+        const port = typeof address === 'object' && address ? address.port : 0;
+        probe.close(() => resolve(port));
+      });
+    });
+  }
+
+  /**
+   * Whether the server answers an authenticated status request.
+   */
+  export async function answers(url: string, token: string): Promise<boolean> {
+    try {
+      const response = await fetch(`${url}api/status`, {
+        headers: { Authorization: `token ${token}` },
+        signal: AbortSignal.timeout(2000)
+      });
+      return response.ok;
+    } catch {
+      return false;
+    }
+  }
+}
