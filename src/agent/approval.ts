@@ -1,0 +1,40 @@
+// Copyright (c) jupyterlab-code-interpreter contributors.
+// Distributed under the terms of the Modified BSD License.
+
+/**
+ * What the agent is about to run, for the approval hook.
+ */
+export interface IApprovalRequest {
+  /**
+   * The cell that will run (already holding `code`).
+   */
+  cellId: string;
+
+  /**
+   * The code that will run.
+   */
+  code: string;
+
+  /**
+   * Whether the cell is new or a revision of an existing one.
+   */
+  kind: 'new' | 'revision';
+}
+
+/**
+ * The answer of the approval hook.
+ *
+ * - `run`: run the code as it is.
+ * - `skip`: do not run it; the model is told, with the reason.
+ * - `edit`: run `code` instead (the person edited it).
+ */
+export type ApprovalDecision =
+  | { action: 'run' }
+  | { action: 'skip'; reason?: string }
+  | { action: 'edit'; code: string };
+
+/**
+ * Consulted before each execution. May take as long as a person needs; the turn's stop signal
+ * still ends the turn.
+ */
+export type ApprovalHook = (request: IApprovalRequest, signal: AbortSignal) => Promise<ApprovalDecision>;

@@ -1,0 +1,190 @@
+// Copyright (c) jupyterlab-code-interpreter contributors.
+// Distributed under the terms of the Modified BSD License.
+
+import type * as nbformat from '@jupyterlab/nbformat';
+
+import type { IExecutionResult } from '../kernel/tokens';
+import type { ChatMessage, ModelProtocol, TurnOutcome } from './conversation';
+
+/**
+ * Everything the agent does, as it happens: what a UI or the command line renders, and what a
+ * transcript records.
+ */
+export type AgentEvent =
+  | AgentEvent.ITurnStart
+  | AgentEvent.IModelRequest
+  | AgentEvent.IModelDelta
+  | AgentEvent.IModelResponse
+  | AgentEvent.IModelRetry
+  | AgentEvent.IProtocolFallback
+  | AgentEvent.ICellInserted
+  | AgentEvent.ICellRevised
+  | AgentEvent.IExecutionSkipped
+  | AgentEvent.IExecutionStart
+  | AgentEvent.IExecutionOutput
+  | AgentEvent.IExecutionEnd
+  | AgentEvent.IKernelRestarted
+  | AgentEvent.IFeedback
+  | AgentEvent.IWarning
+  | AgentEvent.ITurnEnd;
+
+/**
+ * The event types.
+ */
+export namespace AgentEvent {
+  /**
+   * A user turn begins.
+   */
+  export interface ITurnStart {
+    type: 'turn-start';
+    turn: number;
+    prompt: string;
+  }
+
+  /**
+   * A request goes to the model.
+   */
+  export interface IModelRequest {
+    type: 'model-request';
+    protocol: ModelProtocol;
+    messages: ChatMessage[];
+    tools: boolean;
+  }
+
+  /**
+   * Text of the model's answer arrived (special tokens already removed).
+   */
+  export interface IModelDelta {
+    type: 'model-delta';
+    text: string;
+  }
+
+  /**
+   * The model's answer is complete.
+   */
+  export interface IModelResponse {
+    type: 'model-response';
+    content: string;
+    toolCalls: { id: string; name: string; arguments: string }[];
+    finishReason: string | null;
+    usage: { promptTokens: number; completionTokens: number };
+  }
+
+  /**
+   * The model request failed in a way worth retrying; the agent tries again.
+   */
+  export interface IModelRetry {
+    type: 'model-retry';
+    reason: string;
+    attempt: number;
+  }
+
+  /**
+   * The endpoint rejected tools; the conversation continues with the text protocol.
+   */
+  export interface IProtocolFallback {
+    type: 'protocol-fallback';
+    reason: string;
+  }
+
+  /**
+   * The agent inserted a cell.
+   */
+  export interface ICellInserted {
+    type: 'cell-inserted';
+    cellId: string;
+    cellType: 'code' | 'markdown';
+    source: string;
+  }
+
+  /**
+   * The agent replaced a cell's source (a revision after a failure, or an edit the model asked for).
+   */
+  export interface ICellRevised {
+    type: 'cell-revised';
+    cellId: string;
+    source: string;
+    previousSource: string;
+  }
+
+  /**
+   * An execution did not happen (the approval hook said skip, or the cell is gone).
+   */
+  export interface IExecutionSkipped {
+    type: 'execution-skipped';
+    cellId: string;
+    reason: string;
+  }
+
+  /**
+   * A cell starts running.
+   */
+  export interface IExecutionStart {
+    type: 'execution-start';
+    cellId: string;
+    attempt: number;
+    maxAttempts: number;
+  }
+
+  /**
+   * The running cell's outputs changed.
+   */
+  export interface IExecutionOutput {
+    type: 'execution-output';
+    cellId: string;
+    outputs: readonly nbformat.IOutput[];
+  }
+
+  /**
+   * A cell finished running.
+   */
+  export interface IExecutionEnd {
+    type: 'execution-end';
+    cellId: string;
+    attempt: number;
+    maxAttempts: number;
+    result: IExecutionResult;
+  }
+
+  /**
+   * The kernel was restarted; its state is lost.
+   */
+  export interface IKernelRestarted {
+    type: 'kernel-restarted';
+    reason: string;
+  }
+
+  /**
+   * What the model is told about an execution.
+   */
+  export interface IFeedback {
+    type: 'feedback';
+    cellId: string;
+    text: string;
+    images: number;
+    tokens: number;
+  }
+
+  /**
+   * Something went wrong that does not end the turn (a deleted cell, malformed tool arguments).
+   */
+  export interface IWarning {
+    type: 'warning';
+    message: string;
+  }
+
+  /**
+   * The turn ended.
+   */
+  export interface ITurnEnd {
+    type: 'turn-end';
+    outcome: TurnOutcome;
+    /**
+     * Why, in one sentence, when the outcome is not `completed`.
+     */
+    reason?: string;
+    executions: number;
+    tokens: number;
+    durationMs: number;
+  }
+}

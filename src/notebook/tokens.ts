@@ -1,0 +1,93 @@
+// Copyright (c) jupyterlab-code-interpreter contributors.
+// Distributed under the terms of the Modified BSD License.
+
+import type { IExecuteOptions, IExecutionResult } from '../kernel/tokens';
+import type { IConversationRecord } from '../agent/conversation';
+
+/**
+ * Where the agent writes and runs its cells: the live notebook in JupyterLab, or a headless
+ * nbformat document driven over @jupyterlab/services.
+ *
+ * Cells are named by their nbformat cell id, so that a user who inserts, moves or deletes cells
+ * meanwhile does not confuse the agent.
+ */
+export interface INotebookTarget {
+  /**
+   * A short name of the notebook for messages (its path when it has one).
+   */
+  readonly name: string;
+
+  /**
+   * Insert a code cell after the agent's previous cell of this turn (or where the target sees fit).
+   *
+   * @param source - the cell's source.
+   * @returns the new cell's id.
+   */
+  insertCode(source: string): Promise<string>;
+
+  /**
+   * Insert a markdown cell.
+   *
+   * @param source - the cell's markdown.
+   * @returns the new cell's id.
+   */
+  insertMarkdown(source: string): Promise<string>;
+
+  /**
+   * Replace a cell's source (its outputs are cleared).
+   *
+   * @param cellId - the cell to change.
+   * @param source - the new source.
+   * @throws {CellNotFoundError} when no cell has that id any more.
+   */
+  setSource(cellId: string, source: string): Promise<void>;
+
+  /**
+   * The source of a cell.
+   *
+   * @param cellId - the cell.
+   * @returns its source.
+   * @throws {CellNotFoundError} when no cell has that id.
+   */
+  getSource(cellId: string): string;
+
+  /**
+   * Run a code cell on the notebook's kernel; its outputs and execution count are stored in it.
+   *
+   * @param cellId - the cell to run.
+   * @param options - time limit, stop signal, progress.
+   * @returns what the execution produced.
+   * @throws {CellNotFoundError} when no cell has that id.
+   */
+  execute(cellId: string, options?: IExecuteOptions): Promise<IExecutionResult>;
+
+  /**
+   * Restart the kernel (after it died or stopped answering); its state is lost.
+   */
+  restartKernel(): Promise<void>;
+
+  /**
+   * The conversation saved with the notebook, if any.
+   */
+  loadConversation(): IConversationRecord | undefined;
+
+  /**
+   * Save the conversation with the notebook (in its metadata `code_interpreter`).
+   *
+   * @param record - the conversation.
+   */
+  saveConversation(record: IConversationRecord): Promise<void>;
+}
+
+/**
+ * A cell the agent refers to is no longer in the notebook (the user deleted it).
+ */
+export class CellNotFoundError extends Error {
+  /**
+   * @param cellId - the id that was not found.
+   */
+  constructor(readonly cellId: string) {
+    super(`Cell ${cellId} is no longer in the notebook.`);
+    this.name = 'CellNotFoundError';
+  }
+}
