@@ -1,0 +1,11 @@
+// Copyright (c) jupyterlab-code-interpreter contributors.
+// Distributed under the terms of the Modified BSD License.
+
+import type { JupyterFrontEndPlugin } from '@jupyterlab/application';
+
+/**
+ * The plugins JupyterLab loads. Nothing from cli/ is imported here.
+ */
+const plugins: JupyterFrontEndPlugin<unknown>[] = [];
+
+export default plugins;
