@@ -7,6 +7,8 @@
  *   (`code: 'UND_ERR_SOCKET'`, message `other side closed`). It is NOT an `OpenAI.APIError` /
  *   `APIConnectionError`, and no chunk with a `finish_reason` is seen.
  * - non-streaming: `create()` rejects with the same `TypeError('terminated')`.
+ * - through the `client.chat.completions.stream()` helper: `finalChatCompletion()` rejects with an
+ *   `OpenAI.OpenAIError` (not an `APIError`) whose message is `TypeError: terminated`.
  * Under jest, `instanceof TypeError` is false for it (undici creates it in Node's realm, not the
  * test sandbox's), so check `name === 'TypeError'` / `message === 'terminated'` or the cause code.
  * A request left hanging and ended by `stop()` rejects with `OpenAI.APIConnectionError`
@@ -327,6 +329,23 @@ describe('errors', () => {
     expect(error).toMatchObject({ name: 'TypeError', message: 'terminated' });
     expect(error).not.toBeInstanceOf(OpenAI.APIError);
     expect(((error as Error).cause as { code?: string }).code).toBe('UND_ERR_SOCKET');
+  });
+
+  it('cut through the stream() helper: finalChatCompletion rejects with OpenAIError "TypeError: terminated"', async () => {
+    const { client } = await serve({
+      script: [
+        { kind: 'cut', content: 'abcdefghijklmnopqrstuvwxyz', afterChars: 10 },
+        { kind: 'text', content: 'next' }
+      ]
+    });
+    const runner = client.chat.completions.stream({ model: 'm', messages: USER });
+    const error = await rejection(runner.finalChatCompletion());
+    expect(error).toBeInstanceOf(OpenAI.OpenAIError);
+    expect(error).not.toBeInstanceOf(OpenAI.APIError);
+    expect((error as Error).message).toBe('TypeError: terminated');
+    // The client recovers: the next request on the same client gets the next reply.
+    const next = await client.chat.completions.create({ model: 'm', messages: USER });
+    expect(next.choices[0].message.content).toBe('next');
   });
 
   it('cut (non-streaming): create() rejects with TypeError "terminated"', async () => {

@@ -272,7 +272,9 @@ export function scriptFromJson(json: unknown): ScriptedReply[] | ScriptFunction 
     return json.map((reply, i) => Private.checkReply(reply, `script[${i}]`));
   }
   if (!Private.isObject(json)) {
-    throw new Error('A script must be an array of replies or an object {default, byLastUserMessageContains}');
+    throw new Error(
+      'A script must be an array of replies or an object {default, byLastUserMessageContains}'
+    );
   }
   const fallback =
     json.default === undefined ? undefined : Private.checkReply(json.default, 'default');
@@ -409,7 +411,8 @@ namespace Private {
     if (!known) {
       // Drain the body so keep-alive connections stay usable.
       await readBody(req);
-      sendJson(res, 404, errorBody(`Unknown path ${req.method} ${path}`, 'invalid_request_error', 'not_found'));
+      const message = `Unknown path ${req.method} ${path}`;
+      sendJson(res, 404, errorBody(message, 'invalid_request_error', 'not_found'));
       return;
     }
     const wantMethod = path === '/v1/models' ? 'GET' : 'POST';
@@ -423,7 +426,8 @@ namespace Private {
       );
       return;
     }
-    const authorized = options.apiKey === undefined || req.headers.authorization === `Bearer ${options.apiKey}`;
+    const authorized =
+      options.apiKey === undefined || req.headers.authorization === `Bearer ${options.apiKey}`;
     if (path === '/v1/models') {
       if (!authorized) {
         sendJson(res, 401, defaultErrorBody(401, model));
@@ -441,7 +445,8 @@ namespace Private {
     try {
       parsed = JSON.parse(raw);
     } catch (error) {
-      sendJson(res, 400, errorBody(`Request body is not valid JSON: ${String(error)}`, 'invalid_request_error', null));
+      const message = `Request body is not valid JSON: ${String(error)}`;
+      sendJson(res, 400, errorBody(message, 'invalid_request_error', null));
       return;
     }
     if (!isObject(parsed)) {
@@ -492,7 +497,8 @@ namespace Private {
           500,
           errorBody(
             `Scripted model server: script exhausted: request #${state.requests.length - 1} ` +
-              `(script position ${state.scriptPosition - 1}) has no scripted reply; the script has ${length}.`,
+              `(script position ${state.scriptPosition - 1}) has no scripted reply; ` +
+              `the script has ${length}.`,
             'script_exhausted',
             'script_exhausted'
           )
@@ -510,7 +516,11 @@ namespace Private {
     model: string;
   }
 
-  function completionIds(record: IRecordedRequest, options: ScriptedModelServer.IOptions, state: IState): ICompletionIds {
+  function completionIds(
+    record: IRecordedRequest,
+    options: ScriptedModelServer.IOptions,
+    state: IState
+  ): ICompletionIds {
     const requested = (record.body as { model?: unknown }).model;
     return {
       id: `chatcmpl-scripted-${state.requests.length - 1}`,
@@ -593,7 +603,8 @@ namespace Private {
       return;
     }
     if (reply.kind === 'http-error') {
-      sendJson(res, reply.status, reply.body ?? defaultErrorBody(reply.status, options.model ?? 'scripted-model'), reply.headers);
+      const body = reply.body ?? defaultErrorBody(reply.status, options.model ?? 'scripted-model');
+      sendJson(res, reply.status, body, reply.headers);
       return;
     }
     const ids = completionIds(record, options, state);
@@ -651,7 +662,10 @@ namespace Private {
     }
     // Announce the full length, send only a prefix, then drop the connection.
     const text = JSON.stringify(completion);
-    res.writeHead(200, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(text) });
+    res.writeHead(200, {
+      'content-type': 'application/json',
+      'content-length': Buffer.byteLength(text)
+    });
     res.write(Array.from(text).slice(0, reply.afterChars).join(''), () => res.socket?.destroy());
   }
 
@@ -734,7 +748,12 @@ namespace Private {
         // First delta of a call: index, id, type, name and empty arguments, as OpenAI sends it.
         const head = {
           tool_calls: [
-            { index: i, id: toolCallId(record, call, i), type: 'function', function: { name: call.name, arguments: '' } }
+            {
+              index: i,
+              id: toolCallId(record, call, i),
+              type: 'function',
+              function: { name: call.name, arguments: '' }
+            }
           ]
         };
         if (!(await send(chunk(head, null), true))) {
