@@ -1,0 +1,706 @@
+// Copyright (c) jupyterlab-code-interpreter contributors.
+// Distributed under the terms of the Modified BSD License.
+
+import type { IDisposable } from '@lumino/disposable';
+import { Signal, type ISignal } from '@lumino/signaling';
+import type { ChatCompletionContentPart } from 'openai/resources/chat/completions';
+
+import { renderFeedback } from '../feedback/renderFeedback';
+import type { IRenderedFeedback, ITokenCounter } from '../feedback/tokens';
+import type { ExecutionStatus, IExecutionResult } from '../kernel/tokens';
+import type { ModelAction } from '../model/actions';
+import { ModelClient, type IModelResponse } from '../model/modelClient';
+import { ModelError, type ModelErrorKind } from '../model/modelError';
+import { EXECUTION_RESULT_PREFIX, codeToRun } from '../model/textProtocol';
+import { NOTEBOOK_TOOLS, parseToolCalls } from '../model/toolsProtocol';
+import { CellNotFoundError, type INotebookTarget } from '../notebook/tokens';
+import type { ApprovalHook } from './approval';
+import {
+  type ChatMessage,
+  type IConversationRecord,
+  type ITurnRecord,
+  type ModelProtocol,
+  type TurnOutcome
+} from './conversation';
+import type { AgentEvent } from './events';
+import { systemPrompt } from './prompts';
+
+/**
+ * The code interpreter's loop: ask the model, put its code in a cell, run the cell, tell the model
+ * what came back, and let it revise the failing cell in place, until it answers without code or a
+ * budget runs out. One agent serves one notebook; follow-up prompts continue the conversation.
+ */
+export class Agent implements IDisposable {
+  /**
+   * Construct an agent; it continues the conversation saved in the notebook, if any.
+   *
+   * @param options - the model, the notebook and the budgets.
+   */
+  constructor(options: Agent.IOptions) {
+    this._model = options.model;
+    this._target = options.target;
+    this._options = {
+      maxAttempts: Math.max(1, options.maxAttempts ?? 3),
+      cellTimeoutMs: options.cellTimeoutMs ?? 60_000,
+      outputBudgetTokens: options.outputBudgetTokens ?? 1500,
+      turnTokenBudget: options.turnTokenBudget ?? 0,
+      turnTimeBudgetMs: options.turnTimeBudgetMs ?? 0,
+      vision: options.vision ?? false,
+      temperature: options.temperature
+    };
+    this._approve = options.approve;
+    this._counter = options.tokenCounter ?? Private.approximateCounter;
+    const saved = this._target.loadConversation();
+    this._requestedProtocol = options.protocol ?? 'auto';
+    this._protocol =
+      this._requestedProtocol === 'auto' ? (saved?.protocol ?? 'tools') : this._requestedProtocol;
+    if (saved) {
+      this._messages = [...saved.messages];
+      this._turns = saved.turns.map(turn => ({ ...turn, cells: [...turn.cells] }));
+    }
+  }
+
+  /**
+   * Everything the agent does, as it happens.
+   */
+  get events(): ISignal<this, AgentEvent> {
+    return this._events;
+  }
+
+  /**
+   * Whether a turn is running.
+   */
+  get isRunning(): boolean {
+    return this._controller !== null;
+  }
+
+  /**
+   * The protocol in use (after any fallback from tools to text).
+   */
+  get protocol(): ModelProtocol {
+    return this._protocol;
+  }
+
+  /**
+   * The conversation so far, as it is saved with the notebook.
+   */
+  get conversation(): IConversationRecord {
+    return {
+      version: 1,
+      protocol: this._protocol,
+      model: this._model.model,
+      messages: this._messages.map(Private.withoutImageData),
+      turns: this._turns.map(turn => ({ ...turn, cells: [...turn.cells] }))
+    };
+  }
+
+  /**
+   * Whether the agent is disposed.
+   */
+  get isDisposed(): boolean {
+    return this._isDisposed;
+  }
+
+  /**
+   * Run one user turn: the prompt, then as many model answers and executions as it takes.
+   *
+   * @param prompt - what the user asks (or their feedback on the previous turn).
+   * @param options - a stop signal.
+   * @returns how the turn ended.
+   * @throws when another turn is running or the agent is disposed.
+   */
+  async run(prompt: string, options: { signal?: AbortSignal } = {}): Promise<Agent.ITurnResult> {
+    if (this._isDisposed) {
+      throw new Error('The agent is disposed.');
+    }
+    if (this._controller) {
+      throw new Error('A turn is already running; stop it or wait for it to end.');
+    }
+    const controller = new AbortController();
+    this._controller = controller;
+    const onOuterAbort = () => controller.abort();
+    if (options.signal?.aborted) {
+      controller.abort();
+    }
+    options.signal?.addEventListener('abort', onOuterAbort, { once: true });
+
+    const turn: ITurnRecord = { prompt, startedAt: new Date().toISOString(), cells: [], executions: 0 };
+    this._turns.push(turn);
+    this._messages.push({ role: 'user', content: prompt });
+    const state: Private.ITurnState = {
+      turn,
+      signal: controller.signal,
+      started: Date.now(),
+      tokens: 0,
+      lastStatus: undefined
+    };
+    this._emit({ type: 'turn-start', turn: this._turns.length, prompt });
+    let ended: Private.ITurnEnding;
+    try {
+      ended = await this._loop(state);
+    } catch (error) {
+      ended = { outcome: 'model-error', reason: error instanceof Error ? error.message : String(error) };
+    } finally {
+      options.signal?.removeEventListener('abort', onOuterAbort);
+      this._controller = null;
+    }
+    turn.outcome = ended.outcome;
+    const result: Agent.ITurnResult = {
+      outcome: ended.outcome,
+      reason: ended.reason,
+      modelErrorKind: ended.modelErrorKind,
+      executions: turn.executions,
+      lastStatus: state.lastStatus,
+      tokens: state.tokens,
+      durationMs: Date.now() - state.started
+    };
+    try {
+      await this._target.saveConversation(this.conversation);
+    } catch (error) {
+      this._emit({ type: 'warning', message: `The conversation could not be saved: ${(error as Error).message}` });
+    }
+    this._emit({
+      type: 'turn-end',
+      outcome: result.outcome,
+      reason: result.reason,
+      executions: result.executions,
+      tokens: result.tokens,
+      durationMs: result.durationMs
+    });
+    return result;
+  }
+
+  /**
+   * Stop the running turn: the model request is aborted and a running cell is interrupted.
+   */
+  stop(): void {
+    this._controller?.abort();
+  }
+
+  /**
+   * Dispose of the agent, stopping a running turn. Safe to call more than once.
+   */
+  dispose(): void {
+    if (this._isDisposed) {
+      return;
+    }
+    this._isDisposed = true;
+    this.stop();
+    Signal.clearData(this);
+  }
+
+  private async _loop(state: Private.ITurnState): Promise<Private.ITurnEnding> {
+    const { maxAttempts } = this._options;
+    for (;;) {
+      const budget = this._budgetExceeded(state);
+      if (state.signal.aborted) {
+        return { outcome: 'stopped', reason: 'Stopped by the user.' };
+      }
+      if (budget) {
+        return { outcome: 'budget-exhausted', reason: budget };
+      }
+      let response: IModelResponse;
+      try {
+        response = await this._ask(state);
+      } catch (error) {
+        const modelError = ModelError.from(error, this._model);
+        if (modelError.kind === 'aborted' || state.signal.aborted) {
+          return { outcome: 'stopped', reason: 'Stopped by the user.' };
+        }
+        return { outcome: 'model-error', reason: modelError.message, modelErrorKind: modelError.kind };
+      }
+      const actions = this._actionsOf(response);
+      if (!actions.length) {
+        return state.lastStatus === undefined || state.lastStatus === 'ok'
+          ? { outcome: 'completed' }
+          : { outcome: 'gave-up', reason: `The model stopped after a failed execution (${state.lastStatus}).` };
+      }
+      for (const action of actions) {
+        if (state.signal.aborted) {
+          this._answerUnrun(action, 'Not run: the user stopped the turn.');
+          continue;
+        }
+        if (action.kind !== 'markdown' && action.kind !== 'invalid' && state.turn.executions >= maxAttempts) {
+          this._answerUnrun(action, `Not run: the limit of ${maxAttempts} executions for this request is reached.`);
+          continue;
+        }
+        await this._perform(action, state);
+      }
+      if (state.signal.aborted) {
+        return { outcome: 'stopped', reason: 'Stopped by the user.' };
+      }
+      if (state.turn.executions >= maxAttempts && state.lastStatus !== undefined) {
+        return state.lastStatus === 'ok'
+          ? { outcome: 'completed' }
+          : {
+              outcome: 'gave-up',
+              reason: `The last of ${maxAttempts} execution attempts failed (${state.lastStatus}).`
+            };
+      }
+    }
+  }
+
+  /**
+   * Ask the model, falling back from tools to text when the endpoint refuses tools, and asking
+   * again when an answer is cut off midway.
+   */
+  private async _ask(state: Private.ITurnState): Promise<IModelResponse> {
+    for (let attempt = 1; ; attempt++) {
+      const tools = this._protocol === 'tools';
+      const messages: ChatMessage[] = [{ role: 'system', content: systemPrompt(this._protocol) }, ...this._messages];
+      this._emit({ type: 'model-request', protocol: this._protocol, messages, tools });
+      try {
+        const response = await this._model.stream(
+          {
+            messages,
+            tools: tools ? NOTEBOOK_TOOLS : undefined,
+            temperature: this._options.temperature
+          },
+          { signal: state.signal, onDelta: text => this._emit({ type: 'model-delta', text }) }
+        );
+        state.tokens +=
+          response.usage.promptTokens + response.usage.completionTokens ||
+          Private.estimateTokens(this._counter, messages, response);
+        this._emit({
+          type: 'model-response',
+          content: response.content,
+          toolCalls: response.toolCalls,
+          finishReason: response.finishReason,
+          usage: response.usage
+        });
+        return response;
+      } catch (error) {
+        const modelError = ModelError.from(error, this._model, tools);
+        if (modelError.kind === 'tools-unsupported' && this._requestedProtocol === 'auto' && tools) {
+          this._protocol = 'text';
+          this._emit({ type: 'protocol-fallback', reason: modelError.message });
+          continue;
+        }
+        if (modelError.isTransient && attempt < Private.STREAM_RETRIES && !state.signal.aborted) {
+          this._emit({ type: 'model-retry', reason: modelError.message, attempt });
+          continue;
+        }
+        throw modelError;
+      }
+    }
+  }
+
+  /**
+   * Record the model's answer in the conversation and turn it into actions.
+   */
+  private _actionsOf(response: IModelResponse): ModelAction[] {
+    if (this._protocol === 'tools' && response.toolCalls.length) {
+      this._messages.push({
+        role: 'assistant',
+        content: response.content || null,
+        tool_calls: response.toolCalls.map(call => ({
+          id: call.id,
+          type: 'function',
+          function: { name: call.name, arguments: call.arguments }
+        }))
+      });
+      return parseToolCalls(response.toolCalls);
+    }
+    this._messages.push({ role: 'assistant', content: response.content });
+    if (this._protocol !== 'text') {
+      return [];
+    }
+    const code = codeToRun(response.content);
+    if (code === undefined) {
+      return [];
+    }
+    // The paper's convention: after a failure the next block replaces the failed cell.
+    const failed = this._failedCellId;
+    if (failed && this._cellExists(failed)) {
+      return [{ kind: 'edit', cellId: failed, code }];
+    }
+    return [{ kind: 'execute', code }];
+  }
+
+  /**
+   * Carry out one action and give the model its result.
+   */
+  private async _perform(action: ModelAction, state: Private.ITurnState): Promise<void> {
+    switch (action.kind) {
+      case 'invalid':
+        this._emit({ type: 'warning', message: `The model called ${action.toolName} wrongly: ${action.error}.` });
+        this._answerTool(action.toolCallId, `Error: ${action.error}. Nothing was run.`);
+        return;
+      case 'markdown': {
+        const cellId = await this._target.insertMarkdown(action.text);
+        this._touch(state.turn, cellId, null);
+        this._emit({ type: 'cell-inserted', cellId, cellType: 'markdown', source: action.text });
+        this._answerTool(action.toolCallId, `cell_id: ${cellId}\nstatus: ok\nThe markdown cell was added.`);
+        return;
+      }
+      case 'execute': {
+        const cellId = await this._target.insertCode(action.code);
+        this._touch(state.turn, cellId, null);
+        this._emit({ type: 'cell-inserted', cellId, cellType: 'code', source: action.code });
+        await this._executeCell(cellId, 'new', action.toolCallId, state);
+        return;
+      }
+      case 'edit': {
+        let previousSource: string;
+        try {
+          previousSource = this._target.getSource(action.cellId);
+          await this._target.setSource(action.cellId, action.code);
+        } catch (error) {
+          if (error instanceof CellNotFoundError) {
+            this._emit({ type: 'warning', message: error.message });
+            if (this._protocol === 'text') {
+              // The failed cell is gone: the revision becomes a new cell.
+              this._failedCellId = undefined;
+              await this._perform({ kind: 'execute', code: action.code }, state);
+            } else {
+              this._answerTool(action.toolCallId, `Error: ${error.message} Use execute_code to add a new cell.`);
+            }
+            return;
+          }
+          throw error;
+        }
+        this._touch(state.turn, action.cellId, previousSource);
+        this._emit({ type: 'cell-revised', cellId: action.cellId, source: action.code, previousSource });
+        await this._executeCell(action.cellId, 'revision', action.toolCallId, state);
+        return;
+      }
+    }
+  }
+
+  /**
+   * Run a cell (after approval) and give the model the result.
+   */
+  private async _executeCell(
+    cellId: string,
+    kind: 'new' | 'revision',
+    toolCallId: string | undefined,
+    state: Private.ITurnState
+  ): Promise<void> {
+    if (this._approve) {
+      const code = this._target.getSource(cellId);
+      const decision = await this._approve({ cellId, code, kind }, state.signal);
+      if (decision.action === 'skip') {
+        const reason = decision.reason || 'The user chose not to run this cell.';
+        this._emit({ type: 'execution-skipped', cellId, reason });
+        this._giveFeedback(cellId, toolCallId, `cell_id: ${cellId}\nstatus: skipped\n${reason}`, []);
+        return;
+      }
+      if (decision.action === 'edit') {
+        const previousSource = this._target.getSource(cellId);
+        await this._target.setSource(cellId, decision.code);
+        this._emit({ type: 'cell-revised', cellId, source: decision.code, previousSource });
+      }
+    }
+    const attempt = ++state.turn.executions;
+    const maxAttempts = this._options.maxAttempts;
+    this._emit({ type: 'execution-start', cellId, attempt, maxAttempts });
+    let result: IExecutionResult;
+    try {
+      result = await this._target.execute(cellId, {
+        timeoutMs: this._options.cellTimeoutMs,
+        signal: state.signal,
+        onOutput: outputs => this._emit({ type: 'execution-output', cellId, outputs })
+      });
+    } catch (error) {
+      if (error instanceof CellNotFoundError) {
+        state.turn.executions--;
+        this._emit({ type: 'warning', message: error.message });
+        this._giveFeedback(cellId, toolCallId, `cell_id: ${cellId}\nstatus: error\n${error.message}`, []);
+        return;
+      }
+      throw error;
+    }
+    state.lastStatus = result.status;
+    this._failedCellId = result.status === 'ok' ? undefined : cellId;
+    this._emit({ type: 'execution-end', cellId, attempt, maxAttempts, result });
+    if (result.status === 'dead-kernel' || result.kernelUnresponsive) {
+      const reason =
+        result.status === 'dead-kernel'
+          ? 'The kernel died while running the cell.'
+          : 'The kernel did not answer an interrupt.';
+      try {
+        await this._target.restartKernel();
+        this._emit({ type: 'kernel-restarted', reason });
+      } catch (error) {
+        this._emit({ type: 'warning', message: `The kernel could not be restarted: ${(error as Error).message}` });
+      }
+    }
+    const feedback = renderFeedback(result, {
+      budgetTokens: this._options.outputBudgetTokens,
+      vision: this._options.vision,
+      counter: this._counter,
+      timeoutMs: this._options.cellTimeoutMs
+    });
+    this._emit({
+      type: 'feedback',
+      cellId,
+      text: feedback.text,
+      images: feedback.images.length,
+      tokens: feedback.tokens
+    });
+    this._giveFeedback(cellId, toolCallId, Private.describeResult(cellId, result, feedback, this._protocol), feedback.images);
+  }
+
+  /**
+   * Give the model an execution's result in the protocol's form.
+   */
+  private _giveFeedback(
+    cellId: string,
+    toolCallId: string | undefined,
+    text: string,
+    images: IRenderedFeedback['images']
+  ): void {
+    const imageParts: ChatCompletionContentPart[] = images.map(image => ({
+      type: 'image_url',
+      image_url: { url: `data:${image.mimeType};base64,${image.data}` }
+    }));
+    if (this._protocol === 'tools' && toolCallId) {
+      this._answerTool(toolCallId, text);
+      if (imageParts.length) {
+        // Tool messages carry text only; images follow in a user message.
+        this._messages.push({
+          role: 'user',
+          content: [{ type: 'text', text: `The image output of cell ${cellId}:` }, ...imageParts]
+        });
+      }
+      return;
+    }
+    const content = `${EXECUTION_RESULT_PREFIX}${text}`;
+    this._messages.push(
+      imageParts.length
+        ? { role: 'user', content: [{ type: 'text', text: content }, ...imageParts] }
+        : { role: 'user', content }
+    );
+  }
+
+  private _answerTool(toolCallId: string | undefined, text: string): void {
+    if (toolCallId) {
+      this._messages.push({ role: 'tool', tool_call_id: toolCallId, content: text });
+    }
+  }
+
+  /**
+   * Every tool call must be answered, even when it is not carried out.
+   */
+  private _answerUnrun(action: ModelAction, text: string): void {
+    if (action.toolCallId) {
+      this._answerTool(action.toolCallId, text);
+    }
+  }
+
+  private _touch(turn: ITurnRecord, cellId: string, previousSource: string | null): void {
+    if (!turn.cells.some(cell => cell.cellId === cellId)) {
+      turn.cells.push({ cellId, previousSource });
+    }
+  }
+
+  private _cellExists(cellId: string): boolean {
+    try {
+      this._target.getSource(cellId);
+      return true;
+    } catch {
+      return false;
+    }
+  }
+
+  private _budgetExceeded(state: Private.ITurnState): string | undefined {
+    const { turnTokenBudget, turnTimeBudgetMs } = this._options;
+    if (turnTokenBudget > 0 && state.tokens >= turnTokenBudget) {
+      return `The turn used ${state.tokens} tokens, over its budget of ${turnTokenBudget}.`;
+    }
+    if (turnTimeBudgetMs > 0 && Date.now() - state.started >= turnTimeBudgetMs) {
+      return `The turn ran for ${Math.round((Date.now() - state.started) / 1000)} s, over its budget of ${Math.round(turnTimeBudgetMs / 1000)} s.`;
+    }
+    return undefined;
+  }
+
+  private _emit(event: AgentEvent): void {
+    this._events.emit(event);
+  }
+
+  private _model: ModelClient;
+  private _target: INotebookTarget;
+  private _options: Required<Omit<Agent.IOptions, 'model' | 'target' | 'protocol' | 'approve' | 'tokenCounter' | 'temperature'>> & {
+    temperature?: number;
+  };
+  private _approve?: ApprovalHook;
+  private _counter: ITokenCounter;
+  private _requestedProtocol: ModelProtocol | 'auto';
+  private _protocol: ModelProtocol;
+  private _messages: ChatMessage[] = [];
+  private _turns: ITurnRecord[] = [];
+  private _failedCellId: string | undefined;
+  private _controller: AbortController | null = null;
+  private _events = new Signal<this, AgentEvent>(this);
+  private _isDisposed = false;
+}
+
+/**
+ * The namespace for `Agent` statics.
+ */
+export namespace Agent {
+  /**
+   * The options of an agent.
+   */
+  export interface IOptions {
+    /**
+     * The model.
+     */
+    model: ModelClient;
+
+    /**
+     * The notebook it works in.
+     */
+    target: INotebookTarget;
+
+    /**
+     * The protocol: `auto` (tools, falling back to text when the endpoint refuses tools),
+     * `tools` or `text`. Default `auto`.
+     */
+    protocol?: ModelProtocol | 'auto';
+
+    /**
+     * Executions allowed per user turn. Default 3, as the paper's demo.
+     */
+    maxAttempts?: number;
+
+    /**
+     * Time limit of one cell in milliseconds; 0 for none. Default 60000.
+     */
+    cellTimeoutMs?: number;
+
+    /**
+     * Tokens of one execution's feedback. Default 1500.
+     */
+    outputBudgetTokens?: number;
+
+    /**
+     * Tokens one turn may use (prompt and completion, over all its requests); 0 for no limit.
+     */
+    turnTokenBudget?: number;
+
+    /**
+     * Wall time one turn may take in milliseconds; 0 for no limit.
+     */
+    turnTimeBudgetMs?: number;
+
+    /**
+     * Whether the model reads images. Default false.
+     */
+    vision?: boolean;
+
+    /**
+     * Sampling temperature; the endpoint's default when omitted.
+     */
+    temperature?: number;
+
+    /**
+     * Consulted before each execution.
+     */
+    approve?: ApprovalHook;
+
+    /**
+     * Counts tokens for the budgets. Default: an estimate of four characters a token.
+     */
+    tokenCounter?: ITokenCounter;
+  }
+
+  /**
+   * How a turn ended.
+   */
+  export interface ITurnResult {
+    outcome: TurnOutcome;
+    reason?: string;
+    /**
+     * What kind of model failure ended the turn, when the outcome is `model-error`.
+     */
+    modelErrorKind?: ModelErrorKind;
+    executions: number;
+    lastStatus: ExecutionStatus | undefined;
+    tokens: number;
+    durationMs: number;
+  }
+}
+
+namespace Private {
+  /**
+   * A cut-off answer is asked for again this many times in all.
+   */
+  export const STREAM_RETRIES = 3;
+
+  /**
+   * How the loop ended.
+   */
+  export interface ITurnEnding {
+    outcome: TurnOutcome;
+    reason?: string;
+    modelErrorKind?: ModelErrorKind;
+  }
+
+  /**
+   * The running turn.
+   */
+  export interface ITurnState {
+    turn: ITurnRecord;
+    signal: AbortSignal;
+    started: number;
+    tokens: number;
+    lastStatus: ExecutionStatus | undefined;
+  }
+
+  /**
+   * Four characters a token: the usual estimate for English and code.
+   */
+  export const approximateCounter: ITokenCounter = { count: text => Math.ceil(text.length / 4) };
+
+  /**
+   * Tokens of a request and its answer, for endpoints that report no usage.
+   */
+  export function estimateTokens(counter: ITokenCounter, messages: ChatMessage[], response: IModelResponse): number {
+    let total = counter.count(response.content) + counter.count(response.toolCalls.map(call => call.arguments).join(''));
+    for (const message of messages) {
+      const content = (message as { content?: unknown }).content;
+      if (typeof content === 'string') {
+        total += counter.count(content);
+      } else if (Array.isArray(content)) {
+        for (const part of content as { type: string; text?: string }[]) {
+          total += part.type === 'text' && part.text ? counter.count(part.text) : 765;
+        }
+      }
+    }
+    return total;
+  }
+
+  /**
+   * The text the model reads about an execution.
+   */
+  export function describeResult(
+    cellId: string,
+    result: IExecutionResult,
+    feedback: IRenderedFeedback,
+    protocol: ModelProtocol
+  ): string {
+    if (protocol === 'text') {
+      // The paper's format: the outputs alone.
+      return feedback.text;
+    }
+    const count = result.executionCount !== null ? `\nexecution_count: ${result.executionCount}` : '';
+    return `cell_id: ${cellId}\nstatus: ${result.status}${count}\noutput:\n${feedback.text}`;
+  }
+
+  /**
+   * A message with its image data replaced by a placeholder (the image stays in the cell).
+   */
+  export function withoutImageData(message: ChatMessage): ChatMessage {
+    const content = (message as { content?: unknown }).content;
+    if (!Array.isArray(content)) {
+      return message;
+    }
+    return {
+      ...message,
+      content: (content as ChatCompletionContentPart[]).map(part =>
+        part.type === 'image_url' ? { type: 'text', text: '[image shown to the model; see the cell output]' } : part
+      )
+    } as ChatMessage;
+  }
+}

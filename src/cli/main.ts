@@ -1,0 +1,42 @@
+// Copyright (c) jupyterlab-code-interpreter contributors.
+// Distributed under the terms of the Modified BSD License.
+
+import { runRunCommand } from './runCommand';
+
+const HELP = `Usage: code-interpreter <command> [options]
+
+Commands:
+  run "<task>"   do a task in a notebook on a live IPython kernel, revising failing cells
+  eval           measure pass@1 on HumanEval/MBPP (+ EvalPlus) with execution feedback
+  evaluate       evaluate existing samples (evalplus format) without a model
+
+Run 'code-interpreter <command> --help' for a command's options.`;
+
+/**
+ * The command line's entry point.
+ *
+ * @param argv - the arguments after the program name.
+ * @returns the exit code.
+ */
+export async function main(argv: string[]): Promise<number> {
+  const [command, ...rest] = argv;
+  switch (command) {
+    case 'run':
+      return runRunCommand(rest);
+    case undefined:
+    case '-h':
+    case '--help':
+    case 'help':
+      process.stdout.write(`${HELP}\n`);
+      return command === undefined ? 2 : 0;
+    default:
+      process.stderr.write(`code-interpreter: unknown command "${command}"\n\n${HELP}\n`);
+      return 2;
+  }
+}
+
+if (require.main === module) {
+  // @jupyterlab/services reports every websocket and kernel status change on console.debug.
+  console.debug = () => undefined;
+  void main(process.argv.slice(2)).then(code => process.exit(code));
+}

@@ -1,0 +1,270 @@
+// Copyright (c) jupyterlab-code-interpreter contributors.
+// Distributed under the terms of the Modified BSD License.
+
+import { parseArgs } from 'node:util';
+
+import { Agent } from '../agent/agent';
+import type { AgentEvent } from '../agent/events';
+import { HeadlessNotebook } from '../notebook/headlessNotebook';
+import {
+  ExitCode,
+  JUPYTER_OPTIONS,
+  JUPYTER_OPTIONS_HELP,
+  JupyterConnection,
+  MODEL_OPTIONS,
+  MODEL_OPTIONS_HELP,
+  UnreachableError,
+  UsageError,
+  modelClientFrom
+} from './commonOptions';
+import { TerminalRenderer, type ITerminalStreams } from './terminalRenderer';
+import { TranscriptWriter } from './transcriptWriter';
+
+/**
+ * The help of `code-interpreter run`.
+ */
+export const RUN_HELP = `Usage: code-interpreter run [options] "<task>"
+
+Asks the model to do the task in a notebook on a live IPython kernel: it writes cells, runs them,
+reads the outputs and revises a failing cell in place until it works or its attempts run out.
+The model's text streams to stdout; each step (cell inserted, running, status) goes to stderr.
+
+${MODEL_OPTIONS_HELP}
+  --protocol P         auto | tools | text (default auto: tools, or the text protocol when the
+                       endpoint refuses tools)
+  --vision             send plots and images to the model as images
+
+Execution:
+  --max-attempts N     executions allowed for the task (default 3)
+  --timeout SECONDS    time limit of one cell; it is interrupted after that (default 60; 0: none)
+  --output-budget N    tokens of one cell's output shown to the model (default 1500)
+  --notebook PATH      the notebook to write, relative to the server's root (default
+                       code-interpreter-<time>.ipynb); an existing notebook is continued
+  --transcript FILE    write every model request, response and execution as JSON lines
+
+${JUPYTER_OPTIONS_HELP}
+
+  -h, --help           show this help
+
+Exit codes: 0 the last execution succeeded (or the model answered without code), 1 the agent gave
+up or the model failed, 2 usage error, 3 the Jupyter server or the model endpoint cannot be
+reached, 130 stopped with Ctrl-C.`;
+
+/**
+ * Run `code-interpreter run`.
+ *
+ * @param argv - the arguments after `run`.
+ * @param io - where to write, and the environment.
+ * @returns the exit code.
+ */
+export async function runRunCommand(argv: string[], io: RunCommand.IIO = RunCommand.processIO()): Promise<number> {
+  let options: RunCommand.IParsed;
+  try {
+    options = RunCommand.parse(argv, io.env);
+  } catch (error) {
+    io.streams.err.write(`code-interpreter run: ${(error as Error).message}\nTry 'code-interpreter run --help'.\n`);
+    return ExitCode.Usage;
+  }
+  if (options.help) {
+    io.streams.out.write(`${RUN_HELP}\n`);
+    return ExitCode.Ok;
+  }
+
+  let connection: JupyterConnection | undefined;
+  let notebook: HeadlessNotebook | undefined;
+  let transcript: TranscriptWriter | undefined;
+  let agent: Agent | undefined;
+  const stopOnSignal = () => {
+    if (agent?.isRunning) {
+      io.streams.err.write('\nStopping (press Ctrl-C again to quit at once)...\n');
+      agent.stop();
+    } else {
+      process.exit(130);
+    }
+  };
+  io.onInterrupt?.(stopOnSignal);
+  try {
+    connection = await JupyterConnection.open(
+      { ...options.jupyter, rootDir: options.jupyter['server-url'] ? undefined : io.cwd },
+      io.env
+    );
+    notebook = await HeadlessNotebook.open({
+      contents: connection.contents,
+      sessions: connection.sessions,
+      path: options.notebook,
+      kernelName: options.jupyter.kernel
+    });
+    io.streams.err.write(`● notebook ${options.notebook} on ${connection.url}\n`);
+    transcript = options.transcript ? new TranscriptWriter(options.transcript) : undefined;
+    const renderer = new TerminalRenderer(io.streams);
+    agent = new Agent({
+      model: options.model,
+      target: notebook,
+      protocol: options.protocol,
+      maxAttempts: options.maxAttempts,
+      cellTimeoutMs: options.timeoutSeconds * 1000,
+      outputBudgetTokens: options.outputBudget,
+      vision: options.vision
+    });
+    const onEvent = (_: Agent, event: AgentEvent) => {
+      renderer.render(event);
+      transcript?.write(event);
+    };
+    agent.events.connect(onEvent);
+    const result = await agent.run(options.task);
+    if (result.outcome === 'completed') {
+      return ExitCode.Ok;
+    }
+    if (result.outcome === 'stopped') {
+      return 130;
+    }
+    if (result.outcome === 'model-error' && result.modelErrorKind === 'unreachable') {
+      return ExitCode.Unreachable;
+    }
+    return ExitCode.Failed;
+  } catch (error) {
+    io.streams.err.write(`code-interpreter run: ${(error as Error).message}\n`);
+    return error instanceof UnreachableError ? ExitCode.Unreachable : ExitCode.Failed;
+  } finally {
+    agent?.dispose();
+    transcript?.close();
+    // A private server takes its kernels down with it; on a shared server the kernel stays for
+    // the user to continue in JupyterLab.
+    await notebook?.close(!options.jupyter['server-url']);
+    await connection?.close();
+  }
+}
+
+/**
+ * The namespace for `runRunCommand` helpers.
+ */
+export namespace RunCommand {
+  /**
+   * Where a command writes, and its environment.
+   */
+  export interface IIO {
+    streams: ITerminalStreams;
+    env: NodeJS.ProcessEnv;
+    cwd: string;
+    /**
+     * Registers the handler of Ctrl-C.
+     */
+    onInterrupt?: (handler: () => void) => void;
+  }
+
+  /**
+   * The process's own streams, environment and SIGINT.
+   */
+  export function processIO(): IIO {
+    return {
+      streams: { out: process.stdout, err: process.stderr },
+      env: process.env,
+      cwd: process.cwd(),
+      onInterrupt: handler => process.on('SIGINT', handler)
+    };
+  }
+
+  /**
+   * The parsed options.
+   */
+  export interface IParsed {
+    help: boolean;
+    task: string;
+    model: ReturnType<typeof modelClientFrom>;
+    protocol: 'auto' | 'tools' | 'text';
+    maxAttempts: number;
+    timeoutSeconds: number;
+    outputBudget: number;
+    vision: boolean;
+    notebook: string;
+    transcript?: string;
+    jupyter: { 'server-url'?: string; token?: string; kernel?: string; python?: string };
+  }
+
+  /**
+   * Parse the arguments of `run`.
+   *
+   * @param argv - the arguments after `run`.
+   * @param env - the environment.
+   * @returns the options.
+   * @throws {UsageError} on any mistake, with a message saying which.
+   */
+  export function parse(argv: string[], env: NodeJS.ProcessEnv): IParsed {
+    let parsed;
+    try {
+      parsed = parseArgs({
+        args: argv,
+        allowPositionals: true,
+        strict: true,
+        options: {
+          ...MODEL_OPTIONS,
+          ...JUPYTER_OPTIONS,
+          protocol: { type: 'string' },
+          vision: { type: 'boolean' },
+          'max-attempts': { type: 'string' },
+          timeout: { type: 'string' },
+          'output-budget': { type: 'string' },
+          notebook: { type: 'string' },
+          transcript: { type: 'string' },
+          help: { type: 'boolean', short: 'h' }
+        }
+      });
+    } catch (error) {
+      throw new UsageError((error as Error).message);
+    }
+    const { values, positionals } = parsed;
+    if (values.help) {
+      return { help: true } as IParsed;
+    }
+    const task = positionals.join(' ').trim();
+    if (!task) {
+      throw new UsageError('no task given: code-interpreter run "<task>"');
+    }
+    const protocol = values.protocol ?? 'auto';
+    if (protocol !== 'auto' && protocol !== 'tools' && protocol !== 'text') {
+      throw new UsageError(`--protocol must be auto, tools or text, not "${protocol}"`);
+    }
+    return {
+      help: false,
+      task,
+      model: modelClientFrom(values, env),
+      protocol,
+      maxAttempts: Private.integer(values['max-attempts'], '--max-attempts', 3, 1),
+      timeoutSeconds: Private.number(values.timeout, '--timeout', 60),
+      outputBudget: Private.integer(values['output-budget'], '--output-budget', 1500, 50),
+      vision: values.vision ?? false,
+      notebook: values.notebook ?? `code-interpreter-${new Date().toISOString().replace(/[:.]/g, '-')}.ipynb`,
+      transcript: values.transcript,
+      jupyter: {
+        'server-url': values['server-url'],
+        token: values.token,
+        kernel: values.kernel,
+        python: values.python
+      }
+    };
+  }
+}
+
+namespace Private {
+  export function integer(text: string | undefined, name: string, fallback: number, minimum: number): number {
+    if (text === undefined) {
+      return fallback;
+    }
+    const value = Number(text);
+    if (!Number.isInteger(value) || value < minimum) {
+      throw new UsageError(`${name} must be a whole number of at least ${minimum}, not "${text}"`);
+    }
+    return value;
+  }
+
+  export function number(text: string | undefined, name: string, fallback: number): number {
+    if (text === undefined) {
+      return fallback;
+    }
+    const value = Number(text);
+    if (!Number.isFinite(value) || value < 0) {
+      throw new UsageError(`${name} must be a number of seconds (0 or more), not "${text}"`);
+    }
+    return value;
+  }
+}

@@ -1,0 +1,254 @@
+// Copyright (c) jupyterlab-code-interpreter contributors.
+// Distributed under the terms of the Modified BSD License.
+
+import OpenAI from 'openai';
+import type { ChatCompletionChunk, ChatCompletionTool } from 'openai/resources/chat/completions';
+
+import type { ChatMessage } from '../agent/conversation';
+import { ModelError } from './modelError';
+import { SpecialTokenFilter, removeSpecialTokens } from './specialTokens';
+
+/**
+ * A tool call the model made, its arguments as the raw JSON text it wrote.
+ */
+export interface IToolCall {
+  id: string;
+  name: string;
+  arguments: string;
+}
+
+/**
+ * A complete answer of the model.
+ */
+export interface IModelResponse {
+  /**
+   * The text, special tokens removed.
+   */
+  content: string;
+
+  /**
+   * The tool calls, arguments reassembled from the stream.
+   */
+  toolCalls: IToolCall[];
+
+  /**
+   * Why the model stopped (`stop`, `tool_calls`, `length`...).
+   */
+  finishReason: string | null;
+
+  /**
+   * Token counts as the endpoint reported them (0 when it did not).
+   */
+  usage: { promptTokens: number; completionTokens: number };
+}
+
+/**
+ * A request to the model.
+ */
+export interface IModelRequest {
+  messages: ChatMessage[];
+  tools?: ChatCompletionTool[];
+  temperature?: number;
+  maxTokens?: number;
+}
+
+/**
+ * Streams chat completions from any OpenAI-compatible endpoint through the openai SDK.
+ *
+ * The SDK retries 408/409/429/5xx and connection failures with backoff before a stream starts;
+ * this class adds what streaming needs on top: tool-call arguments reassembled from deltas,
+ * special tokens removed as text arrives, and an answer cut off midway detected (no finish
+ * reason) so the caller can retry it.
+ */
+export class ModelClient {
+  /**
+   * Construct a client.
+   *
+   * @param options - the endpoint, key and model.
+   */
+  constructor(options: ModelClient.IOptions) {
+    this.model = options.model;
+    this.baseURL = options.baseURL;
+    this._openai = new OpenAI({
+      baseURL: options.baseURL,
+      // Local servers (Ollama, llama.cpp) need no key, but the SDK wants one.
+      apiKey: options.apiKey || 'no-key',
+      maxRetries: options.maxRetries ?? 3,
+      timeout: options.timeoutMs ?? 600_000,
+      fetch: options.fetch,
+      dangerouslyAllowBrowser: true,
+      defaultHeaders: options.headers
+    });
+  }
+
+  /**
+   * The model name sent with each request.
+   */
+  readonly model: string;
+
+  /**
+   * The endpoint's base URL.
+   */
+  readonly baseURL: string;
+
+  /**
+   * Ask the model and stream its answer.
+   *
+   * @param request - messages and tools.
+   * @param options - a callback for text as it arrives, and a stop signal.
+   * @returns the complete answer.
+   * @throws {ModelError} when the endpoint fails, refuses, or the answer is cut off.
+   */
+  async stream(request: IModelRequest, options: ModelClient.IStreamOptions = {}): Promise<IModelResponse> {
+    const hadTools = !!request.tools?.length;
+    const filter = new SpecialTokenFilter();
+    let content = '';
+    const calls = new Map<number, IToolCall>();
+    let finishReason: string | null = null;
+    let usage = { promptTokens: 0, completionTokens: 0 };
+    const emit = (text: string) => {
+      if (text) {
+        content += text;
+        options.onDelta?.(text);
+      }
+    };
+    try {
+      const stream = await this._openai.chat.completions.create(
+        {
+          model: this.model,
+          messages: request.messages,
+          ...(hadTools ? { tools: request.tools } : {}),
+          ...(request.temperature !== undefined ? { temperature: request.temperature } : {}),
+          ...(request.maxTokens !== undefined ? { max_tokens: request.maxTokens } : {}),
+          stream: true,
+          stream_options: { include_usage: true }
+        },
+        { signal: options.signal }
+      );
+      for await (const chunk of stream) {
+        if (chunk.usage) {
+          usage = {
+            promptTokens: chunk.usage.prompt_tokens ?? 0,
+            completionTokens: chunk.usage.completion_tokens ?? 0
+          };
+        }
+        const choice = chunk.choices?.[0];
+        if (!choice) {
+          continue;
+        }
+        if (choice.delta?.content) {
+          emit(filter.push(choice.delta.content));
+        }
+        Private.mergeToolCallDeltas(calls, choice.delta?.tool_calls);
+        if (choice.finish_reason) {
+          finishReason = choice.finish_reason;
+        }
+      }
+    } catch (error) {
+      throw ModelError.from(error, this, hadTools);
+    }
+    emit(filter.flush());
+    if (finishReason === null) {
+      throw new ModelError('stream-interrupted', "The model's answer was cut off before it finished.");
+    }
+    return {
+      content: removeSpecialTokens(content),
+      toolCalls: [...calls.entries()].sort(([a], [b]) => a - b).map(([, call]) => call),
+      finishReason,
+      usage
+    };
+  }
+
+  private _openai: OpenAI;
+}
+
+/**
+ * The namespace for `ModelClient` statics.
+ */
+export namespace ModelClient {
+  /**
+   * The options of a client.
+   */
+  export interface IOptions {
+    /**
+     * The endpoint, such as `https://api.openai.com/v1` or `http://127.0.0.1:11434/v1`.
+     */
+    baseURL: string;
+
+    /**
+     * The API key; may be empty for local servers.
+     */
+    apiKey: string;
+
+    /**
+     * The model name.
+     */
+    model: string;
+
+    /**
+     * Retries of a failed request (429, 5xx, connection), with backoff. Default 3.
+     */
+    maxRetries?: number;
+
+    /**
+     * Time limit of one request in milliseconds. Default 10 minutes.
+     */
+    timeoutMs?: number;
+
+    /**
+     * The fetch to use (JupyterLab passes one that adds its token and XSRF headers).
+     */
+    fetch?: typeof fetch;
+
+    /**
+     * Headers sent with every request.
+     */
+    headers?: Record<string, string>;
+  }
+
+  /**
+   * Options of one streamed request.
+   */
+  export interface IStreamOptions {
+    /**
+     * Called with each piece of text as it arrives.
+     */
+    onDelta?: (text: string) => void;
+
+    /**
+     * Aborting it stops the request.
+     */
+    signal?: AbortSignal;
+  }
+}
+
+namespace Private {
+  type ToolCallDelta = NonNullable<ChatCompletionChunk.Choice.Delta['tool_calls']>[number];
+
+  /**
+   * Add streamed tool-call pieces to the calls so far: the first piece of a call carries its id
+   * and name, later pieces (same index) carry more of its arguments.
+   */
+  export function mergeToolCallDeltas(calls: Map<number, IToolCall>, deltas: ToolCallDelta[] | undefined): void {
+    for (const delta of deltas ?? []) {
+      const index = delta.index ?? calls.size;
+      const call = calls.get(index) ?? { id: '', name: '', arguments: '' };
+      if (delta.id) {
+        call.id = delta.id;
+      }
+      if (delta.function?.name) {
+        call.name += delta.function.name;
+      }
+      if (delta.function?.arguments) {
+        call.arguments += delta.function.arguments;
+      }
+      calls.set(index, call);
+    }
+    for (const [index, call] of calls) {
+      if (!call.id) {
+        // Some servers (older llama.cpp, Ollama) send no id; the tool result still needs one.
+        call.id = `call_${index}`;
+      }
+    }
+  }
+}

@@ -1,0 +1,331 @@
+// Copyright (c) jupyterlab-code-interpreter contributors.
+// Distributed under the terms of the Modified BSD License.
+
+import type * as nbformat from '@jupyterlab/nbformat';
+import type { Contents, Kernel, KernelMessage, Session } from '@jupyterlab/services';
+import { UUID } from '@lumino/coreutils';
+
+import { CONVERSATION_METADATA_KEY, type IConversationRecord } from '../agent/conversation';
+import { KernelExecutor } from '../kernel/kernelExecutor';
+import type { IExecuteOptions, IExecutionResult } from '../kernel/tokens';
+import { CellNotFoundError, type INotebookTarget } from './tokens';
+
+/**
+ * A notebook without a browser: an nbformat 4.5 document saved on the Jupyter server through the
+ * contents API, with a kernel session for its path, so that it opens in JupyterLab next to its
+ * kernel. Used by the command line and the benchmark harness.
+ */
+export class HeadlessNotebook implements INotebookTarget {
+  private constructor(
+    readonly name: string,
+    private _document: nbformat.INotebookContent,
+    private _contents: Contents.IManager,
+    private _session: Session.ISessionConnection,
+    options: HeadlessNotebook.IOptions
+  ) {
+    this._executor = new KernelExecutor({ interruptGraceMs: options.interruptGraceMs });
+  }
+
+  /**
+   * Open a notebook on the server (or create it), and start a kernel session for it.
+   *
+   * @param options - the services and the notebook's path.
+   * @returns the notebook, saved once.
+   * @throws when the file exists but is not a notebook, or the kernel cannot start.
+   */
+  static async open(options: HeadlessNotebook.IOptions): Promise<HeadlessNotebook> {
+    const { contents, sessions, path } = options;
+    const kernelName = options.kernelName ?? 'python3';
+    let document: nbformat.INotebookContent;
+    let existing: Contents.IModel | undefined;
+    try {
+      existing = await contents.get(path, { type: 'notebook', content: true });
+    } catch (error) {
+      if (!Private.isNotFound(error)) {
+        throw error;
+      }
+    }
+    if (existing) {
+      document = Private.upgrade(existing.content as nbformat.INotebookContent);
+    } else {
+      await Private.ensureDirectory(contents, path);
+      document = Private.emptyNotebook(kernelName);
+    }
+    const session = await sessions.startNew({
+      path,
+      type: 'notebook',
+      name: path.split('/').pop() ?? path,
+      kernel: { name: (document.metadata.kernelspec?.name as string | undefined) ?? kernelName }
+    });
+    const kernel = session.kernel;
+    if (!kernel) {
+      throw new Error(`No kernel could be started for ${path}.`);
+    }
+    await kernel.info;
+    const notebook = new HeadlessNotebook(path, document, contents, session, options);
+    await notebook.save();
+    return notebook;
+  }
+
+  /**
+   * The notebook as nbformat (a copy).
+   */
+  get document(): nbformat.INotebookContent {
+    return structuredClone(this._document);
+  }
+
+  /**
+   * The kernel connection.
+   */
+  get kernel(): Kernel.IKernelConnection {
+    const kernel = this._session.kernel;
+    if (!kernel) {
+      throw new Error('The notebook has no kernel.');
+    }
+    return kernel;
+  }
+
+  async insertCode(source: string): Promise<string> {
+    return this._insert({
+      id: UUID.uuid4(),
+      cell_type: 'code',
+      source,
+      metadata: {},
+      outputs: [],
+      execution_count: null
+    });
+  }
+
+  async insertMarkdown(source: string): Promise<string> {
+    return this._insert({ id: UUID.uuid4(), cell_type: 'markdown', source, metadata: {} });
+  }
+
+  async setSource(cellId: string, source: string): Promise<void> {
+    const cell = this._cell(cellId);
+    cell.source = source;
+    if (cell.cell_type === 'code') {
+      cell.outputs = [];
+      cell.execution_count = null;
+    }
+    await this.save();
+  }
+
+  getSource(cellId: string): string {
+    const source = this._cell(cellId).source;
+    return Array.isArray(source) ? source.join('') : source;
+  }
+
+  async execute(cellId: string, options: IExecuteOptions = {}): Promise<IExecutionResult> {
+    const cell = this._cell(cellId);
+    if (cell.cell_type !== 'code') {
+      throw new Error(`Cell ${cellId} is a ${cell.cell_type} cell, not a code cell.`);
+    }
+    const code = this.getSource(cellId);
+    cell.outputs = [];
+    cell.execution_count = null;
+    const result = await this._executor.execute(this.kernel, code, options);
+    cell.outputs = result.outputs;
+    cell.execution_count = result.executionCount;
+    await this.save();
+    return result;
+  }
+
+  async restartKernel(): Promise<void> {
+    const kernel = this.kernel;
+    // jupyter_server restarts a kernel that died by itself; wait for that before restarting again.
+    if (await Private.becomesIdle(kernel, 20_000)) {
+      return;
+    }
+    await kernel.restart();
+    await kernel.info;
+  }
+
+  loadConversation(): IConversationRecord | undefined {
+    const record = this._document.metadata[CONVERSATION_METADATA_KEY] as IConversationRecord | undefined;
+    return record && record.version === 1 && Array.isArray(record.messages) ? record : undefined;
+  }
+
+  async saveConversation(record: IConversationRecord): Promise<void> {
+    this._document.metadata[CONVERSATION_METADATA_KEY] = structuredClone(record) as never;
+    await this.save();
+  }
+
+  /**
+   * Save the notebook on the server.
+   */
+  async save(): Promise<void> {
+    await this._contents.save(this.name, { type: 'notebook', format: 'json', content: this._document });
+  }
+
+  /**
+   * Close the session; with `shutdownKernel`, the kernel too. Safe to call more than once.
+   *
+   * @param shutdownKernel - whether to shut the kernel down.
+   */
+  async close(shutdownKernel = true): Promise<void> {
+    if (this._session.isDisposed) {
+      return;
+    }
+    if (shutdownKernel) {
+      await this._session.shutdown().catch(() => undefined);
+    }
+    this._session.dispose();
+  }
+
+  private async _insert(cell: nbformat.ICell): Promise<string> {
+    // Cells go after the agent's previous cell, so a continued notebook keeps its order.
+    const anchor = this._lastInsertedId
+      ? this._document.cells.findIndex(existing => existing.id === this._lastInsertedId)
+      : -1;
+    if (anchor >= 0) {
+      this._document.cells.splice(anchor + 1, 0, cell);
+    } else {
+      this._document.cells.push(cell);
+    }
+    this._lastInsertedId = cell.id as string;
+    await this.save();
+    return cell.id as string;
+  }
+
+  private _cell(cellId: string): nbformat.ICell {
+    const cell = this._document.cells.find(candidate => candidate.id === cellId);
+    if (!cell) {
+      throw new CellNotFoundError(cellId);
+    }
+    return cell;
+  }
+
+  private _executor: KernelExecutor;
+  private _lastInsertedId: string | undefined;
+}
+
+/**
+ * The namespace for `HeadlessNotebook` statics.
+ */
+export namespace HeadlessNotebook {
+  /**
+   * How to open a headless notebook.
+   */
+  export interface IOptions {
+    /**
+     * The server's contents manager.
+     */
+    contents: Contents.IManager;
+
+    /**
+     * The server's session manager.
+     */
+    sessions: Session.IManager;
+
+    /**
+     * The notebook's path on the server, such as `analysis.ipynb`.
+     */
+    path: string;
+
+    /**
+     * The kernel for a new notebook. Default `python3`.
+     */
+    kernelName?: string;
+
+    /**
+     * How long an interrupted cell may take to stop before the kernel counts as unresponsive.
+     */
+    interruptGraceMs?: number;
+  }
+}
+
+namespace Private {
+  /**
+   * An empty nbformat 4.5 notebook for a kernel.
+   */
+  export function emptyNotebook(kernelName: string): nbformat.INotebookContent {
+    return {
+      nbformat: 4,
+      nbformat_minor: 5,
+      metadata: {
+        kernelspec: { name: kernelName, display_name: kernelName === 'python3' ? 'Python 3 (ipykernel)' : kernelName, language: 'python' },
+        language_info: { name: 'python' }
+      },
+      cells: []
+    };
+  }
+
+  /**
+   * Bring a notebook to nbformat 4.5: every cell gets an id.
+   */
+  export function upgrade(document: nbformat.INotebookContent): nbformat.INotebookContent {
+    const upgraded = structuredClone(document);
+    if (upgraded.nbformat !== 4) {
+      throw new Error(`Only nbformat 4 notebooks are supported (this one is ${upgraded.nbformat}).`);
+    }
+    upgraded.nbformat_minor = Math.max(upgraded.nbformat_minor, 5);
+    const seen = new Set<string>();
+    for (const cell of upgraded.cells) {
+      if (typeof cell.id !== 'string' || !cell.id || seen.has(cell.id)) {
+        cell.id = UUID.uuid4();
+      }
+      seen.add(cell.id as string);
+    }
+    return upgraded;
+  }
+
+  /**
+   * Whether an error of the contents API means "no such file".
+   */
+  export function isNotFound(error: unknown): boolean {
+    const status = (error as { response?: { status?: number } })?.response?.status;
+    return status === 404;
+  }
+
+  /**
+   * Create the notebook's folders on the server if they are missing.
+   */
+  export async function ensureDirectory(contents: Contents.IManager, path: string): Promise<void> {
+    const parts = path.split('/').slice(0, -1);
+    for (let depth = 1; depth <= parts.length; depth++) {
+      const folder = parts.slice(0, depth).join('/');
+      try {
+        await contents.get(folder, { content: false });
+      } catch (error) {
+        if (!isNotFound(error)) {
+          throw error;
+        }
+        await contents.save(folder, { type: 'directory' });
+      }
+    }
+  }
+
+  /**
+   * Wait until the kernel is idle again (after the server restarted it), up to a time limit.
+   */
+  export function becomesIdle(kernel: Kernel.IKernelConnection, timeoutMs: number): Promise<boolean> {
+    if (kernel.status === 'dead' || kernel.isDisposed) {
+      return Promise.resolve(false);
+    }
+    return new Promise(resolve => {
+      const settle = (value: boolean) => {
+        clearTimeout(timer);
+        kernel.statusChanged.disconnect(onStatus);
+        resolve(value);
+      };
+      const onStatus = (_: Kernel.IKernelConnection, status: KernelMessage.Status) => {
+        if (status === 'idle') {
+          settle(true);
+        } else if (status === 'dead') {
+          settle(false);
+        }
+      };
+      const timer = setTimeout(() => settle(false), timeoutMs);
+      kernel.statusChanged.connect(onStatus);
+      // A restart that already finished leaves the kernel idle with no further status change.
+      void kernel.requestKernelInfo().then(
+        () => {
+          if (kernel.status === 'idle') {
+            settle(true);
+          }
+        },
+        () => undefined
+      );
+    });
+  }
+}
