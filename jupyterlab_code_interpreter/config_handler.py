@@ -1,0 +1,61 @@
+# Copyright (c) jupyterlab-code-interpreter contributors.
+# Distributed under the terms of the Modified BSD License.
+"""``code-interpreter/config``: read the proxy's settings, or change them at run time."""
+
+from __future__ import annotations
+
+import json
+from urllib.parse import urlsplit
+
+from jupyter_server.base.handlers import APIHandler
+from tornado import web
+
+from .config import SETTINGS_KEY, CodeInterpreter
+
+# The settings a client may change at run time (on Binder there is no config file
+# to edit before the server starts).
+_WRITABLE = ("api_key", "model", "base_url")
+
+
+class ConfigHandler(APIHandler):
+    """GET shows the settings without the key; POST sets any of api_key, model, base_url."""
+
+    @property
+    def code_interpreter(self) -> CodeInterpreter:
+        """The extension's settings."""
+        return self.settings[SETTINGS_KEY]
+
+    @web.authenticated
+    def get(self) -> None:
+        """Answer ``{model, base_url, has_api_key, tcp_nodelay}``; never the key."""
+        self.finish(json.dumps(self.code_interpreter.public_view()))
+
+    @web.authenticated
+    def post(self) -> None:
+        """Change the settings named in the JSON body and answer as GET does.
+
+        Raises:
+            HTTPError: 400 when the body is not a JSON object of strings, names an
+                unknown setting, or base_url is not an http(s) URL.
+        """
+        try:
+            update = json.loads(self.request.body or b"null")
+        except ValueError as error:
+            raise web.HTTPError(400, "The request body is not valid JSON.") from error
+        if not isinstance(update, dict):
+            raise web.HTTPError(400, "The request body must be a JSON object.")
+        unknown = sorted(set(update) - set(_WRITABLE))
+        if unknown:
+            raise web.HTTPError(400, f"Unknown settings: {', '.join(unknown)}; allowed: {', '.join(_WRITABLE)}.")
+        for name, value in update.items():
+            if not isinstance(value, str):
+                raise web.HTTPError(400, f"{name} must be a string.")
+        if "base_url" in update:
+            parts = urlsplit(update["base_url"])
+            if parts.scheme not in ("http", "https") or not parts.netloc:
+                raise web.HTTPError(400, "base_url must be an http:// or https:// URL.")
+        # Validate everything first, then apply, so a bad request changes nothing.
+        for name, value in update.items():
+            setattr(self.code_interpreter, name, value.strip() if name != "api_key" else value)
+        self.log.info("code-interpreter settings changed: %s", ", ".join(sorted(update)))
+        self.finish(json.dumps(self.code_interpreter.public_view()))

@@ -1,0 +1,80 @@
+# Copyright (c) jupyterlab-code-interpreter contributors.
+# Distributed under the terms of the Modified BSD License.
+"""How jupyter_server links and loads the extension."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from jupyter_server.gateway.gateway_client import GatewayClient
+from jupyter_server.utils import url_path_join
+
+from .config import SETTINGS_KEY, CodeInterpreter
+from .config_handler import ConfigHandler
+from .proxy import CLIENT_SETTINGS_KEY, ChatCompletionsHandler, ModelsHandler, make_http_client
+from .websocket import NoDelayKernelWebsocketConnection
+
+if TYPE_CHECKING:
+    from jupyter_server.serverapp import ServerApp
+
+#: The URL prefix of every endpoint, under the server's base_url.
+URL_PREFIX = "code-interpreter"
+
+
+def link(serverapp: ServerApp) -> None:
+    """Choose the kernel websocket connection class, before the web app is made.
+
+    Linking happens before ``init_webapp``, which hands
+    ``ServerApp.kernel_websocket_connection_class`` to the handlers, so setting the
+    trait here is all it takes. A class the user configured (including the stock
+    one, to switch this off) and the gateway's own class are left alone.
+
+    Args:
+        serverapp: the server being set up.
+    """
+    settings = CodeInterpreter(parent=serverapp)
+    if not settings.tcp_nodelay:
+        serverapp.log.info("code-interpreter: TCP_NODELAY on kernel websockets is off (CodeInterpreter.tcp_nodelay).")
+        return
+    if serverapp.trait_has_value("kernel_websocket_connection_class"):
+        chosen = serverapp.kernel_websocket_connection_class
+        if not (isinstance(chosen, type) and issubclass(chosen, NoDelayKernelWebsocketConnection)):
+            serverapp.log.info(
+                "code-interpreter: ServerApp.kernel_websocket_connection_class is configured (%s); kept as it is.",
+                chosen,
+            )
+        return
+    # The same singleton ServerApp.init_configurables creates a moment later.
+    if GatewayClient.instance(parent=serverapp).gateway_enabled:
+        serverapp.log.info("code-interpreter: kernels run on a gateway; its websocket class is kept.")
+        return
+    serverapp.kernel_websocket_connection_class = NoDelayKernelWebsocketConnection
+
+
+def load(serverapp: ServerApp) -> None:
+    """Register the config endpoint and the model proxy under ``<base_url>code-interpreter/``.
+
+    Args:
+        serverapp: the server, with its web app made.
+    """
+    web_app = serverapp.web_app
+    web_app.settings[SETTINGS_KEY] = CodeInterpreter(parent=serverapp)
+    web_app.settings[CLIENT_SETTINGS_KEY] = make_http_client()
+    prefix = url_path_join(web_app.settings["base_url"], URL_PREFIX)
+    web_app.add_handlers(
+        ".*$",
+        [
+            (url_path_join(prefix, "config"), ConfigHandler),
+            (
+                url_path_join(prefix, "v1", "chat", "completions"),
+                ChatCompletionsHandler,
+                {"upstream_path": "chat/completions"},
+            ),
+            (url_path_join(prefix, "v1", "models"), ModelsHandler, {"upstream_path": "models"}),
+        ],
+    )
+    serverapp.log.info(
+        "code-interpreter: endpoints at %s/ (kernel websocket class %s)",
+        prefix,
+        serverapp.kernel_websocket_connection_class.__name__,
+    )

@@ -1,0 +1,231 @@
+# Copyright (c) jupyterlab-code-interpreter contributors.
+# Distributed under the terms of the Modified BSD License.
+"""The model proxy: OpenAI-style requests from the browser go to the configured
+endpoint with the API key added here, so the key never reaches the browser and
+local endpoints need no CORS set-up. Streamed (SSE) answers are passed on chunk
+by chunk as they arrive."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Awaitable
+
+from jupyter_server.base.handlers import APIHandler
+from tornado import httputil, web
+from tornado.httpclient import AsyncHTTPClient, HTTPClientError, HTTPRequest
+from tornado.iostream import StreamClosedError
+
+from .config import SETTINGS_KEY, CodeInterpreter
+
+#: Where the extension keeps the HTTP client used for upstream requests.
+CLIENT_SETTINGS_KEY = "code_interpreter_http_client"
+
+# Upstream response headers worth passing on. Lengths and transfer encodings are
+# left out because tornado re-frames the body; cookies and hop-by-hop headers are
+# the upstream's business, not the browser's.
+_PASSED_HEADERS = frozenset(
+    {
+        "content-type",
+        "content-encoding",
+        "cache-control",
+        "retry-after",
+        "x-request-id",
+        "openai-processing-ms",
+        "openai-version",
+    }
+)
+_PASSED_PREFIXES = ("x-ratelimit-",)
+
+# Error bodies are held back until complete so that the key can be scrubbed from
+# them; past this size the rest is dropped (error bodies are small).
+_ERROR_BODY_LIMIT = 1 << 20
+
+
+def make_http_client() -> AsyncHTTPClient:
+    """A client of its own for upstream requests.
+
+    Returns:
+        An AsyncHTTPClient not shared with other extensions; a streamed answer holds a
+        connection slot for its whole length, so the default limit of 10 is raised.
+    """
+    return AsyncHTTPClient(force_instance=True, max_clients=64)
+
+
+class _ModelProxyHandler(APIHandler):
+    """Forwards one request to ``<base_url>/<upstream_path>`` and relays the answer."""
+
+    def initialize(self, upstream_path: str) -> None:
+        """Set the path under the endpoint's base URL this handler forwards to."""
+        self._upstream_path = upstream_path
+        self._status: int | None = None
+        self._reason: str | None = None
+        self._headers = httputil.HTTPHeaders()
+        self._committed = False
+        self._error_body: bytearray | None = None
+        self._client_gone = False
+
+    @property
+    def code_interpreter(self) -> CodeInterpreter:
+        """The extension's settings."""
+        return self.settings[SETTINGS_KEY]
+
+    async def _forward(self, method: str, body: bytes | None) -> None:
+        ci = self.code_interpreter
+        url = ci.base_url.rstrip("/") + "/" + self._upstream_path
+        # The browser's own Authorization header carries the Jupyter token: it must
+        # not travel upstream, so the upstream request is built from scratch.
+        headers = {"Accept": self.request.headers.get("Accept", "application/json")}
+        if body is not None:
+            headers["Content-Type"] = "application/json"
+        if ci.api_key:
+            headers["Authorization"] = f"Bearer {ci.api_key}"
+        request = HTTPRequest(
+            url,
+            method=method,
+            body=body,
+            headers=headers,
+            connect_timeout=ci.connect_timeout,
+            request_timeout=ci.request_timeout,
+            header_callback=self._on_upstream_header_line,
+            streaming_callback=self._on_upstream_chunk,
+            # Bytes are relayed as they come, with the upstream's Content-Encoding.
+            decompress_response=False,
+            # A redirect would carry the key to wherever Location points.
+            follow_redirects=False,
+        )
+        client: AsyncHTTPClient = self.settings[CLIENT_SETTINGS_KEY]
+        try:
+            await client.fetch(request, raise_error=False)
+        except Exception as error:
+            self._upstream_failed(error, url)
+            return
+        self._finish_relay()
+
+    def _on_upstream_header_line(self, line: str) -> None:
+        line = line.rstrip("\r\n")
+        if self._status is None:
+            start = httputil.parse_response_start_line(line)
+            self._status, self._reason = start.code, start.reason
+        elif line:
+            self._headers.parse_line(line)
+        elif self._status < 400:
+            # Send the headers now: a streaming client learns at once that the
+            # request was accepted, before the first token.
+            self._commit_headers()
+            self.flush()
+        else:
+            self._error_body = bytearray()
+
+    def on_connection_close(self) -> None:
+        """Remember that the browser went away, so the relay stops at the next chunk."""
+        self._client_gone = True
+        super().on_connection_close()
+
+    def _on_upstream_chunk(self, chunk: bytes) -> Awaitable[None] | None:
+        if self._error_body is not None:
+            room = _ERROR_BODY_LIMIT - len(self._error_body)
+            self._error_body += chunk[: max(room, 0)]
+            return None
+        # Returning an awaitable makes tornado wait for the browser before it
+        # reads on from the upstream (back-pressure).
+        return self._relay(chunk)
+
+    async def _relay(self, chunk: bytes) -> None:
+        if self._client_gone:
+            # Raising here is how the upstream request gets closed: no point
+            # paying for tokens nobody reads.
+            raise StreamClosedError()
+        if not self._committed:
+            self._commit_headers()
+        self.write(chunk)
+        try:
+            await self.flush()
+        except StreamClosedError:
+            self._client_gone = True
+            raise
+
+    def _commit_headers(self) -> None:
+        assert self._status is not None
+        self._committed = True
+        self.set_status(self._status, self._reason)
+        self.clear_header("Content-Type")
+        for name, value in self._headers.get_all():
+            lowered = name.lower()
+            if lowered in _PASSED_HEADERS or lowered.startswith(_PASSED_PREFIXES):
+                self.add_header(name, value)
+        self.set_header("X-Accel-Buffering", "no")
+
+    def _finish_relay(self) -> None:
+        content_type = self._headers.get("Content-Type", "application/json")
+        if not self._committed:
+            self._commit_headers()
+            if self._error_body is not None:
+                self.write(self._scrub(bytes(self._error_body)))
+        self.finish(set_content_type=content_type)
+
+    def _upstream_failed(self, error: Exception, url: str) -> None:
+        if self._client_gone:
+            # The browser went away; the exception was how the upstream request ended.
+            return
+        timed_out = isinstance(error, HTTPClientError) and error.code == 599 and "Timeout" in str(error)
+        reason = str(error) or type(error).__name__
+        if self._committed:
+            # Headers (and maybe tokens) are out: the status cannot change any more.
+            # An SSE error event is what OpenAI clients understand mid-stream.
+            if "text/event-stream" in self._headers.get("Content-Type", ""):
+                event = {"error": {"message": f"The model endpoint stopped answering: {reason}", "type": "upstream_error"}}
+                self.write(b"data: " + json.dumps(event).encode() + b"\n\n")
+            self.finish(set_content_type=self._headers.get("Content-Type", "application/json"))
+            return
+        if timed_out:
+            self.send_json_error(504, f"The model endpoint at {url} did not answer in time ({reason}).", "upstream_timeout")
+        else:
+            self.send_json_error(502, f"Could not reach the model endpoint at {url}: {reason}", "upstream_unreachable")
+
+    def _scrub(self, body: bytes) -> bytes:
+        """Remove the key from an upstream error body: some servers echo what they were sent."""
+        key = self.code_interpreter.api_key
+        return body.replace(key.encode(), b"***") if key else body
+
+    def send_json_error(self, status: int, message: str, kind: str) -> None:
+        """Answer with an error in the shape OpenAI clients read (``error.message``).
+
+        Args:
+            status: the HTTP status.
+            message: what went wrong, for a person; never contains the key.
+            kind: a short machine-readable error type.
+        """
+        self.clear()
+        self.set_status(status)
+        key = self.code_interpreter.api_key
+        if key:
+            message = message.replace(key, "***")
+        self.finish(json.dumps({"error": {"message": message, "type": kind}, "message": message}))
+
+
+class ChatCompletionsHandler(_ModelProxyHandler):
+    """``POST code-interpreter/v1/chat/completions``."""
+
+    @web.authenticated
+    async def post(self) -> None:
+        """Forward a chat completion request, filling in the configured model if none is named."""
+        try:
+            payload = json.loads(self.request.body or b"null")
+        except ValueError:
+            self.send_json_error(400, "The request body is not valid JSON.", "invalid_request_error")
+            return
+        if not isinstance(payload, dict):
+            self.send_json_error(400, "The request body must be a JSON object.", "invalid_request_error")
+            return
+        if not payload.get("model") and self.code_interpreter.model:
+            payload["model"] = self.code_interpreter.model
+        await self._forward("POST", json.dumps(payload).encode())
+
+
+class ModelsHandler(_ModelProxyHandler):
+    """``GET code-interpreter/v1/models``."""
+
+    @web.authenticated
+    async def get(self) -> None:
+        """Forward a model list request."""
+        await self._forward("GET", None)

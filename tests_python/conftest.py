@@ -1,0 +1,113 @@
+# Copyright (c) jupyterlab-code-interpreter contributors.
+# Distributed under the terms of the Modified BSD License.
+"""Fixtures: a real jupyter_server with the extension loaded (pytest-jupyter), and the
+project's scripted OpenAI-compatible model server (test/support) as a separate process."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import threading
+from dataclasses import dataclass, field
+from pathlib import Path
+from collections.abc import Iterator
+from typing import Any, Callable
+
+import pytest
+from traitlets.config import Config
+
+from jupyterlab_code_interpreter.config import SETTINGS_KEY, CodeInterpreter
+
+pytest_plugins = ["pytest_jupyter.jupyter_server"]
+
+REPO = Path(__file__).resolve().parent.parent
+LAUNCHER = REPO / "test" / "support" / "scripted-model-server.mjs"
+
+# The settings the extension reads from the environment; tests start without them.
+_ENV = ("OPENAI_API_KEY", "OPENAI_BASE_URL", "CODE_INTERPRETER_MODEL")
+
+
+@pytest.fixture(autouse=True)
+def _no_model_env(monkeypatch: pytest.MonkeyPatch) -> None:
+    for name in _ENV:
+        monkeypatch.delenv(name, raising=False)
+
+
+@pytest.fixture
+def jp_server_config(request: pytest.FixtureRequest) -> Config:
+    """The extension enabled; a test adds more with indirect parametrisation."""
+    config = Config({"ServerApp": {"jpserver_extensions": {"jupyterlab_code_interpreter": True}}})
+    extra = getattr(request, "param", None)
+    if extra:
+        config.merge(Config(extra))
+    return config
+
+
+@pytest.fixture
+def code_interpreter(jp_serverapp: Any) -> CodeInterpreter:
+    """The running extension's settings object."""
+    return jp_serverapp.web_app.settings[SETTINGS_KEY]
+
+
+@dataclass
+class ScriptedModel:
+    """One scripted model server process."""
+
+    base_url: str
+    log_path: Path
+    process: subprocess.Popen[str]
+    stderr: list[str] = field(default_factory=list)
+
+    def requests(self) -> list[dict[str, Any]]:
+        """The chat completion requests it received, in order."""
+        if not self.log_path.exists():
+            return []
+        return [json.loads(line) for line in self.log_path.read_text().splitlines() if line.strip()]
+
+    def stop(self) -> None:
+        """Stop the process (SIGTERM, then SIGKILL); safe to call twice."""
+        if self.process.poll() is None:
+            self.process.terminate()
+            try:
+                self.process.wait(10)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait(10)
+
+
+@pytest.fixture
+def scripted_model(tmp_path: Path) -> Iterator[Callable[..., ScriptedModel]]:
+    """Start the scripted model server (test/support/scripted-model-server.mjs) with a script."""
+    node = shutil.which("node")
+    if node is None or not LAUNCHER.exists():
+        pytest.fail(f"the scripted model server needs node and {LAUNCHER}")
+    started: list[ScriptedModel] = []
+
+    def start(script: Any, api_key: str | None = None) -> ScriptedModel:
+        n = len(started)
+        script_path = tmp_path / f"script-{n}.json"
+        script_path.write_text(json.dumps(script))
+        log_path = tmp_path / f"requests-{n}.jsonl"
+        args = [node, str(LAUNCHER), "--script", str(script_path), "--log", str(log_path)]
+        if api_key is not None:
+            args += ["--api-key", api_key]
+        process = subprocess.Popen(
+            args, cwd=REPO, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=dict(os.environ)
+        )
+        stderr: list[str] = []
+        # Drain stderr so the child never blocks on a full pipe; kept for failure messages.
+        threading.Thread(target=lambda: stderr.extend(process.stderr), daemon=True).start()  # type: ignore[arg-type]
+        line = process.stdout.readline() if process.stdout else ""
+        if not line.startswith("READY "):
+            process.kill()
+            process.wait()
+            pytest.fail(f"scripted model server did not start: {line!r} {''.join(stderr)}")
+        model = ScriptedModel(line.split(" ", 1)[1].strip(), log_path, process, stderr)
+        started.append(model)
+        return model
+
+    yield start
+    for model in started:
+        model.stop()

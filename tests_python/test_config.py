@@ -1,0 +1,92 @@
+# Copyright (c) jupyterlab-code-interpreter contributors.
+# Distributed under the terms of the Modified BSD License.
+"""``code-interpreter/config``: what it shows, what it changes, and that it never shows the key."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import pytest
+from tornado.httpclient import HTTPClientError
+
+from jupyterlab_code_interpreter.config import CodeInterpreter
+
+KEY = "sk-test-config-0123456789"
+
+
+@pytest.mark.parametrize(
+    "jp_server_config",
+    [{"CodeInterpreter": {"api_key": KEY, "model": "configured-model", "base_url": "http://127.0.0.1:9/v1"}}],
+    indirect=True,
+)
+async def test_get_shows_settings_but_not_the_key(jp_fetch: Any) -> None:
+    response = await jp_fetch("code-interpreter", "config")
+    assert KEY not in response.body.decode()
+    assert json.loads(response.body) == {
+        "model": "configured-model",
+        "base_url": "http://127.0.0.1:9/v1",
+        "has_api_key": True,
+        "tcp_nodelay": True,
+    }
+
+
+async def test_defaults_without_config_or_environment(jp_fetch: Any) -> None:
+    response = await jp_fetch("code-interpreter", "config")
+    assert json.loads(response.body) == {
+        "model": "",
+        "base_url": "https://api.openai.com/v1",
+        "has_api_key": False,
+        "tcp_nodelay": True,
+    }
+
+
+def test_environment_fallbacks(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("OPENAI_API_KEY", KEY)
+    monkeypatch.setenv("OPENAI_BASE_URL", "http://localhost:11434/v1")
+    monkeypatch.setenv("CODE_INTERPRETER_MODEL", "qwen2.5-coder")
+    settings = CodeInterpreter()
+    assert (settings.api_key, settings.base_url, settings.model) == (KEY, "http://localhost:11434/v1", "qwen2.5-coder")
+
+
+async def test_post_sets_values_and_answers_without_the_key(jp_fetch: Any, code_interpreter: Any) -> None:
+    body = {"api_key": KEY, "model": "gpt-x", "base_url": "http://127.0.0.1:8000/v1"}
+    response = await jp_fetch("code-interpreter", "config", method="POST", body=json.dumps(body))
+    assert KEY not in response.body.decode()
+    assert json.loads(response.body) == {
+        "model": "gpt-x",
+        "base_url": "http://127.0.0.1:8000/v1",
+        "has_api_key": True,
+        "tcp_nodelay": True,
+    }
+    assert code_interpreter.api_key == KEY
+    again = await jp_fetch("code-interpreter", "config")
+    assert json.loads(again.body)["has_api_key"] is True
+    assert KEY not in again.body.decode()
+
+
+async def test_post_with_only_some_settings_keeps_the_others(jp_fetch: Any, code_interpreter: Any) -> None:
+    await jp_fetch("code-interpreter", "config", method="POST", body=json.dumps({"api_key": KEY, "model": "a"}))
+    await jp_fetch("code-interpreter", "config", method="POST", body=json.dumps({"model": "b"}))
+    assert (code_interpreter.api_key, code_interpreter.model) == (KEY, "b")
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        "not json",
+        json.dumps(["model"]),
+        json.dumps({"model": 3}),
+        json.dumps({"api_key": KEY, "temperature": "0"}),
+        json.dumps({"api_key": KEY, "base_url": "file:///etc/passwd"}),
+        json.dumps({"api_key": KEY, "base_url": "localhost:8000"}),
+    ],
+)
+async def test_bad_post_is_refused_and_changes_nothing(jp_fetch: Any, code_interpreter: Any, body: str) -> None:
+    with pytest.raises(HTTPClientError) as raised:
+        await jp_fetch("code-interpreter", "config", method="POST", body=body)
+    assert raised.value.code == 400
+    assert raised.value.response is not None
+    assert KEY not in raised.value.response.body.decode()
+    assert code_interpreter.api_key == ""
+    assert code_interpreter.base_url == "https://api.openai.com/v1"
