@@ -1,0 +1,165 @@
+import { spawn } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+import type { JupyterServerProcess } from '../../src/cli/jupyterServerProcess';
+import { projectPython, startJupyter } from '../support/jupyter';
+import { ScriptedModelServer, type ScriptedReply } from '../support/scriptedModelServer';
+import { lastCellId } from '../support/agentHarness';
+
+const CLI = join(__dirname, '..', '..', 'bin', 'code-interpreter.js');
+
+/**
+ * Run the built command line as a user would, and collect what it printed.
+ */
+function runCli(
+  args: string[],
+  env: Record<string, string>,
+  cwd: string
+): Promise<{ code: number | null; stdout: string; stderr: string; ms: number }> {
+  const started = Date.now();
+  return new Promise(resolve => {
+    const child = spawn(process.execPath, [CLI, ...args], {
+      cwd,
+      env: { ...process.env, CODE_INTERPRETER_PYTHON: projectPython(), ...env }
+    });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', chunk => (stdout += chunk));
+    child.stderr.on('data', chunk => (stderr += chunk));
+    child.on('close', code => resolve({ code, stdout, stderr, ms: Date.now() - started }));
+  });
+}
+
+/**
+ * What nbformat's own validator says of a notebook file.
+ */
+function nbformatValidate(path: string): Promise<string> {
+  const script = 'import nbformat, sys; nbformat.validate(nbformat.read(sys.argv[1], as_version=4)); print("valid")';
+  return new Promise<string>(resolve => {
+    const child = spawn(projectPython(), ['-c', script, path]);
+    let out = '';
+    child.stdout.on('data', chunk => (out += chunk));
+    child.stderr.on('data', chunk => (out += chunk));
+    child.on('close', () => resolve(out.trim()));
+  });
+}
+
+describe('code-interpreter run', () => {
+  let workdir: string;
+  let model: ScriptedModelServer | undefined;
+
+  beforeEach(() => {
+    workdir = mkdtempSync(join(tmpdir(), 'ci-run-'));
+  });
+
+  afterEach(async () => {
+    await model?.stop();
+    model = undefined;
+    rmSync(workdir, { recursive: true, force: true });
+  });
+
+  it('fixes a failing cell with its own private server and leaves a valid notebook', async () => {
+    const script = (request: { body: { messages: { role: string; content?: unknown }[] } }, index: number): ScriptedReply | undefined =>
+      [
+        { kind: 'tools', calls: [{ name: 'execute_code', arguments: JSON.stringify({ code: 'total = sum(range(10)\nprint(total)' }) }] } as ScriptedReply,
+        index === 1
+          ? ({
+              kind: 'tools',
+              calls: [
+                {
+                  name: 'edit_cell',
+                  arguments: JSON.stringify({ cell_id: lastCellId(request.body.messages), code: 'total = sum(range(10))\nprint(total)' })
+                }
+              ]
+            } as ScriptedReply)
+          : undefined,
+        { kind: 'text', content: 'The total is 45.' } as ScriptedReply
+      ][index];
+    model = await ScriptedModelServer.start({ script });
+    const transcript = join(workdir, 'run.jsonl');
+    const result = await runCli(
+      ['run', 'Sum the numbers below 10.', '--model', 'scripted-model', '--notebook', 'sum.ipynb', '--transcript', transcript],
+      { OPENAI_BASE_URL: model.baseUrl, OPENAI_API_KEY: 'k' },
+      workdir
+    );
+    expect(result.stderr).toContain('completed');
+    expect(result.code).toBe(0);
+    expect(result.stdout).toContain('The total is 45.');
+    expect(result.stderr).toMatch(/SyntaxError|error/);
+
+    const path = join(workdir, 'sum.ipynb');
+    expect(await nbformatValidate(path)).toBe('valid');
+    const notebook = JSON.parse(readFileSync(path, 'utf8'));
+    const code = notebook.cells.filter((cell: { cell_type: string }) => cell.cell_type === 'code');
+    expect(code).toHaveLength(1);
+    expect(code[0].source).toBe('total = sum(range(10))\nprint(total)');
+    expect(code[0].outputs).toEqual([{ output_type: 'stream', name: 'stdout', text: '45\n' }]);
+    expect(notebook.metadata.code_interpreter.turns[0]).toMatchObject({ prompt: 'Sum the numbers below 10.', outcome: 'completed' });
+
+    const events = readFileSync(transcript, 'utf8').trim().split('\n').map(line => JSON.parse(line).type);
+    expect(events).toEqual(expect.arrayContaining(['model-request', 'model-response', 'execution-end', 'turn-end']));
+  });
+
+  describe('against a running Jupyter server', () => {
+    let server: JupyterServerProcess;
+
+    beforeAll(async () => {
+      server = await startJupyter();
+    });
+
+    afterAll(async () => {
+      await server?.stop();
+    });
+
+    it('ends an endless loop at --timeout 2, quickly, with the kernel alive', async () => {
+      model = await ScriptedModelServer.start({
+        script: [
+          { kind: 'tools', calls: [{ name: 'execute_code', arguments: JSON.stringify({ code: 'while True:\n    pass' }) }] },
+          { kind: 'text', content: 'The loop never ends; I stopped it.' }
+        ]
+      });
+      const result = await runCli(
+        ['run', 'Loop forever.', '--timeout', '2', '--max-attempts', '1', '--notebook', 'loop.ipynb', '--server-url', server.url],
+        { OPENAI_BASE_URL: model.baseUrl, CODE_INTERPRETER_MODEL: 'scripted-model', JUPYTER_TOKEN: server.token },
+        workdir
+      );
+      expect(result.code).toBe(1);
+      expect(result.stderr).toContain('timeout');
+      expect(result.ms).toBeLessThan(10_000);
+      // The kernel of the notebook's session is still there and idle (not restarted, not dead).
+      const sessions = await (await fetch(`${server.url}api/sessions`, { headers: { Authorization: `token ${server.token}` } })).json();
+      const session = sessions.find((s: { path: string }) => s.path === 'loop.ipynb');
+      expect(session.kernel.execution_state).toBe('idle');
+    });
+
+    it('exits 3 when the model endpoint cannot be reached', async () => {
+      const result = await runCli(
+        ['run', 'Anything.', '--server-url', server.url, '--base-url', 'http://127.0.0.1:9/v1', '--model', 'm'],
+        { JUPYTER_TOKEN: server.token },
+        workdir
+      );
+      expect(result.code).toBe(3);
+      expect(result.stderr).toMatch(/Cannot reach the model endpoint http:\/\/127.0.0.1:9\/v1/);
+    });
+  });
+
+  it('exits 3 when the Jupyter server cannot be reached, and 2 on usage errors', async () => {
+    const unreachable = await runCli(
+      ['run', 'x', '--server-url', 'http://127.0.0.1:9/', '--model', 'm'],
+      {},
+      workdir
+    );
+    expect(unreachable.code).toBe(3);
+    expect(unreachable.stderr).toContain('Cannot reach the Jupyter server');
+    const usage = await runCli(['run', 'x', '--protocol', 'smoke-signals', '--model', 'm'], {}, workdir);
+    expect(usage.code).toBe(2);
+    expect(usage.stderr).toContain('--protocol must be auto, tools or text');
+    const help = await runCli(['run', '--help'], {}, workdir);
+    expect(help.code).toBe(0);
+    for (const option of ['--server-url', '--token', '--base-url', '--api-key', '--model', '--protocol', '--max-attempts', '--timeout', '--kernel', '--notebook', '--transcript']) {
+      expect(help.stdout).toContain(option);
+    }
+  });
+});
