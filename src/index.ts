@@ -3,9 +3,11 @@
 
 import type { JupyterFrontEndPlugin } from '@jupyterlab/application';
 
+import { codeInterpreterPlugin } from './lab/plugin';
+
 /**
  * The plugins JupyterLab loads. Nothing from cli/ is imported here.
  */
-const plugins: JupyterFrontEndPlugin<unknown>[] = [];
+const plugins: JupyterFrontEndPlugin<unknown>[] = [codeInterpreterPlugin];
 
 export default plugins;

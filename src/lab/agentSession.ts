@@ -1,0 +1,307 @@
+// Copyright (c) jupyterlab-code-interpreter contributors.
+// Distributed under the terms of the Modified BSD License.
+
+import type { NotebookPanel } from '@jupyterlab/notebook';
+import type { ServerConnection } from '@jupyterlab/services';
+import type { IDisposable } from '@lumino/disposable';
+import { Signal, type ISignal } from '@lumino/signaling';
+
+import { Agent } from '../agent/agent';
+import type { ApprovalDecision, IApprovalRequest } from '../agent/approval';
+import type { ITurnRecord } from '../agent/conversation';
+import type { AgentEvent } from '../agent/events';
+import type { IRisk } from '../agent/riskyCode';
+import { createApprovalHook } from './approvalPolicy';
+import { createLabModelClient } from './labModelClient';
+import { LiveNotebookTarget } from './liveNotebookTarget';
+import { resolveVision, type ICodeInterpreterSettings } from './settings';
+import { Transcript } from './transcript';
+import { markTurnUndone, undoTurn, type IUndoResult } from './undoTurn';
+
+/**
+ * The code interpreter of one open notebook: its agent (created with the current settings when
+ * a turn starts), the live-notebook target, the transcript the sidebar shows, and the questions
+ * waiting for the person (approvals).
+ */
+export class AgentSession implements IDisposable {
+  /**
+   * Construct the session of a notebook; it shows the conversation saved in the notebook.
+   *
+   * @param options - the notebook and where settings come from.
+   */
+  constructor(options: AgentSession.IOptions) {
+    this._panel = options.panel;
+    this._settings = options.settings;
+    this._serverSettings = options.serverSettings;
+    this.target = new LiveNotebookTarget({ panel: options.panel });
+    void options.panel.context.ready.then(() => {
+      if (!this._isDisposed && !this._agent) {
+        this.transcript.restore(this.target.loadConversation());
+      }
+    });
+  }
+
+  /**
+   * The notebook as the agent's target.
+   */
+  readonly target: LiveNotebookTarget;
+
+  /**
+   * What the sidebar shows.
+   */
+  readonly transcript = new Transcript();
+
+  /**
+   * The notebook panel.
+   */
+  get panel(): NotebookPanel {
+    return this._panel;
+  }
+
+  /**
+   * Whether a turn is running.
+   */
+  get isRunning(): boolean {
+    return this._running !== null;
+  }
+
+  /**
+   * Emitted when the session starts or ends a turn.
+   */
+  get runningChanged(): ISignal<this, boolean> {
+    return this._runningChanged;
+  }
+
+  /**
+   * The agent's events, forwarded (for the status bar and tests).
+   */
+  get events(): ISignal<this, AgentEvent> {
+    return this._events;
+  }
+
+  /**
+   * Whether the session is disposed.
+   */
+  get isDisposed(): boolean {
+    return this._isDisposed;
+  }
+
+  /**
+   * Run one turn with a prompt.
+   *
+   * @param prompt - what the user asks.
+   * @returns how the turn ended.
+   * @throws when a turn is already running.
+   */
+  async ask(prompt: string): Promise<Agent.ITurnResult> {
+    if (this._running) {
+      throw new Error('The code interpreter is already working on this notebook; stop it first.');
+    }
+    await this._panel.context.ready;
+    const agent = this._agentFor(this._settings());
+    this.target.startTurn();
+    this._running = agent.run(prompt);
+    this._runningChanged.emit(true);
+    try {
+      return await this._running;
+    } finally {
+      this._running = null;
+      this._runningChanged.emit(false);
+    }
+  }
+
+  /**
+   * Stop the running turn: the model request is aborted and a running cell interrupted.
+   */
+  stop(): void {
+    this._agent?.stop();
+  }
+
+  /**
+   * Answer a pending approval.
+   *
+   * @param entry - the approval entry of the transcript.
+   * @param decision - what the person chose.
+   */
+  answer(entry: Transcript.IApprovalEntry, decision: ApprovalDecision): void {
+    const pending = this._pending.get(entry);
+    if (!pending) {
+      return;
+    }
+    this._pending.delete(entry);
+    entry.state = decision.action;
+    this.transcript.update(entry);
+    pending(decision);
+  }
+
+  /**
+   * Undo a turn: delete the cells it inserted and restore the sources of the cells it edited.
+   *
+   * @param entry - the turn's end entry in the transcript.
+   * @returns what was done.
+   * @throws when a turn is running or the turn is not in the saved conversation.
+   */
+  undo(entry: Transcript.ITurnEndEntry): IUndoResult {
+    if (this._running) {
+      throw new Error('Wait for the running turn to end, or stop it, before undoing.');
+    }
+    const model = this._panel.model;
+    const turn: ITurnRecord | undefined = this.target.loadConversation()?.turns[entry.turn - 1];
+    if (!model || !turn) {
+      throw new Error(`Turn ${entry.turn} is not in this notebook's conversation.`);
+    }
+    const result = undoTurn(model, turn);
+    markTurnUndone(model, entry.turn);
+    // The agent keeps its own copy of the turns; the next one reads them back with the mark.
+    this._disposeAgent();
+    entry.undone = true;
+    this.transcript.update(entry);
+    return result;
+  }
+
+  /**
+   * Whether a turn can be undone (it is saved and not undone yet).
+   *
+   * @param entry - the turn's end entry.
+   * @returns `true` when undo is possible.
+   */
+  canUndo(entry: Transcript.ITurnEndEntry): boolean {
+    const turn = this.target.loadConversation()?.turns[entry.turn - 1];
+    return !entry.undone && !!turn && turn.cells.length > 0;
+  }
+
+  /**
+   * Scroll the notebook to a cell and make it the active cell.
+   *
+   * @param cellId - the cell.
+   * @returns whether the cell is still in the notebook.
+   */
+  revealCell(cellId: string): boolean {
+    const notebook = this._panel.content;
+    const index = notebook.widgets.findIndex(cell => cell.model.id === cellId);
+    if (index < 0) {
+      return false;
+    }
+    notebook.activeCellIndex = index;
+    void notebook.scrollToItem(index, 'center').catch(() => undefined);
+    return true;
+  }
+
+  /**
+   * The position of a cell in the notebook, 1-based, for labels.
+   *
+   * @param cellId - the cell.
+   * @returns its position, or `undefined` when it is gone.
+   */
+  cellPosition(cellId: string): number | undefined {
+    const index = this._panel.content.widgets.findIndex(cell => cell.model.id === cellId);
+    return index < 0 ? undefined : index + 1;
+  }
+
+  /**
+   * Dispose of the session, stopping a running turn. Safe to call more than once.
+   */
+  dispose(): void {
+    if (this._isDisposed) {
+      return;
+    }
+    this._isDisposed = true;
+    this._disposeAgent();
+    Signal.clearData(this);
+  }
+
+  /**
+   * The agent for the current settings: the same one while they do not change.
+   */
+  private _agentFor(settings: ICodeInterpreterSettings): Agent {
+    const key = JSON.stringify(settings);
+    if (this._agent && this._agentKey === key) {
+      return this._agent;
+    }
+    this._disposeAgent();
+    const agent = new Agent({
+      model: createLabModelClient({ model: settings.model, serverSettings: this._serverSettings }),
+      target: this.target,
+      protocol: settings.protocol,
+      maxAttempts: settings.maxAttempts,
+      cellTimeoutMs: settings.executionTimeout * 1000,
+      outputBudgetTokens: settings.outputBudget,
+      vision: resolveVision(settings.vision, settings.model),
+      approve: createApprovalHook(
+        () => this._settings().approval,
+        (request, risks, signal) => this._askPerson(request, risks, signal)
+      )
+    });
+    agent.events.connect((_, event) => {
+      this.transcript.handle(event);
+      this._events.emit(event);
+    });
+    this._agent = agent;
+    this._agentKey = key;
+    return agent;
+  }
+
+  private _askPerson(request: IApprovalRequest, risks: IRisk[], signal: AbortSignal): Promise<ApprovalDecision> {
+    const entry = this.transcript.add<Transcript.IApprovalEntry>({ kind: 'approval', request, risks, state: 'pending' });
+    return new Promise<ApprovalDecision>(resolve => {
+      const onAbort = () => {
+        if (this._pending.delete(entry)) {
+          entry.state = 'cancelled';
+          this.transcript.update(entry);
+          resolve({ action: 'skip', reason: 'The turn was stopped.' });
+        }
+      };
+      this._pending.set(entry, decision => {
+        signal.removeEventListener('abort', onAbort);
+        resolve(decision);
+      });
+      if (signal.aborted) {
+        onAbort();
+      } else {
+        signal.addEventListener('abort', onAbort, { once: true });
+      }
+    });
+  }
+
+  private _disposeAgent(): void {
+    this._agent?.dispose();
+    this._agent = null;
+    this._agentKey = '';
+  }
+
+  private _panel: NotebookPanel;
+  private _settings: () => ICodeInterpreterSettings;
+  private _serverSettings?: ServerConnection.ISettings;
+  private _agent: Agent | null = null;
+  private _agentKey = '';
+  private _running: Promise<Agent.ITurnResult> | null = null;
+  private _pending = new Map<Transcript.IApprovalEntry, (decision: ApprovalDecision) => void>();
+  private _runningChanged = new Signal<this, boolean>(this);
+  private _events = new Signal<this, AgentEvent>(this);
+  private _isDisposed = false;
+}
+
+/**
+ * The namespace for `AgentSession` statics.
+ */
+export namespace AgentSession {
+  /**
+   * The options of a session.
+   */
+  export interface IOptions {
+    /**
+     * The notebook.
+     */
+    panel: NotebookPanel;
+
+    /**
+     * Returns the current settings.
+     */
+    settings: () => ICodeInterpreterSettings;
+
+    /**
+     * The server connection; the default one when omitted.
+     */
+    serverSettings?: ServerConnection.ISettings;
+  }
+}

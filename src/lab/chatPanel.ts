@@ -1,0 +1,606 @@
+// Copyright (c) jupyterlab-code-interpreter contributors.
+// Distributed under the terms of the Modified BSD License.
+
+import { MimeModel, type IRenderMimeRegistry } from '@jupyterlab/rendermime';
+import type { IRenderMime } from '@jupyterlab/rendermime';
+import type { CommandRegistry } from '@lumino/commands';
+import { Panel, Widget } from '@lumino/widgets';
+
+import { describeRiskKind } from '../agent/riskyCode';
+import type { TurnOutcome } from '../agent/conversation';
+import type { AgentSession } from './agentSession';
+import { codeInterpreterIcon } from './icons';
+import { fetchServerConfig, updateServerConfig, type IServerConfig } from './serverConfig';
+import type { Transcript, TranscriptEntry } from './transcript';
+
+/**
+ * The command ids of the code interpreter.
+ */
+export namespace CommandIDs {
+  export const open = 'code-interpreter:open';
+  export const ask = 'code-interpreter:ask';
+  export const stop = 'code-interpreter:stop';
+}
+
+/**
+ * The sidebar chat: the current notebook's conversation, each step as it happens, approvals,
+ * undo, and the prompt box. It renders an AgentSession's transcript; it holds no agent state.
+ */
+export class ChatPanel extends Panel {
+  /**
+   * Construct the sidebar.
+   *
+   * @param options - commands, markdown rendering and what the model setting says.
+   */
+  constructor(options: ChatPanel.IOptions) {
+    super();
+    this._commands = options.commands;
+    this._rendermime = options.rendermime;
+    this._modelSetting = options.modelSetting;
+    this.id = 'jp-code-interpreter';
+    this.addClass('jp-CodeInterpreter');
+    this.title.icon = codeInterpreterIcon;
+    this.title.caption = 'Code Interpreter';
+
+    this._header = new Widget();
+    this._header.addClass('jp-CodeInterpreter-header');
+    this._header.node.innerHTML =
+      '<span class="jp-CodeInterpreter-title">Code Interpreter</span><span class="jp-CodeInterpreter-notebook"></span><span class="jp-CodeInterpreter-status" data-status="idle">idle</span>';
+    this._notice = new Widget();
+    this._notice.addClass('jp-CodeInterpreter-notice');
+    this._notice.hide();
+    this._list = new Panel();
+    this._list.addClass('jp-CodeInterpreter-transcript');
+    this._empty = new Widget();
+    this._empty.addClass('jp-CodeInterpreter-empty');
+    this._empty.node.textContent =
+      'Ask for an analysis, a plot or a fix. The code goes into cells of the current notebook and runs on its kernel; failing cells are revised until they work.';
+    this._thinking = new Widget();
+    this._thinking.addClass('jp-CodeInterpreter-thinking');
+    this._thinking.node.textContent = 'Thinking…';
+    this._thinking.hide();
+    this._composer = this._createComposer();
+
+    this.addWidget(this._header);
+    this.addWidget(this._notice);
+    this.addWidget(this._list);
+    this.addWidget(this._composer);
+    this._showEntries();
+    void this.refreshConfig();
+  }
+
+  /**
+   * The session shown (the current notebook's), or `null`.
+   */
+  get session(): AgentSession | null {
+    return this._session;
+  }
+
+  /**
+   * Show another notebook's session.
+   *
+   * @param session - the session, or `null` when no notebook is current.
+   */
+  setSession(session: AgentSession | null): void {
+    if (session === this._session) {
+      return;
+    }
+    if (this._session) {
+      this._session.transcript.changed.disconnect(this._onTranscriptChanged, this);
+      this._session.runningChanged.disconnect(this._onRunningChanged, this);
+    }
+    this._session = session;
+    if (session) {
+      session.transcript.changed.connect(this._onTranscriptChanged, this);
+      session.runningChanged.connect(this._onRunningChanged, this);
+    }
+    const name = this._header.node.querySelector('.jp-CodeInterpreter-notebook');
+    if (name) {
+      name.textContent = session ? session.target.name : 'no notebook open';
+    }
+    this._showEntries();
+    this._onRunningChanged();
+  }
+
+  /**
+   * Read the server's model settings again and show a hint when no key or model is set.
+   */
+  async refreshConfig(): Promise<void> {
+    try {
+      this._config = await fetchServerConfig();
+      this._configError = '';
+    } catch (error) {
+      this._config = null;
+      this._configError = (error as Error).message;
+    }
+    this._renderNotice();
+  }
+
+  /**
+   * Put text in the prompt box (the `code-interpreter:open` command uses it for a draft).
+   *
+   * @param text - the text.
+   */
+  setDraft(text: string): void {
+    this._input.value = text;
+  }
+
+  /**
+   * Focus the prompt box.
+   */
+  focusInput(): void {
+    this._input.focus();
+  }
+
+  protected onActivateRequest(): void {
+    this.focusInput();
+  }
+
+  private _createComposer(): Widget {
+    const composer = new Widget();
+    composer.addClass('jp-CodeInterpreter-composer');
+    const input = document.createElement('textarea');
+    input.className = 'jp-CodeInterpreter-input';
+    input.rows = 3;
+    input.placeholder = 'Ask the code interpreter… (Enter to send, Shift+Enter for a new line)';
+    input.addEventListener('keydown', event => {
+      if (event.key === 'Enter' && !event.shiftKey && !event.isComposing) {
+        event.preventDefault();
+        event.stopPropagation();
+        this._send();
+      }
+    });
+    const send = document.createElement('button');
+    send.className = 'jp-Button jp-mod-styled jp-mod-accept jp-CodeInterpreter-send';
+    send.textContent = 'Send';
+    send.addEventListener('click', () => this._send());
+    const stop = document.createElement('button');
+    stop.className = 'jp-Button jp-mod-styled jp-mod-warn jp-CodeInterpreter-stop';
+    stop.textContent = 'Stop';
+    stop.title = 'Stop the model and interrupt the running cell';
+    stop.addEventListener('click', () => void this._commands.execute(CommandIDs.stop));
+    const buttons = document.createElement('div');
+    buttons.className = 'jp-CodeInterpreter-buttons';
+    buttons.append(send, stop);
+    composer.node.append(input, buttons);
+    this._input = input;
+    this._sendButton = send;
+    this._stopButton = stop;
+    return composer;
+  }
+
+  private _send(): void {
+    const prompt = this._input.value.trim();
+    if (!prompt || this._session?.isRunning) {
+      return;
+    }
+    this._input.value = '';
+    void this._commands.execute(CommandIDs.ask, { prompt }).catch(error => {
+      this._showError((error as Error).message);
+    });
+  }
+
+  private _showError(message: string): void {
+    const widget = new Widget();
+    widget.addClass('jp-CodeInterpreter-step');
+    widget.node.dataset.state = 'warning';
+    widget.node.textContent = message;
+    this._list.insertWidget(this._list.widgets.length - 1, widget);
+  }
+
+  private _onRunningChanged(): void {
+    const running = !!this._session?.isRunning;
+    this._stopButton.hidden = !running;
+    this._sendButton.hidden = running;
+    const status = this._header.node.querySelector<HTMLElement>('.jp-CodeInterpreter-status');
+    if (status) {
+      status.textContent = running ? 'running' : 'idle';
+      status.dataset.status = running ? 'running' : 'idle';
+    }
+    this.node.dataset.running = String(running);
+    // Undo buttons depend on whether a turn runs.
+    for (const [entry, widget] of this._widgets) {
+      if (entry.kind === 'turn-end') {
+        this._renderEntry(entry, widget);
+      }
+    }
+  }
+
+  private _onTranscriptChanged(_: Transcript, change: Transcript.IChange): void {
+    switch (change.type) {
+      case 'reset':
+        this._showEntries();
+        return;
+      case 'thinking':
+        this._thinking.setHidden(!this._session?.transcript.thinking);
+        this._scrollToEnd();
+        return;
+      case 'added': {
+        this._empty.hide();
+        const widget = this._createEntry(change.entry);
+        this._list.insertWidget(this._list.widgets.indexOf(this._thinking), widget);
+        this._scrollToEnd();
+        return;
+      }
+      case 'changed': {
+        const widget = this._widgets.get(change.entry);
+        if (widget) {
+          this._renderEntry(change.entry, widget);
+          this._scrollToEnd();
+        }
+        return;
+      }
+    }
+  }
+
+  private _showEntries(): void {
+    for (const widget of [...this._list.widgets]) {
+      if (widget !== this._empty && widget !== this._thinking) {
+        widget.dispose();
+      }
+    }
+    this._widgets.clear();
+    this._list.addWidget(this._empty);
+    const entries = this._session?.transcript.entries ?? [];
+    for (const entry of entries) {
+      this._list.addWidget(this._createEntry(entry));
+    }
+    this._list.addWidget(this._thinking);
+    this._empty.setHidden(entries.length > 0);
+    this._thinking.setHidden(!this._session?.transcript.thinking);
+    this._scrollToEnd(true);
+  }
+
+  private _createEntry(entry: TranscriptEntry): Widget {
+    const widget = entry.kind === 'assistant' ? new Private.MarkdownEntry(this._rendermime) : new Widget();
+    widget.addClass('jp-CodeInterpreter-entry');
+    widget.addClass(`jp-CodeInterpreter-${entry.kind}`);
+    this._widgets.set(entry, widget);
+    this._renderEntry(entry, widget);
+    return widget;
+  }
+
+  private _renderEntry(entry: TranscriptEntry, widget: Widget): void {
+    const node = widget.node;
+    switch (entry.kind) {
+      case 'user':
+        node.textContent = entry.text;
+        return;
+      case 'assistant':
+        (widget as Private.MarkdownEntry).render(entry.text, entry.streaming);
+        return;
+      case 'step':
+        this._renderStep(entry, node);
+        return;
+      case 'approval':
+        this._renderApproval(entry, node);
+        return;
+      case 'turn-end':
+        this._renderTurnEnd(entry, node);
+        return;
+    }
+  }
+
+  private _renderStep(entry: Transcript.IStepEntry, node: HTMLElement): void {
+    node.replaceChildren();
+    node.dataset.state = entry.state;
+    const label = document.createElement('span');
+    label.className = 'jp-CodeInterpreter-stepLabel';
+    label.textContent = entry.label;
+    node.append(label);
+    if (entry.cellId) {
+      node.append(' ', this._cellLink(entry.cellId, entry.executionCount, entry.state === 'running'));
+    }
+    if (entry.attempt !== undefined && entry.maxAttempts !== undefined) {
+      const attempt = document.createElement('span');
+      attempt.className = 'jp-CodeInterpreter-attempt';
+      attempt.textContent = `attempt ${entry.attempt} of ${entry.maxAttempts}`;
+      node.append(' ', attempt);
+    }
+    if (entry.code) {
+      const details = document.createElement('details');
+      const summary = document.createElement('summary');
+      summary.textContent = 'code';
+      const pre = document.createElement('pre');
+      pre.textContent = entry.code;
+      details.append(summary, pre);
+      node.append(details);
+    }
+  }
+
+  private _cellLink(cellId: string, executionCount?: number | null, running = false): HTMLElement {
+    const link = document.createElement('a');
+    link.className = 'jp-CodeInterpreter-cellLink';
+    link.href = '#';
+    link.dataset.cellId = cellId;
+    const position = this._session?.cellPosition(cellId);
+    const count = running ? '[*]' : executionCount ? `[${executionCount}]` : '';
+    link.textContent = position === undefined ? 'cell (deleted)' : `cell ${position}${count ? ' ' + count : ''}`;
+    link.title = 'Scroll to the cell';
+    link.addEventListener('click', event => {
+      event.preventDefault();
+      this._session?.revealCell(cellId);
+    });
+    return link;
+  }
+
+  private _renderApproval(entry: Transcript.IApprovalEntry, node: HTMLElement): void {
+    node.replaceChildren();
+    node.dataset.state = entry.state;
+    const question = document.createElement('div');
+    question.className = 'jp-CodeInterpreter-question';
+    const why = entry.risks.length
+      ? ` It ${[...new Set(entry.risks.map(risk => describeRiskKind(risk.kind)))].join(', ')}.`
+      : '';
+    question.textContent =
+      entry.state === 'pending'
+        ? `Run this ${entry.request.kind === 'new' ? 'new cell' : 'revised cell'}?${why}`
+        : { run: 'Approved.', skip: 'Skipped.', edit: 'Edited and run.', cancelled: 'Not answered: the turn stopped.', pending: '' }[
+            entry.state
+          ];
+    node.append(question, ' ', this._cellLink(entry.request.cellId));
+    if (entry.state !== 'pending') {
+      return;
+    }
+    for (const risk of entry.risks) {
+      const item = document.createElement('div');
+      item.className = 'jp-CodeInterpreter-risk';
+      item.textContent = `line ${risk.line}: ${risk.match}`;
+      node.append(item);
+    }
+    const code = document.createElement('textarea');
+    code.className = 'jp-CodeInterpreter-approvalCode';
+    code.value = entry.request.code;
+    code.readOnly = true;
+    code.rows = Math.min(12, entry.request.code.split('\n').length + 1);
+    const buttons = document.createElement('div');
+    buttons.className = 'jp-CodeInterpreter-buttons';
+    const button = (text: string, cls: string, onClick: () => void) => {
+      const element = document.createElement('button');
+      element.className = `jp-Button jp-mod-styled ${cls}`;
+      element.textContent = text;
+      element.addEventListener('click', onClick);
+      buttons.append(element);
+      return element;
+    };
+    const session = this._session;
+    button('Run', 'jp-mod-accept jp-CodeInterpreter-approve', () => session?.answer(entry, { action: 'run' }));
+    button('Skip', 'jp-mod-reject jp-CodeInterpreter-skip', () =>
+      session?.answer(entry, { action: 'skip', reason: 'The user chose not to run this code.' })
+    );
+    const edit = button('Edit', 'jp-CodeInterpreter-edit', () => {
+      if (code.readOnly) {
+        code.readOnly = false;
+        code.focus();
+        edit.textContent = 'Run edited';
+      } else {
+        session?.answer(entry, { action: 'edit', code: code.value });
+      }
+    });
+    node.append(code, buttons);
+  }
+
+  private _renderTurnEnd(entry: Transcript.ITurnEndEntry, node: HTMLElement): void {
+    node.replaceChildren();
+    node.dataset.outcome = entry.outcome;
+    const text = document.createElement('span');
+    text.className = 'jp-CodeInterpreter-outcome';
+    text.textContent = Private.describeOutcome(entry.outcome, entry.reason, entry.executions);
+    node.append(text);
+    const session = this._session;
+    if (entry.undone) {
+      const undone = document.createElement('span');
+      undone.className = 'jp-CodeInterpreter-undone';
+      undone.textContent = ' · undone';
+      node.append(undone);
+    } else if (session?.canUndo(entry)) {
+      const undo = document.createElement('button');
+      undo.className = 'jp-Button jp-mod-styled jp-CodeInterpreter-undo';
+      undo.textContent = 'Undo';
+      undo.title = 'Delete the cells this turn added and restore the cells it edited';
+      undo.disabled = session.isRunning;
+      undo.addEventListener('click', () => {
+        try {
+          session.undo(entry);
+        } catch (error) {
+          this._showError((error as Error).message);
+        }
+      });
+      node.append(' ', undo);
+    }
+  }
+
+  private _renderNotice(): void {
+    const node = this._notice.node;
+    node.replaceChildren();
+    if (this._configError) {
+      node.textContent = `The code interpreter's server extension did not answer (${this._configError}). Is the jupyterlab-code-interpreter Python package installed in the environment that runs Jupyter?`;
+      this._notice.show();
+      return;
+    }
+    const config = this._config;
+    if (!config) {
+      this._notice.hide();
+      return;
+    }
+    const model = this._modelSetting() || config.model;
+    if (config.has_api_key && model) {
+      this._notice.hide();
+      return;
+    }
+    const hint = document.createElement('div');
+    hint.className = 'jp-CodeInterpreter-hint';
+    hint.textContent = [
+      `Model endpoint: ${config.base_url}.`,
+      model ? `Model: ${model}.` : 'No model is set: enter one below or in Settings → Code Interpreter.',
+      config.has_api_key
+        ? ''
+        : 'No API key is set on the server. Endpoints such as OpenAI need one; local servers (Ollama, vLLM, llama.cpp) usually do not, so you can try without. The key goes to the Jupyter server and is not kept in the browser.'
+    ]
+      .filter(Boolean)
+      .join(' ');
+    const form = document.createElement('form');
+    form.className = 'jp-CodeInterpreter-keyForm';
+    const key = document.createElement('input');
+    key.type = 'password';
+    key.autocomplete = 'off';
+    key.placeholder = 'API key';
+    key.className = 'jp-mod-styled jp-CodeInterpreter-keyInput';
+    const modelInput = document.createElement('input');
+    modelInput.type = 'text';
+    modelInput.placeholder = 'model (e.g. gpt-4o-mini)';
+    modelInput.value = config.model;
+    modelInput.className = 'jp-mod-styled jp-CodeInterpreter-modelInput';
+    const save = document.createElement('button');
+    save.type = 'submit';
+    save.className = 'jp-Button jp-mod-styled jp-mod-accept';
+    save.textContent = 'Save on server';
+    form.append(...(config.has_api_key ? [] : [key]), modelInput, save);
+    form.addEventListener('submit', event => {
+      event.preventDefault();
+      const update: { api_key?: string; model?: string } = {};
+      if (key.value) {
+        update.api_key = key.value;
+      }
+      if (modelInput.value.trim() && modelInput.value.trim() !== config.model) {
+        update.model = modelInput.value.trim();
+      }
+      // Forget the key in the page at once; only the server keeps it.
+      key.value = '';
+      void updateServerConfig(update)
+        .then(() => this.refreshConfig())
+        .catch(error => {
+          hint.textContent = `The server refused the settings: ${(error as Error).message}`;
+        });
+    });
+    node.append(hint, form);
+    this._notice.show();
+  }
+
+  private _scrollToEnd(force = false): void {
+    const node = this._list.node;
+    const nearEnd = node.scrollHeight - node.scrollTop - node.clientHeight < 80;
+    if (force || nearEnd || this._session?.isRunning) {
+      requestAnimationFrame(() => {
+        node.scrollTop = node.scrollHeight;
+      });
+    }
+  }
+
+  private _commands: CommandRegistry;
+  private _rendermime: IRenderMimeRegistry;
+  private _modelSetting: () => string;
+  private _session: AgentSession | null = null;
+  private _header: Widget;
+  private _notice: Widget;
+  private _list: Panel;
+  private _empty: Widget;
+  private _thinking: Widget;
+  private _composer: Widget;
+  private _input!: HTMLTextAreaElement;
+  private _sendButton!: HTMLButtonElement;
+  private _stopButton!: HTMLButtonElement;
+  private _widgets = new Map<TranscriptEntry, Widget>();
+  private _config: IServerConfig | null = null;
+  private _configError = '';
+}
+
+/**
+ * The namespace for `ChatPanel` statics.
+ */
+export namespace ChatPanel {
+  /**
+   * The options of the sidebar.
+   */
+  export interface IOptions {
+    /**
+     * The application's commands (send and stop go through them).
+     */
+    commands: CommandRegistry;
+
+    /**
+     * Renders the model's markdown (sanitized: answers are untrusted).
+     */
+    rendermime: IRenderMimeRegistry;
+
+    /**
+     * The model named in the user settings (empty when unset).
+     */
+    modelSetting: () => string;
+  }
+}
+
+namespace Private {
+  /**
+   * An answer of the model, rendered as markdown by JupyterLab's own renderer. While the answer
+   * streams, rendering happens at most every 150 ms.
+   */
+  export class MarkdownEntry extends Panel {
+    constructor(rendermime: IRenderMimeRegistry) {
+      super();
+      this._renderer = rendermime.createRenderer('text/markdown');
+      this.addWidget(this._renderer);
+    }
+
+    render(text: string, streaming: boolean): void {
+      this._text = text;
+      if (streaming) {
+        if (this._timer === null) {
+          this._timer = window.setTimeout(() => {
+            this._timer = null;
+            this._renderNow();
+          }, 150);
+        }
+        return;
+      }
+      if (this._timer !== null) {
+        window.clearTimeout(this._timer);
+        this._timer = null;
+      }
+      this._renderNow();
+    }
+
+    dispose(): void {
+      if (this._timer !== null) {
+        window.clearTimeout(this._timer);
+      }
+      super.dispose();
+    }
+
+    private _renderNow(): void {
+      const text = this._text;
+      // Renders run one after another, so a slow one never overwrites a newer text.
+      this._chain = this._chain
+        .then(() =>
+          this.isDisposed
+            ? undefined
+            : this._renderer.renderModel(new MimeModel({ data: { 'text/markdown': text }, trusted: false }))
+        )
+        .catch(() => undefined);
+    }
+
+    private _renderer: IRenderMime.IRenderer;
+    private _text = '';
+    private _timer: number | null = null;
+    private _chain: Promise<void> = Promise.resolve();
+  }
+
+  /**
+   * One line saying how a turn ended.
+   */
+  export function describeOutcome(outcome: TurnOutcome, reason: string | undefined, executions: number): string {
+    const runs = `${executions} execution${executions === 1 ? '' : 's'}`;
+    switch (outcome) {
+      case 'completed':
+        return `Done (${runs}).`;
+      case 'gave-up':
+        return `Gave up: ${reason ?? 'the last execution failed'} (${runs}).`;
+      case 'stopped':
+        return `Stopped (${runs}).`;
+      case 'budget-exhausted':
+        return `Budget used up: ${reason ?? ''}`;
+      case 'model-error':
+        return `Model error: ${reason ?? 'the request failed'}`;
+    }
+  }
+}

@@ -1,0 +1,317 @@
+// Copyright (c) jupyterlab-code-interpreter contributors.
+// Distributed under the terms of the Modified BSD License.
+
+import type { ICellModel, ICodeCellModel } from '@jupyterlab/cells';
+import type * as nbformat from '@jupyterlab/nbformat';
+import type { NotebookPanel } from '@jupyterlab/notebook';
+import { JSONExt, type PartialJSONObject } from '@lumino/coreutils';
+
+import { CONVERSATION_METADATA_KEY, type IConversationRecord } from '../agent/conversation';
+import { KernelExecutor } from '../kernel/kernelExecutor';
+import type { IExecuteOptions, IExecutionResult } from '../kernel/tokens';
+import { CellNotFoundError, type INotebookTarget } from '../notebook/tokens';
+
+/**
+ * The notebook open in JupyterLab as the agent's target.
+ *
+ * Cells are found by their id at each call, so the user may edit, move or delete cells while the
+ * agent works. Code runs through the project's KernelExecutor on the notebook's own kernel (the
+ * same fault handling as headless runs: time limit, interrupt, dead kernel, refused stdin), and
+ * outputs and execution counts are written into the cell as they arrive, as when the user runs it.
+ */
+export class LiveNotebookTarget implements INotebookTarget {
+  /**
+   * Construct a target for a notebook panel.
+   *
+   * @param options - the panel and the executor.
+   */
+  constructor(options: LiveNotebookTarget.IOptions) {
+    this._panel = options.panel;
+    this._executor = options.executor ?? new KernelExecutor();
+  }
+
+  /**
+   * The notebook's path.
+   */
+  get name(): string {
+    return this._panel.context.path;
+  }
+
+  /**
+   * The notebook panel.
+   */
+  get panel(): NotebookPanel {
+    return this._panel;
+  }
+
+  /**
+   * Start a new turn: its first cell goes after the active cell, the next ones after it.
+   */
+  startTurn(): void {
+    this._anchorId = null;
+  }
+
+  /**
+   * Insert a code cell after the active cell, or after the agent's previous cell of this turn.
+   *
+   * @param source - the cell's source.
+   * @returns the new cell's id.
+   */
+  async insertCode(source: string): Promise<string> {
+    return this._insert('code', source);
+  }
+
+  /**
+   * Insert a markdown cell, placed as code cells are.
+   *
+   * @param source - the markdown.
+   * @returns the new cell's id.
+   */
+  async insertMarkdown(source: string): Promise<string> {
+    return this._insert('markdown', source);
+  }
+
+  /**
+   * Replace a cell's source; a code cell's outputs and execution count are cleared.
+   *
+   * @param cellId - the cell.
+   * @param source - the new source.
+   * @throws {CellNotFoundError} when the cell is gone.
+   */
+  async setSource(cellId: string, source: string): Promise<void> {
+    const cell = this._find(cellId);
+    cell.sharedModel.setSource(source);
+    if (Private.isCode(cell)) {
+      cell.outputs.clear();
+      cell.executionCount = null;
+    }
+  }
+
+  /**
+   * The source of a cell.
+   *
+   * @param cellId - the cell.
+   * @returns its source.
+   * @throws {CellNotFoundError} when the cell is gone.
+   */
+  getSource(cellId: string): string {
+    return this._find(cellId).sharedModel.getSource();
+  }
+
+  /**
+   * Run a code cell on the notebook's kernel, writing outputs into the cell as they arrive.
+   *
+   * @param cellId - the cell.
+   * @param options - time limit, stop signal, progress.
+   * @returns the execution's result.
+   * @throws {CellNotFoundError} when the cell is gone or is not a code cell.
+   * @throws when the notebook has no kernel.
+   */
+  async execute(cellId: string, options: IExecuteOptions = {}): Promise<IExecutionResult> {
+    const cell = this._find(cellId);
+    if (!Private.isCode(cell)) {
+      throw new CellNotFoundError(cellId);
+    }
+    const kernel = await this._kernel();
+    const code = cell.sharedModel.getSource();
+    cell.outputs.clear();
+    cell.executionCount = null;
+    cell.executionState = 'running';
+    const writer = new Private.OutputWriter(cell);
+    try {
+      const result = await this._executor.execute(kernel, code, {
+        ...options,
+        onOutput: outputs => {
+          writer.write(outputs);
+          options.onOutput?.(outputs);
+        }
+      });
+      writer.write(result.outputs);
+      if (!cell.isDisposed) {
+        cell.executionCount = result.executionCount;
+        // Output the user's own kernel produced for this code is as trusted as a run by hand.
+        cell.trusted = true;
+      }
+      return result;
+    } finally {
+      if (!cell.isDisposed) {
+        cell.executionState = 'idle';
+      }
+    }
+  }
+
+  /**
+   * Restart the notebook's kernel and wait until it is ready.
+   */
+  async restartKernel(): Promise<void> {
+    const sessionContext = this._panel.sessionContext;
+    await sessionContext.restartKernel();
+    await sessionContext.ready;
+  }
+
+  /**
+   * The conversation saved in the notebook metadata, if it has one in a format this version reads.
+   *
+   * @returns the record, or `undefined`.
+   */
+  loadConversation(): IConversationRecord | undefined {
+    const value: unknown = this._panel.model?.getMetadata(CONVERSATION_METADATA_KEY);
+    return Private.isConversation(value) ? (JSONExt.deepCopy(value as PartialJSONObject) as unknown as IConversationRecord) : undefined;
+  }
+
+  /**
+   * Store the conversation in the notebook metadata and save the notebook, so that reopening it
+   * shows the conversation.
+   *
+   * @param record - the conversation.
+   */
+  async saveConversation(record: IConversationRecord): Promise<void> {
+    const model = this._panel.model;
+    if (!model) {
+      throw new Error('The notebook is not loaded.');
+    }
+    model.setMetadata(CONVERSATION_METADATA_KEY, JSONExt.deepCopy(record as unknown as PartialJSONObject));
+    if (!this._panel.isDisposed && !this._panel.context.isDisposed) {
+      await this._panel.context.save();
+    }
+  }
+
+  /**
+   * Find a cell by id.
+   *
+   * @param cellId - the id.
+   * @returns the cell model, or `undefined`.
+   */
+  findCell(cellId: string): ICellModel | undefined {
+    const cells = this._panel.model?.cells;
+    if (!cells) {
+      return undefined;
+    }
+    for (const cell of cells) {
+      if (cell.id === cellId) {
+        return cell;
+      }
+    }
+    return undefined;
+  }
+
+  private _find(cellId: string): ICellModel {
+    const cell = this.findCell(cellId);
+    if (!cell) {
+      throw new CellNotFoundError(cellId);
+    }
+    return cell;
+  }
+
+  private async _insert(cellType: 'code' | 'markdown', source: string): Promise<string> {
+    const model = this._panel.model;
+    if (!model) {
+      throw new Error('The notebook is not loaded.');
+    }
+    const notebook = this._panel.content;
+    let index = model.cells.length;
+    const anchor = this._anchorId ? this.findCell(this._anchorId) : undefined;
+    if (anchor) {
+      index = Private.indexOf(model.cells, anchor) + 1;
+    } else if (notebook.activeCellIndex >= 0 && notebook.activeCellIndex < model.cells.length) {
+      index = notebook.activeCellIndex + 1;
+    }
+    const shared = model.sharedModel.insertCell(index, {
+      cell_type: cellType,
+      source,
+      metadata: {}
+    });
+    const cellId = shared.getId();
+    this._anchorId = cellId;
+    // Follow the agent's work without taking the keyboard focus from the user.
+    void notebook.scrollToItem(index, 'smart').catch(() => undefined);
+    return cellId;
+  }
+
+  private async _kernel() {
+    const sessionContext = this._panel.sessionContext;
+    await sessionContext.ready;
+    const kernel = sessionContext.session?.kernel;
+    if (!kernel) {
+      throw new Error(`The notebook ${this.name} has no kernel; select one to let the agent run code.`);
+    }
+    return kernel;
+  }
+
+  private _panel: NotebookPanel;
+  private _executor: KernelExecutor;
+  private _anchorId: string | null = null;
+}
+
+/**
+ * The namespace for `LiveNotebookTarget` statics.
+ */
+export namespace LiveNotebookTarget {
+  /**
+   * The options of a live notebook target.
+   */
+  export interface IOptions {
+    /**
+     * The notebook.
+     */
+    panel: NotebookPanel;
+
+    /**
+     * The executor; a default KernelExecutor when omitted.
+     */
+    executor?: KernelExecutor;
+  }
+}
+
+namespace Private {
+  export function isCode(cell: ICellModel): cell is ICodeCellModel {
+    return cell.type === 'code';
+  }
+
+  export function indexOf(cells: Iterable<ICellModel>, target: ICellModel): number {
+    let index = 0;
+    for (const cell of cells) {
+      if (cell === target) {
+        return index;
+      }
+      index++;
+    }
+    return -1;
+  }
+
+  export function isConversation(value: unknown): boolean {
+    if (!value || typeof value !== 'object') {
+      return false;
+    }
+    const record = value as Partial<IConversationRecord>;
+    return record.version === 1 && Array.isArray(record.messages) && Array.isArray(record.turns);
+  }
+
+  /**
+   * Mirrors the executor's outputs into a cell's output model, changing only what changed (a
+   * growing stream replaces its one output; earlier outputs, such as a figure, stay untouched).
+   */
+  export class OutputWriter {
+    constructor(private _cell: ICodeCellModel) {}
+
+    write(outputs: readonly nbformat.IOutput[]): void {
+      if (this._cell.isDisposed) {
+        return;
+      }
+      const model = this._cell.outputs;
+      if (outputs.length < model.length) {
+        // clear_output() ran in the kernel.
+        model.clear();
+      }
+      outputs.forEach((output, i) => {
+        if (i < model.length) {
+          if (!JSONExt.deepEqual(model.get(i).toJSON() as PartialJSONObject, output as PartialJSONObject)) {
+            model.set(i, output);
+          }
+        } else {
+          model.add(output);
+        }
+      });
+    }
+  }
+}

@@ -1,0 +1,81 @@
+// Copyright (c) jupyterlab-code-interpreter contributors.
+// Distributed under the terms of the Modified BSD License.
+
+import { URLExt } from '@jupyterlab/coreutils';
+import { ServerConnection } from '@jupyterlab/services';
+
+/**
+ * The model proxy's settings as the server shows them (the key itself never leaves the server).
+ */
+export interface IServerConfig {
+  /**
+   * The model used when a request names none (may be empty).
+   */
+  model: string;
+
+  /**
+   * The upstream endpoint.
+   */
+  base_url: string;
+
+  /**
+   * Whether the server holds an API key.
+   */
+  has_api_key: boolean;
+
+  /**
+   * Whether kernel websockets run without Nagle's delay.
+   */
+  tcp_nodelay: boolean;
+}
+
+/**
+ * What the browser may change on the server.
+ */
+export interface IServerConfigUpdate {
+  api_key?: string;
+  model?: string;
+  base_url?: string;
+}
+
+/**
+ * Read the proxy's settings.
+ *
+ * @param settings - the server connection (the default one when omitted).
+ * @returns the settings.
+ * @throws {ServerConnection.ResponseError} when the server extension is missing or refuses.
+ */
+export async function fetchServerConfig(settings?: ServerConnection.ISettings): Promise<IServerConfig> {
+  return Private.request('GET', undefined, settings);
+}
+
+/**
+ * Change the proxy's settings, e.g. send an API key typed in the sidebar. The key goes to the
+ * server and is not kept in the browser.
+ *
+ * @param update - the settings to change.
+ * @param settings - the server connection (the default one when omitted).
+ * @returns the settings after the change.
+ * @throws {ServerConnection.ResponseError} when the server refuses the change.
+ */
+export async function updateServerConfig(
+  update: IServerConfigUpdate,
+  settings?: ServerConnection.ISettings
+): Promise<IServerConfig> {
+  return Private.request('POST', JSON.stringify(update), settings);
+}
+
+namespace Private {
+  export async function request(
+    method: 'GET' | 'POST',
+    body: string | undefined,
+    settings = ServerConnection.makeSettings()
+  ): Promise<IServerConfig> {
+    const url = URLExt.join(settings.baseUrl, 'code-interpreter', 'config');
+    const response = await ServerConnection.makeRequest(url, { method, body }, settings);
+    if (!response.ok) {
+      throw await ServerConnection.ResponseError.create(response);
+    }
+    return (await response.json()) as IServerConfig;
+  }
+}

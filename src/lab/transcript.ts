@@ -1,0 +1,395 @@
+// Copyright (c) jupyterlab-code-interpreter contributors.
+// Distributed under the terms of the Modified BSD License.
+
+import { Signal, type ISignal } from '@lumino/signaling';
+
+import type { IApprovalRequest } from '../agent/approval';
+import type { ChatMessage, IConversationRecord, TurnOutcome } from '../agent/conversation';
+import type { AgentEvent } from '../agent/events';
+import type { IRisk } from '../agent/riskyCode';
+import type { ExecutionStatus } from '../kernel/tokens';
+import { EXECUTION_RESULT_PREFIX } from '../model/textProtocol';
+
+/**
+ * One item of the chat as the sidebar shows it.
+ */
+export type TranscriptEntry =
+  | Transcript.IUserEntry
+  | Transcript.IAssistantEntry
+  | Transcript.IStepEntry
+  | Transcript.IApprovalEntry
+  | Transcript.ITurnEndEntry;
+
+/**
+ * What the sidebar shows of one notebook's conversation: built live from the agent's events, or
+ * from the conversation saved in the notebook. Holds no DOM, so the view can be swapped.
+ */
+export class Transcript {
+  /**
+   * The entries, oldest first.
+   */
+  get entries(): readonly TranscriptEntry[] {
+    return this._entries;
+  }
+
+  /**
+   * Whether a model request is waiting for its first text.
+   */
+  get thinking(): boolean {
+    return this._thinking;
+  }
+
+  /**
+   * Emitted when an entry is added or changed, or when everything is replaced.
+   */
+  get changed(): ISignal<this, Transcript.IChange> {
+    return this._changed;
+  }
+
+  /**
+   * Replace the entries with those of a saved conversation.
+   *
+   * @param record - the conversation kept with the notebook.
+   */
+  restore(record: IConversationRecord | undefined): void {
+    this._entries = record ? Private.entriesOf(record) : [];
+    this._current = null;
+    this._turn = record?.turns.length ?? 0;
+    this._thinking = false;
+    this._changed.emit({ type: 'reset' });
+  }
+
+  /**
+   * Add an entry (used for approvals, which come from the approval hook rather than an event).
+   *
+   * @param entry - the entry.
+   * @returns the entry.
+   */
+  add<T extends TranscriptEntry>(entry: T): T {
+    this._entries.push(entry);
+    this._changed.emit({ type: 'added', entry });
+    return entry;
+  }
+
+  /**
+   * Tell the view an entry changed (after changing its fields).
+   *
+   * @param entry - the changed entry.
+   */
+  update(entry: TranscriptEntry): void {
+    this._changed.emit({ type: 'changed', entry });
+  }
+
+  /**
+   * Follow one agent event.
+   *
+   * @param event - what the agent did.
+   */
+  handle(event: AgentEvent): void {
+    switch (event.type) {
+      case 'turn-start':
+        this._turn = event.turn;
+        this.add({ kind: 'user', text: event.prompt, turn: event.turn });
+        break;
+      case 'model-request':
+        this._current = null;
+        this._setThinking(true);
+        break;
+      case 'model-delta': {
+        this._setThinking(false);
+        if (!this._current) {
+          this._current = this.add({ kind: 'assistant', text: '', streaming: true });
+        }
+        this._current.text += event.text;
+        this.update(this._current);
+        break;
+      }
+      case 'model-response': {
+        this._setThinking(false);
+        if (this._current) {
+          this._current.text = event.content;
+          this._current.streaming = false;
+          this.update(this._current);
+        } else if (event.content.trim()) {
+          this.add({ kind: 'assistant', text: event.content, streaming: false });
+        }
+        this._current = null;
+        break;
+      }
+      case 'model-retry':
+        this._step({ state: 'info', label: `The answer was cut off; asking again (${event.reason})` });
+        break;
+      case 'protocol-fallback':
+        this._step({ state: 'info', label: 'The endpoint refused tools; continuing with code blocks in text' });
+        break;
+      case 'cell-inserted':
+        this._step({
+          state: 'info',
+          cellId: event.cellId,
+          label: event.cellType === 'code' ? 'Wrote code in a new cell' : 'Added a markdown cell',
+          code: event.cellType === 'code' ? event.source : undefined
+        });
+        break;
+      case 'cell-revised':
+        this._step({ state: 'revised', cellId: event.cellId, label: 'Revised the cell', code: event.source });
+        break;
+      case 'execution-skipped':
+        this._step({ state: 'skipped', cellId: event.cellId, label: `Not run: ${event.reason}` });
+        break;
+      case 'execution-start':
+        this._running.set(
+          event.cellId,
+          this._step({
+            state: 'running',
+            cellId: event.cellId,
+            label: 'Running',
+            attempt: event.attempt,
+            maxAttempts: event.maxAttempts
+          })
+        );
+        break;
+      case 'execution-end': {
+        const step =
+          this._running.get(event.cellId) ??
+          this._step({ state: 'running', cellId: event.cellId, label: 'Running', attempt: event.attempt, maxAttempts: event.maxAttempts });
+        this._running.delete(event.cellId);
+        const { result } = event;
+        step.state = result.status === 'ok' ? 'ok' : 'error';
+        step.status = result.status;
+        step.executionCount = result.executionCount;
+        step.label = Private.describeStatus(result.status, result.error);
+        this.update(step);
+        break;
+      }
+      case 'kernel-restarted':
+        this._step({ state: 'warning', label: `Kernel restarted: ${event.reason}` });
+        break;
+      case 'warning':
+        this._step({ state: 'warning', label: event.message });
+        break;
+      case 'turn-end':
+        this._setThinking(false);
+        this._current = null;
+        this._running.clear();
+        this.add({
+          kind: 'turn-end',
+          turn: this._turn,
+          outcome: event.outcome,
+          reason: event.reason,
+          executions: event.executions,
+          undone: false
+        });
+        break;
+      default:
+        break;
+    }
+  }
+
+  private _step(fields: Omit<Transcript.IStepEntry, 'kind'>): Transcript.IStepEntry {
+    return this.add({ kind: 'step', ...fields });
+  }
+
+  private _setThinking(value: boolean): void {
+    if (this._thinking !== value) {
+      this._thinking = value;
+      this._changed.emit({ type: 'thinking' });
+    }
+  }
+
+  private _entries: TranscriptEntry[] = [];
+  private _current: Transcript.IAssistantEntry | null = null;
+  private _running = new Map<string, Transcript.IStepEntry>();
+  private _turn = 0;
+  private _thinking = false;
+  private _changed = new Signal<this, Transcript.IChange>(this);
+}
+
+/**
+ * The namespace for `Transcript` types.
+ */
+export namespace Transcript {
+  /**
+   * What the user asked.
+   */
+  export interface IUserEntry {
+    kind: 'user';
+    text: string;
+    turn: number;
+  }
+
+  /**
+   * The model's text (markdown), growing while it streams.
+   */
+  export interface IAssistantEntry {
+    kind: 'assistant';
+    text: string;
+    streaming: boolean;
+  }
+
+  /**
+   * How a step looks: in progress, succeeded, failed, revised, skipped, a note or a warning.
+   */
+  export type StepState = 'running' | 'ok' | 'error' | 'revised' | 'skipped' | 'info' | 'warning';
+
+  /**
+   * One step of the agent: writing code, running a cell, an error, a revision.
+   */
+  export interface IStepEntry {
+    kind: 'step';
+    state: StepState;
+    label: string;
+    /**
+     * The cell the step is about, for the link that scrolls to it.
+     */
+    cellId?: string;
+    /**
+     * The code written or revised.
+     */
+    code?: string;
+    attempt?: number;
+    maxAttempts?: number;
+    status?: ExecutionStatus;
+    executionCount?: number | null;
+  }
+
+  /**
+   * A question to the person before an execution.
+   */
+  export interface IApprovalEntry {
+    kind: 'approval';
+    request: IApprovalRequest;
+    risks: IRisk[];
+    /**
+     * `pending` until answered; `cancelled` when the turn stopped first.
+     */
+    state: 'pending' | 'run' | 'skip' | 'edit' | 'cancelled';
+  }
+
+  /**
+   * The end of a turn, with its outcome and the undo action.
+   */
+  export interface ITurnEndEntry {
+    kind: 'turn-end';
+    /**
+     * The turn's number, 1-based.
+     */
+    turn: number;
+    outcome: TurnOutcome;
+    reason?: string;
+    executions: number;
+    undone: boolean;
+  }
+
+  /**
+   * A change of the transcript.
+   */
+  export type IChange =
+    | { type: 'added'; entry: TranscriptEntry }
+    | { type: 'changed'; entry: TranscriptEntry }
+    | { type: 'thinking' }
+    | { type: 'reset' };
+}
+
+namespace Private {
+  /**
+   * A step's label for an execution status.
+   */
+  export function describeStatus(status: ExecutionStatus, error?: { ename: string; evalue: string }): string {
+    switch (status) {
+      case 'ok':
+        return 'Ran';
+      case 'error':
+        return error ? `Error: ${error.ename}: ${error.evalue}` : 'Error';
+      case 'timeout':
+        return 'Timed out; the cell was interrupted';
+      case 'interrupted':
+        return 'Interrupted';
+      case 'dead-kernel':
+        return 'The kernel died';
+    }
+  }
+
+  /**
+   * The entries of a saved conversation: prompts, answers, and a step for each tool call or
+   * execution result, with a turn end after each turn.
+   */
+  export function entriesOf(record: IConversationRecord): TranscriptEntry[] {
+    const entries: TranscriptEntry[] = [];
+    const toolNames = new Map<string, string>();
+    let turn = 0;
+    const endTurn = () => {
+      const saved = record.turns[turn - 1];
+      if (saved?.outcome) {
+        entries.push({
+          kind: 'turn-end',
+          turn,
+          outcome: saved.outcome,
+          executions: saved.executions,
+          undone: !!(saved as { undoneAt?: string }).undoneAt
+        });
+      }
+    };
+    for (const message of record.messages) {
+      const text = textOf(message);
+      switch (message.role) {
+        case 'user':
+          if (typeof message.content === 'string' && !text.startsWith(EXECUTION_RESULT_PREFIX)) {
+            if (turn > 0) {
+              endTurn();
+            }
+            turn += 1;
+            entries.push({ kind: 'user', text, turn });
+          } else if (text.startsWith(EXECUTION_RESULT_PREFIX)) {
+            const failed = /Traceback|Error\b/.test(text);
+            entries.push({ kind: 'step', state: failed ? 'error' : 'ok', label: failed ? 'Error' : 'Ran' });
+          }
+          break;
+        case 'assistant':
+          if (text.trim()) {
+            entries.push({ kind: 'assistant', text, streaming: false });
+          }
+          for (const call of ('tool_calls' in message && message.tool_calls) || []) {
+            if (call.type === 'function') {
+              toolNames.set(call.id, call.function.name);
+            }
+          }
+          break;
+        case 'tool': {
+          const name = toolNames.get(message.tool_call_id);
+          const cellId = /^cell_id: (\S+)/m.exec(text)?.[1];
+          const status = /^status: (\S+)/m.exec(text)?.[1];
+          const ok = status === 'ok';
+          const label =
+            name === 'add_markdown'
+              ? 'Added a markdown cell'
+              : status === 'ok'
+                ? name === 'edit_cell'
+                  ? 'Revised and ran'
+                  : 'Ran'
+                : status
+                  ? `${name === 'edit_cell' ? 'Revised; ' : ''}${status}`
+                  : text.split('\n')[0];
+          entries.push({ kind: 'step', state: ok ? 'ok' : status ? 'error' : 'warning', label, cellId });
+          break;
+        }
+        default:
+          break;
+      }
+    }
+    if (turn > 0) {
+      endTurn();
+    }
+    return entries;
+  }
+
+  function textOf(message: ChatMessage): string {
+    const content = (message as { content?: unknown }).content;
+    if (typeof content === 'string') {
+      return content;
+    }
+    if (Array.isArray(content)) {
+      return content.map(part => (part && part.type === 'text' ? String(part.text) : '')).join('');
+    }
+    return '';
+  }
+}

@@ -1,0 +1,97 @@
+// Copyright (c) jupyterlab-code-interpreter contributors.
+// Distributed under the terms of the Modified BSD License.
+
+import type { ICodeCellModel } from '@jupyterlab/cells';
+import type { INotebookModel } from '@jupyterlab/notebook';
+import { JSONExt, type PartialJSONObject } from '@lumino/coreutils';
+
+import { CONVERSATION_METADATA_KEY, type ITurnRecord } from '../agent/conversation';
+
+/**
+ * What undoing a turn did.
+ */
+export interface IUndoResult {
+  /**
+   * Cells the turn had inserted, now deleted.
+   */
+  deleted: number;
+
+  /**
+   * Cells the turn had edited, back to their previous source.
+   */
+  restored: number;
+
+  /**
+   * Cells no longer in the notebook (the user deleted them); nothing to do for them.
+   */
+  missing: number;
+}
+
+/**
+ * Revert every cell a turn touched: the cells it inserted are deleted, the cells it edited get
+ * their previous source back (outputs cleared). It happens in one shared-model transaction, so the
+ * notebook's own undo (Z in command mode) brings the turn's cells back in one step.
+ *
+ * @param model - the notebook.
+ * @param turn - the turn, as the conversation record keeps it.
+ * @returns what was done.
+ */
+export function undoTurn(model: INotebookModel, turn: ITurnRecord): IUndoResult {
+  const result: IUndoResult = { deleted: 0, restored: 0, missing: 0 };
+  model.sharedModel.transact(() => {
+    // Latest first, so a cell inserted and later edited in the same turn is simply deleted.
+    for (const touched of [...turn.cells].reverse()) {
+      const index = Private.indexOf(model, touched.cellId);
+      if (index < 0) {
+        result.missing++;
+        continue;
+      }
+      if (touched.previousSource === null) {
+        model.sharedModel.deleteCell(index);
+        result.deleted++;
+      } else {
+        const cell = model.cells.get(index);
+        cell.sharedModel.setSource(touched.previousSource);
+        if (cell.type === 'code') {
+          (cell as ICodeCellModel).outputs.clear();
+          (cell as ICodeCellModel).executionCount = null;
+        }
+        result.restored++;
+      }
+    }
+  });
+  return result;
+}
+
+/**
+ * Mark a turn of the saved conversation as undone (`undoneAt`), so that the sidebar shows it
+ * undone after the notebook is reopened and does not offer to undo it twice.
+ *
+ * @param model - the notebook.
+ * @param turn - the turn's number, 1-based.
+ * @returns whether the saved conversation had that turn.
+ */
+export function markTurnUndone(model: INotebookModel, turn: number): boolean {
+  const record = model.getMetadata(CONVERSATION_METADATA_KEY) as
+    | { turns?: (ITurnRecord & { undoneAt?: string })[] }
+    | undefined;
+  const turns = record?.turns;
+  if (!Array.isArray(turns) || !turns[turn - 1]) {
+    return false;
+  }
+  const copy = JSONExt.deepCopy(record as PartialJSONObject) as unknown as { turns: (ITurnRecord & { undoneAt?: string })[] };
+  copy.turns[turn - 1].undoneAt = new Date().toISOString();
+  model.setMetadata(CONVERSATION_METADATA_KEY, copy);
+  return true;
+}
+
+namespace Private {
+  export function indexOf(model: INotebookModel, cellId: string): number {
+    for (let i = 0; i < model.cells.length; i++) {
+      if (model.cells.get(i).id === cellId) {
+        return i;
+      }
+    }
+    return -1;
+  }
+}
