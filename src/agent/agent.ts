@@ -5,6 +5,7 @@ import type { IDisposable } from '@lumino/disposable';
 import { Signal, type ISignal } from '@lumino/signaling';
 import type { ChatCompletionContentPart } from 'openai/resources/chat/completions';
 
+import { ApproximateTokenCounter } from '../feedback/approximateTokenCounter';
 import { renderFeedback } from '../feedback/renderFeedback';
 import type { IRenderedFeedback, ITokenCounter } from '../feedback/tokens';
 import type { ExecutionStatus, IExecutionResult } from '../kernel/tokens';
@@ -49,7 +50,7 @@ export class Agent implements IDisposable {
       temperature: options.temperature
     };
     this._approve = options.approve;
-    this._counter = options.tokenCounter ?? Private.approximateCounter;
+    this._counter = options.tokenCounter ?? new ApproximateTokenCounter();
     const saved = this._target.loadConversation();
     this._requestedProtocol = options.protocol ?? 'auto';
     this._protocol =
@@ -600,7 +601,8 @@ export namespace Agent {
     approve?: ApprovalHook;
 
     /**
-     * Counts tokens for the budgets. Default: an estimate of four characters a token.
+     * Counts tokens for the budgets. Default: an estimate that needs no vocabulary (the command
+     * line passes the tiktoken counter).
      */
     tokenCounter?: ITokenCounter;
   }
@@ -647,11 +649,6 @@ namespace Private {
     tokens: number;
     lastStatus: ExecutionStatus | undefined;
   }
-
-  /**
-   * Four characters a token: the usual estimate for English and code.
-   */
-  export const approximateCounter: ITokenCounter = { count: text => Math.ceil(text.length / 4) };
 
   /**
    * Tokens of a request and its answer, for endpoints that report no usage.

@@ -5,6 +5,7 @@ import { parseArgs } from 'node:util';
 
 import { Agent } from '../agent/agent';
 import type { AgentEvent } from '../agent/events';
+import { createTiktokenCounter } from '../feedback/tiktokenCounter';
 import { HeadlessNotebook } from '../notebook/headlessNotebook';
 import {
   ExitCode,
@@ -97,7 +98,9 @@ export async function runRunCommand(argv: string[], io: RunCommand.IIO = RunComm
     io.streams.err.write(`● notebook ${options.notebook} on ${connection.url}\n`);
     transcript = options.transcript ? new TranscriptWriter(options.transcript) : undefined;
     const renderer = new TerminalRenderer(io.streams);
+    const tokenCounter = await createTiktokenCounter();
     agent = new Agent({
+      tokenCounter,
       model: options.model,
       target: notebook,
       protocol: options.protocol,
