@@ -3,10 +3,10 @@
 
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 
 /**
  * A private Jupyter server on loopback, with a random port and token, owned by this process.
@@ -47,9 +47,17 @@ export class JupyterServerProcess {
       ...(process.getuid?.() === 0 ? ['--ServerApp.allow_root=True'] : []),
       ...(options.extraArgs ?? [])
     ];
+    const env: NodeJS.ProcessEnv = { ...process.env, ...options.env, JUPYTER_TOKEN: token };
+    const packageRoot = options.noDelay === false ? undefined : Private.pythonPackageRoot();
+    if (packageRoot) {
+      // The server extension's kernel websocket without Nagle's delay (40 ms a message), taken
+      // from this package's own copy whether or not it is pip-installed in that Python.
+      args.push(`--ServerApp.kernel_websocket_connection_class=${Private.NO_DELAY_CLASS}`);
+      env.PYTHONPATH = [packageRoot, env.PYTHONPATH].filter(Boolean).join(':');
+    }
     const child = spawn(python, args, {
       cwd: rootDir,
-      env: { ...process.env, ...options.env, JUPYTER_TOKEN: token },
+      env,
       stdio: ['ignore', 'ignore', 'pipe']
     });
     let stderr = '';
@@ -141,10 +149,34 @@ export namespace JupyterServerProcess {
      * How long to wait for the server to answer, in milliseconds. Default 60000.
      */
     startTimeoutMs?: number;
+
+    /**
+     * Whether kernel websockets send each message at once (TCP_NODELAY, the server extension's
+     * connection class). Default true; false gives stock jupyter_server (for benchmarks).
+     */
+    noDelay?: boolean;
   }
 }
 
 namespace Private {
+  /**
+   * The server extension's kernel websocket connection class.
+   */
+  export const NO_DELAY_CLASS = 'jupyterlab_code_interpreter.websocket.NoDelayKernelWebsocketConnection';
+
+  /**
+   * The folder holding the `jupyterlab_code_interpreter` Python package: the package root, found
+   * from this file whether it runs from src/cli (tests) or is bundled in dist/ (the command line).
+   */
+  export function pythonPackageRoot(): string | undefined {
+    for (let folder = __dirname, depth = 0; depth < 4; depth++, folder = dirname(folder)) {
+      if (existsSync(join(folder, 'jupyterlab_code_interpreter', 'websocket.py'))) {
+        return folder;
+      }
+    }
+    return undefined;
+  }
+
   /**
    * A TCP port on loopback that is free now.
    */
