@@ -39,6 +39,8 @@ Execution:
   --max-attempts N     executions allowed for the task (default 3)
   --timeout SECONDS    time limit of one cell; it is interrupted after that (default 60; 0: none)
   --output-budget N    tokens of one cell's output shown to the model (default 1500)
+  --token-budget N     tokens the task may use over all model requests (default: no limit)
+  --time-budget SECONDS  wall time the task may take (default: no limit)
   --notebook PATH      the notebook to write, relative to the server's root (default
                        code-interpreter-<time>.ipynb); an existing notebook is continued
   --transcript FILE    write every model request, response and execution as JSON lines
@@ -107,6 +109,8 @@ export async function runRunCommand(argv: string[], io: RunCommand.IIO = RunComm
       maxAttempts: options.maxAttempts,
       cellTimeoutMs: options.timeoutSeconds * 1000,
       outputBudgetTokens: options.outputBudget,
+      turnTokenBudget: options.tokenBudget,
+      turnTimeBudgetMs: options.timeBudgetSeconds * 1000,
       vision: options.vision
     });
     const onEvent = (_: Agent, event: AgentEvent) => {
@@ -178,6 +182,8 @@ export namespace RunCommand {
     maxAttempts: number;
     timeoutSeconds: number;
     outputBudget: number;
+    tokenBudget: number;
+    timeBudgetSeconds: number;
     vision: boolean;
     notebook: string;
     transcript?: string;
@@ -207,6 +213,8 @@ export namespace RunCommand {
           'max-attempts': { type: 'string' },
           timeout: { type: 'string' },
           'output-budget': { type: 'string' },
+          'token-budget': { type: 'string' },
+          'time-budget': { type: 'string' },
           notebook: { type: 'string' },
           transcript: { type: 'string' },
           help: { type: 'boolean', short: 'h' }
@@ -235,6 +243,8 @@ export namespace RunCommand {
       maxAttempts: Private.integer(values['max-attempts'], '--max-attempts', 3, 1),
       timeoutSeconds: Private.number(values.timeout, '--timeout', 60),
       outputBudget: Private.integer(values['output-budget'], '--output-budget', 1500, 50),
+      tokenBudget: Private.integer(values['token-budget'], '--token-budget', 0, 0),
+      timeBudgetSeconds: Private.number(values['time-budget'], '--time-budget', 0),
       vision: values.vision ?? false,
       notebook: values.notebook ?? `code-interpreter-${new Date().toISOString().replace(/[:.]/g, '-')}.ipynb`,
       transcript: values.transcript,

@@ -90,6 +90,27 @@ describe('Agent with the tools protocol', () => {
     expect(agent.conversation.turns.map(turn => turn.prompt)).toEqual(['Store [3, 1, 2] in data.', 'Now sort it.']);
   });
 
+  it('continues a saved notebook: the conversation comes back and the kernel session is reused', async () => {
+    const first = await harness.setUp(
+      [toolCall('execute_code', { code: 'answer = 41 + 1' }), text('Stored in answer.')],
+      { path: 'continued.ipynb' }
+    );
+    expect((await first.agent.run('Store 41 + 1 in answer.')).outcome).toBe('completed');
+    first.agent.dispose();
+
+    const second = await harness.setUp([toolCall('execute_code', { code: 'print(answer)' }), text('It is 42.')], {
+      path: 'continued.ipynb'
+    });
+    expect(second.agent.conversation.turns).toHaveLength(1);
+    expect((await second.agent.run('That looks wrong, print it.')).outcome).toBe('completed');
+    const sent = second.model.requests[0].body.messages.map(message => contentText(message.content));
+    expect(sent).toContain('Store 41 + 1 in answer.');
+    expect(sent.at(-1)).toBe('That looks wrong, print it.');
+    const cells = codeCells(second.notebook);
+    expect(cells).toHaveLength(2);
+    expect(cells[1].outputs).toEqual([{ output_type: 'stream', name: 'stdout', text: '42\n' }]);
+  });
+
   it('interrupts an endless loop at the time limit and keeps the kernel and its variables', async () => {
     const { agent, notebook, model } = await harness.setUp(
       [
