@@ -36,4 +36,41 @@ describe('KernelExecutor on a real ipykernel', () => {
     expect(result.status).toBe('error');
     expect(result.error).toEqual({ ename: 'ZeroDivisionError', evalue: 'division by zero' });
   });
+
+  it('stops a cell at its time limit, leaving the kernel and its state', async () => {
+    await executor.execute(kernel, 'survivor = "still here"');
+    const result = await executor.execute(kernel, 'import time\nwhile True:\n    time.sleep(0.01)', { timeoutMs: 1000 });
+    expect(result.status).toBe('timeout');
+    expect(result.kernelUnresponsive).toBe(false);
+    expect(result.error?.ename).toBe('KeyboardInterrupt');
+    const after = await executor.execute(kernel, 'print(survivor)');
+    expect(after.outputs).toEqual([{ output_type: 'stream', name: 'stdout', text: 'still here\n' }]);
+  });
+
+  it('interrupts a cell when its signal aborts', async () => {
+    const controller = new AbortController();
+    const outputs: number[] = [];
+    const running = executor.execute(kernel, 'import time\nprint("started", flush=True)\ntime.sleep(60)', {
+      signal: controller.signal,
+      onOutput: current => {
+        outputs.push(current.length);
+        controller.abort();
+      }
+    });
+    const result = await running;
+    expect(result.status).toBe('interrupted');
+    expect(outputs.length).toBeGreaterThan(0);
+  });
+
+  it('reports a segfault as a dead kernel within seconds, never a hang', async () => {
+    const result = await executor.execute(kernel, 'import ctypes\nctypes.string_at(0)');
+    expect(result.status).toBe('dead-kernel');
+    // jupyter_server restarts the kernel by itself; the connection follows it.
+    await new Promise<void>(resolve => {
+      const check = () => (kernel.status === 'idle' ? resolve() : setTimeout(check, 100));
+      check();
+    });
+    const after = await executor.execute(kernel, 'print("back")');
+    expect(after.status).toBe('ok');
+  });
 });
