@@ -84,7 +84,8 @@ export function renderFeedback(result: IExecutionResult, options: IFeedbackOptio
   const silent =
     imageCount === 0 &&
     segments.every(segment => segment.kind === 'text' && !segment.gap && segment.text.trim() === '');
-  if (result.status === 'ok' && silent) {
+  // Output the server dropped or input refused already explain the silence.
+  if (result.status === 'ok' && silent && !result.outputDroppedByServer && !result.stdinRequested) {
     notes.push(EMPTY_OUTPUT_NOTE);
   }
   const visible = silent ? [] : segments;

@@ -236,6 +236,12 @@ namespace Private {
   export const EXACT_LINES_LIMIT = 2_000_000;
 
   /**
+   * The tokens of a longer cut are estimated from this many samples of this many characters.
+   */
+  export const SAMPLES = 4;
+  export const SAMPLE_CHARS = 2048;
+
+  /**
    * `clipText` leaves texts alone that it would shorten by less than this.
    */
   export const MIN_GAP = 1024;
@@ -359,9 +365,7 @@ namespace Private {
         tokens = this._counter.count(text.slice(headEnd, tailStart));
         tokensExact = true;
       } else {
-        const keptTokens = this._counter.count(head) + this._counter.count(tail);
-        const ratio = keptTokens > 0 ? (head.length + tail.length) / keptTokens : ASSUMED_CHARS_PER_TOKEN;
-        tokens = Math.round(characters / ratio);
+        tokens = Math.round(characters / this._charsPerToken(headEnd, tailStart, head, tail));
         tokensExact = false;
       }
       const charactersExact = gap?.charactersExact ?? true;
@@ -370,6 +374,32 @@ namespace Private {
       const joined =
         (head ? (head.endsWith('\n') ? head : `${head}\n`) : '') + marker + (tail ? `\n${tail}` : '');
       return { text: joined, tokens: this._counter.count(joined), cut };
+    }
+
+    /**
+     * Characters per token of the cut, from samples of it (what is left of it once clipped),
+     * or of the kept text when nothing of the cut is left.
+     */
+    private _charsPerToken(start: number, end: number, head: string, tail: string): number {
+      const text = this._text;
+      let characters = 0;
+      let tokens = 0;
+      if (end - start <= SAMPLE_CHARS * SAMPLES) {
+        characters = end - start;
+        tokens = this._counter.count(text.slice(start, end));
+      } else {
+        const step = (end - start - SAMPLE_CHARS) / (SAMPLES - 1);
+        for (let i = 0; i < SAMPLES; i++) {
+          const at = start + Math.floor(i * step);
+          characters += SAMPLE_CHARS;
+          tokens += this._counter.count(text.slice(at, at + SAMPLE_CHARS));
+        }
+      }
+      if (characters < SAMPLE_CHARS) {
+        characters += head.length + tail.length;
+        tokens += this._counter.count(head) + this._counter.count(tail);
+      }
+      return tokens > 0 ? characters / tokens : ASSUMED_CHARS_PER_TOKEN;
     }
 
     /**
