@@ -277,6 +277,8 @@ namespace Private {
     text: string;
     tokens: number;
     cut: ITextCut;
+    cutLength: number;
+    keptChars: number;
   }
 
   /**
@@ -335,10 +337,18 @@ namespace Private {
           return { text: '', tokens: 0, cut: { ...best.cut, characters: text.length + (this._gap?.characters ?? 0) } };
         }
       }
+      // The search estimated the cut's tokens; count them for the result when that is cheap,
+      // unless the exact number makes the marker a token too long.
+      if (!this._gap && best.cutLength <= EXACT_TOKENS_LIMIT) {
+        const exact = this._attempt(best.keptChars, true);
+        if (exact.tokens <= budget) {
+          best = exact;
+        }
+      }
       return { text: best.text, tokens: best.tokens, cut: best.cut };
     }
 
-    private _attempt(chars: number): IAttempt {
+    private _attempt(chars: number, exactTokens = false): IAttempt {
       const text = this._text;
       const gap = this._gap;
       let headChars = Math.floor(chars * this._headShare);
@@ -361,11 +371,12 @@ namespace Private {
       const characters = cutLength + (gap?.characters ?? 0);
       let tokens: number;
       let tokensExact: boolean;
-      if (!gap && cutLength <= EXACT_TOKENS_LIMIT) {
+      if (exactTokens) {
         tokens = this._counter.count(text.slice(headEnd, tailStart));
         tokensExact = true;
       } else {
-        tokens = Math.round(characters / this._charsPerToken(headEnd, tailStart, head, tail));
+        this._ratio ??= this._charsPerToken(headEnd, tailStart, head, tail);
+        tokens = Math.round(characters / this._ratio);
         tokensExact = false;
       }
       const charactersExact = gap?.charactersExact ?? true;
@@ -373,8 +384,14 @@ namespace Private {
       const marker = formatCutMarker(cut);
       const joined =
         (head ? (head.endsWith('\n') ? head : `${head}\n`) : '') + marker + (tail ? `\n${tail}` : '');
-      return { text: joined, tokens: this._counter.count(joined), cut };
+      return { text: joined, tokens: this._counter.count(joined), cut, cutLength, keptChars: chars };
     }
+
+    /**
+     * Characters per token of the cut, measured on the first attempt: the cut of any later
+     * attempt overlaps it.
+     */
+    private _ratio: number | undefined;
 
     /**
      * Characters per token of the cut, from samples of it (what is left of it once clipped),
