@@ -24,6 +24,7 @@ import {
   type TurnOutcome
 } from './conversation';
 import type { AgentEvent } from './events';
+import { ContextWindow } from './contextWindow';
 import { systemPrompt } from './prompts';
 
 /**
@@ -44,6 +45,7 @@ export class Agent implements IDisposable {
       maxAttempts: Math.max(1, options.maxAttempts ?? 3),
       cellTimeoutMs: options.cellTimeoutMs ?? 60_000,
       outputBudgetTokens: options.outputBudgetTokens ?? 1500,
+      contextBudgetTokens: options.contextBudgetTokens ?? 12_000,
       turnTokenBudget: options.turnTokenBudget ?? 0,
       turnTimeBudgetMs: options.turnTimeBudgetMs ?? 0,
       vision: options.vision ?? false,
@@ -51,6 +53,7 @@ export class Agent implements IDisposable {
     };
     this._approve = options.approve;
     this._counter = options.tokenCounter ?? new ApproximateTokenCounter();
+    this._window = new ContextWindow(this._counter);
     const saved = this._target.loadConversation();
     this._requestedProtocol = options.protocol ?? 'auto';
     this._protocol =
@@ -125,7 +128,13 @@ export class Agent implements IDisposable {
     }
     options.signal?.addEventListener('abort', onOuterAbort, { once: true });
 
-    const turn: ITurnRecord = { prompt, startedAt: new Date().toISOString(), cells: [], executions: 0 };
+    const turn: ITurnRecord = {
+      prompt,
+      startedAt: new Date().toISOString(),
+      cells: [],
+      executions: 0,
+      messageIndex: this._messages.length
+    };
     this._turns.push(turn);
     this._messages.push({ role: 'user', content: prompt });
     const state: Private.ITurnState = {
@@ -248,7 +257,9 @@ export class Agent implements IDisposable {
   private async _ask(state: Private.ITurnState): Promise<IModelResponse> {
     for (let attempt = 1; ; attempt++) {
       const tools = this._protocol === 'tools';
-      const messages: ChatMessage[] = [{ role: 'system', content: systemPrompt(this._protocol) }, ...this._messages];
+      const turnStarts = this._turns.flatMap(turn => (turn.messageIndex !== undefined ? [turn.messageIndex] : []));
+      const history = this._window.fit(this._messages, turnStarts, this._options.contextBudgetTokens);
+      const messages: ChatMessage[] = [{ role: 'system', content: systemPrompt(this._protocol) }, ...history];
       this._emit({ type: 'model-request', protocol: this._protocol, messages, tools });
       try {
         const response = await this._model.stream(
@@ -526,6 +537,7 @@ export class Agent implements IDisposable {
   };
   private _approve?: ApprovalHook;
   private _counter: ITokenCounter;
+  private _window: ContextWindow;
   private _requestedProtocol: ModelProtocol | 'auto';
   private _protocol: ModelProtocol;
   private _messages: ChatMessage[] = [];
@@ -574,6 +586,12 @@ export namespace Agent {
      * Tokens of one execution's feedback. Default 1500.
      */
     outputBudgetTokens?: number;
+
+    /**
+     * Tokens of conversation history sent with each request; earlier outputs, then earlier turns,
+     * give way beyond it (the current turn is always sent whole). 0 for no limit. Default 12000.
+     */
+    contextBudgetTokens?: number;
 
     /**
      * Tokens one turn may use (prompt and completion, over all its requests); 0 for no limit.

@@ -71,6 +71,11 @@ export interface ITurnRecord {
    * How many executions the turn made.
    */
   executions: number;
+
+  /**
+   * The index of the turn's prompt in the conversation's messages.
+   */
+  messageIndex?: number;
 }
 
 /**

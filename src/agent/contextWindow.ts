@@ -1,0 +1,138 @@
+// Copyright (c) jupyterlab-code-interpreter contributors.
+// Distributed under the terms of the Modified BSD License.
+
+import type { ITokenCounter } from '../feedback/tokens';
+import { EXECUTION_RESULT_PREFIX } from '../model/textProtocol';
+import type { ChatMessage } from './conversation';
+
+/**
+ * What an elided output says in its place.
+ */
+export const ELIDED_OUTPUT = '[output of an earlier turn elided to fit the context window]';
+
+/**
+ * Fits a conversation into a token budget so that the tokens sent per turn stay bounded however
+ * long the session grows: the outputs of earlier turns are elided first (oldest first), then the
+ * earliest turns are dropped whole. The current turn is always sent as it is.
+ */
+export class ContextWindow {
+  /**
+   * @param counter - counts tokens.
+   */
+  constructor(private _counter: ITokenCounter) {}
+
+  /**
+   * The messages to send.
+   *
+   * @param messages - the whole conversation (system prompt excluded).
+   * @param turnStarts - the index in `messages` of each turn's prompt, in order.
+   * @param budget - the most tokens to send; 0 or less sends everything.
+   * @returns the messages that fit (the same array when everything fits).
+   */
+  fit(messages: ChatMessage[], turnStarts: number[], budget: number): ChatMessage[] {
+    if (budget <= 0) {
+      return messages;
+    }
+    const tokens = messages.map(message => this._tokens(message));
+    let total = tokens.reduce((sum, count) => sum + count, 0);
+    if (total <= budget) {
+      return messages;
+    }
+    const currentStart = turnStarts.length ? turnStarts[turnStarts.length - 1] : messages.length;
+    const fitted = [...messages];
+    // Earlier outputs first: the model's own code and the prompts say more than old outputs.
+    for (let i = 0; i < currentStart && total > budget; i++) {
+      const elided = Private.elideOutput(fitted[i]);
+      if (elided !== fitted[i]) {
+        const count = this._tokens(elided);
+        total += count - tokens[i];
+        tokens[i] = count;
+        fitted[i] = elided;
+      }
+    }
+    // Then whole turns, oldest first, so that tool calls stay with their results.
+    let firstKept = 0;
+    for (const start of [...turnStarts.slice(1), currentStart]) {
+      if (total <= budget || start > currentStart) {
+        break;
+      }
+      for (let i = firstKept; i < start; i++) {
+        total -= tokens[i];
+      }
+      firstKept = start;
+    }
+    return fitted.slice(firstKept);
+  }
+
+  private _tokens(message: ChatMessage): number {
+    let count = this._cache.get(message);
+    if (count === undefined) {
+      const { text, images } = Private.contentOf(message);
+      count = Private.MESSAGE_OVERHEAD + this._counter.count(text) + images * Private.IMAGE_TOKENS;
+      this._cache.set(message, count);
+    }
+    return count;
+  }
+
+  private _cache = new WeakMap<ChatMessage, number>();
+}
+
+namespace Private {
+  /**
+   * Tokens a message costs beyond its text (role, separators), as OpenAI counts them.
+   */
+  export const MESSAGE_OVERHEAD = 4;
+
+  /**
+   * Tokens an image costs at most in a request (a high-detail 512 px tile and the base cost).
+   */
+  export const IMAGE_TOKENS = 765;
+
+  /**
+   * The text of a message and how many images it holds.
+   */
+  export function contentOf(message: ChatMessage): { text: string; images: number } {
+    const parts: string[] = [];
+    let images = 0;
+    const content = (message as { content?: unknown }).content;
+    if (typeof content === 'string') {
+      parts.push(content);
+    } else if (Array.isArray(content)) {
+      for (const part of content as { type: string; text?: string }[]) {
+        if (part.type === 'text') {
+          parts.push(part.text ?? '');
+        } else {
+          images++;
+        }
+      }
+    }
+    const calls = (message as { tool_calls?: { function?: { name: string; arguments: string } }[] }).tool_calls;
+    for (const call of calls ?? []) {
+      parts.push(call.function?.name ?? '', call.function?.arguments ?? '');
+    }
+    return { text: parts.join('\n'), images };
+  }
+
+  /**
+   * A feedback message (tool result, execution result, image message) with its output elided;
+   * other messages unchanged.
+   */
+  export function elideOutput(message: ChatMessage): ChatMessage {
+    if (message.role === 'tool') {
+      const text = typeof message.content === 'string' ? message.content : '';
+      // Keep the header (cell_id, status) that tells what happened.
+      const header = text.split('\noutput:\n')[0];
+      return header === text && text.length < 200 ? message : { ...message, content: `${header}\n${ELIDED_OUTPUT}` };
+    }
+    if (message.role === 'user') {
+      const content = message.content;
+      if (Array.isArray(content)) {
+        return { ...message, content: ELIDED_OUTPUT };
+      }
+      if (typeof content === 'string' && content.startsWith(EXECUTION_RESULT_PREFIX)) {
+        return { ...message, content: `${EXECUTION_RESULT_PREFIX}${ELIDED_OUTPUT}` };
+      }
+    }
+    return message;
+  }
+}
