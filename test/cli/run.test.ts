@@ -94,8 +94,11 @@ describe('code-interpreter run', () => {
     const notebook = JSON.parse(readFileSync(path, 'utf8'));
     const code = notebook.cells.filter((cell: { cell_type: string }) => cell.cell_type === 'code');
     expect(code).toHaveLength(1);
-    expect(code[0].source).toBe('total = sum(range(10))\nprint(total)');
-    expect(code[0].outputs).toEqual([{ output_type: 'stream', name: 'stdout', text: '45\n' }]);
+    // On disk, nbformat stores multi-line strings as lists of lines.
+    const joined = (text: string | string[]) => (Array.isArray(text) ? text.join('') : text);
+    expect(joined(code[0].source)).toBe('total = sum(range(10))\nprint(total)');
+    expect(code[0].outputs).toHaveLength(1);
+    expect(joined(code[0].outputs[0].text)).toBe('45\n');
     expect(notebook.metadata.code_interpreter.turns[0]).toMatchObject({ prompt: 'Sum the numbers below 10.', outcome: 'completed' });
 
     const events = readFileSync(transcript, 'utf8').trim().split('\n').map(line => JSON.parse(line).type);
