@@ -49,6 +49,7 @@ export class LiveNotebookTarget implements INotebookTarget {
    */
   startTurn(): void {
     this._anchorId = null;
+    this._activeAtStart = this._panel.content.activeCell?.model.id ?? null;
   }
 
   /**
@@ -222,8 +223,16 @@ export class LiveNotebookTarget implements INotebookTarget {
       metadata: {}
     });
     const cellId = shared.getId();
+    const previousAnchor = this._anchorId;
     this._anchorId = cellId;
-    // Follow the agent's work without taking the keyboard focus from the user.
+    // The active cell follows the agent's cells, as it follows cells a person runs, so that the
+    // next turn continues below this one; unless the person moved it or is typing in a cell.
+    const active = notebook.activeCell?.model.id;
+    const followed = active === undefined || active === previousAnchor || active === this._activeAtStart;
+    if (followed && notebook.mode !== 'edit') {
+      notebook.activeCellIndex = index;
+      this._activeAtStart = cellId;
+    }
     void notebook.scrollToItem(index, 'smart').catch(() => undefined);
     return cellId;
   }
@@ -241,6 +250,7 @@ export class LiveNotebookTarget implements INotebookTarget {
   private _panel: NotebookPanel;
   private _executor: KernelExecutor;
   private _anchorId: string | null = null;
+  private _activeAtStart: string | null = null;
 }
 
 /**

@@ -71,14 +71,10 @@ export const codeInterpreterPlugin: JupyterFrontEndPlugin<void> = {
       const session = panel ? sessionFor(panel) : null;
       chat.setSession(session);
       status?.setSession(session);
-      app.commands.notifyCommandChanged(CommandIDs.stop);
+      if (app.commands.hasCommand(CommandIDs.stop)) {
+        app.commands.notifyCommandChanged(CommandIDs.stop);
+      }
     };
-    tracker.widgetAdded.connect((_, panel) => {
-      const session = sessionFor(panel);
-      session.runningChanged.connect(() => app.commands.notifyCommandChanged(CommandIDs.stop));
-    });
-    tracker.currentChanged.connect(showCurrent);
-    showCurrent();
 
     if (settingRegistry) {
       void settingRegistry.load(PLUGIN_ID).then(
@@ -117,6 +113,7 @@ export const codeInterpreterPlugin: JupyterFrontEndPlugin<void> = {
       icon: args => (args.isPalette ? undefined : chat.title.icon),
       execute: args => {
         app.shell.activateById(chat.id);
+        void chat.refreshConfig();
         if (typeof args.prompt === 'string') {
           chat.setDraft(args.prompt);
         }
@@ -164,6 +161,13 @@ export const codeInterpreterPlugin: JupyterFrontEndPlugin<void> = {
         }
       }
     });
+
+    // Sessions exist for every open notebook; the sidebar follows the current one.
+    tracker.widgetAdded.connect((_, panel) => {
+      sessionFor(panel).runningChanged.connect(() => app.commands.notifyCommandChanged(CommandIDs.stop));
+    });
+    tracker.currentChanged.connect(showCurrent);
+    showCurrent();
 
     if (palette) {
       for (const command of [CommandIDs.open, CommandIDs.ask, CommandIDs.stop]) {

@@ -1,0 +1,101 @@
+/**
+ * The model's side of the UI tests: a script for the scripted OpenAI-compatible server
+ * (test/support/scriptedModelServer.ts), chosen by what the request contains, so that every test
+ * can run in any order against one server.
+ *
+ * Each scenario is named by a keyword in the user's prompt. The reply depends on the conversation
+ * so far: the prompt alone → the first tool call; a tool result → the next step.
+ */
+import type { ChatCompletionCreateParams, ChatCompletionMessageParam } from 'openai/resources/chat/completions';
+
+import type { IRecordedRequest, ScriptedReply } from '../test/support/scriptedModelServer';
+
+type Messages = ChatCompletionMessageParam[];
+
+/**
+ * The code of each scenario, exported so that the tests can look for it in the notebook.
+ */
+export const CODE = {
+  failing: 'import math\nprint("root:", math.sqroot(16))',
+  fixed: 'import math\nprint("root:", math.sqrt(16))',
+  sleep: 'import time\nfor _ in range(1200):\n    time.sleep(0.05)\nprint("finished")',
+  risky: 'import os\nprint("exit status", os.system("echo approved-by-test"))',
+  undo: 'answer = 41 + 1\nprint("answer is", answer)',
+  plotFailing:
+    'import matplotlib.pyplot as plt\nx = np.linspace(0, 4 * np.pi, 200)\nplt.plot(x, np.sin(x))\nplt.title("sin(x)")\nplt.show()',
+  plotFixed:
+    'import numpy as np\nimport matplotlib.pyplot as plt\nx = np.linspace(0, 4 * np.pi, 200)\nplt.plot(x, np.sin(x))\nplt.title("sin(x)")\nplt.show()'
+};
+
+/**
+ * Choose the reply to a chat completion request.
+ *
+ * @param request - the request the server received.
+ * @returns the reply.
+ */
+export function reply(request: IRecordedRequest): ScriptedReply {
+  const body: ChatCompletionCreateParams = request.body;
+  const messages: Messages = Array.isArray(body.messages) ? body.messages : [];
+  const prompt = lastPrompt(messages);
+  const last = messages[messages.length - 1];
+  const toolResult = last?.role === 'tool' && typeof last.content === 'string' ? last.content : null;
+  const cellId = toolResult ? /^cell_id: (\S+)/m.exec(toolResult)?.[1] : undefined;
+  const status = toolResult ? /^status: (\S+)/m.exec(toolResult)?.[1] : undefined;
+  const call = (name: string, args: Record<string, string>, content?: string): ScriptedReply => ({
+    kind: 'tools',
+    content,
+    calls: [{ name, arguments: JSON.stringify(args) }]
+  });
+  const text = (content: string): ScriptedReply => ({ kind: 'text', content, chunkSize: 6, delayMs: 15 });
+
+  if (prompt.includes('square root')) {
+    if (!toolResult) {
+      return call('execute_code', { code: CODE.failing }, 'I will compute it with the math module.');
+    }
+    if (status === 'error' && cellId) {
+      return call('edit_cell', { cell_id: cellId, code: CODE.fixed }, '`math.sqroot` does not exist; the function is `math.sqrt`.');
+    }
+    return text('The square root of 16 is **4.0**.');
+  }
+  if (prompt.includes('sine')) {
+    if (!toolResult) {
+      return call('execute_code', { code: CODE.plotFailing }, 'Here is a plot of the sine over two periods.');
+    }
+    if (status === 'error' && cellId) {
+      return call('edit_cell', { cell_id: cellId, code: CODE.plotFixed }, 'I forgot to import **numpy**; fixing the cell.');
+    }
+    return text('The plot shows **two periods** of `sin(x)` between 0 and 4π.');
+  }
+  if (prompt.includes('long computation')) {
+    if (!toolResult) {
+      return call('execute_code', { code: CODE.sleep });
+    }
+    return text('The computation was stopped.');
+  }
+  if (prompt.includes('shell command')) {
+    if (!toolResult) {
+      return call('execute_code', { code: CODE.risky });
+    }
+    return text(status === 'skipped' ? 'Understood, I did not run it.' : 'The shell command ran.');
+  }
+  if (prompt.includes('answer')) {
+    if (!toolResult) {
+      return call('execute_code', { code: CODE.undo });
+    }
+    return text('The answer is 42.');
+  }
+  return text('I can only run the scenarios of the UI tests.');
+}
+
+/**
+ * The last message the user typed (not a tool result or an execution result).
+ */
+function lastPrompt(messages: Messages): string {
+  for (let i = messages.length - 1; i >= 0; i--) {
+    const message = messages[i];
+    if (message.role === 'user' && typeof message.content === 'string' && !message.content.startsWith('Execution result:')) {
+      return message.content;
+    }
+  }
+  return '';
+}

@@ -1,0 +1,99 @@
+/**
+ * Galata UI tests of the code interpreter against a real JupyterLab and a real kernel; the model is
+ * the scripted OpenAI-compatible server (ui-tests/modelReplies.ts) behind the server's proxy.
+ *
+ * Run from the repository root after building the labextension:
+ *   PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 npx playwright test -c ui-tests/playwright.config.ts
+ * Chromium is Debian's (/usr/bin/chromium, or $CHROMIUM); no browser is downloaded.
+ */
+import { execFileSync } from 'node:child_process';
+import * as path from 'node:path';
+
+import { defineConfig } from '@playwright/test';
+
+const baseConfig = require('@jupyterlab/galata/lib/playwright-config');
+
+const root = path.resolve(__dirname, '..');
+
+/**
+ * A free loopback port, chosen once in the main process; the workers, which load this file again,
+ * inherit it through the environment.
+ */
+function freePort(variable: string): number {
+  if (!process.env[variable]) {
+    const script = 'const s=require("net").createServer().listen(0,"127.0.0.1",()=>{process.stdout.write(String(s.address().port));s.close()})';
+    process.env[variable] = execFileSync(process.execPath, ['-e', script], { encoding: 'utf8' }).trim();
+  }
+  return Number(process.env[variable]);
+}
+
+const jupyterPort = freePort('JUPYTER_PORT');
+const modelPort = freePort('MODEL_PORT');
+const token = process.env.JUPYTER_TOKEN ?? 'ui-tests-token';
+const modelKey = 'ui-tests-model-key';
+const python = process.env.PYTHON ?? path.join(root, '.venv', 'bin', 'python');
+
+export default defineConfig({
+  ...baseConfig,
+  testDir: './tests',
+  outputDir: path.join(root, 'test-results', 'ui-tests'),
+  reporter: [['list']],
+  // One JupyterLab, one model server, one kernel at a time on a small machine.
+  workers: 1,
+  retries: 0,
+  timeout: 120_000,
+  expect: { timeout: 30_000 },
+  use: {
+    ...baseConfig.use,
+    baseURL: `http://127.0.0.1:${jupyterPort}`,
+    // Every request of the page and of Galata's REST helpers carries the token.
+    extraHTTPHeaders: { Authorization: `token ${token}` },
+    viewport: { width: 1400, height: 850 },
+    trace: 'retain-on-failure',
+    video: 'off',
+    launchOptions: {
+      executablePath: process.env.CHROMIUM ?? '/usr/bin/chromium',
+      // Playwright already gives each run a fresh temporary profile (--user-data-dir).
+      args: [
+        '--no-sandbox',
+        '--disable-gpu',
+        '--disable-quic',
+        '--no-first-run',
+        '--disable-background-networking',
+        '--disable-component-update',
+        '--disable-sync'
+      ]
+    }
+  },
+  webServer: [
+    {
+      command: `node ${path.join(__dirname, 'model-server.mjs')}`,
+      port: modelPort,
+      env: { MODEL_PORT: String(modelPort), MODEL_API_KEY: modelKey },
+      reuseExistingServer: false,
+      stdout: 'ignore',
+      stderr: 'pipe',
+      timeout: 60_000
+    },
+    {
+      command: `${python} -m jupyterlab --config ${path.join(__dirname, 'jupyter_server_test_config.py')}`,
+      cwd: root,
+      url: `http://127.0.0.1:${jupyterPort}/api/status?token=${token}`,
+      env: {
+        JUPYTER_PORT: String(jupyterPort),
+        JUPYTER_TOKEN: token,
+        OPENAI_BASE_URL: `http://127.0.0.1:${modelPort}/v1`,
+        OPENAI_API_KEY: modelKey,
+        CODE_INTERPRETER_MODEL: 'scripted-model',
+        // The kernel and server find no user config of the machine running the tests.
+        JUPYTER_CONFIG_DIR: path.join(root, 'test-results', 'ui-tests-jupyter-config'),
+        JUPYTER_PLATFORM_DIRS: '1',
+        PATH: `${path.join(root, '.venv', 'bin')}:${process.env.PATH ?? ''}`
+      },
+      reuseExistingServer: false,
+      stdout: 'ignore',
+      stderr: 'pipe',
+      timeout: 120_000
+    }
+  ]
+});

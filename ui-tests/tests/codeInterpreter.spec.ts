@@ -1,0 +1,234 @@
+/**
+ * The code interpreter in a real JupyterLab, with a real kernel; the model is the scripted server
+ * (../modelReplies.ts) behind the Jupyter server's proxy.
+ */
+import * as path from 'node:path';
+
+import { expect, test, type IJupyterLabPageFixture } from '@jupyterlab/galata';
+
+import { CODE } from '../modelReplies';
+
+interface ITurnResult {
+  outcome: string;
+  reason?: string;
+  executions: number;
+}
+
+interface INotebookJSON {
+  cells: { id: string; cell_type: string; source: string | string[]; outputs?: { text?: string | string[]; ename?: string }[] }[];
+  metadata: Record<string, unknown>;
+}
+
+/** The sidebar. */
+const SIDEBAR = '#jp-code-interpreter';
+
+/**
+ * Send a prompt through the `code-interpreter:ask` command, as a script or another extension would.
+ */
+function ask(page: IJupyterLabPageFixture, prompt: string): Promise<ITurnResult> {
+  return page.evaluate(
+    text =>
+      (window as unknown as { jupyterapp: { commands: { execute(id: string, args: object): Promise<unknown> } } }).jupyterapp.commands.execute(
+        'code-interpreter:ask',
+        { prompt: text }
+      ) as Promise<ITurnResult>,
+    prompt
+  );
+}
+
+/**
+ * The current notebook as nbformat JSON (read from the live model, not the file).
+ */
+function notebookJSON(page: IJupyterLabPageFixture): Promise<INotebookJSON> {
+  return page.evaluate(() => {
+    const app = (window as unknown as { jupyterapp: { shell: { currentWidget: { content: { model: { toJSON(): unknown } } } } } }).jupyterapp;
+    return app.shell.currentWidget.content.model.toJSON() as INotebookJSON;
+  });
+}
+
+function text(value: string | string[] | undefined): string {
+  return Array.isArray(value) ? value.join('') : (value ?? '');
+}
+
+function outputText(cell: INotebookJSON['cells'][number]): string {
+  return (cell.outputs ?? []).map(output => text(output.text) + (output.ename ?? '')).join('');
+}
+
+async function newNotebook(page: IJupyterLabPageFixture, name: string): Promise<void> {
+  await page.notebook.createNew(name);
+  await page.waitForSelector('.jp-Notebook-ExecutionIndicator[data-status="idle"]', { timeout: 60_000 });
+  await page.evaluate(() =>
+    (window as unknown as { jupyterapp: { commands: { execute(id: string): Promise<unknown> } } }).jupyterapp.commands.execute('code-interpreter:open')
+  );
+  await expect(page.locator(SIDEBAR)).toBeVisible();
+}
+
+test.describe('code interpreter sidebar', () => {
+  test.use({ autoGoto: true });
+
+  test('revises the failing cell in place until it works, and shows each step', async ({ page }) => {
+    await newNotebook(page, 'revise.ipynb');
+    const result = await ask(page, 'What is the square root of 16?');
+    expect(result.outcome).toBe('completed');
+    expect(result.executions).toBe(2);
+
+    const notebook = await notebookJSON(page);
+    const agentCells = notebook.cells.filter(cell => text(cell.source).includes('import math'));
+    // One cell, revised in place: the failing source is gone, the output is the fixed one.
+    expect(agentCells).toHaveLength(1);
+    expect(text(agentCells[0].source)).toBe(CODE.fixed);
+    expect(outputText(agentCells[0])).toContain('root: 4.0');
+    expect(outputText(agentCells[0])).not.toContain('AttributeError');
+
+    const sidebar = page.locator(SIDEBAR);
+    await expect(sidebar.locator('.jp-CodeInterpreter-user')).toHaveText('What is the square root of 16?');
+    const error = sidebar.locator('.jp-CodeInterpreter-step[data-state="error"]');
+    await expect(error).toContainText('AttributeError');
+    await expect(error).toContainText('attempt 1 of 3');
+    await expect(sidebar.locator('.jp-CodeInterpreter-step[data-state="revised"]')).toHaveCount(1);
+    const ok = sidebar.locator('.jp-CodeInterpreter-step[data-state="ok"]');
+    await expect(ok).toContainText('attempt 2 of 3');
+    // Both steps link to the same cell.
+    const errorCell = await error.locator('.jp-CodeInterpreter-cellLink').getAttribute('data-cell-id');
+    expect(errorCell).toBe(agentCells[0].id);
+    expect(await ok.locator('.jp-CodeInterpreter-cellLink').getAttribute('data-cell-id')).toBe(errorCell);
+    // The streamed answer is rendered as markdown.
+    await expect(sidebar.locator('.jp-CodeInterpreter-assistant strong').last()).toHaveText('4.0');
+    await expect(sidebar.locator('.jp-CodeInterpreter-turn-end')).toContainText('Done');
+    // The execution count shows as when the user runs a cell.
+    await expect(ok.locator('.jp-CodeInterpreter-cellLink')).toContainText(/\[\d+\]/);
+
+    // The link scrolls to the cell and makes it active.
+    await page.notebook.selectCells(0);
+    await ok.locator('.jp-CodeInterpreter-cellLink').click();
+    const active = await page.evaluate(() => {
+      const app = (window as unknown as { jupyterapp: { shell: { currentWidget: { content: { activeCell: { model: { id: string } } } } } } }).jupyterapp;
+      return app.shell.currentWidget.content.activeCell.model.id;
+    });
+    expect(active).toBe(errorCell);
+  });
+
+  test.describe('with the kernels API left alone', () => {
+    // Galata's kernel tracking parses every POST to /api/kernels as JSON, and the interrupt
+    // request answers 204 with no body.
+    test.use({ kernels: null });
+
+  test('Stop interrupts the running cell and the sidebar is idle again', async ({ page }) => {
+    await newNotebook(page, 'stop.ipynb');
+    const running = ask(page, 'Run a long computation');
+    const sidebar = page.locator(SIDEBAR);
+    await expect(sidebar.locator('.jp-CodeInterpreter-step[data-state="running"]')).toBeVisible();
+    await expect(page.locator('.jp-Notebook-ExecutionIndicator[data-status="busy"]')).toBeVisible();
+    await expect(sidebar.locator('.jp-CodeInterpreter-status')).toHaveText('running');
+    await sidebar.locator('.jp-CodeInterpreter-stop').click();
+
+    const result = await running;
+    expect(result.outcome).toBe('stopped');
+    await expect(sidebar.locator('.jp-CodeInterpreter-status')).toHaveText('idle');
+    await expect(sidebar.locator('.jp-CodeInterpreter-send')).toBeVisible();
+    await expect(sidebar.locator('.jp-CodeInterpreter-step').filter({ hasText: 'Interrupted' })).toHaveCount(1);
+    await expect(page.locator('.jp-Notebook-ExecutionIndicator[data-status="idle"]')).toBeVisible();
+    const cell = (await notebookJSON(page)).cells.find(c => text(c.source) === CODE.sleep);
+    expect(cell && outputText(cell)).toContain('KeyboardInterrupt');
+    expect(cell && outputText(cell)).not.toContain('finished');
+  });
+  });
+
+  test('asks before running risky code: Run, Skip and Edit', async ({ page }) => {
+    await newNotebook(page, 'approval.ipynb');
+    const sidebar = page.locator(SIDEBAR);
+    const pending = sidebar.locator('.jp-CodeInterpreter-approval[data-state="pending"]');
+
+    // Run.
+    let turn = ask(page, 'Run a shell command');
+    await expect(pending).toContainText('runs shell commands');
+    await expect(pending.locator('.jp-CodeInterpreter-approvalCode')).toHaveValue(CODE.risky);
+    await pending.locator('.jp-CodeInterpreter-approve').click();
+    expect((await turn).outcome).toBe('completed');
+    let cells = (await notebookJSON(page)).cells.filter(c => text(c.source).includes('os.system'));
+    expect(cells).toHaveLength(1);
+    expect(outputText(cells[0])).toContain('exit status 0');
+
+    // Skip: the cell stays unrun and the model is told.
+    turn = ask(page, 'Run a shell command again');
+    await pending.locator('.jp-CodeInterpreter-skip').click();
+    expect((await turn).outcome).toBe('completed');
+    await expect(sidebar.locator('.jp-CodeInterpreter-step[data-state="skipped"]')).toHaveCount(1);
+    await expect(sidebar.locator('.jp-CodeInterpreter-assistant').last()).toContainText('did not run it');
+    cells = (await notebookJSON(page)).cells.filter(c => text(c.source).includes('os.system'));
+    expect(cells).toHaveLength(2);
+    expect(cells[1].outputs).toEqual([]);
+
+    // Edit: the person's code runs instead, in the same cell.
+    turn = ask(page, 'Run a shell command once more');
+    const code = pending.locator('.jp-CodeInterpreter-approvalCode');
+    await pending.locator('.jp-CodeInterpreter-edit').click();
+    await code.fill('print("edited by the person")');
+    await pending.locator('.jp-CodeInterpreter-edit').click();
+    expect((await turn).outcome).toBe('completed');
+    const edited = (await notebookJSON(page)).cells.find(c => text(c.source) === 'print("edited by the person")');
+    expect(edited && outputText(edited)).toContain('edited by the person');
+  });
+
+  test('the conversation is saved with the notebook, and a turn can be undone after reopening', async ({ page }) => {
+    await newNotebook(page, 'persist.ipynb');
+    const before = (await notebookJSON(page)).cells.length;
+    expect((await ask(page, 'What is the answer?')).outcome).toBe('completed');
+    let notebook = await notebookJSON(page);
+    expect(notebook.cells).toHaveLength(before + 1);
+    expect(outputText(notebook.cells[before])).toContain('answer is 42');
+    expect((notebook.metadata.code_interpreter as { turns: unknown[] }).turns).toHaveLength(1);
+
+    // Close and reopen: the sidebar shows the saved conversation.
+    await page.notebook.close(true);
+    await expect(page.locator(`${SIDEBAR} .jp-CodeInterpreter-notebook`)).toHaveText('no notebook open');
+    await page.notebook.open('persist.ipynb');
+    const sidebar = page.locator(SIDEBAR);
+    await expect(sidebar.locator('.jp-CodeInterpreter-user')).toHaveText('What is the answer?');
+    await expect(sidebar.locator('.jp-CodeInterpreter-assistant')).toContainText('The answer is 42.');
+    await expect(sidebar.locator('.jp-CodeInterpreter-turn-end')).toContainText('Done');
+
+    // Undo deletes the cell the turn inserted.
+    await sidebar.locator('.jp-CodeInterpreter-undo').click();
+    await expect(sidebar.locator('.jp-CodeInterpreter-undone')).toBeVisible();
+    await expect(sidebar.locator('.jp-CodeInterpreter-undo')).toHaveCount(0);
+    notebook = await notebookJSON(page);
+    expect(notebook.cells).toHaveLength(before);
+    expect(notebook.cells.some(c => text(c.source) === CODE.undo)).toBe(false);
+    const turns = (notebook.metadata.code_interpreter as { turns: { undoneAt?: string }[] }).turns;
+    expect(turns[0].undoneAt).toBeTruthy();
+  });
+
+  test('shows how to connect a model when the server has no key; the key goes to the server only', async ({ page, request }) => {
+    const config = (body?: object) =>
+      body
+        ? request.post('/code-interpreter/config', { data: body })
+        : request.get('/code-interpreter/config');
+    expect((await config({ api_key: '' })).ok()).toBe(true);
+    try {
+      // The keyboard shortcut opens the sidebar.
+      await page.keyboard.press('Alt+i');
+      const sidebar = page.locator(SIDEBAR);
+      await expect(sidebar).toBeVisible();
+      const notice = sidebar.locator('.jp-CodeInterpreter-notice');
+      await expect(notice).toContainText('No API key is set on the server');
+      await expect(notice).toContainText('Ollama');
+      await notice.locator('.jp-CodeInterpreter-keyInput').fill('ui-tests-model-key');
+      await notice.locator('button[type="submit"]').click();
+      await expect(notice).toBeHidden();
+      expect((await (await config()).json()).has_api_key).toBe(true);
+      const stored = await page.evaluate(() => JSON.stringify({ ...localStorage }) + JSON.stringify({ ...sessionStorage }));
+      expect(stored).not.toContain('ui-tests-model-key');
+    } finally {
+      await config({ api_key: 'ui-tests-model-key' });
+    }
+  });
+
+  test('screenshot: a plot revised after an error', async ({ page }) => {
+    await newNotebook(page, 'sine.ipynb');
+    expect((await ask(page, 'Plot a sine wave over two periods')).outcome).toBe('completed');
+    await expect(page.locator('.jp-OutputArea-output img').first()).toBeVisible();
+    await expect(page.locator(`${SIDEBAR} .jp-CodeInterpreter-step[data-state="ok"]`)).toHaveCount(1);
+    await page.screenshot({ path: path.resolve(__dirname, '..', '..', 'docs', 'screenshot.png') });
+  });
+});
