@@ -57,9 +57,9 @@ class _ModelProxyHandler(APIHandler):
     def initialize(self, upstream_path: str) -> None:
         """Set the path under the endpoint's base URL this handler forwards to."""
         self._upstream_path = upstream_path
-        self._status: int | None = None
-        self._reason: str | None = None
-        self._headers = httputil.HTTPHeaders()
+        self._upstream_status: int | None = None
+        self._upstream_reason: str | None = None
+        self._upstream_headers = httputil.HTTPHeaders()
         self._committed = False
         self._error_body: bytearray | None = None
         self._client_gone = False
@@ -103,12 +103,12 @@ class _ModelProxyHandler(APIHandler):
 
     def _on_upstream_header_line(self, line: str) -> None:
         line = line.rstrip("\r\n")
-        if self._status is None:
+        if self._upstream_status is None:
             start = httputil.parse_response_start_line(line)
-            self._status, self._reason = start.code, start.reason
+            self._upstream_status, self._upstream_reason = start.code, start.reason
         elif line:
-            self._headers.parse_line(line)
-        elif self._status < 400:
+            self._upstream_headers.parse_line(line)
+        elif self._upstream_status < 400:
             # Send the headers now: a streaming client learns at once that the
             # request was accepted, before the first token.
             self._commit_headers()
@@ -145,18 +145,18 @@ class _ModelProxyHandler(APIHandler):
             raise
 
     def _commit_headers(self) -> None:
-        assert self._status is not None
+        assert self._upstream_status is not None
         self._committed = True
-        self.set_status(self._status, self._reason)
+        self.set_status(self._upstream_status, self._upstream_reason)
         self.clear_header("Content-Type")
-        for name, value in self._headers.get_all():
+        for name, value in self._upstream_headers.get_all():
             lowered = name.lower()
             if lowered in _PASSED_HEADERS or lowered.startswith(_PASSED_PREFIXES):
                 self.add_header(name, value)
         self.set_header("X-Accel-Buffering", "no")
 
     def _finish_relay(self) -> None:
-        content_type = self._headers.get("Content-Type", "application/json")
+        content_type = self._upstream_headers.get("Content-Type", "application/json")
         if not self._committed:
             self._commit_headers()
             if self._error_body is not None:
@@ -172,10 +172,10 @@ class _ModelProxyHandler(APIHandler):
         if self._committed:
             # Headers (and maybe tokens) are out: the status cannot change any more.
             # An SSE error event is what OpenAI clients understand mid-stream.
-            if "text/event-stream" in self._headers.get("Content-Type", ""):
+            if "text/event-stream" in self._upstream_headers.get("Content-Type", ""):
                 event = {"error": {"message": f"The model endpoint stopped answering: {reason}", "type": "upstream_error"}}
                 self.write(b"data: " + json.dumps(event).encode() + b"\n\n")
-            self.finish(set_content_type=self._headers.get("Content-Type", "application/json"))
+            self.finish(set_content_type=self._upstream_headers.get("Content-Type", "application/json"))
             return
         if timed_out:
             self.send_json_error(504, f"The model endpoint at {url} did not answer in time ({reason}).", "upstream_timeout")
