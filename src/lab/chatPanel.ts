@@ -291,6 +291,12 @@ export class ChatPanel extends Panel {
     if (entry.cellId) {
       node.append(' ', this._cellLink(entry.cellId, entry.executionCount, entry.state === 'running'));
     }
+    if (entry.detail) {
+      const detail = document.createElement('span');
+      detail.className = 'jp-CodeInterpreter-stepDetail';
+      detail.textContent = `: ${entry.detail}`;
+      node.append(detail);
+    }
     if (entry.attempt !== undefined && entry.maxAttempts !== undefined) {
       const attempt = document.createElement('span');
       attempt.className = 'jp-CodeInterpreter-attempt';

@@ -126,12 +126,12 @@ export class Transcript {
         this._step({
           state: 'info',
           cellId: event.cellId,
-          label: event.cellType === 'code' ? 'Wrote code in a new cell' : 'Added a markdown cell',
+          label: event.cellType === 'code' ? 'Wrote' : 'Added markdown',
           code: event.cellType === 'code' ? event.source : undefined
         });
         break;
       case 'cell-revised':
-        this._step({ state: 'revised', cellId: event.cellId, label: 'Revised the cell', code: event.source });
+        this._step({ state: 'revised', cellId: event.cellId, label: 'Revised', code: event.source });
         break;
       case 'execution-skipped':
         this._step({ state: 'skipped', cellId: event.cellId, label: `Not run: ${event.reason}` });
@@ -157,7 +157,7 @@ export class Transcript {
         step.state = result.status === 'ok' ? 'ok' : 'error';
         step.status = result.status;
         step.executionCount = result.executionCount;
-        step.label = Private.describeStatus(result.status, result.error);
+        [step.label, step.detail] = Private.describeStatus(result.status, result.error);
         this.update(step);
         break;
       }
@@ -243,6 +243,10 @@ export namespace Transcript {
      */
     cellId?: string;
     /**
+     * More about the step, shown after the cell (an error's name and message).
+     */
+    detail?: string;
+    /**
      * The code written or revised.
      */
     code?: string;
@@ -294,18 +298,21 @@ namespace Private {
   /**
    * A step's label for an execution status.
    */
-  export function describeStatus(status: ExecutionStatus, error?: { ename: string; evalue: string }): string {
+  export function describeStatus(
+    status: ExecutionStatus,
+    error?: { ename: string; evalue: string }
+  ): [string, string | undefined] {
     switch (status) {
       case 'ok':
-        return 'Ran';
+        return ['Ran', undefined];
       case 'error':
-        return error ? `Error: ${error.ename}: ${error.evalue}` : 'Error';
+        return ['Error in', error ? `${error.ename}: ${error.evalue}` : undefined];
       case 'timeout':
-        return 'Timed out; the cell was interrupted';
+        return ['Timed out:', 'the cell was interrupted'];
       case 'interrupted':
-        return 'Interrupted';
+        return ['Interrupted', undefined];
       case 'dead-kernel':
-        return 'The kernel died';
+        return ['The kernel died running', undefined];
     }
   }
 
@@ -341,7 +348,7 @@ namespace Private {
             entries.push({ kind: 'user', text, turn });
           } else if (text.startsWith(EXECUTION_RESULT_PREFIX)) {
             const failed = /Traceback|Error\b/.test(text);
-            entries.push({ kind: 'step', state: failed ? 'error' : 'ok', label: failed ? 'Error' : 'Ran' });
+            entries.push({ kind: 'step', state: failed ? 'error' : 'ok', label: failed ? 'Error' : 'Ran code' });
           }
           break;
         case 'assistant':
@@ -359,15 +366,14 @@ namespace Private {
           const cellId = /^cell_id: (\S+)/m.exec(text)?.[1];
           const status = /^status: (\S+)/m.exec(text)?.[1];
           const ok = status === 'ok';
+          const revised = name === 'edit_cell' ? 'Revised and ' : '';
           const label =
             name === 'add_markdown'
-              ? 'Added a markdown cell'
+              ? 'Added markdown'
               : status === 'ok'
-                ? name === 'edit_cell'
-                  ? 'Revised and ran'
-                  : 'Ran'
+                ? `${revised || 'R'}${revised ? 'ran' : 'an'}`
                 : status
-                  ? `${name === 'edit_cell' ? 'Revised; ' : ''}${status}`
+                  ? `${revised}${status} in`
                   : text.split('\n')[0];
           entries.push({ kind: 'step', state: ok ? 'ok' : status ? 'error' : 'warning', label, cellId });
           break;

@@ -44,7 +44,7 @@ describe('Transcript', () => {
         case 'assistant':
           return `${entry.kind}: ${entry.text}`;
         case 'step':
-          return `step ${entry.state} ${entry.label}${entry.attempt ? ` ${entry.attempt}/${entry.maxAttempts}` : ''}${entry.executionCount ? ` [${entry.executionCount}]` : ''}`;
+          return `step ${entry.state} ${entry.label}${entry.detail ? ` ${entry.detail}` : ''}${entry.attempt ? ` ${entry.attempt}/${entry.maxAttempts}` : ''}${entry.executionCount ? ` [${entry.executionCount}]` : ''}`;
         case 'turn-end':
           return `end ${entry.turn} ${entry.outcome}`;
         default:
@@ -54,9 +54,9 @@ describe('Transcript', () => {
     expect(summary).toEqual([
       'user: sum 1..10',
       'assistant: Let me compute.',
-      'step info Wrote code in a new cell',
-      "step error Error: SyntaxError: '(' was never closed 1/3 [1]",
-      'step revised Revised the cell',
+      'step info Wrote',
+      "step error Error in SyntaxError: '(' was never closed 1/3 [1]",
+      'step revised Revised',
       'step ok Ran 2/3 [2]',
       'end 1 completed'
     ]);
@@ -92,7 +92,7 @@ describe('Transcript', () => {
     expect(resets).toBe(1);
     expect(transcript.entries.map(entry => [entry.kind, 'label' in entry ? entry.label : 'text' in entry ? entry.text : entry.kind === 'turn-end' ? `${entry.turn}:${entry.undone}` : ''])).toEqual([
       ['user', 'first'],
-      ['step', 'error'],
+      ['step', 'error in'],
       ['step', 'Revised and ran'],
       ['assistant', 'Fixed.'],
       ['turn-end', '1:true'],

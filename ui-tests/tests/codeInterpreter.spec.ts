@@ -126,6 +126,7 @@ test.describe('code interpreter sidebar', () => {
     expect(result.outcome).toBe('stopped');
     await expect(sidebar.locator('.jp-CodeInterpreter-status')).toHaveText('idle');
     await expect(sidebar.locator('.jp-CodeInterpreter-send')).toBeVisible();
+    await expect(sidebar.locator('.jp-CodeInterpreter-stop')).toBeHidden();
     await expect(sidebar.locator('.jp-CodeInterpreter-step').filter({ hasText: 'Interrupted' })).toHaveCount(1);
     await expect(page.locator('.jp-Notebook-ExecutionIndicator[data-status="idle"]')).toBeVisible();
     const cell = (await notebookJSON(page)).cells.find(c => text(c.source) === CODE.sleep);
@@ -226,6 +227,7 @@ test.describe('code interpreter sidebar', () => {
 
   test('screenshot: a plot revised after an error', async ({ page }) => {
     await newNotebook(page, 'sine.ipynb');
+    await page.evaluate(() => (window as unknown as { jupyterapp: { shell: { collapseLeft(): void } } }).jupyterapp.shell.collapseLeft());
     expect((await ask(page, 'Plot a sine wave over two periods')).outcome).toBe('completed');
     await expect(page.locator('.jp-OutputArea-output img').first()).toBeVisible();
     await expect(page.locator(`${SIDEBAR} .jp-CodeInterpreter-step[data-state="ok"]`)).toHaveCount(1);
