@@ -45,7 +45,7 @@ export class ChatPanel extends Panel {
     this._header = new Widget();
     this._header.addClass('jp-CodeInterpreter-header');
     this._header.node.innerHTML =
-      '<span class="jp-CodeInterpreter-title">Code Interpreter</span><span class="jp-CodeInterpreter-notebook"></span><span class="jp-CodeInterpreter-status" data-status="idle">idle</span>';
+      '<span class="jp-CodeInterpreter-title">Code Interpreter</span><span class="jp-CodeInterpreter-notebook">no notebook open</span><span class="jp-CodeInterpreter-status" data-status="idle">idle</span>';
     this._notice = new Widget();
     this._notice.addClass('jp-CodeInterpreter-notice');
     this._notice.hide();

@@ -120,6 +120,7 @@ test.describe('code interpreter sidebar', () => {
     await expect(sidebar.locator('.jp-CodeInterpreter-step[data-state="running"]')).toBeVisible();
     await expect(page.locator('.jp-Notebook-ExecutionIndicator[data-status="busy"]')).toBeVisible();
     await expect(sidebar.locator('.jp-CodeInterpreter-status')).toHaveText('running');
+    await expect(page.locator('.jp-CodeInterpreter-statusItem')).toHaveAttribute('data-status', 'running');
     await sidebar.locator('.jp-CodeInterpreter-stop').click();
 
     const result = await running;
@@ -223,6 +224,28 @@ test.describe('code interpreter sidebar', () => {
     } finally {
       await config({ api_key: 'ui-tests-model-key' });
     }
+  });
+
+  test('Enter sends, Shift+Enter adds a line; with no notebook open, one is created', async ({ page }) => {
+    await page.evaluate(() =>
+      (window as unknown as { jupyterapp: { commands: { execute(id: string): Promise<unknown> } } }).jupyterapp.commands.execute('code-interpreter:open')
+    );
+    const sidebar = page.locator(SIDEBAR);
+    await expect(sidebar.locator('.jp-CodeInterpreter-notebook')).toHaveText('no notebook open');
+    const input = sidebar.locator('.jp-CodeInterpreter-input');
+    await input.click();
+    await input.pressSequentially('Please tell me');
+    await input.press('Shift+Enter');
+    await input.pressSequentially('what the answer is.');
+    await expect(input).toHaveValue('Please tell me\nwhat the answer is.');
+    await expect(sidebar.locator('.jp-CodeInterpreter-user')).toHaveCount(0);
+    await input.press('Enter');
+    await expect(input).toHaveValue('');
+    await expect(sidebar.locator('.jp-CodeInterpreter-user')).toHaveText('Please tell me\nwhat the answer is.');
+    await expect(sidebar.locator('.jp-CodeInterpreter-turn-end')).toContainText('Done');
+    await expect(sidebar.locator('.jp-CodeInterpreter-notebook')).toHaveText(/\.ipynb$/);
+    const cells = (await notebookJSON(page)).cells;
+    expect(cells.some(cell => outputText(cell).includes('answer is 42'))).toBe(true);
   });
 
   test('screenshot: a plot revised after an error', async ({ page }) => {
