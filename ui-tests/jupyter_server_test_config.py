@@ -24,6 +24,9 @@ c.ServerApp.port = int(os.environ.get("JUPYTER_PORT", "18888"))
 c.IdentityProvider.token = os.environ.get("JUPYTER_TOKEN", "ui-tests-token")
 c.ServerApp.root_dir = os.environ.get("JUPYTERLAB_GALATA_ROOT_DIR") or tempfile.mkdtemp(prefix="ci-ui-tests-")
 c.LabApp.expose_app_in_browser = True
+# Galata turns the XSRF check off; the tests keep it on, so that a browser logged in by cookie
+# must send the XSRF header (token-authenticated requests are exempt, as in production).
+c.ServerApp.disable_check_xsrf = False
 # CI containers often run as root.
 c.ServerApp.allow_root = True
 

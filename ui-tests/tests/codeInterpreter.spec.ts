@@ -248,6 +248,33 @@ test.describe('code interpreter sidebar', () => {
     expect(cells.some(cell => outputText(cell).includes('answer is 42'))).toBe(true);
   });
 
+  test('works in a browser logged in by cookie, as a person opens JupyterLab', async ({ browser, baseURL }) => {
+    // A context without the token header: the page logs in with ?token= once, then relies on
+    // the cookie and the XSRF header that ServerConnection.makeRequest adds.
+    const context = await browser.newContext({ extraHTTPHeaders: {} });
+    try {
+      const page = await context.newPage();
+      const token = process.env.JUPYTER_TOKEN ?? 'ui-tests-token';
+      await page.goto(`${baseURL}/lab?token=${token}`);
+      await page.waitForSelector(`${SIDEBAR}`, { state: 'attached', timeout: 60_000 });
+      const outcome = await page.evaluate(async () => {
+        const app = (window as unknown as {
+          jupyterapp: { commands: { execute(id: string, args?: object): Promise<unknown> } };
+        }).jupyterapp;
+        const result = (await app.commands.execute('code-interpreter:ask', { prompt: 'What is the answer?' })) as ITurnResult;
+        return result.outcome;
+      });
+      expect(outcome).toBe('completed');
+      // The same request without the XSRF header is refused: the proxy call above needed it.
+      const bare = await page.evaluate(() =>
+        fetch('/code-interpreter/v1/chat/completions', { method: 'POST', body: '{}' }).then(response => response.status)
+      );
+      expect(bare).toBe(403);
+    } finally {
+      await context.close();
+    }
+  });
+
   test('screenshot: a plot revised after an error', async ({ page }) => {
     await newNotebook(page, 'sine.ipynb');
     await page.evaluate(() => (window as unknown as { jupyterapp: { shell: { collapseLeft(): void } } }).jupyterapp.shell.collapseLeft());
