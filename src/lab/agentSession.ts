@@ -32,6 +32,7 @@ export class AgentSession implements IDisposable {
   constructor(options: AgentSession.IOptions) {
     this._panel = options.panel;
     this._settings = options.settings;
+    this._serverModel = options.serverModel ?? (() => '');
     this._serverSettings = options.serverSettings;
     this.target = new LiveNotebookTarget({ panel: options.panel });
     void options.panel.context.ready.then(() => {
@@ -214,19 +215,21 @@ export class AgentSession implements IDisposable {
    * The agent for the current settings: the same one while they do not change.
    */
   private _agentFor(settings: ICodeInterpreterSettings): Agent {
-    const key = JSON.stringify(settings);
+    // An empty model setting means the server's model; the proxy fills it in when both are empty.
+    const model = settings.model || this._serverModel();
+    const key = JSON.stringify({ ...settings, model });
     if (this._agent && this._agentKey === key) {
       return this._agent;
     }
     this._disposeAgent();
     const agent = new Agent({
-      model: createLabModelClient({ model: settings.model, serverSettings: this._serverSettings }),
+      model: createLabModelClient({ model, serverSettings: this._serverSettings }),
       target: this.target,
       protocol: settings.protocol,
       maxAttempts: settings.maxAttempts,
       cellTimeoutMs: settings.executionTimeout * 1000,
       outputBudgetTokens: settings.outputBudget,
-      vision: resolveVision(settings.vision, settings.model),
+      vision: resolveVision(settings.vision, model),
       approve: createApprovalHook(
         () => this._settings().approval,
         (request, risks, signal) => this._askPerson(request, risks, signal)
@@ -271,6 +274,7 @@ export class AgentSession implements IDisposable {
 
   private _panel: NotebookPanel;
   private _settings: () => ICodeInterpreterSettings;
+  private _serverModel: () => string;
   private _serverSettings?: ServerConnection.ISettings;
   private _agent: Agent | null = null;
   private _agentKey = '';
@@ -298,6 +302,11 @@ export namespace AgentSession {
      * Returns the current settings.
      */
     settings: () => ICodeInterpreterSettings;
+
+    /**
+     * The model the server is configured with, used when the model setting is empty.
+     */
+    serverModel?: () => string;
 
     /**
      * The server connection; the default one when omitted.

@@ -9,18 +9,10 @@ import { Panel, Widget } from '@lumino/widgets';
 import { describeRiskKind } from '../agent/riskyCode';
 import type { TurnOutcome } from '../agent/conversation';
 import type { AgentSession } from './agentSession';
+import { CommandIDs } from './commandIds';
 import { codeInterpreterIcon } from './icons';
 import { fetchServerConfig, updateServerConfig, type IServerConfig } from './serverConfig';
 import type { Transcript, TranscriptEntry } from './transcript';
-
-/**
- * The command ids of the code interpreter.
- */
-export namespace CommandIDs {
-  export const open = 'code-interpreter:open';
-  export const ask = 'code-interpreter:ask';
-  export const stop = 'code-interpreter:stop';
-}
 
 /**
  * The sidebar chat: the current notebook's conversation, each step as it happens, approvals,
@@ -74,6 +66,13 @@ export class ChatPanel extends Panel {
    */
   get session(): AgentSession | null {
     return this._session;
+  }
+
+  /**
+   * The model proxy's settings as last read from the server, or `null` when unknown.
+   */
+  get serverConfig(): IServerConfig | null {
+    return this._config;
   }
 
   /**

@@ -14,7 +14,8 @@ import { IStatusBar } from '@jupyterlab/statusbar';
 import type { ReadonlyPartialJSONObject } from '@lumino/coreutils';
 
 import { AgentSession } from './agentSession';
-import { ChatPanel, CommandIDs } from './chatPanel';
+import { ChatPanel } from './chatPanel';
+import { CommandIDs } from './commandIds';
 import { DEFAULT_SETTINGS, readSettings, type ICodeInterpreterSettings } from './settings';
 import { CodeInterpreterStatus } from './statusItem';
 
@@ -47,7 +48,12 @@ export const codeInterpreterPlugin: JupyterFrontEndPlugin<void> = {
     const sessionFor = (panel: NotebookPanel): AgentSession => {
       let session = sessions.get(panel);
       if (!session) {
-        session = new AgentSession({ panel, settings: () => settings, serverSettings: app.serviceManager.serverSettings });
+        session = new AgentSession({
+          panel,
+          settings: () => settings,
+          serverModel: () => chat.serverConfig?.model ?? '',
+          serverSettings: app.serviceManager.serverSettings
+        });
         sessions.set(panel, session);
         panel.disposed.connect(() => {
           sessions.get(panel)?.dispose();
