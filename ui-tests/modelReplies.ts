@@ -66,6 +66,10 @@ export function reply(request: IRecordedRequest): ScriptedReply {
     }
     return text('The plot shows **two periods** of `sin(x)` between 0 and 4π.');
   }
+  if (prompt.includes('slow model')) {
+    // The request is accepted and never answered: only Stop ends the turn.
+    return { kind: 'hang' };
+  }
   if (prompt.includes('long computation')) {
     if (!toolResult) {
       return call('execute_code', { code: CODE.sleep });

@@ -136,6 +136,22 @@ test.describe('code interpreter sidebar', () => {
   });
   });
 
+  test('Stop aborts a model request that does not answer', async ({ page }) => {
+    await newNotebook(page, 'hang.ipynb');
+    const cellsBefore = (await notebookJSON(page)).cells.length;
+    const turn = ask(page, 'Ask the slow model');
+    const sidebar = page.locator(SIDEBAR);
+    await expect(sidebar.locator('.jp-CodeInterpreter-thinking')).toBeVisible();
+    await page.evaluate(() =>
+      (window as unknown as { jupyterapp: { commands: { execute(id: string): Promise<unknown> } } }).jupyterapp.commands.execute('code-interpreter:stop')
+    );
+    expect((await turn).outcome).toBe('stopped');
+    await expect(sidebar.locator('.jp-CodeInterpreter-thinking')).toBeHidden();
+    await expect(sidebar.locator('.jp-CodeInterpreter-turn-end')).toContainText('Stopped');
+    await expect(sidebar.locator('.jp-CodeInterpreter-status')).toHaveText('idle');
+    expect((await notebookJSON(page)).cells).toHaveLength(cellsBefore);
+  });
+
   test('asks before running risky code: Run, Skip and Edit', async ({ page }) => {
     await newNotebook(page, 'approval.ipynb');
     const sidebar = page.locator(SIDEBAR);
