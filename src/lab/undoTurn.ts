@@ -29,8 +29,8 @@ export interface IUndoResult {
 
 /**
  * Revert every cell a turn touched: the cells it inserted are deleted, the cells it edited get
- * their previous source back (outputs cleared). It happens in one shared-model transaction, so the
- * notebook's own undo (Z in command mode) brings the turn's cells back in one step.
+ * their previous source back (outputs cleared), in one shared-model transaction (one change for
+ * collaborators and for the document's history).
  *
  * @param model - the notebook.
  * @param turn - the turn, as the conversation record keeps it.
