@@ -21,6 +21,7 @@ export const CODE = {
   sleep: 'import time\nfor _ in range(1200):\n    time.sleep(0.05)\nprint("finished")',
   risky: 'import os\nprint("exit status", os.system("echo approved-by-test"))',
   undo: 'answer = 41 + 1\nprint("answer is", answer)',
+  changed: 'answer = 6 * 7\nprint("answer is still", answer)',
   plotFailing:
     'import matplotlib.pyplot as plt\nx = np.linspace(0, 4 * np.pi, 200)\nplt.plot(x, np.sin(x))\nplt.title("sin(x)")\nplt.show()',
   plotFixed:
@@ -81,6 +82,17 @@ export function reply(request: IRecordedRequest): ScriptedReply {
       return call('execute_code', { code: CODE.risky });
     }
     return text(status === 'skipped' ? 'Understood, I did not run it.' : 'The shell command ran.');
+  }
+  if (prompt.includes('Change the answer')) {
+    if (!toolResult) {
+      // The cell of the previous turn, named by its tool result.
+      const earlier = messages
+        .filter(message => message.role === 'tool' && typeof message.content === 'string')
+        .map(message => /^cell_id: (\S+)/m.exec(message.content as string)?.[1])
+        .filter(Boolean);
+      return call('edit_cell', { cell_id: earlier[earlier.length - 1] ?? 'unknown', code: CODE.changed });
+    }
+    return text('Changed.');
   }
   if (prompt.includes('answer')) {
     if (!toolResult) {

@@ -206,15 +206,30 @@ test.describe('code interpreter sidebar', () => {
     await expect(sidebar.locator('.jp-CodeInterpreter-assistant')).toContainText('The answer is 42.');
     await expect(sidebar.locator('.jp-CodeInterpreter-turn-end')).toContainText('Done');
 
-    // Undo deletes the cell the turn inserted.
-    await sidebar.locator('.jp-CodeInterpreter-undo').click();
-    await expect(sidebar.locator('.jp-CodeInterpreter-undone')).toBeVisible();
+    // A follow-up turn continues the conversation and edits the cell of the first turn.
+    expect((await ask(page, 'Change the answer, please')).outcome).toBe('completed');
+    notebook = await notebookJSON(page);
+    expect(text(notebook.cells[before].source)).toBe(CODE.changed);
+    expect(outputText(notebook.cells[before])).toContain('answer is still 42');
+
+    // Undo of the second turn restores the cell's previous source; the cell stays.
+    const turnEnds = sidebar.locator('.jp-CodeInterpreter-turn-end');
+    await expect(turnEnds).toHaveCount(2);
+    await turnEnds.nth(1).locator('.jp-CodeInterpreter-undo').click();
+    await expect(turnEnds.nth(1).locator('.jp-CodeInterpreter-undone')).toBeVisible();
+    notebook = await notebookJSON(page);
+    expect(notebook.cells).toHaveLength(before + 1);
+    expect(text(notebook.cells[before].source)).toBe(CODE.undo);
+
+    // Undo of the first turn deletes the cell it inserted.
+    await turnEnds.nth(0).locator('.jp-CodeInterpreter-undo').click();
+    await expect(sidebar.locator('.jp-CodeInterpreter-undone')).toHaveCount(2);
     await expect(sidebar.locator('.jp-CodeInterpreter-undo')).toHaveCount(0);
     notebook = await notebookJSON(page);
     expect(notebook.cells).toHaveLength(before);
     expect(notebook.cells.some(c => text(c.source) === CODE.undo)).toBe(false);
     const turns = (notebook.metadata.code_interpreter as { turns: { undoneAt?: string }[] }).turns;
-    expect(turns[0].undoneAt).toBeTruthy();
+    expect(turns.map(turn => !!turn.undoneAt)).toEqual([true, true]);
   });
 
   test('shows how to connect a model when the server has no key; the key goes to the server only', async ({ page, request }) => {
