@@ -14,6 +14,7 @@ from jupyter_server.base.handlers import APIHandler
 from tornado import httputil, web
 from tornado.httpclient import AsyncHTTPClient, HTTPClientError, HTTPRequest
 from tornado.iostream import StreamClosedError
+from tornado.simple_httpclient import HTTPTimeoutError
 
 from .config import SETTINGS_KEY, CodeInterpreter
 
@@ -112,7 +113,9 @@ class _ModelProxyHandler(APIHandler):
             # Send the headers now: a streaming client learns at once that the
             # request was accepted, before the first token.
             self._commit_headers()
-            self.flush()
+            # Not awaited (tornado calls this synchronously); if the browser has gone,
+            # the next chunk finds out, so the error here is only marked as seen.
+            self.flush().add_done_callback(lambda done: done.exception())
         else:
             self._error_body = bytearray()
 
@@ -167,20 +170,25 @@ class _ModelProxyHandler(APIHandler):
         if self._client_gone:
             # The browser went away; the exception was how the upstream request ended.
             return
-        timed_out = isinstance(error, HTTPClientError) and error.code == 599 and "Timeout" in str(error)
+        timed_out = isinstance(error, HTTPTimeoutError) or (
+            isinstance(error, HTTPClientError) and error.code == 599 and "time" in str(error).lower()
+        )
         reason = str(error) or type(error).__name__
         if self._committed:
             # Headers (and maybe tokens) are out: the status cannot change any more.
             # An SSE error event is what OpenAI clients understand mid-stream.
             if "text/event-stream" in self._upstream_headers.get("Content-Type", ""):
-                event = {"error": {"message": f"The model endpoint stopped answering: {reason}", "type": "upstream_error"}}
+                message = f"The model endpoint stopped answering: {reason}"
+                event = {"error": {"message": message, "type": "upstream_error"}}
                 self.write(b"data: " + json.dumps(event).encode() + b"\n\n")
             self.finish(set_content_type=self._upstream_headers.get("Content-Type", "application/json"))
             return
         if timed_out:
-            self.send_json_error(504, f"The model endpoint at {url} did not answer in time ({reason}).", "upstream_timeout")
+            message = f"The model endpoint at {url} did not answer in time ({reason})."
+            self.send_json_error(504, message, "upstream_timeout")
         else:
-            self.send_json_error(502, f"Could not reach the model endpoint at {url}: {reason}", "upstream_unreachable")
+            message = f"Could not reach the model endpoint at {url}: {reason}"
+            self.send_json_error(502, message, "upstream_unreachable")
 
     def _scrub(self, body: bytes) -> bytes:
         """Remove the key from an upstream error body: some servers echo what they were sent."""

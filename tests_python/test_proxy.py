@@ -296,3 +296,22 @@ async def test_bad_request_body_is_refused_before_the_upstream(
         await jp_fetch(*CHAT, method="POST", body=body)
     assert failed.value.code == 400
     assert model.requests() == []
+
+
+async def test_redirects_are_not_followed_with_the_key(
+    jp_fetch: Any, code_interpreter: Any, scripted_model: Any
+) -> None:
+    # Following a redirect would send the key to wherever Location points.
+    elsewhere = scripted_model([{"kind": "text", "content": "should not be reached"}])
+    model = scripted_model(
+        [{"kind": "http-error", "status": 307, "headers": {"location": f"{elsewhere.base_url}/chat/completions"}}]
+    )
+    code_interpreter.base_url = model.base_url + "/"
+    code_interpreter.api_key = KEY
+    with pytest.raises(HTTPClientError) as failed:
+        await jp_fetch(*CHAT, method="POST", body=json.dumps({"model": "m", "messages": MESSAGES}))
+    assert failed.value.code == 307
+    assert failed.value.response is not None
+    assert "Location" not in failed.value.response.headers
+    assert len(model.requests()) == 1
+    assert elsewhere.requests() == []
