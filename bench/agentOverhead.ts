@@ -1,0 +1,223 @@
+// Figure 2: the agent's own time per refinement step, with a model that answers at once.
+import type { ChatCompletionMessageParam } from 'openai/resources/chat/completions';
+
+import { Agent } from '../src/agent/agent';
+import type { AgentEvent } from '../src/agent/events';
+import { JupyterConnection } from '../src/cli/commonOptions';
+import { createTiktokenCounter } from '../src/feedback/tiktokenCounter';
+import { ModelClient } from '../src/model/modelClient';
+import { HeadlessNotebook } from '../src/notebook/headlessNotebook';
+import { ScriptedModelServer, type IRecordedRequest, type ScriptedReply } from '../test/support/scriptedModelServer';
+import { median } from './support/statistics';
+
+/**
+ * One measured turn, in milliseconds per step (a step is one model answer with a tool call and
+ * the execution it asks for).
+ */
+export interface IOverheadTurn {
+  steps: number;
+  totalMs: number;
+  modelMs: number;
+  kernelMs: number;
+  savesMs: number;
+  /** (total - model - kernel - saves) / steps: the agent's own code. */
+  agentPerStepMs: number;
+  /** (total - model - kernel) / steps: the agent with the headless notebook's saves. */
+  agentWithSavesPerStepMs: number;
+  kernelPerStepMs: number;
+  modelPerStepMs: number;
+}
+
+/**
+ * The result of the overhead figure.
+ */
+export interface IOverheadResult {
+  turns: IOverheadTurn[];
+  /** Medians over the measured turns. */
+  agentPerStepMs: number;
+  agentWithSavesPerStepMs: number;
+  kernelPerStepMs: number;
+  modelPerStepMs: number;
+  savesPerStep: number;
+  steps: number;
+}
+
+/**
+ * Run turns of `steps` tool calls each (execute_code and edit_cell of `pass`, alternately) on a
+ * headless notebook with a real kernel, and split each turn's wall time into model, kernel,
+ * notebook saves and the rest, which is the agent's own overhead.
+ *
+ * @param options - the Python, steps per turn and measured turns (after one warm-up turn).
+ * @param log - progress lines.
+ * @returns per-turn figures and their medians.
+ */
+export async function measureAgentOverhead(
+  options: { python: string; steps: number; turns: number },
+  log: (line: string) => void
+): Promise<IOverheadResult> {
+  const connection = await JupyterConnection.open({ python: options.python });
+  const model = await ScriptedModelServer.start({ script: request => Private.reply(request, options.steps) });
+  let notebook: HeadlessNotebook | undefined;
+  try {
+    notebook = await HeadlessNotebook.open({
+      contents: connection.contents,
+      sessions: connection.sessions,
+      path: 'overhead.ipynb'
+    });
+    const saves = Private.timeSaves(notebook);
+    const agent = new Agent({
+      model: new ModelClient({ baseURL: model.baseUrl, apiKey: 'bench', model: 'scripted-model', maxRetries: 0 }),
+      target: notebook,
+      tokenCounter: await createTiktokenCounter(),
+      maxAttempts: options.steps,
+      cellTimeoutMs: 20_000
+    });
+    const clock = new Private.EventClock();
+    agent.events.connect((_, event) => clock.on(event));
+    const turns: IOverheadTurn[] = [];
+    for (let turn = 0; turn <= options.turns; turn++) {
+      clock.reset();
+      saves.reset();
+      const started = performance.now();
+      const result = await agent.run(`${Private.PROMPT} ${turn}`);
+      const totalMs = performance.now() - started;
+      if (result.outcome !== 'completed' || result.executions !== options.steps) {
+        throw new Error(`overhead turn ended as ${result.outcome} after ${result.executions} executions: ${result.reason}`);
+      }
+      const savesInside = saves.within(clock.executions);
+      const kernelMs = clock.executionMs - savesInside;
+      const steps = options.steps;
+      const measured: IOverheadTurn = {
+        steps,
+        totalMs,
+        modelMs: clock.modelMs,
+        kernelMs,
+        savesMs: saves.totalMs,
+        agentPerStepMs: (totalMs - clock.modelMs - kernelMs - saves.totalMs) / steps,
+        agentWithSavesPerStepMs: (totalMs - clock.modelMs - kernelMs) / steps,
+        kernelPerStepMs: kernelMs / steps,
+        modelPerStepMs: clock.modelMs / steps
+      };
+      if (turn === 0) {
+        log(`agent overhead: warm-up turn of ${steps} steps took ${totalMs.toFixed(0)} ms`);
+        continue;
+      }
+      turns.push(measured);
+      log(
+        `agent overhead: turn ${turn}: ${measured.agentPerStepMs.toFixed(2)} ms/step agent, ` +
+          `${measured.agentWithSavesPerStepMs.toFixed(2)} with saves, kernel ${measured.kernelPerStepMs.toFixed(2)}, ` +
+          `model ${measured.modelPerStepMs.toFixed(2)}`
+      );
+    }
+    agent.dispose();
+    return {
+      turns,
+      agentPerStepMs: median(turns.map(turn => turn.agentPerStepMs)),
+      agentWithSavesPerStepMs: median(turns.map(turn => turn.agentWithSavesPerStepMs)),
+      kernelPerStepMs: median(turns.map(turn => turn.kernelPerStepMs)),
+      modelPerStepMs: median(turns.map(turn => turn.modelPerStepMs)),
+      savesPerStep: saves.countPerTurn / options.steps,
+      steps: options.steps
+    };
+  } finally {
+    await notebook?.close(true);
+    await model.stop();
+    await connection.close();
+  }
+}
+
+namespace Private {
+  export const PROMPT = 'Overhead turn';
+
+  /**
+   * The scripted model: `steps` tool calls (a new cell, then edits of it, alternately), then text.
+   */
+  export function reply(request: IRecordedRequest, steps: number): ScriptedReply {
+    const messages: ChatCompletionMessageParam[] = request.body.messages;
+    let start = messages.length - 1;
+    while (start > 0 && !(messages[start].role === 'user' && String(messages[start].content).startsWith(PROMPT))) {
+      start--;
+    }
+    const done = messages.slice(start).filter(message => message.role === 'tool');
+    if (done.length >= steps) {
+      return { kind: 'text', content: 'Done.' };
+    }
+    const last = done.length ? String(done[done.length - 1].content) : '';
+    const cellId = /^cell_id: (\S+)/m.exec(last)?.[1];
+    const call =
+      done.length % 2 === 1 && cellId
+        ? { name: 'edit_cell', arguments: JSON.stringify({ cell_id: cellId, code: `pass  # step ${done.length}` }) }
+        : { name: 'execute_code', arguments: JSON.stringify({ code: 'pass' }) };
+    return { kind: 'tools', calls: [call] };
+  }
+
+  /**
+   * Times model requests and executions from the agent's events (signals are synchronous, so the
+   * handler runs at the moment the agent emits).
+   */
+  export class EventClock {
+    modelMs = 0;
+    executionMs = 0;
+    executions: Array<[number, number]> = [];
+
+    reset(): void {
+      this.modelMs = 0;
+      this.executionMs = 0;
+      this.executions = [];
+    }
+
+    on(event: AgentEvent): void {
+      const now = performance.now();
+      switch (event.type) {
+        case 'model-request':
+          this._modelStart = now;
+          break;
+        case 'model-response':
+          this.modelMs += now - this._modelStart;
+          break;
+        case 'execution-start':
+          this._executionStart = now;
+          break;
+        case 'execution-end':
+          this.executionMs += now - this._executionStart;
+          this.executions.push([this._executionStart, now]);
+          break;
+      }
+    }
+
+    private _modelStart = 0;
+    private _executionStart = 0;
+  }
+
+  /**
+   * Wraps the notebook's save (a PUT of the whole notebook to the contents API after each change)
+   * to time it: it is I/O to the Jupyter server, not the agent's computation.
+   */
+  export function timeSaves(notebook: HeadlessNotebook): {
+    reset(): void;
+    totalMs: number;
+    countPerTurn: number;
+    within(intervals: Array<[number, number]>): number;
+  } {
+    const original = notebook.save.bind(notebook);
+    let spans: Array<[number, number]> = [];
+    notebook.save = async () => {
+      const started = performance.now();
+      await original();
+      spans.push([started, performance.now()]);
+    };
+    return {
+      reset: () => (spans = []),
+      get totalMs() {
+        return spans.reduce((sum, [start, end]) => sum + end - start, 0);
+      },
+      get countPerTurn() {
+        return spans.length;
+      },
+      within: intervals =>
+        spans
+          .filter(([start, end]) => intervals.some(([from, to]) => start >= from && end <= to))
+          .reduce((sum, [start, end]) => sum + end - start, 0)
+    };
+  }
+}
