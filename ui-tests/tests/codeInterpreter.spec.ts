@@ -188,6 +188,30 @@ test.describe('code interpreter sidebar', () => {
     expect(edited && outputText(edited)).toContain('edited by the person');
   });
 
+  test('a cell the person deletes meanwhile is reported and the turn goes on', async ({ page }) => {
+    await newNotebook(page, 'deleted.ipynb');
+    const turn = ask(page, 'Run a shell command');
+    const pending = page.locator(`${SIDEBAR} .jp-CodeInterpreter-approval[data-state="pending"]`);
+    await expect(pending).toBeVisible();
+    // The agent's cell is in the notebook, waiting for approval; the person deletes it.
+    const deleted = await page.evaluate(() => {
+      const app = (window as unknown as {
+        jupyterapp: { shell: { currentWidget: { content: { model: { sharedModel: { cells: { getSource(): string }[]; deleteCell(i: number): void } } } } } };
+      }).jupyterapp;
+      const shared = app.shell.currentWidget.content.model.sharedModel;
+      const index = shared.cells.findIndex(cell => cell.getSource().includes('os.system'));
+      shared.deleteCell(index);
+      return index;
+    });
+    expect(deleted).toBeGreaterThanOrEqual(0);
+    await pending.locator('.jp-CodeInterpreter-approve').click();
+    const result = await turn;
+    expect(result.outcome).toBe('completed');
+    expect(result.executions).toBe(0);
+    await expect(page.locator(`${SIDEBAR} .jp-CodeInterpreter-step[data-state="warning"]`)).toContainText('no longer in the notebook');
+    expect((await notebookJSON(page)).cells.some(cell => text(cell.source).includes('os.system'))).toBe(false);
+  });
+
   test('the conversation is saved with the notebook, and a turn can be undone after reopening', async ({ page }) => {
     await newNotebook(page, 'persist.ipynb');
     const before = (await notebookJSON(page)).cells.length;
