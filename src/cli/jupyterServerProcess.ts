@@ -49,7 +49,10 @@ export class JupyterServerProcess {
     ];
     const env: NodeJS.ProcessEnv = { ...process.env, ...options.env, JUPYTER_TOKEN: token };
     const packageRoot = options.noDelay === false ? undefined : Private.pythonPackageRoot();
-    if (packageRoot) {
+    if (options.noDelay === false) {
+      // Stock behaviour even where the server extension is pip-installed and would turn it on.
+      args.push('--CodeInterpreter.tcp_nodelay=False');
+    } else if (packageRoot) {
       // The server extension's kernel websocket without Nagle's delay (40 ms a message), taken
       // from this package's own copy whether or not it is pip-installed in that Python.
       args.push(`--ServerApp.kernel_websocket_connection_class=${Private.NO_DELAY_CLASS}`);
