@@ -135,8 +135,9 @@ export class Agent implements IDisposable {
       executions: 0,
       messageIndex: this._messages.length
     };
+    const undoNote = this._undoNote();
     this._turns.push(turn);
-    this._messages.push({ role: 'user', content: prompt });
+    this._messages.push({ role: 'user', content: undoNote ? `${undoNote}\n\n${prompt}` : prompt });
     const state: Private.ITurnState = {
       turn,
       signal: controller.signal,
@@ -498,6 +499,24 @@ export class Agent implements IDisposable {
     if (action.toolCallId) {
       this._answerTool(action.toolCallId, text);
     }
+  }
+
+  /**
+   * What the model must know of turns the user undid since it last answered: their cells are gone
+   * or back to what they were, though the kernel may still hold what they defined.
+   */
+  private _undoNote(): string | undefined {
+    const undone = this._turns
+      .map((turn, index) => ({ turn, number: index + 1 }))
+      .filter(({ turn }) => turn.undoneAt && !turn.undoToldToModel);
+    if (!undone.length) {
+      return undefined;
+    }
+    for (const { turn } of undone) {
+      turn.undoToldToModel = true;
+    }
+    const which = undone.map(({ number }) => number).join(', ');
+    return `(Note: the user undid what you did in request ${which}: the cells you added then were deleted and the cells you edited have their earlier source again. Variables those cells defined may still be in the kernel.)`;
   }
 
   private _touch(turn: ITurnRecord, cellId: string, previousSource: string | null): void {

@@ -76,6 +76,16 @@ export interface ITurnRecord {
    * The index of the turn's prompt in the conversation's messages.
    */
   messageIndex?: number;
+
+  /**
+   * When the user undid the turn's cells (ISO 8601), if they did.
+   */
+  undoneAt?: string;
+
+  /**
+   * Whether the model has been told of the undo.
+   */
+  undoToldToModel?: boolean;
 }
 
 /**

@@ -332,7 +332,7 @@ namespace Private {
           turn,
           outcome: saved.outcome,
           executions: saved.executions,
-          undone: !!(saved as { undoneAt?: string }).undoneAt
+          undone: !!saved.undoneAt
         });
       }
     };

@@ -72,14 +72,12 @@ export function undoTurn(model: INotebookModel, turn: ITurnRecord): IUndoResult 
  * @returns whether the saved conversation had that turn.
  */
 export function markTurnUndone(model: INotebookModel, turn: number): boolean {
-  const record = model.getMetadata(CONVERSATION_METADATA_KEY) as
-    | { turns?: (ITurnRecord & { undoneAt?: string })[] }
-    | undefined;
+  const record = model.getMetadata(CONVERSATION_METADATA_KEY) as { turns?: ITurnRecord[] } | undefined;
   const turns = record?.turns;
   if (!Array.isArray(turns) || !turns[turn - 1]) {
     return false;
   }
-  const copy = JSONExt.deepCopy(record as PartialJSONObject) as unknown as { turns: (ITurnRecord & { undoneAt?: string })[] };
+  const copy = JSONExt.deepCopy(record as PartialJSONObject) as unknown as { turns: ITurnRecord[] };
   copy.turns[turn - 1].undoneAt = new Date().toISOString();
   model.setMetadata(CONVERSATION_METADATA_KEY, copy);
   return true;

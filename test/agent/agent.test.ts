@@ -111,6 +111,23 @@ describe('Agent with the tools protocol', () => {
     expect(cells[1].outputs).toEqual([{ output_type: 'stream', name: 'stdout', text: '42\n' }]);
   });
 
+  it('tells the model once about a turn the user undid', async () => {
+    const first = await harness.setUp([toolCall('execute_code', { code: 'x = 1' }), text('Done.')], { path: 'undone.ipynb' });
+    await first.agent.run('Set x.');
+    const record = first.agent.conversation;
+    first.agent.dispose();
+    record.turns[0].undoneAt = new Date().toISOString();
+    await first.notebook.saveConversation(record);
+
+    const second = await harness.setUp([text('Understood.'), text('Still here.')], { path: 'undone.ipynb' });
+    await second.agent.run('What is left?');
+    await second.agent.run('And now?');
+    const firstPrompt = contentText(second.model.requests[0].body.messages.at(-1)?.content);
+    expect(firstPrompt).toMatch(/^\(Note: the user undid what you did in request 1/);
+    expect(firstPrompt.endsWith('What is left?')).toBe(true);
+    expect(contentText(second.model.requests[1].body.messages.at(-1)?.content)).toBe('And now?');
+  });
+
   it('interrupts an endless loop at the time limit and keeps the kernel and its variables', async () => {
     const { agent, notebook, model } = await harness.setUp(
       [
