@@ -26,6 +26,14 @@ export interface IOverheadTurn {
   agentWithSavesPerStepMs: number;
   kernelPerStepMs: number;
   modelPerStepMs: number;
+  /**
+   * Of the agent's own time, per step: from the previous event (feedback given, or the turn's
+   * start) to the next model request, i.e. fitting the history into the context window and
+   * assembling the request.
+   */
+  requestAssemblyPerStepMs: number;
+  /** Messages in the conversation when the turn started. */
+  historyMessages: number;
 }
 
 /**
@@ -78,6 +86,7 @@ export async function measureAgentOverhead(
     for (let turn = 0; turn <= options.turns; turn++) {
       clock.reset();
       saves.reset();
+      const historyMessages = agent.conversation.messages.length;
       const started = performance.now();
       const result = await agent.run(`${Private.PROMPT} ${turn}`);
       const totalMs = performance.now() - started;
@@ -96,7 +105,9 @@ export async function measureAgentOverhead(
         agentPerStepMs: (totalMs - clock.modelMs - kernelMs - saves.totalMs) / steps,
         agentWithSavesPerStepMs: (totalMs - clock.modelMs - kernelMs) / steps,
         kernelPerStepMs: kernelMs / steps,
-        modelPerStepMs: clock.modelMs / steps
+        modelPerStepMs: clock.modelMs / steps,
+        requestAssemblyPerStepMs: clock.assemblyMs / steps,
+        historyMessages
       };
       if (turn === 0) {
         log(`agent overhead: warm-up turn of ${steps} steps took ${totalMs.toFixed(0)} ms`);
@@ -104,7 +115,8 @@ export async function measureAgentOverhead(
       }
       turns.push(measured);
       log(
-        `agent overhead: turn ${turn}: ${measured.agentPerStepMs.toFixed(2)} ms/step agent, ` +
+        `agent overhead: turn ${turn} (${historyMessages} messages before): ${measured.agentPerStepMs.toFixed(2)} ms/step agent ` +
+          `(request assembly ${measured.requestAssemblyPerStepMs.toFixed(2)}), ` +
           `${measured.agentWithSavesPerStepMs.toFixed(2)} with saves, kernel ${measured.kernelPerStepMs.toFixed(2)}, ` +
           `model ${measured.modelPerStepMs.toFixed(2)}`
       );
@@ -158,18 +170,25 @@ namespace Private {
   export class EventClock {
     modelMs = 0;
     executionMs = 0;
+    assemblyMs = 0;
     executions: Array<[number, number]> = [];
 
     reset(): void {
       this.modelMs = 0;
       this.executionMs = 0;
+      this.assemblyMs = 0;
       this.executions = [];
     }
 
     on(event: AgentEvent): void {
       const now = performance.now();
       switch (event.type) {
+        case 'turn-start':
+        case 'feedback':
+          this._lastFeedback = now;
+          break;
         case 'model-request':
+          this.assemblyMs += now - this._lastFeedback;
           this._modelStart = now;
           break;
         case 'model-response':
@@ -187,6 +206,7 @@ namespace Private {
 
     private _modelStart = 0;
     private _executionStart = 0;
+    private _lastFeedback = 0;
   }
 
   /**

@@ -115,7 +115,7 @@ async function main(): Promise<number> {
 
   if (only.includes('agent')) {
     heading('2. agent overhead per refinement step (scripted model answering at once; ms per step)');
-    const agent = await measureAgentOverhead({ python, steps: 40, turns: 5 }, log);
+    const agent = await measureAgentOverhead({ python, steps: 40, turns: 6 }, log);
     results.agent = agent;
     process.stdout.write(
       `  agent's own code: ${fixed(agent.agentPerStepMs)} ms/step (goal < ${GOALS.agentPerStepMs}); ` +
@@ -246,6 +246,51 @@ namespace Private {
       .map(line => JSON.parse(line) as IFeedbackCase);
   }
 
+  /**
+   * Each goal of the brief, met or missed, with the measured figure.
+   */
+  export function goals(results: IResults): string[] {
+    const verdict = (met: boolean) => (met ? 'met' : '**missed**');
+    const lines: string[] = [];
+    const rt = results.roundTrip?.summaries;
+    if (rt?.zmq && rt.executor) {
+      const over = rt.executor.median / rt.zmq.median;
+      lines.push(`executor round trip within ${GOALS.executorOverZmq}x the ZMQ floor: ${verdict(over <= GOALS.executorOverZmq)} (${over.toFixed(2)}x)`);
+    }
+    const agent = results.agent;
+    if (agent) {
+      const worst = Math.max(...agent.turns.map(turn => turn.agentPerStepMs));
+      lines.push(
+        `agent overhead under ${GOALS.agentPerStepMs} ms a step: agent's own code ${verdict(agent.agentPerStepMs < GOALS.agentPerStepMs)} ` +
+          `(median ${fixed(agent.agentPerStepMs)} ms, worst turn ${fixed(worst)} ms); with the notebook's saves ` +
+          `${verdict(agent.agentWithSavesPerStepMs < GOALS.agentPerStepMs)} (${fixed(agent.agentWithSavesPerStepMs)} ms)`
+      );
+    }
+    const tenMB = results.feedback?.find(row => row.case === 'lines-10MB');
+    if (tenMB) {
+      lines.push(
+        `feedback of a 10 MB output under ${GOALS.feedback10MBMs} ms: ${verdict(tenMB.medianMs < GOALS.feedback10MBMs)} ` +
+          `(median ${fixed(tenMB.medianMs)} ms, p95 ${fixed(tenMB.p95Ms)} ms, first call ${fixed(tenMB.coldMs)} ms); ` +
+          `every case within its token budget: ${verdict(!!results.feedback?.every(row => row.tokens <= row.budgetTokens))}`
+      );
+    }
+    const context = results.context;
+    if (context) {
+      const last = context.rows[context.rows.length - 1];
+      lines.push(
+        `tokens per turn bounded: ${verdict(last.maxRequestTokens <= context.contextBudgetTokens + last.userNotebookTokens)} ` +
+          `(${last.cells} cells: ${last.maxRequestTokens} tokens sent, the whole conversation would be ${last.wholeConversationTokens})`
+      );
+    }
+    const bundle = results.bundle;
+    if (bundle) {
+      lines.push(
+        `own code under ${GOALS.ownBundleGzipKB} KB gzip: ${verdict(bundle.ownGzip / 1024 < GOALS.ownBundleGzipKB)} (${fixed(bundle.ownGzip / 1024, 1)} KB)`
+      );
+    }
+    return lines;
+  }
+
   const BEGIN = '<!-- results:begin (written by scripts/bench) -->';
   const END = '<!-- results:end -->';
 
@@ -289,14 +334,23 @@ namespace Private {
     const agent = results.agent;
     if (agent) {
       lines.push(
-        `### 2. Agent overhead per refinement step (${agent.turns.length} turns of ${agent.steps} steps, median)`,
+        `### 2. Agent overhead per refinement step (${agent.turns.length} turns of ${agent.steps} steps after a warm-up turn, one conversation)`,
         '',
-        '| per step | ms | / kernel time |',
+        '| per step, median of the turns | ms | / kernel time |',
         '| --- | ---: | ---: |',
         `| agent's own code (total - model - kernel - notebook saves) | ${fixed(agent.agentPerStepMs)} | ${ratio(agent.agentPerStepMs, agent.kernelPerStepMs)} |`,
         `| agent + headless notebook saves (total - model - kernel), ${fixed(agent.savesPerStep, 1)} saves a step | ${fixed(agent.agentWithSavesPerStepMs)} | ${ratio(agent.agentWithSavesPerStepMs, agent.kernelPerStepMs)} |`,
         `| kernel (executions of \`pass\`) | ${fixed(agent.kernelPerStepMs)} | 1.00x |`,
         `| model (scripted, loopback HTTP + SSE) | ${fixed(agent.modelPerStepMs)} | ${ratio(agent.modelPerStepMs, agent.kernelPerStepMs)} |`,
+        '',
+        'Turn by turn, as the conversation grows:',
+        '',
+        "| turn | messages before | agent's own ms/step | of which request assembly | agent + saves ms/step | kernel ms/step | model ms/step |",
+        '| ---: | ---: | ---: | ---: | ---: | ---: | ---: |',
+        ...agent.turns.map(
+          (turn, i) =>
+            `| ${i + 1} | ${turn.historyMessages} | ${fixed(turn.agentPerStepMs)} | ${fixed(turn.requestAssemblyPerStepMs)} | ${fixed(turn.agentWithSavesPerStepMs)} | ${fixed(turn.kernelPerStepMs)} | ${fixed(turn.modelPerStepMs)} |`
+        ),
         ''
       );
     }
@@ -372,6 +426,7 @@ namespace Private {
         );
       }
     }
+    lines.push('### Goals', '', ...goals(results).map(line => `- ${line}`), '');
     lines.push(failures.length ? `Checks failed: ${failures.join('; ')}.` : 'All checks passed.', '');
     return lines.join('\n');
   }
