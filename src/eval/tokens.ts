@@ -117,12 +117,14 @@ export interface ITaskVerdict {
 }
 
 /**
- * The expected outputs of a task's sections, as the kernel pickled them, and the canonical
- * solution's time per input in seconds.
+ * What the harness keeps of a task's expected outputs: the canonical solution's time per input
+ * of each section, in seconds, and the kernel-side file that holds the outputs themselves.
  */
 export interface IGroundTruth {
-  base?: string;
+  /**
+   * The pickle file with the outputs, on the kernel's file system.
+   */
+  file: string;
   base_time?: number[];
-  plus?: string;
   plus_time?: number[];
 }

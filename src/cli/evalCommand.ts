@@ -1,0 +1,191 @@
+// Copyright (c) jupyterlab-code-interpreter contributors.
+// Distributed under the terms of the Modified BSD License.
+
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+
+import {
+  defaultWorkers,
+  exitCodeOf,
+  ExitCode,
+  parseDataset,
+  parsePositiveInt,
+  parsePositiveNumber,
+  resolveDataFile,
+  SHARED_HELP,
+  SHARED_OPTIONS,
+  UsageError,
+  withInterrupt
+} from '../eval/commandSupport';
+import { datasetFamily, datasetSections } from '../eval/dataset';
+import { runEvaluation } from '../eval/evalRun';
+import { formatSummaryTable } from '../eval/summaryTable';
+import { TaskSolver } from '../eval/taskSolver';
+import type { EvalMode, TestSection } from '../eval/tokens';
+import { ModelClient } from '../model/modelClient';
+
+/**
+ * The help of `code-interpreter eval`.
+ */
+export const EVAL_HELP = `Usage: code-interpreter eval --dataset NAME --model MODEL [options]
+
+Run a model on HumanEval(+) or MBPP(+) as the OpenCodeInterpreter paper does, with execution
+feedback in Jupyter kernels, and score pass@1 (greedy, temperature 0) with EvalPlus's verdicts.
+
+Modes (--mode):
+  single           one answer per task
+  exec-feedback    the solution runs on the tests; the first failure (wrong output with input,
+                   expected and actual; traceback; timeout; missing function) goes back to the
+                   model, which revises (the paper's execution feedback)
+  self-feedback    no hidden test reaches the model: only the code's own run and the examples
+                   visible in the prompt (doctest lines, MBPP's assert) give feedback
+  human-feedback   a critic model turns the execution result into short guidance for the coder
+                   (the paper's synthesized human feedback)
+
+Model options:
+  --base-url URL              OpenAI-compatible endpoint (env OPENAI_BASE_URL; default https://api.openai.com/v1)
+  --api-key KEY               its key (env OPENAI_API_KEY)
+  --model NAME                the coder model (env CODE_INTERPRETER_MODEL; required)
+  --critic-model NAME         the critic of human-feedback mode (default: the coder model)
+  --critic-base-url URL       its endpoint (default: --base-url)
+  --critic-api-key KEY        its key (default: --api-key)
+  --max-tokens N              the longest answer
+Run options:
+  --mode MODE                 single | exec-feedback | self-feedback | human-feedback (default single)
+  --max-attempts N            the coder's answers per task, the first included (default 2: one
+                              refinement, as the paper; single mode always 1)
+  --feedback-tests WHICH      base | all: the hidden tests whose failures are fed back in
+                              exec-feedback and human-feedback (default base)
+${SHARED_HELP}
+
+Writes samples.jsonl (EvalPlus format), results.jsonl (verdicts, attempts, feedback, tokens per
+task) and summary.json into --out (default ./code-interpreter-eval/DATASET-MODE), prints a table
+on stdout and a progress bar on stderr. Ctrl-C stops and keeps what finished; --resume continues.
+Exit codes: 0 done, 1 failure or stopped, 2 usage error, 3 Jupyter server or model endpoint unreachable.
+`;
+
+/**
+ * `code-interpreter eval`: run a model on a benchmark.
+ *
+ * @param argv - the arguments after `eval`.
+ * @returns the exit code.
+ */
+export async function runEvalCommand(argv: string[]): Promise<number> {
+  let values: ReturnType<typeof Private.parse>;
+  try {
+    values = Private.parse(argv);
+  } catch (error) {
+    process.stderr.write(`${error instanceof Error ? error.message : String(error)}\n\n${EVAL_HELP}`);
+    return ExitCode.usage;
+  }
+  if (values.help) {
+    process.stdout.write(EVAL_HELP);
+    return ExitCode.done;
+  }
+  try {
+    const dataset = parseDataset(values.dataset);
+    const dataFile = resolveDataFile(dataset, values.data);
+    const mode = Private.parseMode(values.mode);
+    const model = values.model ?? process.env.CODE_INTERPRETER_MODEL;
+    if (!model) {
+      throw new UsageError('--model (or CODE_INTERPRETER_MODEL) is required.');
+    }
+    const baseURL = values['base-url'] ?? process.env.OPENAI_BASE_URL ?? 'https://api.openai.com/v1';
+    const apiKey = values['api-key'] ?? process.env.OPENAI_API_KEY ?? '';
+    const coder = new ModelClient({ baseURL, apiKey, model });
+    const criticModel = values['critic-model'];
+    const critic =
+      mode === 'human-feedback'
+        ? new ModelClient({
+            baseURL: values['critic-base-url'] ?? baseURL,
+            apiKey: values['critic-api-key'] ?? apiKey,
+            model: criticModel ?? model
+          })
+        : undefined;
+    const maxAttempts = mode === 'single' ? 1 : parsePositiveInt('--max-attempts', values['max-attempts'], 2);
+    const sections = datasetSections(dataset);
+    const feedbackSections = Private.parseFeedbackTests(values['feedback-tests'], sections);
+    const timeLimits = {
+      minTimeLimit: parsePositiveNumber('--min-time-limit', values['min-time-limit']),
+      gtTimeLimitFactor: parsePositiveNumber('--gt-time-limit-factor', values['gt-time-limit-factor'])
+    };
+    const solver = new TaskSolver({
+      coder,
+      critic,
+      mode,
+      family: datasetFamily(dataset),
+      sections,
+      feedbackSections,
+      maxAttempts,
+      maxTokens: parsePositiveInt('--max-tokens', values['max-tokens']),
+      timeLimits
+    });
+    const outDir = values.out ?? join('code-interpreter-eval', `${dataset.replace('+', '-plus')}-${mode}`);
+    const summary = await withInterrupt(signal =>
+      runEvaluation({
+        dataset,
+        dataFile,
+        outDir,
+        solver: { solver, mode, model, criticModel: mode === 'human-feedback' ? (criticModel ?? model) : undefined, maxAttempts },
+        workers: parsePositiveInt('--workers', values.workers, defaultWorkers()),
+        limit: parsePositiveInt('--limit', values.limit),
+        resume: !!values.resume,
+        jupyter: { serverUrl: values['server-url'], token: values.token },
+        cacheDir: values['cache-dir'],
+        timeLimits,
+        progress: process.stderr,
+        signal
+      })
+    );
+    process.stdout.write(formatSummaryTable(summary));
+    process.stderr.write(`Results in ${outDir}\n`);
+    return summary.interrupted ? ExitCode.failure : ExitCode.done;
+  } catch (error) {
+    const { code, message } = exitCodeOf(error);
+    process.stderr.write(`code-interpreter eval: ${message}\n`);
+    return code;
+  }
+}
+
+namespace Private {
+  const MODES: readonly EvalMode[] = ['single', 'exec-feedback', 'self-feedback', 'human-feedback'];
+
+  export function parse(argv: string[]) {
+    return parseArgs({
+      args: argv,
+      options: {
+        ...SHARED_OPTIONS,
+        mode: { type: 'string' },
+        'max-attempts': { type: 'string' },
+        'feedback-tests': { type: 'string' },
+        'base-url': { type: 'string' },
+        'api-key': { type: 'string' },
+        model: { type: 'string' },
+        'critic-model': { type: 'string' },
+        'critic-base-url': { type: 'string' },
+        'critic-api-key': { type: 'string' },
+        'max-tokens': { type: 'string' }
+      },
+      allowPositionals: false,
+      strict: true
+    }).values;
+  }
+
+  export function parseMode(value: string | undefined): EvalMode {
+    const mode = value ?? 'single';
+    if (!(MODES as readonly string[]).includes(mode)) {
+      throw new UsageError(`Unknown mode "${mode}": use ${MODES.join(', ')}.`);
+    }
+    return mode as EvalMode;
+  }
+
+  export function parseFeedbackTests(value: string | undefined, sections: TestSection[]): TestSection[] {
+    if (value === undefined || value === 'base') {
+      return ['base'];
+    }
+    if (value === 'all') {
+      return sections;
+    }
+    throw new UsageError(`--feedback-tests must be base or all, not "${value}".`);
+  }
+}

@@ -1,0 +1,332 @@
+// Copyright (c) jupyterlab-code-interpreter contributors.
+// Distributed under the terms of the Modified BSD License.
+
+import { datasetFamily, datasetSections, loadDataset } from './dataset';
+import type { EvalKernel } from './evalKernel';
+import { defaultCacheDir, GroundTruthStore } from './groundTruth';
+import { EvalJupyter } from './jupyterConnection';
+import { KernelPool } from './kernelPool';
+import { ProgressBar } from './progressBar';
+import { ResultsFile, type IResultRecord } from './resultsFile';
+import { checkSolution, EvalAbortedError, type ITimeLimitOptions } from './solutionChecker';
+import type { TaskSolver } from './taskSolver';
+import type { DatasetName, EvalMode, IEvalTask, IGroundTruth, ISectionVerdict, TestSection } from './tokens';
+
+/**
+ * `summary.json`.
+ */
+export interface IEvalSummary {
+  dataset: DatasetName;
+  /**
+   * The mode, or `samples` for `evaluate`.
+   */
+  mode: EvalMode | 'samples';
+  model: string | null;
+  /**
+   * Tasks with a result.
+   */
+  n: number;
+  /**
+   * Tasks the run set out to do.
+   */
+  total: number;
+  /**
+   * Samples evaluated (more than `n` when tasks have several).
+   */
+  samples: number;
+  /**
+   * pass@1 in [0, 1]: the mean over tasks of the share of samples passing; `plus` requires base
+   * and plus tests (EvalPlus's `+` score), `null` for the base-only datasets.
+   */
+  'pass@1': { base: number; plus: number | null };
+  tokens: { prompt: number; completion: number };
+  wall_time_s: number;
+  workers: number;
+  kernel_restarts: number;
+  interrupted: boolean;
+  data_file: string;
+  max_attempts?: number;
+  critic_model?: string | null;
+}
+
+/**
+ * What a run needs.
+ */
+export interface IEvalRunOptions {
+  dataset: DatasetName;
+  dataFile: string;
+  outDir: string;
+  workers: number;
+  /**
+   * Only the first N tasks of the data file.
+   */
+  limit?: number;
+  resume: boolean;
+  jupyter: EvalJupyter.IOptions;
+  /**
+   * Where expected outputs are cached; default {@link defaultCacheDir}.
+   */
+  cacheDir?: string;
+  timeLimits?: ITimeLimitOptions;
+  /**
+   * Solve with a model (`eval`)...
+   */
+  solver?: { solver: TaskSolver; mode: EvalMode; model: string; criticModel?: string; maxAttempts: number };
+  /**
+   * ...or check existing samples (`evaluate`): the solutions of each task.
+   */
+  samples?: Map<string, string[]>;
+  /**
+   * Where the progress bar goes (stderr); none when omitted.
+   */
+  progress?: ProgressBar.IStream;
+  signal?: AbortSignal;
+}
+
+/**
+ * Run an evaluation: start (or connect to) Jupyter and the kernels, compute or load the expected
+ * outputs, solve or check every pending task on the workers, and write the outputs. Finished
+ * tasks are kept when the run stops early (signal) or fails.
+ *
+ * @param options - the run.
+ * @returns the summary (also in `summary.json`).
+ * @throws {ResultsFile.ExistsError} when the folder holds results and `resume` is false.
+ * @throws {JupyterUnreachableError} when the Jupyter server cannot be reached or started.
+ * @throws {ModelError} when the model endpoint fails for good.
+ */
+export async function runEvaluation(options: IEvalRunOptions): Promise<IEvalSummary> {
+  const started = Date.now();
+  const data = loadDataset(options.dataFile);
+  const allTasks = data.tasks;
+  const family = datasetFamily(options.dataset);
+  const sections = datasetSections(options.dataset);
+  let tasks: IEvalTask[] = allTasks;
+  if (options.samples) {
+    const unknown = [...options.samples.keys()].filter(id => !allTasks.some(task => task.taskId === id));
+    if (unknown.length) {
+      throw new Error(`The samples name tasks that are not in ${options.dataFile}: ${unknown.slice(0, 5).join(', ')}`);
+    }
+    tasks = allTasks.filter(task => options.samples?.has(task.taskId));
+  }
+  if (options.limit !== undefined) {
+    tasks = tasks.slice(0, Math.max(0, options.limit));
+  }
+  const results = new ResultsFile(options.outDir, options.resume);
+  const items = Private.workItems(tasks, options.samples).filter(item => !results.has(ResultsFile.keyOf(item)));
+  const previous = options.resume ? results.previousSummary() : undefined;
+  const previousWall = typeof previous?.wall_time_s === 'number' ? previous.wall_time_s : 0;
+  const bar = options.progress
+    ? new ProgressBar({ stream: options.progress, total: Private.countItems(tasks, options.samples), label: options.dataset })
+    : undefined;
+  const showProgress = () => {
+    if (bar) {
+      const score = Private.score(results.records, sections);
+      bar.update(results.records.length, score.passBase, sections.includes('plus') ? score.passPlus : undefined);
+    }
+  };
+  let restarts = 0;
+  let jupyter: EvalJupyter | undefined;
+  let pool: KernelPool | undefined;
+  const finish = (): IEvalSummary => {
+    bar?.finish();
+    const summary = Private.summarize(options, results.records, sections, {
+      total: tasks.length,
+      wall: previousWall + (Date.now() - started) / 1000,
+      restarts,
+      interrupted: !!options.signal?.aborted || results.records.length < Private.countItems(tasks, options.samples)
+    });
+    if (options.solver) {
+      results.writeSamples(data.tasks.map(task => task.taskId));
+    }
+    results.writeSummary(summary);
+    return summary;
+  };
+  try {
+    if (items.length) {
+      showProgress();
+      jupyter = await EvalJupyter.connect(options.jupyter);
+      pool = await KernelPool.start(jupyter.manager, Math.min(options.workers, items.length));
+      const truths = new GroundTruthStore({ cacheDir: options.cacheDir ?? defaultCacheDir(), dataHash: data.hash, family });
+      const pendingTasks = tasks.filter(task => items.some(item => item.task === task));
+      await truths.ensure(pool, pendingTasks, sections, options.signal);
+      await pool.run(
+        items,
+        async (kernel, item) => {
+          const truth = truths.get(item.task.taskId);
+          if (!truth) {
+            return; // stopped while expected outputs were computed
+          }
+          try {
+            const recomputeTruth = (on: EvalKernel) => truths.compute(on, item.task, sections, options.signal);
+            const record = await Private.processItem(kernel, item, { truth, recomputeTruth }, options, family, sections);
+            if (!options.signal?.aborted) {
+              results.append(record);
+              showProgress();
+            }
+          } catch (error) {
+            if (!(error instanceof EvalAbortedError)) {
+              throw error;
+            }
+          }
+        },
+        options.signal
+      );
+    }
+  } finally {
+    restarts = pool?.restarts ?? 0;
+    await pool?.dispose();
+    await jupyter?.close();
+  }
+  return finish();
+}
+
+namespace Private {
+  /**
+   * One unit of work: a task to solve, or one sample to check.
+   */
+  export interface IWorkItem {
+    task: IEvalTask;
+    task_id: string;
+    sample_index?: number;
+    solution?: string;
+  }
+
+  export function workItems(tasks: IEvalTask[], samples: Map<string, string[]> | undefined): IWorkItem[] {
+    if (!samples) {
+      return tasks.map(task => ({ task, task_id: task.taskId }));
+    }
+    return tasks.flatMap(task =>
+      (samples.get(task.taskId) ?? []).map((solution, index) => ({
+        task,
+        task_id: task.taskId,
+        sample_index: index,
+        solution
+      }))
+    );
+  }
+
+  export function countItems(tasks: IEvalTask[], samples: Map<string, string[]> | undefined): number {
+    return samples ? tasks.reduce((sum, task) => sum + (samples.get(task.taskId)?.length ?? 0), 0) : tasks.length;
+  }
+
+  /**
+   * Solve or check one item and make its record.
+   */
+  export async function processItem(
+    kernel: EvalKernel,
+    item: IWorkItem,
+    expected: { truth: IGroundTruth; recomputeTruth: (kernel: EvalKernel) => Promise<unknown> },
+    options: IEvalRunOptions,
+    family: ReturnType<typeof datasetFamily>,
+    sections: TestSection[]
+  ): Promise<IResultRecord> {
+    const started = Date.now();
+    if (item.solution !== undefined) {
+      const verdicts = await checkSolution(
+        kernel,
+        { task: item.task, family, code: item.solution, sections, ...expected, timeLimits: options.timeLimits },
+        options.signal
+      );
+      return record(item, item.solution, verdicts, sections, { duration_ms: Date.now() - started });
+    }
+    const outcome = await options.solver!.solver.solve(kernel, item.task, expected, options.signal);
+    return record(item, outcome.solution, outcome.verdicts, sections, {
+      attempts: outcome.attempts,
+      feedback: outcome.feedback,
+      ...(outcome.guidance.length ? { guidance: outcome.guidance } : {}),
+      tokens: { prompt: outcome.tokens.promptTokens, completion: outcome.tokens.completionTokens },
+      ...(outcome.error ? { error: outcome.error } : {}),
+      duration_ms: Date.now() - started
+    });
+  }
+
+  function record(
+    item: IWorkItem,
+    solution: string,
+    verdicts: Partial<Record<TestSection, ISectionVerdict>>,
+    sections: TestSection[],
+    extra: Partial<IResultRecord> & { duration_ms: number }
+  ): IResultRecord {
+    const base = verdicts.base as ISectionVerdict;
+    const plus = sections.includes('plus') ? verdicts.plus : undefined;
+    return {
+      task_id: item.task_id,
+      ...(item.sample_index !== undefined ? { sample_index: item.sample_index } : {}),
+      solution,
+      base_status: base.status,
+      plus_status: plus ? plus.status : null,
+      base,
+      ...(plus ? { plus } : {}),
+      ...extra
+    };
+  }
+
+  /**
+   * pass@1 as EvalPlus computes it with n samples per task (c / n, averaged over tasks), and the
+   * counts of passing records for the progress bar.
+   */
+  export function score(
+    records: readonly IResultRecord[],
+    sections: TestSection[]
+  ): { base: number; plus: number | null; tasks: number; passBase: number; passPlus: number } {
+    const perTask = new Map<string, { n: number; base: number; plus: number }>();
+    let passBase = 0;
+    let passPlus = 0;
+    for (const entry of records) {
+      const counts = perTask.get(entry.task_id) ?? { n: 0, base: 0, plus: 0 };
+      counts.n++;
+      if (entry.base_status === 'pass') {
+        counts.base++;
+        passBase++;
+        if (entry.plus_status === 'pass') {
+          counts.plus++;
+          passPlus++;
+        }
+      }
+      perTask.set(entry.task_id, counts);
+    }
+    const mean = (pick: (counts: { n: number; base: number; plus: number }) => number) =>
+      perTask.size ? [...perTask.values()].reduce((sum, counts) => sum + pick(counts) / counts.n, 0) / perTask.size : 0;
+    return {
+      base: mean(counts => counts.base),
+      plus: sections.includes('plus') ? mean(counts => counts.plus) : null,
+      tasks: perTask.size,
+      passBase,
+      passPlus
+    };
+  }
+
+  export function summarize(
+    options: IEvalRunOptions,
+    records: readonly IResultRecord[],
+    sections: TestSection[],
+    run: { total: number; wall: number; restarts: number; interrupted: boolean }
+  ): IEvalSummary {
+    const scored = score(records, sections);
+    const tokens = records.reduce(
+      (sum, entry) => ({
+        prompt: sum.prompt + (entry.tokens?.prompt ?? 0),
+        completion: sum.completion + (entry.tokens?.completion ?? 0)
+      }),
+      { prompt: 0, completion: 0 }
+    );
+    return {
+      dataset: options.dataset,
+      mode: options.solver?.mode ?? 'samples',
+      model: options.solver?.model ?? null,
+      n: scored.tasks,
+      total: run.total,
+      samples: records.length,
+      'pass@1': { base: scored.base, plus: scored.plus },
+      tokens,
+      wall_time_s: Math.round(run.wall * 100) / 100,
+      workers: options.workers,
+      kernel_restarts: run.restarts,
+      interrupted: run.interrupted,
+      data_file: options.dataFile,
+      ...(options.solver
+        ? { max_attempts: options.solver.maxAttempts, critic_model: options.solver.criticModel ?? null }
+        : {})
+    };
+  }
+}

@@ -1,0 +1,32 @@
+// Copyright (c) jupyterlab-code-interpreter contributors.
+// Distributed under the terms of the Modified BSD License.
+
+import type { IEvalSummary } from './evalRun';
+
+/**
+ * The summary as a small text table, for stdout.
+ *
+ * @param summary - the run's summary.
+ * @returns the table, lines ending in a newline.
+ */
+export function formatSummaryTable(summary: IEvalSummary): string {
+  const percent = (value: number | null) => (value === null ? '-' : `${(100 * value).toFixed(1)}`);
+  const header = ['dataset', 'mode', 'model', 'n', 'pass@1 base', 'pass@1 plus', 'tokens', 'wall time'];
+  const row = [
+    summary.dataset,
+    summary.mode,
+    summary.model ?? '-',
+    String(summary.n),
+    percent(summary['pass@1'].base),
+    percent(summary['pass@1'].plus),
+    String(summary.tokens.prompt + summary.tokens.completion),
+    `${summary.wall_time_s.toFixed(1)}s`
+  ];
+  const widths = header.map((title, index) => Math.max(title.length, row[index].length));
+  const line = (cells: string[]) => cells.map((cell, index) => cell.padEnd(widths[index])).join('  ').trimEnd();
+  const lines = [line(header), line(widths.map(width => '-'.repeat(width))), line(row)];
+  if (summary.interrupted) {
+    lines.push(`Stopped before the end: ${summary.n} of ${summary.total} tasks done; --resume continues.`);
+  }
+  return `${lines.join('\n')}\n`;
+}

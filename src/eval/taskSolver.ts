@@ -1,0 +1,348 @@
+// Copyright (c) jupyterlab-code-interpreter contributors.
+// Distributed under the terms of the Modified BSD License.
+
+import type { ChatMessage } from '../agent/conversation';
+import type { IModelResponse, ModelClient } from '../model/modelClient';
+import { ModelError } from '../model/modelError';
+import { extractCodeBlocks } from '../model/textProtocol';
+import type { EvalKernel } from './evalKernel';
+import {
+  CODER_SYSTEM_PROMPT,
+  CRITIC_SYSTEM_PROMPT,
+  coderPrompt,
+  criticPrompt,
+  describeSelfCheck,
+  describeTestFailure,
+  executionFeedbackMessage,
+  humanFeedbackMessage,
+  type ISelfCheckReport
+} from './evalPrompts';
+import { checkSolution, EvalAbortedError, type ITimeLimitOptions } from './solutionChecker';
+import type { DatasetFamily, EvalMode, IEvalTask, IGroundTruth, ISectionVerdict, TestSection } from './tokens';
+
+/**
+ * Token counts of a task's model requests.
+ */
+export interface ITokenUsage {
+  promptTokens: number;
+  completionTokens: number;
+}
+
+/**
+ * What solving one task produced.
+ */
+export interface ISolveOutcome {
+  /**
+   * The final solution, sanitized.
+   */
+  solution: string;
+
+  /**
+   * The verdicts of the dataset's sections on the final solution.
+   */
+  verdicts: Partial<Record<TestSection, ISectionVerdict>>;
+
+  /**
+   * How many answers the coder gave.
+   */
+  attempts: number;
+
+  /**
+   * The feedback messages sent to the coder, in order.
+   */
+  feedback: string[];
+
+  /**
+   * The critic's guidance, in order (human-feedback mode).
+   */
+  guidance: string[];
+
+  /**
+   * Tokens of the coder and the critic.
+   */
+  tokens: ITokenUsage;
+
+  /**
+   * A model request the endpoint refused for this task only (the task counts as failed).
+   */
+  error?: string;
+}
+
+/**
+ * Solves one task with a model in one of the paper's modes, then checks the final solution on
+ * the dataset's hidden tests.
+ */
+export class TaskSolver {
+  /**
+   * Construct a solver.
+   *
+   * @param options - the models, the mode and the budgets.
+   */
+  constructor(private _options: TaskSolver.IOptions) {}
+
+  /**
+   * Solve a task.
+   *
+   * @param kernel - the worker's kernel.
+   * @param task - the task.
+   * @param expected - its expected outputs, and how to compute them again on a kernel that lost them.
+   * @param signal - stops the work.
+   * @returns the outcome.
+   * @throws {EvalAbortedError} when stopped.
+   * @throws {ModelError} when the endpoint fails in a way no other task would escape
+   *   (unreachable, auth, not found, rate limits or server errors after retries).
+   */
+  async solve(
+    kernel: EvalKernel,
+    task: IEvalTask,
+    expected: { truth: IGroundTruth; recomputeTruth?: (kernel: EvalKernel) => Promise<unknown> },
+    signal?: AbortSignal
+  ): Promise<ISolveOutcome> {
+    const options = this._options;
+    const maxAttempts = options.mode === 'single' ? 1 : Math.max(1, options.maxAttempts);
+    const tokens: ITokenUsage = { promptTokens: 0, completionTokens: 0 };
+    const feedback: string[] = [];
+    const guidance: string[] = [];
+    const cache = new Private.VerdictCache();
+    const messages: ChatMessage[] = [
+      { role: 'system', content: CODER_SYSTEM_PROMPT },
+      { role: 'user', content: coderPrompt(task, options.family) }
+    ];
+    let solution = '';
+    let attempts = 0;
+    let error: string | undefined;
+    const check = async (code: string, sections: TestSection[]) => {
+      const missing = sections.filter(section => !cache.get(code, section));
+      if (missing.length) {
+        const verdicts = await checkSolution(
+          kernel,
+          { task, family: options.family, code, sections: missing, ...expected, timeLimits: options.timeLimits },
+          signal
+        );
+        for (const section of missing) {
+          cache.set(code, section, verdicts[section] as ISectionVerdict);
+        }
+      }
+      return Object.fromEntries(sections.map(section => [section, cache.get(code, section)])) as Partial<
+        Record<TestSection, ISectionVerdict>
+      >;
+    };
+
+    while (attempts < maxAttempts) {
+      let response: IModelResponse;
+      try {
+        response = await Private.ask(options.coder, messages, options.maxTokens, signal, tokens);
+      } catch (caught) {
+        if (caught instanceof ModelError && caught.kind === 'bad-request') {
+          error = caught.message;
+          break;
+        }
+        throw caught;
+      }
+      attempts++;
+      messages.push({ role: 'assistant', content: response.content });
+      const raw = Private.pickCode(response.content, task.entryPoint);
+      solution = await this._sanitize(kernel, task, raw, signal);
+      if (attempts >= maxAttempts) {
+        break;
+      }
+      const result = await this._feedback(kernel, task, raw, solution, check, signal);
+      if (result === undefined) {
+        break;
+      }
+      let message = executionFeedbackMessage(result);
+      if (options.mode === 'human-feedback') {
+        const critic = options.critic ?? options.coder;
+        let words: string;
+        try {
+          const answer = await Private.ask(
+            critic,
+            [
+              { role: 'system', content: CRITIC_SYSTEM_PROMPT },
+              { role: 'user', content: criticPrompt(task, solution, result) }
+            ],
+            options.maxTokens,
+            signal,
+            tokens
+          );
+          words = answer.content;
+        } catch (caught) {
+          if (caught instanceof ModelError && caught.kind === 'bad-request') {
+            error = caught.message;
+            break;
+          }
+          throw caught;
+        }
+        guidance.push(words);
+        message = humanFeedbackMessage(words);
+      }
+      feedback.push(message);
+      messages.push({ role: 'user', content: message });
+    }
+    const verdicts = await check(solution, options.sections);
+    return { solution, verdicts, attempts, feedback, guidance, tokens, error };
+  }
+
+  /**
+   * The execution result the mode feeds back, or `undefined` when there is nothing to fix.
+   */
+  private async _feedback(
+    kernel: EvalKernel,
+    task: IEvalTask,
+    raw: string,
+    solution: string,
+    check: (code: string, sections: TestSection[]) => Promise<Partial<Record<TestSection, ISectionVerdict>>>,
+    signal: AbortSignal | undefined
+  ): Promise<string | undefined> {
+    const options = this._options;
+    if (options.mode === 'self-feedback') {
+      const call = await kernel.call(
+        {
+          op: 'self_check',
+          raw,
+          code: solution,
+          prompt: task.prompt,
+          entry_point: task.entryPoint,
+          seconds: Private.SELF_CHECK_SECONDS
+        },
+        { timeoutMs: Private.SELF_CHECK_SECONDS * 1000 * 20, signal }
+      );
+      if (signal?.aborted) {
+        throw new EvalAbortedError();
+      }
+      if (!call.result || typeof call.result !== 'object') {
+        return call.restarted
+          ? 'The code did not finish in time (the Python kernel had to be restarted).'
+          : `The code could not be run: ${call.error ?? call.status}`;
+      }
+      return describeSelfCheck(task, call.result as unknown as ISelfCheckReport);
+    }
+    const verdicts = await check(solution, options.feedbackSections);
+    return describeTestFailure(task, verdicts);
+  }
+
+  /**
+   * The solution the answer holds: its entry point and what it needs.
+   */
+  private async _sanitize(kernel: EvalKernel, task: IEvalTask, raw: string, signal: AbortSignal | undefined): Promise<string> {
+    const sanitize = async (code: string) => {
+      const call = await kernel.call(
+        { op: 'sanitize', code, entry_point: task.entryPoint, prompt: task.prompt },
+        { timeoutMs: 30000, signal }
+      );
+      if (signal?.aborted) {
+        throw new EvalAbortedError();
+      }
+      return call.result as { code: string; has_entry_point: boolean } | undefined;
+    };
+    const direct = await sanitize(raw);
+    if (direct?.has_entry_point) {
+      return direct.code;
+    }
+    // An answer that continues the prompt's function body instead of repeating it.
+    if (this._options.family === 'humaneval' && raw.trim()) {
+      const completed = await sanitize(task.prompt + raw);
+      if (completed?.has_entry_point) {
+        return completed.code;
+      }
+    }
+    return direct?.code ?? raw;
+  }
+}
+
+/**
+ * The namespace for `TaskSolver` statics.
+ */
+export namespace TaskSolver {
+  /**
+   * How tasks are solved.
+   */
+  export interface IOptions {
+    coder: ModelClient;
+    /**
+     * The model that writes guidance in human-feedback mode; default the coder.
+     */
+    critic?: ModelClient;
+    mode: EvalMode;
+    family: DatasetFamily;
+    /**
+     * The sections the final solution is scored on.
+     */
+    sections: TestSection[];
+    /**
+     * The sections whose failures are fed back (exec-feedback, human-feedback).
+     */
+    feedbackSections: TestSection[];
+    /**
+     * Answers of the coder per task, the first included (2 = one refinement).
+     */
+    maxAttempts: number;
+    maxTokens?: number;
+    timeLimits?: ITimeLimitOptions;
+  }
+}
+
+namespace Private {
+  /**
+   * The time limit of the model's own run and of each visible example, in seconds.
+   */
+  export const SELF_CHECK_SECONDS = 10;
+
+  /**
+   * Ask a model, greedily (temperature 0, as pass@1 in the paper); an answer cut off midway is
+   * asked again, twice at most.
+   */
+  export async function ask(
+    client: ModelClient,
+    messages: ChatMessage[],
+    maxTokens: number | undefined,
+    signal: AbortSignal | undefined,
+    tokens: ITokenUsage
+  ): Promise<IModelResponse> {
+    for (let attempt = 0; ; attempt++) {
+      try {
+        const response = await client.stream({ messages: [...messages], temperature: 0, maxTokens }, { signal });
+        tokens.promptTokens += response.usage.promptTokens;
+        tokens.completionTokens += response.usage.completionTokens;
+        return response;
+      } catch (error) {
+        if (signal?.aborted || (error instanceof ModelError && error.kind === 'aborted')) {
+          throw new EvalAbortedError();
+        }
+        if (error instanceof ModelError && error.isTransient && attempt < 2) {
+          continue;
+        }
+        throw error;
+      }
+    }
+  }
+
+  /**
+   * The code of an answer: the last fenced block that defines the entry point, else all blocks
+   * together, else the whole answer (a model that forgot the fences).
+   */
+  export function pickCode(content: string, entryPoint: string): string {
+    const blocks = extractCodeBlocks(content);
+    const definition = new RegExp(`^\\s*(async\\s+)?(def|class)\\s+${entryPoint}\\b`, 'm');
+    const defining = blocks.filter(block => definition.test(block));
+    if (defining.length) {
+      return defining[defining.length - 1];
+    }
+    return blocks.length ? blocks.join('\n\n') : content;
+  }
+
+  /**
+   * Verdicts already known for a code and section (the final check reuses the feedback's).
+   */
+  export class VerdictCache {
+    get(code: string, section: TestSection): ISectionVerdict | undefined {
+      return this._map.get(`${section}\u0000${code}`);
+    }
+
+    set(code: string, section: TestSection, verdict: ISectionVerdict): void {
+      this._map.set(`${section}\u0000${code}`, verdict);
+    }
+
+    private _map = new Map<string, ISectionVerdict>();
+  }
+}
