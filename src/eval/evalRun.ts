@@ -141,6 +141,7 @@ export async function runEvaluation(options: IEvalRunOptions): Promise<IEvalSumm
     results.writeSummary(summary);
     return summary;
   };
+  let failure: unknown;
   try {
     if (items.length) {
       showProgress();
@@ -172,12 +173,19 @@ export async function runEvaluation(options: IEvalRunOptions): Promise<IEvalSumm
         options.signal
       );
     }
+  } catch (error) {
+    failure = error;
   } finally {
     restarts = pool?.restarts ?? 0;
     await pool?.dispose();
     await jupyter?.close();
   }
-  return finish();
+  // What finished is written even when the run failed: --resume picks it up.
+  const summary = finish();
+  if (failure !== undefined) {
+    throw failure;
+  }
+  return summary;
 }
 
 namespace Private {
