@@ -42,7 +42,7 @@ export class ContextWindow {
     const fitted = [...messages];
     // Earlier outputs first: the model's own code and the prompts say more than old outputs.
     for (let i = 0; i < currentStart && total > budget; i++) {
-      const elided = Private.elideOutput(fitted[i]);
+      const elided = this._elided(fitted[i]);
       if (elided !== fitted[i]) {
         const count = this._tokens(elided);
         total += count - tokens[i];
@@ -74,7 +74,21 @@ export class ContextWindow {
     return count;
   }
 
+  /**
+   * The elided form of a message, made once: a new object each request would defeat the cache
+   * of token counts, and the history would be counted again on every request.
+   */
+  private _elided(message: ChatMessage): ChatMessage {
+    let elided = this._elidedCache.get(message);
+    if (elided === undefined) {
+      elided = Private.elideOutput(message);
+      this._elidedCache.set(message, elided);
+    }
+    return elided;
+  }
+
   private _cache = new WeakMap<ChatMessage, number>();
+  private _elidedCache = new WeakMap<ChatMessage, ChatMessage>();
 }
 
 namespace Private {

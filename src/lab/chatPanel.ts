@@ -538,7 +538,8 @@ export namespace ChatPanel {
 namespace Private {
   /**
    * An answer of the model, rendered as markdown by JupyterLab's own renderer. While the answer
-   * streams, rendering happens at most every 150 ms.
+   * streams, it is rendered at the next animation frame after a token arrives, and never twice at
+   * once: tokens that arrive during a render are shown by the render that follows it.
    */
   export class MarkdownEntry extends Panel {
     constructor(rendermime: IRenderMimeRegistry) {
@@ -550,43 +551,63 @@ namespace Private {
     render(text: string, streaming: boolean): void {
       this._text = text;
       if (streaming) {
-        if (this._timer === null) {
-          this._timer = window.setTimeout(() => {
-            this._timer = null;
-            this._renderNow();
-          }, 150);
-        }
+        this._schedule();
         return;
       }
-      if (this._timer !== null) {
-        window.clearTimeout(this._timer);
-        this._timer = null;
+      if (this._frame !== null) {
+        cancelAnimationFrame(this._frame);
+        this._frame = null;
       }
-      this._renderNow();
+      void this._renderNow();
     }
 
     dispose(): void {
-      if (this._timer !== null) {
-        window.clearTimeout(this._timer);
+      if (this._frame !== null) {
+        cancelAnimationFrame(this._frame);
+        this._frame = null;
       }
       super.dispose();
     }
 
-    private _renderNow(): void {
-      const text = this._text;
+    private _schedule(): void {
+      if (this._frame !== null || this._rendering) {
+        return;
+      }
+      this._frame = requestAnimationFrame(() => {
+        this._frame = null;
+        void this._renderNow();
+      });
+    }
+
+    private async _renderNow(): Promise<void> {
       // Renders run one after another, so a slow one never overwrites a newer text.
-      this._chain = this._chain
-        .then(() =>
-          this.isDisposed
-            ? undefined
-            : this._renderer.renderModel(new MimeModel({ data: { 'text/markdown': text }, trusted: false }))
-        )
-        .catch(() => undefined);
+      const previous = this._chain;
+      let done!: () => void;
+      this._chain = new Promise<void>(resolve => (done = resolve));
+      await previous;
+      const text = this._text;
+      this._rendering = true;
+      try {
+        if (!this.isDisposed && text !== this._rendered) {
+          await this._renderer.renderModel(new MimeModel({ data: { 'text/markdown': text }, trusted: false }));
+          this._rendered = text;
+        }
+      } catch {
+        // A failed render leaves the previous text on screen; the next token tries again.
+      } finally {
+        this._rendering = false;
+        done();
+      }
+      if (!this.isDisposed && this._text !== this._rendered) {
+        this._schedule();
+      }
     }
 
     private _renderer: IRenderMime.IRenderer;
     private _text = '';
-    private _timer: number | null = null;
+    private _rendered: string | null = null;
+    private _frame: number | null = null;
+    private _rendering = false;
     private _chain: Promise<void> = Promise.resolve();
   }
 

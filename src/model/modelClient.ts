@@ -112,6 +112,14 @@ export class ModelClient {
         options.onDelta?.(text);
       }
     };
+    // A signal of this request's own: the SDK leaves a listener on the signal it is given, and a
+    // turn's signal lives through many requests.
+    const controller = new AbortController();
+    const onAbort = () => controller.abort();
+    if (options.signal?.aborted) {
+      controller.abort();
+    }
+    options.signal?.addEventListener('abort', onAbort, { once: true });
     try {
       const stream = await this._openai.chat.completions.create(
         {
@@ -123,7 +131,7 @@ export class ModelClient {
           stream: true,
           stream_options: { include_usage: true }
         },
-        { signal: options.signal }
+        { signal: controller.signal }
       );
       for await (const chunk of stream) {
         if (chunk.usage) {
@@ -146,6 +154,8 @@ export class ModelClient {
       }
     } catch (error) {
       throw ModelError.from(error, this, hadTools);
+    } finally {
+      options.signal?.removeEventListener('abort', onAbort);
     }
     emit(filter.flush());
     if (finishReason === null) {

@@ -107,7 +107,8 @@ export class HeadlessNotebook implements INotebookTarget {
       cell.outputs = [];
       cell.execution_count = null;
     }
-    await this.save();
+    // Saved with the execution that follows (or the conversation at the end of the turn): one
+    // save a step, since each save writes the whole notebook.
   }
 
   getSource(cellId: string): string {
@@ -183,7 +184,10 @@ export class HeadlessNotebook implements INotebookTarget {
       this._document.cells.push(cell);
     }
     this._lastInsertedId = cell.id as string;
-    await this.save();
+    if (cell.cell_type !== 'code') {
+      await this.save();
+    }
+    // A code cell is saved with its execution.
     return cell.id as string;
   }
 
