@@ -1,6 +1,8 @@
 // Copyright (c) jupyterlab-code-interpreter contributors.
 // Distributed under the terms of the Modified BSD License.
 
+import { runEvalCommand } from './evalCommand';
+import { runEvaluateCommand } from './evaluateCommand';
 import { runRunCommand } from './runCommand';
 
 const HELP = `Usage: code-interpreter <command> [options]
@@ -23,6 +25,10 @@ export async function main(argv: string[]): Promise<number> {
   switch (command) {
     case 'run':
       return runRunCommand(rest);
+    case 'eval':
+      return runEvalCommand(rest);
+    case 'evaluate':
+      return runEvaluateCommand(rest);
     case undefined:
     case '-h':
     case '--help':
