@@ -46,6 +46,7 @@ export interface IDriverCallResult {
 export class EvalKernel {
   private constructor(
     private _manager: KernelManager,
+    private _kernelName: string,
     private _kernel: Kernel.IKernelConnection,
     private _comm: Kernel.IComm
   ) {}
@@ -59,10 +60,9 @@ export class EvalKernel {
    * @throws when the kernel cannot be started or the driver fails to install.
    */
   static async start(manager: KernelManager, options: EvalKernel.IOptions = {}): Promise<EvalKernel> {
-    const { kernel, comm } = await Private.launch(manager, options.kernelName ?? 'python3');
-    const evalKernel = new EvalKernel(manager, kernel, comm);
-    evalKernel._kernelName = options.kernelName ?? 'python3';
-    return evalKernel;
+    const kernelName = options.kernelName ?? 'python3';
+    const { kernel, comm } = await Private.launch(manager, kernelName);
+    return new EvalKernel(manager, kernelName, kernel, comm);
   }
 
   /**
@@ -160,7 +160,6 @@ export class EvalKernel {
   private _calls = 0;
   private _restarts = 0;
   private _disposed = false;
-  private _kernelName = 'python3';
 }
 
 /**

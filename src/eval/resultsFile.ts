@@ -59,7 +59,9 @@ export class ResultsFile {
       }
       for (const line of lines) {
         try {
-          this._records.push(JSON.parse(line) as IResultRecord);
+          const record = JSON.parse(line) as IResultRecord;
+          this._records.push(record);
+          this._keys.add(ResultsFile.keyOf(record));
         } catch {
           // A line cut short by a crash mid-write: that task runs again.
         }
@@ -86,7 +88,7 @@ export class ResultsFile {
    * @returns whether a record has that key.
    */
   has(key: string): boolean {
-    return this._records.some(record => ResultsFile.keyOf(record) === key);
+    return this._keys.has(key);
   }
 
   /**
@@ -96,6 +98,7 @@ export class ResultsFile {
    */
   append(record: IResultRecord): void {
     this._records.push(record);
+    this._keys.add(ResultsFile.keyOf(record));
     appendFileSync(this.resultsPath, `${JSON.stringify(record)}\n`);
   }
 
@@ -139,6 +142,7 @@ export class ResultsFile {
   }
 
   private _records: IResultRecord[] = [];
+  private _keys = new Set<string>();
 }
 
 /**
