@@ -1,7 +1,7 @@
 // The kernel-side driver and its TypeScript wrappers: sanitizing answers, the self-check's visible
 // examples, time limits, kernel replacement after code that cannot be interrupted, and data files.
 import { KernelManager } from '@jupyterlab/services';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
@@ -163,6 +163,25 @@ describe('evaluation driver', () => {
       'def _depth(n):\n    return 0 if n == 0 else 1 + _depth(n - 1)\ndef truncate_number(number):\n    _depth(500)\n    return number % 1.0\n'
     );
     expect(deep.base?.status).toBe('pass');
+  });
+
+  it('disables file removal and process control while a solution runs, as EvalPlus', async () => {
+    const t = task('HumanEval/2');
+    const store = new GroundTruthStore({ cacheDir: join(dir, 'guard'), dataHash: 'test', family: 'humaneval' });
+    const truth = (await store.compute(kernel, t, ['base']))!;
+    const precious = join(dir, 'precious.txt');
+    writeFileSync(precious, 'keep me');
+    const check = (code: string) => checkSolution(kernel, { task: t, family: 'humaneval', code, sections: ['base'], truth });
+    const remover = await check(
+      `import os\ndef truncate_number(number):\n    os.remove(${JSON.stringify(precious)})\n    return number % 1.0\n`
+    );
+    expect(remover.base?.status).toBe('fail');
+    expect(remover.base?.failure?.error).toContain("'NoneType' object is not callable");
+    expect(existsSync(precious)).toBe(true);
+    // Everything is back afterwards: the driver itself reads and writes files again.
+    const again = await store.compute(kernel, t, ['base']);
+    expect(again?.base_time).toHaveLength(3);
+    expect((await check('def truncate_number(number):\n    return number % 1.0\n')).base?.status).toBe('pass');
   });
 
   it('computes expected outputs again when the kernel-side file is gone', async () => {

@@ -113,7 +113,7 @@ async function compare(dataset: DatasetName, source: string, taskIds: string[], 
     expect(disagreements).toEqual([]);
     // The agreement means something only if the samples really differ in outcome.
     expect(verdictsByLabel.get('canonical')?.every(v => v === 'pass/pass')).toBe(true);
-    for (const label of ['exception', 'missing', 'exits', 'loadError', 'infiniteLoop', 'wrongType']) {
+    for (const label of ['exception', 'missing', 'exits', 'loadError', 'infiniteLoop', 'wrongType', 'usesDisabledFunction']) {
       expect(verdictsByLabel.get(label)?.every(v => v.startsWith('fail/') || v.startsWith('timeout/'))).toBe(true);
     }
     expect(verdictsByLabel.get('noisy')?.every(v => v === 'pass/pass')).toBe(true);

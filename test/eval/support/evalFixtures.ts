@@ -71,6 +71,8 @@ export function variants(task: IEvalTask): Record<string, string> {
     sizeDependent: wrapped(task, '    _out = _reference(*args)\n    return None if len(repr(args)) > 60 else _out'),
     noisy: wrapped(task, "    for _ in range(100):\n        print('noise')\n    return _reference(*args)"),
     exits: wrapped(task, '    import sys\n    sys.exit(1)'),
+    // EvalPlus disables file and process functions while a solution runs.
+    usesDisabledFunction: wrapped(task, '    import os\n    os.getcwd()\n    return _reference(*args)'),
     loadError: `${canonical(task)}\nraise RuntimeError('at import')\n`
   };
 }
