@@ -155,9 +155,58 @@ def __code_interpreter_eval_install():
     GUARDED += [(subprocess, 'Popen')]
     BLOCKED_MODULES = ('ipdb', 'joblib', 'resource', 'psutil', 'tkinter')
     MISSING = object()
+    try:
+        import resource
+    except ImportError:
+        resource = None
+
+    def memory_headroom():
+        """EvalPlus's memory cap (EVALPLUS_MAX_MEMORY_BYTES, default 4 GiB, at most the RAM)."""
+        wanted = int(os.environ.get('EVALPLUS_MAX_MEMORY_BYTES', 4 * 1024 ** 3))
+        if wanted == -1:
+            return None
+        try:
+            physical = os.sysconf('SC_PAGE_SIZE') * os.sysconf('SC_PHYS_PAGES')
+        except (ValueError, OSError, AttributeError):
+            physical = wanted
+        return min(wanted, physical)
+
+    def virtual_size():
+        try:
+            with open('/proc/self/statm') as handle:
+                return int(handle.read().split()[0]) * os.sysconf('SC_PAGE_SIZE')
+        except (OSError, ValueError):
+            return 0
+
+    @contextlib.contextmanager
+    def memory_capped():
+        """A solution may use the headroom on top of what the kernel already maps (EvalPlus's
+        child process inherits its parent's mappings the same way): a memory bomb raises
+        MemoryError instead of bringing the machine down."""
+        headroom = memory_headroom()
+        if resource is None or headroom is None:
+            yield
+            return
+        soft, hard = resource.getrlimit(resource.RLIMIT_AS)
+        cap = virtual_size() + headroom
+        if hard != resource.RLIM_INFINITY:
+            cap = min(cap, hard)
+        if soft != resource.RLIM_INFINITY and soft <= cap:
+            yield
+            return
+        resource.setrlimit(resource.RLIMIT_AS, (cap, hard))
+        try:
+            yield
+        finally:
+            resource.setrlimit(resource.RLIMIT_AS, (soft, hard))
 
     @contextlib.contextmanager
     def guarded():
+        with memory_capped(), disabled_functions():
+            yield
+
+    @contextlib.contextmanager
+    def disabled_functions():
         saved = [(owner, name, getattr(owner, name, MISSING)) for owner, name in GUARDED]
         saved_modules = [(name, sys.modules.get(name, MISSING)) for name in BLOCKED_MODULES]
         for owner, name in GUARDED:

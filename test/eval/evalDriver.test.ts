@@ -178,6 +178,9 @@ describe('evaluation driver', () => {
     expect(remover.base?.status).toBe('fail');
     expect(remover.base?.failure?.error).toContain("'NoneType' object is not callable");
     expect(existsSync(precious)).toBe(true);
+    // A memory bomb meets EvalPlus's 4 GiB cap instead of the machine's limits.
+    const bomb = await check('def truncate_number(number):\n    return len(bytearray(5 * 2 ** 30))\n');
+    expect(bomb.base?.failure?.error).toContain('MemoryError');
     // Everything is back afterwards: the driver itself reads and writes files again.
     const again = await store.compute(kernel, t, ['base']);
     expect(again?.base_time).toHaveLength(3);
