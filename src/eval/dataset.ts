@@ -73,7 +73,7 @@ export function datasetSourceHint(name: DatasetName): string {
  * @param start - where to start looking; default this module's folder.
  * @returns the folder, or `undefined` when none is found.
  */
-export function packageRoot(start: string = __dirname): string | undefined {
+export function packageRoot(start: string = Private.moduleFolder()): string | undefined {
   let folder = resolve(start);
   for (;;) {
     const manifest = join(folder, 'package.json');
@@ -168,6 +168,14 @@ export function loadDataset(path: string): IDatasetFile {
 }
 
 namespace Private {
+  /**
+   * This module's folder: `__dirname` in CommonJS (src/ under ts-jest, lib/, a CJS bundle); in an
+   * ES module bundle, where it does not exist, the running script's folder.
+   */
+  export function moduleFolder(): string {
+    return typeof __dirname === 'string' ? __dirname : dirname(resolve(process.argv[1] ?? '.'));
+  }
+
   /**
    * Parse a JSON line that may hold Python's `NaN`, `Infinity` and `-Infinity` (Python's json
    * writes them; one MBPP+ task has them). They become `null` here: the harness reads only the
