@@ -35,7 +35,7 @@ export class UnreachableError extends Error {
 /**
  * The exit codes of every command.
  */
-export const enum ExitCode {
+export enum ExitCode {
   Ok = 0,
   Failed = 1,
   Usage = 2,

@@ -54,11 +54,11 @@ export async function runEvaluateCommand(argv: string[]): Promise<number> {
     values = Private.parse(argv);
   } catch (error) {
     process.stderr.write(`${error instanceof Error ? error.message : String(error)}\n\n${EVALUATE_HELP}`);
-    return ExitCode.usage;
+    return ExitCode.Usage;
   }
   if (values.help) {
     process.stdout.write(EVALUATE_HELP);
-    return ExitCode.done;
+    return ExitCode.Ok;
   }
   try {
     const dataset = parseDataset(values.dataset);
@@ -92,7 +92,7 @@ export async function runEvaluateCommand(argv: string[]): Promise<number> {
     );
     process.stdout.write(formatSummaryTable(summary));
     process.stderr.write(`Results in ${outDir}\n`);
-    return summary.interrupted ? ExitCode.failure : ExitCode.done;
+    return summary.interrupted ? ExitCode.Failed : ExitCode.Ok;
   } catch (error) {
     const { code, message } = exitCodeOf(error);
     process.stderr.write(`code-interpreter evaluate: ${message}\n`);

@@ -29,7 +29,7 @@ export class JupyterServerProcess {
    * @throws when Python or jupyter_server is missing, or the server does not come up in time.
    */
   static async start(options: JupyterServerProcess.IOptions = {}): Promise<JupyterServerProcess> {
-    const python = options.python ?? process.env.CODE_INTERPRETER_PYTHON ?? 'python3';
+    const python = options.python ?? process.env.CODE_INTERPRETER_PYTHON ?? Private.defaultPython();
     const port = await Private.freePort();
     const token = randomBytes(24).toString('hex');
     const ownsRootDir = !options.rootDir;
@@ -129,7 +129,8 @@ export namespace JupyterServerProcess {
    */
   export interface IOptions {
     /**
-     * The Python that has jupyter_server; default `$CODE_INTERPRETER_PYTHON` or `python3`.
+     * The Python that has jupyter_server; default `$CODE_INTERPRETER_PYTHON`, the package's
+     * `.venv` (made by scripts/setup), or `python3`.
      */
     python?: string;
 
@@ -178,6 +179,15 @@ namespace Private {
       }
     }
     return undefined;
+  }
+
+  /**
+   * The package's own development venv (made by scripts/setup) when there is one, else python3.
+   */
+  export function defaultPython(): string {
+    const root = pythonPackageRoot();
+    const venvPython = root ? join(root, '.venv', 'bin', 'python') : undefined;
+    return venvPython && existsSync(venvPython) ? venvPython : 'python3';
   }
 
   /**

@@ -4,31 +4,13 @@
 import { existsSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 
+import { ExitCode, UnreachableError, UsageError } from '../cli/commonOptions';
 import { ModelError } from '../model/modelError';
 import { datasetSourceHint, defaultDataFile, datasetFileName, isDatasetName, DATASET_NAMES } from './dataset';
-import { JupyterUnreachableError } from './jupyterConnection';
 import { ResultsFile } from './resultsFile';
 import type { DatasetName } from './tokens';
 
-/**
- * Exit codes of `eval` and `evaluate`.
- */
-export const ExitCode = {
-  done: 0,
-  failure: 1,
-  usage: 2,
-  unreachable: 3
-} as const;
-
-/**
- * A mistake in the command line (exit code 2).
- */
-export class UsageError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = 'UsageError';
-  }
-}
+export { ExitCode, UsageError };
 
 /**
  * The options `eval` and `evaluate` share, as node's `util.parseArgs` takes them.
@@ -189,13 +171,13 @@ export async function withInterrupt<T>(work: (signal: AbortSignal) => Promise<T>
 export function exitCodeOf(error: unknown): { code: number; message: string } {
   const message = error instanceof Error ? error.message : String(error);
   if (error instanceof UsageError || error instanceof ResultsFile.ExistsError) {
-    return { code: ExitCode.usage, message };
+    return { code: ExitCode.Usage, message };
   }
-  if (error instanceof JupyterUnreachableError) {
-    return { code: ExitCode.unreachable, message };
+  if (error instanceof UnreachableError) {
+    return { code: ExitCode.Unreachable, message };
   }
   if (error instanceof ModelError && error.kind === 'unreachable') {
-    return { code: ExitCode.unreachable, message };
+    return { code: ExitCode.Unreachable, message };
   }
-  return { code: ExitCode.failure, message };
+  return { code: ExitCode.Failed, message };
 }

@@ -4,7 +4,7 @@
 import { datasetFamily, datasetSections, loadDataset } from './dataset';
 import type { EvalKernel } from './evalKernel';
 import { defaultCacheDir, GroundTruthStore } from './groundTruth';
-import { EvalJupyter } from './jupyterConnection';
+import { JupyterConnection } from '../cli/commonOptions';
 import { KernelPool } from './kernelPool';
 import { ProgressBar } from './progressBar';
 import { ResultsFile, type IResultRecord } from './resultsFile';
@@ -62,7 +62,7 @@ export interface IEvalRunOptions {
    */
   limit?: number;
   resume: boolean;
-  jupyter: EvalJupyter.IOptions;
+  jupyter: { serverUrl?: string; token?: string; python?: string };
   /**
    * Where expected outputs are cached; default {@link defaultCacheDir}.
    */
@@ -91,7 +91,7 @@ export interface IEvalRunOptions {
  * @param options - the run.
  * @returns the summary (also in `summary.json`).
  * @throws {ResultsFile.ExistsError} when the folder holds results and `resume` is false.
- * @throws {JupyterUnreachableError} when the Jupyter server cannot be reached or started.
+ * @throws {UnreachableError} when the Jupyter server cannot be reached or started.
  * @throws {ModelError} when the model endpoint fails for good.
  */
 export async function runEvaluation(options: IEvalRunOptions): Promise<IEvalSummary> {
@@ -125,7 +125,7 @@ export async function runEvaluation(options: IEvalRunOptions): Promise<IEvalSumm
     }
   };
   let restarts = 0;
-  let jupyter: EvalJupyter | undefined;
+  let jupyter: JupyterConnection | undefined;
   let pool: KernelPool | undefined;
   const finish = (): IEvalSummary => {
     bar?.finish();
@@ -145,8 +145,12 @@ export async function runEvaluation(options: IEvalRunOptions): Promise<IEvalSumm
   try {
     if (items.length) {
       showProgress();
-      jupyter = await EvalJupyter.connect(options.jupyter);
-      pool = await KernelPool.start(jupyter.manager, Math.min(options.workers, items.length));
+      jupyter = await JupyterConnection.open({
+        'server-url': options.jupyter.serverUrl,
+        token: options.jupyter.token,
+        python: options.jupyter.python
+      });
+      pool = await KernelPool.start(jupyter.kernels, Math.min(options.workers, items.length));
       const truths = new GroundTruthStore({ cacheDir: options.cacheDir ?? defaultCacheDir(), dataHash: data.hash, family });
       const pendingTasks = tasks.filter(task => items.some(item => item.task === task));
       await truths.ensure(pool, pendingTasks, sections, options.signal);
