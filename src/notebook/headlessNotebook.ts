@@ -2,7 +2,7 @@
 // Distributed under the terms of the Modified BSD License.
 
 import type * as nbformat from '@jupyterlab/nbformat';
-import type { Contents, Kernel, KernelMessage, Session } from '@jupyterlab/services';
+import type { Contents, Kernel, Session } from '@jupyterlab/services';
 import { UUID } from '@lumino/coreutils';
 
 import { CONVERSATION_METADATA_KEY, type IConversationRecord } from '../agent/conversation';
@@ -133,12 +133,15 @@ export class HeadlessNotebook implements INotebookTarget {
 
   async restartKernel(): Promise<void> {
     const kernel = this.kernel;
-    // jupyter_server restarts a kernel that died by itself; wait for that before restarting again.
-    if (await Private.becomesIdle(kernel, 20_000)) {
+    // jupyter_server restarts a kernel that died by itself: wait for that rather than restarting
+    // it again. A kernel still busy (it ignored an interrupt) is restarted at once.
+    if (kernel.status !== 'busy' && (await Private.becomesIdle(kernel, 20_000))) {
       return;
     }
     await kernel.restart();
-    await kernel.info;
+    if (!(await Private.becomesIdle(kernel, 30_000))) {
+      throw new Error('The kernel did not come back after a restart.');
+    }
   }
 
   loadConversation(): IConversationRecord | undefined {
@@ -300,36 +303,26 @@ namespace Private {
   }
 
   /**
-   * Wait until the kernel is idle again (after the server restarted it), up to a time limit.
+   * Wait until the kernel is idle and connected again (after the server restarted it), up to a
+   * time limit. Polled: status messages of a restart can all pass before anyone listens.
    */
-  export function becomesIdle(kernel: Kernel.IKernelConnection, timeoutMs: number): Promise<boolean> {
-    if (kernel.status === 'dead' || kernel.isDisposed) {
-      return Promise.resolve(false);
+  export async function becomesIdle(kernel: Kernel.IKernelConnection, timeoutMs: number): Promise<boolean> {
+    const deadline = Date.now() + timeoutMs;
+    let asked = 0;
+    while (Date.now() < deadline) {
+      if (kernel.isDisposed || kernel.status === 'dead') {
+        return false;
+      }
+      if (kernel.status === 'idle' && kernel.connectionStatus === 'connected') {
+        return true;
+      }
+      if (kernel.connectionStatus === 'connected' && Date.now() - asked > 1000) {
+        // A kernel_info reply brings a status message, for a kernel whose last one was missed.
+        asked = Date.now();
+        void kernel.requestKernelInfo().catch(() => undefined);
+      }
+      await new Promise(resolve => setTimeout(resolve, 100));
     }
-    return new Promise(resolve => {
-      const settle = (value: boolean) => {
-        clearTimeout(timer);
-        kernel.statusChanged.disconnect(onStatus);
-        resolve(value);
-      };
-      const onStatus = (_: Kernel.IKernelConnection, status: KernelMessage.Status) => {
-        if (status === 'idle') {
-          settle(true);
-        } else if (status === 'dead') {
-          settle(false);
-        }
-      };
-      const timer = setTimeout(() => settle(false), timeoutMs);
-      kernel.statusChanged.connect(onStatus);
-      // A restart that already finished leaves the kernel idle with no further status change.
-      void kernel.requestKernelInfo().then(
-        () => {
-          if (kernel.status === 'idle') {
-            settle(true);
-          }
-        },
-        () => undefined
-      );
-    });
+    return false;
   }
 }

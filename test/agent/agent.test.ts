@@ -161,6 +161,25 @@ describe('Agent with the tools protocol', () => {
     expect(codeCells(notebook)[2].outputs).toEqual([{ output_type: 'stream', name: 'stdout', text: 'False\n' }]);
   });
 
+  it('restarts a kernel that ignores the interrupt after a timeout', async () => {
+    const { agent, notebook, model, events } = await harness.setUp(
+      [
+        toolCall('execute_code', {
+          code: 'import signal\nsignal.signal(signal.SIGINT, signal.SIG_IGN)\nwhile True:\n    pass'
+        }),
+        toolCall('execute_code', { code: 'print("fresh kernel")' }),
+        text('Restarted.')
+      ],
+      { cellTimeoutMs: 1000 }
+    );
+    const result = await agent.run('Ignore interrupts.');
+    expect(result.outcome).toBe('completed');
+    const feedback = contentText(model.requests[1].body.messages.at(-1)?.content);
+    expect(feedback).toContain('status: timeout');
+    expect(events.some(event => event.type === 'kernel-restarted')).toBe(true);
+    expect(codeCells(notebook)[1].outputs).toEqual([{ output_type: 'stream', name: 'stdout', text: 'fresh kernel\n' }]);
+  });
+
   it('ends input() at once and tells the model to assign values directly', async () => {
     const { agent, model } = await harness.setUp([
       toolCall('execute_code', { code: 'name = input("Name? ")' }),
