@@ -127,7 +127,9 @@ export class HeadlessNotebook implements INotebookTarget {
     const result = await this._executor.execute(this.kernel, code, options);
     cell.outputs = result.outputs;
     cell.execution_count = result.executionCount;
-    await this.save();
+    // Saved in the background so the agent goes on at once; saveConversation() and close() wait
+    // for it, and a failure surfaces there.
+    this._saveInBackground();
     return result;
   }
 
@@ -158,7 +160,19 @@ export class HeadlessNotebook implements INotebookTarget {
    * Save the notebook on the server.
    */
   async save(): Promise<void> {
-    await this._contents.save(this.name, { type: 'notebook', format: 'json', content: this._document });
+    // One save at a time, in order; a request made during a save is served by the next one.
+    const previous = this._saving;
+    const next = previous
+      .catch(() => undefined)
+      .then(() => this._contents.save(this.name, { type: 'notebook', format: 'json', content: this._document }))
+      .then(() => undefined);
+    this._saving = next;
+    await next;
+    const failure = this._backgroundFailure;
+    if (failure) {
+      this._backgroundFailure = undefined;
+      throw failure;
+    }
   }
 
   /**
@@ -170,6 +184,8 @@ export class HeadlessNotebook implements INotebookTarget {
     if (this._session.isDisposed) {
       return;
     }
+    // What was written last must reach the server.
+    await this.save().catch(() => undefined);
     if (shutdownKernel) {
       await this._session.shutdown().catch(() => undefined);
     }
@@ -202,7 +218,26 @@ export class HeadlessNotebook implements INotebookTarget {
     return cell;
   }
 
+  private _saveInBackground(): void {
+    if (this._backgroundPending) {
+      return;
+    }
+    this._backgroundPending = true;
+    void this._saving
+      .catch(() => undefined)
+      .then(() => {
+        this._backgroundPending = false;
+        return this.save();
+      })
+      .catch((error: unknown) => {
+        this._backgroundFailure = error instanceof Error ? error : new Error(String(error));
+      });
+  }
+
   private _executor: KernelExecutor;
+  private _saving: Promise<void> = Promise.resolve();
+  private _backgroundPending = false;
+  private _backgroundFailure: Error | undefined;
   private _lastInsertedId: string | undefined;
 }
 
