@@ -20,7 +20,7 @@ export interface IOverheadTurn {
   modelMs: number;
   kernelMs: number;
   savesMs: number;
-  /** (total - model - kernel - saves) / steps: the agent's own code. */
+  /** (total - model - executions) / steps: the agent's own code, with the saves on its path. */
   agentPerStepMs: number;
   /** (total - model - kernel) / steps: the agent with the headless notebook's saves. */
   agentWithSavesPerStepMs: number;
@@ -93,6 +93,9 @@ export async function measureAgentOverhead(
       if (result.outcome !== 'completed' || result.executions !== options.steps) {
         throw new Error(`overhead turn ended as ${result.outcome} after ${result.executions} executions: ${result.reason}`);
       }
+      // Saves run in the background, overlapping model requests, executions and the agent's own
+      // code, so they cannot be subtracted: the agent's figure is everything but the model and
+      // the kernel, saves included.
       const savesInside = saves.within(clock.executions);
       const kernelMs = clock.executionMs - savesInside;
       const steps = options.steps;
@@ -102,8 +105,8 @@ export async function measureAgentOverhead(
         modelMs: clock.modelMs,
         kernelMs,
         savesMs: saves.totalMs,
-        agentPerStepMs: (totalMs - clock.modelMs - kernelMs - saves.totalMs) / steps,
-        agentWithSavesPerStepMs: (totalMs - clock.modelMs - kernelMs) / steps,
+        agentPerStepMs: (totalMs - clock.modelMs - clock.executionMs) / steps,
+        agentWithSavesPerStepMs: (totalMs - clock.modelMs - clock.executionMs) / steps,
         kernelPerStepMs: kernelMs / steps,
         modelPerStepMs: clock.modelMs / steps,
         requestAssemblyPerStepMs: clock.assemblyMs / steps,
@@ -172,12 +175,14 @@ namespace Private {
     executionMs = 0;
     assemblyMs = 0;
     executions: Array<[number, number]> = [];
+    requests: Array<[number, number]> = [];
 
     reset(): void {
       this.modelMs = 0;
       this.executionMs = 0;
       this.assemblyMs = 0;
       this.executions = [];
+      this.requests = [];
     }
 
     on(event: AgentEvent): void {
@@ -193,6 +198,7 @@ namespace Private {
           break;
         case 'model-response':
           this.modelMs += now - this._modelStart;
+          this.requests.push([this._modelStart, now]);
           break;
         case 'execution-start':
           this._executionStart = now;
