@@ -14,7 +14,7 @@ import { ModelClient, type IModelResponse } from '../model/modelClient';
 import { ModelError, type ModelErrorKind } from '../model/modelError';
 import { EXECUTION_RESULT_PREFIX, codeToRun } from '../model/textProtocol';
 import { NOTEBOOK_TOOLS, parseToolCalls } from '../model/toolsProtocol';
-import { CellNotFoundError, type INotebookTarget } from '../notebook/tokens';
+import { CellNotFoundError, NotACodeCellError, type INotebookTarget } from '../notebook/tokens';
 import type { ApprovalHook } from './approval';
 import {
   type ChatMessage,
@@ -46,6 +46,7 @@ export class Agent implements IDisposable {
       cellTimeoutMs: options.cellTimeoutMs ?? 60_000,
       outputBudgetTokens: options.outputBudgetTokens ?? 1500,
       contextBudgetTokens: options.contextBudgetTokens ?? 12_000,
+      maxModelRequests: options.maxModelRequests ?? 2 * Math.max(1, options.maxAttempts ?? 3) + 4,
       turnTokenBudget: options.turnTokenBudget ?? 0,
       turnTimeBudgetMs: options.turnTimeBudgetMs ?? 0,
       vision: options.vision ?? false,
@@ -59,7 +60,7 @@ export class Agent implements IDisposable {
     this._protocol =
       this._requestedProtocol === 'auto' ? (saved?.protocol ?? 'tools') : this._requestedProtocol;
     if (saved) {
-      this._messages = [...saved.messages];
+      this._messages = Private.withToolCallsAnswered(saved.messages);
       this._turns = saved.turns.map(turn => ({ ...turn, cells: [...turn.cells] }));
     }
   }
@@ -143,7 +144,9 @@ export class Agent implements IDisposable {
       signal: controller.signal,
       started: Date.now(),
       tokens: 0,
-      lastStatus: undefined
+      lastStatus: undefined,
+      requests: 0,
+      pendingImages: []
     };
     this._emit({ type: 'turn-start', turn: this._turns.length, prompt });
     let ended: Private.ITurnEnding;
@@ -154,6 +157,7 @@ export class Agent implements IDisposable {
     } finally {
       options.signal?.removeEventListener('abort', onOuterAbort);
       this._controller = null;
+      this._messages = Private.withToolCallsAnswered(this._messages);
     }
     turn.outcome = ended.outcome;
     const result: Agent.ITurnResult = {
@@ -210,6 +214,12 @@ export class Agent implements IDisposable {
       if (budget) {
         return { outcome: 'budget-exhausted', reason: budget };
       }
+      if (state.requests >= this._options.maxModelRequests) {
+        return {
+          outcome: 'gave-up',
+          reason: `The model was asked ${state.requests} times in this turn, its limit; it may be looping.`
+        };
+      }
       let response: IModelResponse;
       try {
         response = await this._ask(state);
@@ -226,7 +236,12 @@ export class Agent implements IDisposable {
           ? { outcome: 'completed' }
           : { outcome: 'gave-up', reason: `The model stopped after a failed execution (${state.lastStatus}).` };
       }
+      let failure: string | undefined;
       for (const action of actions) {
+        if (failure) {
+          this._answerUnrun(action, `Not run: ${failure}`);
+          continue;
+        }
         if (state.signal.aborted) {
           this._answerUnrun(action, 'Not run: the user stopped the turn.');
           continue;
@@ -235,7 +250,20 @@ export class Agent implements IDisposable {
           this._answerUnrun(action, `Not run: the limit of ${maxAttempts} executions for this request is reached.`);
           continue;
         }
-        await this._perform(action, state);
+        try {
+          await this._perform(action, state);
+        } catch (error) {
+          // The notebook or the kernel failed (not the code): every tool call still gets its
+          // answer, so the saved conversation stays valid, and the turn ends.
+          const message = error instanceof Error ? error.message : String(error);
+          this._emit({ type: 'warning', message });
+          this._answerUnrun(action, `Error: ${message}`);
+          failure ??= message;
+        }
+      }
+      this._flushImages(state);
+      if (failure) {
+        return { outcome: 'gave-up', reason: failure };
       }
       if (state.signal.aborted) {
         return { outcome: 'stopped', reason: 'Stopped by the user.' };
@@ -263,6 +291,7 @@ export class Agent implements IDisposable {
       const messages: ChatMessage[] = [{ role: 'system', content: systemPrompt(this._protocol) }, ...history];
       this._emit({ type: 'model-request', protocol: this._protocol, messages, tools });
       try {
+        state.requests++;
         const response = await this._model.stream(
           {
             messages,
@@ -359,6 +388,11 @@ export class Agent implements IDisposable {
           previousSource = this._target.getSource(action.cellId);
           await this._target.setSource(action.cellId, action.code);
         } catch (error) {
+          if (error instanceof NotACodeCellError) {
+            this._emit({ type: 'warning', message: error.message });
+            this._answerTool(action.toolCallId, `Error: ${error.message} Use execute_code for new code.`);
+            return;
+          }
           if (error instanceof CellNotFoundError) {
             this._emit({ type: 'warning', message: error.message });
             if (this._protocol === 'text') {
@@ -395,7 +429,7 @@ export class Agent implements IDisposable {
       if (decision.action === 'skip') {
         const reason = decision.reason || 'The user chose not to run this cell.';
         this._emit({ type: 'execution-skipped', cellId, reason });
-        this._giveFeedback(cellId, toolCallId, `cell_id: ${cellId}\nstatus: skipped\n${reason}`, []);
+        this._giveFeedback(state, cellId, toolCallId, `cell_id: ${cellId}\nstatus: skipped\n${reason}`, []);
         return;
       }
       if (decision.action === 'edit') {
@@ -418,7 +452,7 @@ export class Agent implements IDisposable {
       if (error instanceof CellNotFoundError) {
         state.turn.executions--;
         this._emit({ type: 'warning', message: error.message });
-        this._giveFeedback(cellId, toolCallId, `cell_id: ${cellId}\nstatus: error\n${error.message}`, []);
+        this._giveFeedback(state, cellId, toolCallId, `cell_id: ${cellId}\nstatus: error\n${error.message}`, []);
         return;
       }
       throw error;
@@ -451,13 +485,20 @@ export class Agent implements IDisposable {
       images: feedback.images.length,
       tokens: feedback.tokens
     });
-    this._giveFeedback(cellId, toolCallId, Private.describeResult(cellId, result, feedback, this._protocol), feedback.images);
+    this._giveFeedback(
+      state,
+      cellId,
+      toolCallId,
+      Private.describeResult(cellId, result, feedback, this._protocol),
+      feedback.images
+    );
   }
 
   /**
    * Give the model an execution's result in the protocol's form.
    */
   private _giveFeedback(
+    state: Private.ITurnState,
     cellId: string,
     toolCallId: string | undefined,
     text: string,
@@ -470,11 +511,9 @@ export class Agent implements IDisposable {
     if (this._protocol === 'tools' && toolCallId) {
       this._answerTool(toolCallId, text);
       if (imageParts.length) {
-        // Tool messages carry text only; images follow in a user message.
-        this._messages.push({
-          role: 'user',
-          content: [{ type: 'text', text: `The image output of cell ${cellId}:` }, ...imageParts]
-        });
+        // Tool messages carry text only; images follow in a user message, after the last tool
+        // result of the answer (nothing may come between an answer's tool results).
+        state.pendingImages.push({ cellId, parts: imageParts });
       }
       return;
     }
@@ -484,6 +523,17 @@ export class Agent implements IDisposable {
         ? { role: 'user', content: [{ type: 'text', text: content }, ...imageParts] }
         : { role: 'user', content }
     );
+  }
+
+  private _flushImages(state: Private.ITurnState): void {
+    if (!state.pendingImages.length) {
+      return;
+    }
+    const content: ChatCompletionContentPart[] = [];
+    for (const { cellId, parts } of state.pendingImages.splice(0)) {
+      content.push({ type: 'text', text: `The image output of cell ${cellId}:` }, ...parts);
+    }
+    this._messages.push({ role: 'user', content });
   }
 
   private _answerTool(toolCallId: string | undefined, text: string): void {
@@ -597,6 +647,12 @@ export namespace Agent {
     maxAttempts?: number;
 
     /**
+     * Model requests allowed per user turn, so that a model that keeps answering with invalid
+     * tool calls cannot loop. Default twice the attempts, plus 4.
+     */
+    maxModelRequests?: number;
+
+    /**
      * Time limit of one cell in milliseconds; 0 for none. Default 60000.
      */
     cellTimeoutMs?: number;
@@ -685,6 +741,14 @@ namespace Private {
     started: number;
     tokens: number;
     lastStatus: ExecutionStatus | undefined;
+    /**
+     * Model requests made in the turn.
+     */
+    requests: number;
+    /**
+     * Images of this answer's executions, sent after all its tool results.
+     */
+    pendingImages: { cellId: string; parts: ChatCompletionContentPart[] }[];
   }
 
   /**
@@ -720,6 +784,35 @@ namespace Private {
     }
     const count = result.executionCount !== null ? `\nexecution_count: ${result.executionCount}` : '';
     return `cell_id: ${cellId}\nstatus: ${result.status}${count}\noutput:\n${feedback.text}`;
+  }
+
+  /**
+   * The conversation with every tool call answered: a tool call left without its result (a turn
+   * that failed midway, or a conversation saved by an older version) makes every later request
+   * fail, so it gets a result saying it was not carried out.
+   */
+  export function withToolCallsAnswered(messages: ChatMessage[]): ChatMessage[] {
+    const result: ChatMessage[] = [];
+    for (let i = 0; i < messages.length; i++) {
+      const message = messages[i];
+      result.push(message);
+      const calls = message.role === 'assistant' ? (message.tool_calls ?? []) : [];
+      if (!calls.length) {
+        continue;
+      }
+      const answered = new Set<string>();
+      while (i + 1 < messages.length && messages[i + 1].role === 'tool') {
+        const reply = messages[++i] as { tool_call_id: string };
+        answered.add(reply.tool_call_id);
+        result.push(messages[i]);
+      }
+      for (const call of calls) {
+        if (!answered.has(call.id)) {
+          result.push({ role: 'tool', tool_call_id: call.id, content: 'Not carried out: the turn ended first.' });
+        }
+      }
+    }
+    return result.length === messages.length ? messages : result;
   }
 
   /**

@@ -9,7 +9,7 @@ import { JSONExt, type PartialJSONObject } from '@lumino/coreutils';
 import { CONVERSATION_METADATA_KEY, type IConversationRecord } from '../agent/conversation';
 import { KernelExecutor } from '../kernel/kernelExecutor';
 import type { IExecuteOptions, IExecutionResult } from '../kernel/tokens';
-import { CellNotFoundError, type INotebookTarget } from '../notebook/tokens';
+import { CellNotFoundError, NotACodeCellError, type INotebookTarget } from '../notebook/tokens';
 
 /**
  * The notebook open in JupyterLab as the agent's target.
@@ -73,19 +73,21 @@ export class LiveNotebookTarget implements INotebookTarget {
   }
 
   /**
-   * Replace a cell's source; a code cell's outputs and execution count are cleared.
+   * Replace a code cell's source; its outputs and execution count are cleared.
    *
    * @param cellId - the cell.
    * @param source - the new source.
    * @throws {CellNotFoundError} when the cell is gone.
+   * @throws {NotACodeCellError} when it is not a code cell (the user's markdown stays as it is).
    */
   async setSource(cellId: string, source: string): Promise<void> {
     const cell = this._find(cellId);
-    cell.sharedModel.setSource(source);
-    if (Private.isCode(cell)) {
-      cell.outputs.clear();
-      cell.executionCount = null;
+    if (!Private.isCode(cell)) {
+      throw new NotACodeCellError(cellId, cell.type);
     }
+    cell.sharedModel.setSource(source);
+    cell.outputs.clear();
+    cell.executionCount = null;
   }
 
   /**
@@ -105,13 +107,14 @@ export class LiveNotebookTarget implements INotebookTarget {
    * @param cellId - the cell.
    * @param options - time limit, stop signal, progress.
    * @returns the execution's result.
-   * @throws {CellNotFoundError} when the cell is gone or is not a code cell.
+   * @throws {CellNotFoundError} when the cell is gone.
+   * @throws {NotACodeCellError} when it is not a code cell.
    * @throws when the notebook has no kernel.
    */
   async execute(cellId: string, options: IExecuteOptions = {}): Promise<IExecutionResult> {
     const cell = this._find(cellId);
     if (!Private.isCode(cell)) {
-      throw new CellNotFoundError(cellId);
+      throw new NotACodeCellError(cellId, cell.type);
     }
     const kernel = await this._kernel();
     const code = cell.sharedModel.getSource();

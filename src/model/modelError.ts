@@ -159,6 +159,14 @@ namespace Private {
    * Whether a 400 message is about tools or function calling (vLLM, Ollama, llama.cpp word it differently).
    */
   export function mentionsTools(message: string): boolean {
-    return /tool|function[ _]call/i.test(message);
+    if (/tool_call_id|tool_calls' must be followed/i.test(message)) {
+      // A conversation the endpoint finds malformed, not a refusal of tools.
+      return false;
+    }
+    // vLLM: '"auto" tool choice requires --enable-auto-tool-choice'; Ollama: 'does not support
+    // tools'; llama.cpp: 'tools param requires --jinja flag'.
+    return /tool choice|tools? (are|is) not supported|does not support (tools|function)|tools param|function[ _]call|unknown (field|parameter|argument).*\btools\b/i.test(
+      message
+    );
   }
 }

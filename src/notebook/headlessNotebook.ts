@@ -8,7 +8,7 @@ import { UUID } from '@lumino/coreutils';
 import { CONVERSATION_METADATA_KEY, type IConversationRecord } from '../agent/conversation';
 import { KernelExecutor } from '../kernel/kernelExecutor';
 import type { IExecuteOptions, IExecutionResult } from '../kernel/tokens';
-import { CellNotFoundError, type INotebookTarget } from './tokens';
+import { CellNotFoundError, NotACodeCellError, type INotebookTarget } from './tokens';
 
 /**
  * A notebook without a browser: an nbformat 4.5 document saved on the Jupyter server through the
@@ -102,6 +102,9 @@ export class HeadlessNotebook implements INotebookTarget {
 
   async setSource(cellId: string, source: string): Promise<void> {
     const cell = this._cell(cellId);
+    if (cell.cell_type !== 'code') {
+      throw new NotACodeCellError(cellId, cell.cell_type);
+    }
     cell.source = source;
     if (cell.cell_type === 'code') {
       cell.outputs = [];
@@ -119,7 +122,7 @@ export class HeadlessNotebook implements INotebookTarget {
   async execute(cellId: string, options: IExecuteOptions = {}): Promise<IExecutionResult> {
     const cell = this._cell(cellId);
     if (cell.cell_type !== 'code') {
-      throw new Error(`Cell ${cellId} is a ${cell.cell_type} cell, not a code cell.`);
+      throw new NotACodeCellError(cellId, cell.cell_type);
     }
     const code = this.getSource(cellId);
     cell.outputs = [];
@@ -148,7 +151,9 @@ export class HeadlessNotebook implements INotebookTarget {
 
   loadConversation(): IConversationRecord | undefined {
     const record = this._document.metadata[CONVERSATION_METADATA_KEY] as IConversationRecord | undefined;
-    return record && record.version === 1 && Array.isArray(record.messages) ? record : undefined;
+    return record && record.version === 1 && Array.isArray(record.messages) && Array.isArray(record.turns)
+      ? record
+      : undefined;
   }
 
   async saveConversation(record: IConversationRecord): Promise<void> {

@@ -34,11 +34,12 @@ export interface INotebookTarget {
   insertMarkdown(source: string): Promise<string>;
 
   /**
-   * Replace a cell's source (its outputs are cleared).
+   * Replace a code cell's source (its outputs are cleared).
    *
    * @param cellId - the cell to change.
    * @param source - the new source.
    * @throws {CellNotFoundError} when no cell has that id any more.
+   * @throws {NotACodeCellError} when the cell is not a code cell.
    */
   setSource(cellId: string, source: string): Promise<void>;
 
@@ -89,5 +90,22 @@ export class CellNotFoundError extends Error {
   constructor(readonly cellId: string) {
     super(`Cell ${cellId} is no longer in the notebook.`);
     this.name = 'CellNotFoundError';
+  }
+}
+
+/**
+ * The agent asked to edit or run a cell that is not a code cell.
+ */
+export class NotACodeCellError extends Error {
+  /**
+   * @param cellId - the cell.
+   * @param cellType - what it is.
+   */
+  constructor(
+    readonly cellId: string,
+    readonly cellType: string
+  ) {
+    super(`Cell ${cellId} is a ${cellType} cell; only code cells can be edited and run.`);
+    this.name = 'NotACodeCellError';
   }
 }

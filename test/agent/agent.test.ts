@@ -128,6 +128,87 @@ describe('Agent with the tools protocol', () => {
     expect(contentText(second.model.requests[1].body.messages.at(-1)?.content)).toBe('And now?');
   });
 
+  it('sends the images of parallel tool calls after all their results', async () => {
+    const plot = (n: number) =>
+      JSON.stringify({ code: `%matplotlib inline\nimport matplotlib.pyplot as plt\nplt.plot([0, ${n}])\nplt.show()` });
+    const { agent, model } = await harness.setUp(
+      [
+        {
+          kind: 'tools',
+          calls: [
+            { name: 'execute_code', arguments: plot(1), id: 'call_one' },
+            { name: 'execute_code', arguments: plot(2), id: 'call_two' }
+          ]
+        },
+        text('Two plots.')
+      ],
+      { vision: true }
+    );
+    await agent.run('Two plots at once.');
+    const roles = model.requests[1].body.messages.slice(-4).map(message => message.role);
+    expect(roles).toEqual(['assistant', 'tool', 'tool', 'user']);
+    const images = model.requests[1].body.messages.at(-1)?.content as { type: string }[];
+    expect(images.filter(part => part.type === 'image_url')).toHaveLength(2);
+  });
+
+  it('answers every tool call when editing a markdown cell fails, and keeps the history valid', async () => {
+    const { agent, model, notebook } = await harness.setUp((request, index): ScriptedReply | undefined => {
+      switch (index) {
+        case 0:
+          return toolCall('add_markdown', { text: '# Notes' });
+        case 1:
+          return {
+            kind: 'tools',
+            calls: [
+              { name: 'edit_cell', arguments: JSON.stringify({ cell_id: lastCellId(request.body.messages), code: 'print(1)' }), id: 'e1' },
+              { name: 'execute_code', arguments: JSON.stringify({ code: 'print(2)' }), id: 'e2' }
+            ]
+          };
+        case 2:
+          return text('Done.');
+        default:
+          return undefined;
+      }
+    });
+    const result = await agent.run('Edit the notes.');
+    expect(result.outcome).toBe('completed');
+    const messages = model.requests[2].body.messages;
+    const replies = messages.filter(message => message.role === 'tool').map(message => (message as { tool_call_id: string }).tool_call_id);
+    expect(replies).toEqual(expect.arrayContaining(['e1', 'e2']));
+    const e1 = messages.find(message => message.role === 'tool' && (message as { tool_call_id: string }).tool_call_id === 'e1');
+    expect(contentText(e1?.content)).toMatch(/markdown cell/);
+    expect(notebook.document.cells.find(cell => cell.cell_type === 'markdown')?.source).toBe('# Notes');
+  });
+
+  it('repairs a saved conversation with an unanswered tool call', async () => {
+    const first = await harness.setUp([text('Hello.')], { path: 'broken.ipynb' });
+    await first.agent.run('Hi.');
+    const record = first.agent.conversation;
+    first.agent.dispose();
+    record.messages.push({
+      role: 'assistant',
+      content: null,
+      tool_calls: [{ id: 'lost', type: 'function', function: { name: 'execute_code', arguments: '{"code": "1"}' } }]
+    });
+    await first.notebook.saveConversation(record);
+    const second = await harness.setUp([text('Fine.')], { path: 'broken.ipynb' });
+    await second.agent.run('Go on.');
+    const messages = second.model.requests[0].body.messages;
+    const lost = messages.findIndex(message => message.role === 'tool' && (message as { tool_call_id: string }).tool_call_id === 'lost');
+    expect(lost).toBeGreaterThan(0);
+    expect(messages[lost - 1].role).toBe('assistant');
+  });
+
+  it('stops a model that keeps making invalid tool calls', async () => {
+    const { agent, model } = await harness.setUp(() => ({ kind: 'tools', calls: [{ name: 'execute_code', arguments: '{' }] }), {
+      maxModelRequests: 4
+    });
+    const result = await agent.run('Loop.');
+    expect(result.outcome).toBe('gave-up');
+    expect(result.reason).toMatch(/asked 4 times/);
+    expect(model.requests).toHaveLength(4);
+  });
+
   it('interrupts an endless loop at the time limit and keeps the kernel and its variables', async () => {
     const { agent, notebook, model } = await harness.setUp(
       [
@@ -170,7 +251,8 @@ describe('Agent with the tools protocol', () => {
         toolCall('execute_code', { code: 'print("fresh kernel")' }),
         text('Restarted.')
       ],
-      { cellTimeoutMs: 1000 }
+      // A fresh kernel's first cell can take a second on a busy machine.
+      { cellTimeoutMs: 4000 }
     );
     const result = await agent.run('Ignore interrupts.');
     expect(result.outcome).toBe('completed');
