@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import os
 
-from traitlets import Bool, Float, Unicode, default
+from traitlets import Bool, Float, Unicode, default, validate
 from traitlets.config import Configurable
 
 #: Where the server extension keeps its `CodeInterpreter` in the tornado settings.
@@ -64,6 +64,12 @@ class CodeInterpreter(Configurable):
     @default("api_key")
     def _default_api_key(self) -> str:
         return os.environ.get("OPENAI_API_KEY", "")
+
+    @validate("api_key")
+    def _validate_api_key(self, proposal: dict[str, object]) -> str:
+        # A key read from a file often ends in a newline, which would make an illegal header
+        # whose error message quotes the key.
+        return str(proposal["value"]).strip()
 
     @default("model")
     def _default_model(self) -> str:

@@ -54,6 +54,10 @@ class ConfigHandler(APIHandler):
             parts = urlsplit(update["base_url"])
             if parts.scheme not in ("http", "https") or not parts.netloc:
                 raise web.HTTPError(400, "base_url must be an http:// or https:// URL.")
+        # The key belongs to its endpoint: moving to another endpoint without a key of its own
+        # must not send the old key there.
+        if "base_url" in update and "api_key" not in update and update["base_url"].strip() != self.code_interpreter.base_url:
+            update["api_key"] = ""
         # Validate everything first, then apply, so a bad request changes nothing.
         for name, value in update.items():
             setattr(self.code_interpreter, name, value.strip() if name != "api_key" else value)

@@ -4,6 +4,7 @@
 
 from __future__ import annotations
 
+import os
 from typing import TYPE_CHECKING
 
 from jupyter_server.gateway.gateway_client import GatewayClient
@@ -58,7 +59,12 @@ def load(serverapp: ServerApp) -> None:
         serverapp: the server, with its web app made.
     """
     web_app = serverapp.web_app
-    web_app.settings[SETTINGS_KEY] = CodeInterpreter(parent=serverapp)
+    settings = CodeInterpreter(parent=serverapp)
+    # Read the key once, then keep it out of the environment that kernels inherit: code the
+    # model writes could print it into a notebook.
+    settings.api_key  # noqa: B018 (the default is computed on first access)
+    os.environ.pop("OPENAI_API_KEY", None)
+    web_app.settings[SETTINGS_KEY] = settings
     web_app.settings[CLIENT_SETTINGS_KEY] = make_http_client()
     prefix = url_path_join(web_app.settings["base_url"], URL_PREFIX)
     web_app.add_handlers(

@@ -90,3 +90,33 @@ async def test_bad_post_is_refused_and_changes_nothing(jp_fetch: Any, code_inter
     assert KEY not in raised.value.response.body.decode()
     assert code_interpreter.api_key == ""
     assert code_interpreter.base_url == "https://api.openai.com/v1"
+
+
+def test_a_key_read_with_a_trailing_newline_is_trimmed() -> None:
+    assert CodeInterpreter(api_key=f"{KEY}\n").api_key == KEY
+
+
+async def test_moving_to_another_endpoint_without_a_key_forgets_the_old_key(
+    jp_fetch: Any, code_interpreter: Any
+) -> None:
+    await jp_fetch("code-interpreter", "config", method="POST", body=json.dumps({"api_key": KEY}))
+    response = await jp_fetch(
+        "code-interpreter", "config", method="POST", body=json.dumps({"base_url": "http://127.0.0.1:8001/v1"})
+    )
+    assert json.loads(response.body)["has_api_key"] is False
+    assert code_interpreter.api_key == ""
+
+
+@pytest.fixture
+def key_in_environment(monkeypatch: pytest.MonkeyPatch) -> None:
+    """OPENAI_API_KEY set before the server starts (requested before the server's fixtures)."""
+    monkeypatch.setenv("OPENAI_API_KEY", KEY)
+
+
+async def test_the_key_leaves_the_environment_kernels_inherit(
+    key_in_environment: None, jp_serverapp: Any, code_interpreter: Any
+) -> None:
+    import os
+
+    assert code_interpreter.api_key == KEY
+    assert "OPENAI_API_KEY" not in os.environ

@@ -41,13 +41,15 @@ export class JupyterServerProcess {
       `--ServerApp.ip=127.0.0.1`,
       `--ServerApp.port=${port}`,
       '--ServerApp.port_retries=0',
-      `--ServerApp.token=${token}`,
       `--ServerApp.root_dir=${rootDir}`,
       // Containers and CI run as root; jupyter_server refuses that unless told.
       ...(process.getuid?.() === 0 ? ['--ServerApp.allow_root=True'] : []),
       ...(options.extraArgs ?? [])
     ];
+    // The token goes by the environment, not the command line, where `ps` would show it. The
+    // model's key is not for the kernels: code the model writes could print it.
     const env: NodeJS.ProcessEnv = { ...process.env, ...options.env, JUPYTER_TOKEN: token };
+    delete env.OPENAI_API_KEY;
     const packageRoot = options.noDelay === false ? undefined : Private.pythonPackageRoot();
     if (options.noDelay === false) {
       // Stock behaviour even where the server extension is pip-installed and would turn it on.
@@ -61,8 +63,14 @@ export class JupyterServerProcess {
     const child = spawn(python, args, {
       cwd: rootDir,
       env,
-      stdio: ['ignore', 'ignore', 'pipe']
+      stdio: ['ignore', 'ignore', 'pipe'],
+      // A process group of its own: Ctrl-C in the terminal reaches this process, which stops the
+      // turn and saves, not the server (which would exit at once, its stdin not being a tty).
+      detached: true
     });
+    const killOnExit = () => child.kill('SIGTERM');
+    process.once('exit', killOnExit);
+    child.once('exit', () => process.removeListener('exit', killOnExit));
     let stderr = '';
     child.stderr?.setEncoding('utf8');
     child.stderr?.on('data', (chunk: string) => {

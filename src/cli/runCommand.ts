@@ -77,15 +77,17 @@ export async function runRunCommand(argv: string[], io: RunCommand.IIO = RunComm
   let notebook: HeadlessNotebook | undefined;
   let transcript: TranscriptWriter | undefined;
   let agent: Agent | undefined;
+  let stopping = false;
   const stopOnSignal = () => {
-    if (agent?.isRunning) {
+    if (agent?.isRunning && !stopping) {
+      stopping = true;
       io.streams.err.write('\nStopping (press Ctrl-C again to quit at once)...\n');
       agent.stop();
     } else {
       process.exit(130);
     }
   };
-  io.onInterrupt?.(stopOnSignal);
+  const removeInterrupt = io.onInterrupt?.(stopOnSignal);
   try {
     connection = await JupyterConnection.open(
       { ...options.jupyter, rootDir: options.jupyter['server-url'] ? undefined : io.cwd },
@@ -133,6 +135,7 @@ export async function runRunCommand(argv: string[], io: RunCommand.IIO = RunComm
     io.streams.err.write(`code-interpreter run: ${(error as Error).message}\n`);
     return error instanceof UnreachableError ? ExitCode.Unreachable : ExitCode.Failed;
   } finally {
+    removeInterrupt?.();
     agent?.dispose();
     transcript?.close();
     // A private server takes its kernels down with it; on a shared server the kernel stays for
@@ -154,9 +157,9 @@ export namespace RunCommand {
     env: NodeJS.ProcessEnv;
     cwd: string;
     /**
-     * Registers the handler of Ctrl-C.
+     * Registers the handler of Ctrl-C; returns what removes it.
      */
-    onInterrupt?: (handler: () => void) => void;
+    onInterrupt?: (handler: () => void) => () => void;
   }
 
   /**
@@ -167,7 +170,10 @@ export namespace RunCommand {
       streams: { out: process.stdout, err: process.stderr },
       env: process.env,
       cwd: process.cwd(),
-      onInterrupt: handler => process.on('SIGINT', handler)
+      onInterrupt: handler => {
+        process.on('SIGINT', handler);
+        return () => process.removeListener('SIGINT', handler);
+      }
     };
   }
 
