@@ -105,6 +105,37 @@ describe('code-interpreter run', () => {
     expect(events).toEqual(expect.arrayContaining(['model-request', 'model-response', 'execution-end', 'turn-end']));
   });
 
+  it('stops on Ctrl-C: the cell is interrupted, the notebook saved, exit 130', async () => {
+    model = await ScriptedModelServer.start({
+      script: [
+        { kind: 'tools', calls: [{ name: 'execute_code', arguments: JSON.stringify({ code: 'import time\ntime.sleep(60)' }) }] },
+        { kind: 'text', content: 'never asked' }
+      ]
+    });
+    const started = Date.now();
+    const child = spawn(process.execPath, [CLI, 'run', 'Sleep.', '--notebook', 'sleep.ipynb', '--model', 'm'], {
+      cwd: workdir,
+      env: { ...process.env, CODE_INTERPRETER_PYTHON: projectPython(), OPENAI_BASE_URL: model.baseUrl }
+    });
+    let stderr = '';
+    let interrupting = false;
+    child.stderr.on('data', chunk => {
+      stderr += chunk;
+      if (stderr.includes('running cell') && !interrupting) {
+        interrupting = true;
+        // What a terminal's Ctrl-C sends to the foreground process, once the cell is sleeping.
+        setTimeout(() => child.kill('SIGINT'), 1500);
+      }
+    });
+    const code = await new Promise<number | null>(resolve => child.on('close', resolve));
+    expect(code).toBe(130);
+    expect(Date.now() - started).toBeLessThan(30_000);
+    const notebook = JSON.parse(readFileSync(join(workdir, 'sleep.ipynb'), 'utf8'));
+    const cell = notebook.cells.find((c: { cell_type: string }) => c.cell_type === 'code');
+    expect(JSON.stringify(cell.outputs)).toContain('KeyboardInterrupt');
+    expect(notebook.metadata.code_interpreter.turns[0].outcome).toBe('stopped');
+  });
+
   describe('against a running Jupyter server', () => {
     let server: JupyterServerProcess;
 
