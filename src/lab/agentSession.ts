@@ -98,13 +98,17 @@ export class AgentSession implements IDisposable {
     if (this._running) {
       throw new Error('The code interpreter is already working on this notebook; stop it first.');
     }
-    await this._panel.context.ready;
-    const agent = this._agentFor(this._settings());
-    this.target.startTurn();
-    this._running = agent.run(prompt);
+    // Taken before the first await, so that two asks in the same moment cannot both start.
+    const running = (async () => {
+      await this._panel.context.ready;
+      const agent = this._agentFor(this._settings());
+      this.target.startTurn();
+      return agent.run(prompt);
+    })();
+    this._running = running;
     this._runningChanged.emit(true);
     try {
-      return await this._running;
+      return await running;
     } finally {
       this._running = null;
       this._runningChanged.emit(false);

@@ -175,6 +175,10 @@ export class ChatPanel extends Panel {
     }
     this._input.value = '';
     void this._commands.execute(CommandIDs.ask, { prompt }).catch(error => {
+      // Nothing the user wrote is lost: the prompt comes back unless they typed a new one.
+      if (!this._input.value) {
+        this._input.value = prompt;
+      }
       this._showError((error as Error).message);
     });
   }

@@ -103,3 +103,18 @@ describe('findRisks', () => {
     ]);
   });
 });
+
+describe('risky code hidden behind other names', () => {
+  it('is still found', () => {
+    for (const code of [
+      'from os import system; system("rm -rf ~")',
+      'from shutil import rmtree\nrmtree(p)',
+      '__import__("os").system("ls")',
+      'getattr(os, "remove")(p)',
+      'exec(payload)'
+    ]) {
+      expect(findRisks(code).length).toBeGreaterThan(0);
+    }
+    expect(findRisks('model.eval()\nresult = evaluate(x)')).toEqual([]);
+  });
+});
