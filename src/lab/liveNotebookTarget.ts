@@ -8,6 +8,7 @@ import { JSONExt, type PartialJSONObject } from '@lumino/coreutils';
 
 import { CONVERSATION_METADATA_KEY, type IConversationRecord } from '../agent/conversation';
 import { KernelExecutor } from '../kernel/kernelExecutor';
+import { waitForIdleKernel } from '../kernel/kernelReadiness';
 import type { IExecuteOptions, IExecutionResult } from '../kernel/tokens';
 import { CellNotFoundError, NotACodeCellError, type INotebookTarget } from '../notebook/tokens';
 
@@ -145,12 +146,22 @@ export class LiveNotebookTarget implements INotebookTarget {
   }
 
   /**
-   * Restart the notebook's kernel and wait until it is ready.
+   * Make the kernel usable again: wait for the restart jupyter_server makes by itself after a
+   * kernel died, or restart a kernel that ignored an interrupt.
+   *
+   * @throws when the kernel does not come back.
    */
   async restartKernel(): Promise<void> {
     const sessionContext = this._panel.sessionContext;
+    const kernel = sessionContext.session?.kernel;
+    if (kernel && kernel.status !== 'busy' && (await waitForIdleKernel(kernel, 20_000))) {
+      return;
+    }
     await sessionContext.restartKernel();
-    await sessionContext.ready;
+    const restarted = sessionContext.session?.kernel;
+    if (!restarted || !(await waitForIdleKernel(restarted, 30_000))) {
+      throw new Error('The kernel did not come back after a restart.');
+    }
   }
 
   /**

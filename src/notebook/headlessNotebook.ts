@@ -7,6 +7,7 @@ import { UUID } from '@lumino/coreutils';
 
 import { CONVERSATION_METADATA_KEY, type IConversationRecord } from '../agent/conversation';
 import { KernelExecutor } from '../kernel/kernelExecutor';
+import { waitForIdleKernel } from '../kernel/kernelReadiness';
 import type { IExecuteOptions, IExecutionResult } from '../kernel/tokens';
 import { CellNotFoundError, NotACodeCellError, type INotebookTarget } from './tokens';
 
@@ -140,11 +141,11 @@ export class HeadlessNotebook implements INotebookTarget {
     const kernel = this.kernel;
     // jupyter_server restarts a kernel that died by itself: wait for that rather than restarting
     // it again. A kernel still busy (it ignored an interrupt) is restarted at once.
-    if (kernel.status !== 'busy' && (await Private.becomesIdle(kernel, 20_000))) {
+    if (kernel.status !== 'busy' && (await waitForIdleKernel(kernel, 20_000))) {
       return;
     }
     await kernel.restart();
-    if (!(await Private.becomesIdle(kernel, 30_000))) {
+    if (!(await waitForIdleKernel(kernel, 30_000))) {
       throw new Error('The kernel did not come back after a restart.');
     }
   }
@@ -342,27 +343,4 @@ namespace Private {
     }
   }
 
-  /**
-   * Wait until the kernel is idle and connected again (after the server restarted it), up to a
-   * time limit. Polled: status messages of a restart can all pass before anyone listens.
-   */
-  export async function becomesIdle(kernel: Kernel.IKernelConnection, timeoutMs: number): Promise<boolean> {
-    const deadline = Date.now() + timeoutMs;
-    let asked = 0;
-    while (Date.now() < deadline) {
-      if (kernel.isDisposed || kernel.status === 'dead') {
-        return false;
-      }
-      if (kernel.status === 'idle' && kernel.connectionStatus === 'connected') {
-        return true;
-      }
-      if (kernel.connectionStatus === 'connected' && Date.now() - asked > 1000) {
-        // A kernel_info reply brings a status message, for a kernel whose last one was missed.
-        asked = Date.now();
-        void kernel.requestKernelInfo().catch(() => undefined);
-      }
-      await new Promise(resolve => setTimeout(resolve, 100));
-    }
-    return false;
-  }
 }
