@@ -7,6 +7,7 @@ import type { IDisposable } from '@lumino/disposable';
 import { Signal, type ISignal } from '@lumino/signaling';
 
 import { Agent } from '../agent/agent';
+import { LazyTokenCounter } from '../feedback/lazyTokenCounter';
 import type { ApprovalDecision, IApprovalRequest } from '../agent/approval';
 import type { ITurnRecord } from '../agent/conversation';
 import type { AgentEvent } from '../agent/events';
@@ -234,6 +235,8 @@ export class AgentSession implements IDisposable {
       cellTimeoutMs: settings.executionTimeout * 1000,
       outputBudgetTokens: settings.outputBudget,
       vision: resolveVision(settings.vision, model),
+      // Exact counts once the tokenizer's ranks (a lazy chunk) have loaded, an estimate before.
+      tokenCounter: Private.tokenCounter(),
       approve: createApprovalHook(
         () => this._settings().approval,
         (request, risks, signal) => this._askPerson(request, risks, signal)
@@ -316,5 +319,17 @@ export namespace AgentSession {
      * The server connection; the default one when omitted.
      */
     serverSettings?: ServerConnection.ISettings;
+  }
+}
+
+namespace Private {
+  let sharedCounter: LazyTokenCounter | undefined;
+
+  /**
+   * One tokenizer for every notebook: its ranks load once.
+   */
+  export function tokenCounter(): LazyTokenCounter {
+    sharedCounter ??= new LazyTokenCounter();
+    return sharedCounter;
   }
 }
