@@ -25,6 +25,7 @@ import {
 } from './conversation';
 import type { AgentEvent } from './events';
 import { ContextWindow } from './contextWindow';
+import { describeNotebook } from './notebookContext';
 import { systemPrompt } from './prompts';
 
 /**
@@ -46,6 +47,7 @@ export class Agent implements IDisposable {
       cellTimeoutMs: options.cellTimeoutMs ?? 60_000,
       outputBudgetTokens: options.outputBudgetTokens ?? 1500,
       contextBudgetTokens: options.contextBudgetTokens ?? 12_000,
+      notebookContextTokens: options.notebookContextTokens ?? 1500,
       maxModelRequests: options.maxModelRequests ?? 2 * Math.max(1, options.maxAttempts ?? 3) + 4,
       turnTokenBudget: options.turnTokenBudget ?? 0,
       turnTimeBudgetMs: options.turnTimeBudgetMs ?? 0,
@@ -288,7 +290,7 @@ export class Agent implements IDisposable {
       const tools = this._protocol === 'tools';
       const turnStarts = this._turns.flatMap(turn => (turn.messageIndex !== undefined ? [turn.messageIndex] : []));
       const history = this._window.fit(this._messages, turnStarts, this._options.contextBudgetTokens);
-      const messages: ChatMessage[] = [{ role: 'system', content: systemPrompt(this._protocol) }, ...history];
+      const messages: ChatMessage[] = [{ role: 'system', content: this._systemMessage() }, ...history];
       this._emit({ type: 'model-request', protocol: this._protocol, messages, tools });
       try {
         state.requests++;
@@ -325,6 +327,15 @@ export class Agent implements IDisposable {
         throw modelError;
       }
     }
+  }
+
+  /**
+   * The system prompt, with the notebook as it is now (the user may have changed it).
+   */
+  private _systemMessage(): string {
+    const prompt = systemPrompt(this._protocol);
+    const notebook = describeNotebook(this._target.cells(), this._options.notebookContextTokens, this._counter);
+    return notebook ? `${prompt}\n\nThe notebook as it is now (latest cells last):\n${notebook}` : prompt;
   }
 
   /**
@@ -667,6 +678,12 @@ export namespace Agent {
      * give way beyond it (the current turn is always sent whole). 0 for no limit. Default 12000.
      */
     contextBudgetTokens?: number;
+
+    /**
+     * Tokens of the notebook's latest cells shown to the model with each request, so it knows
+     * what the user's notebook holds; 0 shows none. Default 1500.
+     */
+    notebookContextTokens?: number;
 
     /**
      * Tokens one turn may use (prompt and completion, over all its requests); 0 for no limit.

@@ -10,7 +10,7 @@ import { CONVERSATION_METADATA_KEY, type IConversationRecord } from '../agent/co
 import { KernelExecutor } from '../kernel/kernelExecutor';
 import { waitForIdleKernel } from '../kernel/kernelReadiness';
 import type { IExecuteOptions, IExecutionResult } from '../kernel/tokens';
-import { CellNotFoundError, NotACodeCellError, type INotebookTarget } from '../notebook/tokens';
+import { CellNotFoundError, NotACodeCellError, type ICellSummary, type INotebookTarget } from '../notebook/tokens';
 
 /**
  * The notebook open in JupyterLab as the agent's target.
@@ -162,6 +162,26 @@ export class LiveNotebookTarget implements INotebookTarget {
     if (!restarted || !(await waitForIdleKernel(restarted, 30_000))) {
       throw new Error('The kernel did not come back after a restart.');
     }
+  }
+
+  /**
+   * The notebook's cells in order.
+   *
+   * @returns a summary of each cell.
+   */
+  cells(): ICellSummary[] {
+    const model = this._panel.model;
+    const cells: ICellSummary[] = [];
+    for (let i = 0; i < (model?.cells.length ?? 0); i++) {
+      const cell = model!.cells.get(i);
+      cells.push({
+        id: cell.id,
+        cellType: cell.type,
+        source: cell.sharedModel.getSource(),
+        executionCount: Private.isCode(cell) ? cell.executionCount : null
+      });
+    }
+    return cells;
   }
 
   /**

@@ -9,7 +9,7 @@ import { CONVERSATION_METADATA_KEY, type IConversationRecord } from '../agent/co
 import { KernelExecutor } from '../kernel/kernelExecutor';
 import { waitForIdleKernel } from '../kernel/kernelReadiness';
 import type { IExecuteOptions, IExecutionResult } from '../kernel/tokens';
-import { CellNotFoundError, NotACodeCellError, type INotebookTarget } from './tokens';
+import { CellNotFoundError, NotACodeCellError, type ICellSummary, type INotebookTarget } from './tokens';
 
 /**
  * A notebook without a browser: an nbformat 4.5 document saved on the Jupyter server through the
@@ -148,6 +148,15 @@ export class HeadlessNotebook implements INotebookTarget {
     if (!(await waitForIdleKernel(kernel, 30_000))) {
       throw new Error('The kernel did not come back after a restart.');
     }
+  }
+
+  cells(): ICellSummary[] {
+    return this._document.cells.map(cell => ({
+      id: cell.id as string,
+      cellType: cell.cell_type,
+      source: Array.isArray(cell.source) ? cell.source.join('') : cell.source,
+      executionCount: cell.cell_type === 'code' ? ((cell.execution_count as number | null) ?? null) : null
+    }));
   }
 
   loadConversation(): IConversationRecord | undefined {

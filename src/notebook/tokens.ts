@@ -68,6 +68,13 @@ export interface INotebookTarget {
   restartKernel(): Promise<void>;
 
   /**
+   * The notebook's cells in order, so the model knows what the user's notebook holds.
+   *
+   * @returns a summary of each cell.
+   */
+  cells(): ICellSummary[];
+
+  /**
    * The conversation saved with the notebook, if any.
    */
   loadConversation(): IConversationRecord | undefined;
@@ -78,6 +85,31 @@ export interface INotebookTarget {
    * @param record - the conversation.
    */
   saveConversation(record: IConversationRecord): Promise<void>;
+}
+
+/**
+ * What the model is shown of a cell.
+ */
+export interface ICellSummary {
+  /**
+   * The cell id.
+   */
+  id: string;
+
+  /**
+   * `code`, `markdown` or `raw`.
+   */
+  cellType: string;
+
+  /**
+   * The source.
+   */
+  source: string;
+
+  /**
+   * The execution count of a code cell that ran, else null.
+   */
+  executionCount: number | null;
 }
 
 /**

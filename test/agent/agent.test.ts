@@ -209,6 +209,17 @@ describe('Agent with the tools protocol', () => {
     expect(model.requests).toHaveLength(4);
   });
 
+  it("shows the model the user's own cells, as they are now", async () => {
+    const { agent, notebook, model } = await harness.setUp([toolCall('execute_code', { code: 'print(len(sales))' }), text('12 rows.')]);
+    const mine = await notebook.insertCode('sales = list(range(12))');
+    await notebook.execute(mine);
+    await agent.run('How many rows has sales?');
+    const system = contentText(model.requests[0].body.messages[0].content);
+    expect(system).toContain(`--- cell ${mine} (code In [1]) ---\nsales = list(range(12))`);
+    const later = contentText(model.requests[1].body.messages[0].content);
+    expect(later).toContain('print(len(sales))');
+  });
+
   it('interrupts an endless loop at the time limit and keeps the kernel and its variables', async () => {
     const { agent, notebook, model } = await harness.setUp(
       [
