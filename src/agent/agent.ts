@@ -288,7 +288,7 @@ export class Agent implements IDisposable {
   private async _ask(state: Private.ITurnState): Promise<IModelResponse> {
     for (let attempt = 1; ; attempt++) {
       const tools = this._protocol === 'tools';
-      const turnStarts = this._turns.flatMap(turn => (turn.messageIndex !== undefined ? [turn.messageIndex] : []));
+      const turnStarts = Private.turnStarts(this._turns, this._messages);
       const history = this._window.fit(this._messages, turnStarts, this._options.contextBudgetTokens);
       const messages: ChatMessage[] = [{ role: 'system', content: this._systemMessage() }, ...history];
       this._emit({ type: 'model-request', protocol: this._protocol, messages, tools });
@@ -801,6 +801,29 @@ namespace Private {
     }
     const count = result.executionCount !== null ? `\nexecution_count: ${result.executionCount}` : '';
     return `cell_id: ${cellId}\nstatus: ${result.status}${count}\noutput:\n${feedback.text}`;
+  }
+
+  /**
+   * Where each turn's prompt is in the messages: recorded for new turns, found by the prompt's
+   * text for turns saved without it.
+   */
+  export function turnStarts(turns: ITurnRecord[], messages: ChatMessage[]): number[] {
+    const starts: number[] = [];
+    let from = 0;
+    for (const turn of turns) {
+      let index = turn.messageIndex;
+      if (index === undefined) {
+        index = messages.findIndex(
+          (message, i) =>
+            i >= from && message.role === 'user' && typeof message.content === 'string' && message.content.endsWith(turn.prompt)
+        );
+      }
+      if (index !== undefined && index >= from) {
+        starts.push(index);
+        from = index + 1;
+      }
+    }
+    return starts;
   }
 
   /**

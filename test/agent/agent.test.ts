@@ -1,3 +1,5 @@
+import { Agent } from '../../src/agent/agent';
+import { ModelClient } from '../../src/model/modelClient';
 import type { ScriptedReply } from '../support/scriptedModelServer';
 import { AgentHarness, codeCells, contentText, lastCellId, text, toolCall } from '../support/agentHarness';
 
@@ -456,5 +458,31 @@ describe('Agent with the tools protocol', () => {
     // The kernel is alive and usable.
     const check = await notebook.insertCode('print("alive")');
     expect((await notebook.execute(check)).status).toBe('ok');
+  });
+  it('drops the earliest turns of a long conversation, also one saved without turn positions', async () => {
+    const { agent, notebook, model } = await harness.setUp([
+      text('First answer.'),
+      text('Second answer.'),
+      text('Third answer.'),
+      text('Fourth answer.')
+    ]);
+    const padding = ' and'.repeat(150);
+    for (const name of ['FIRST', 'SECOND', 'THIRD']) {
+      await agent.run(`The ${name} question${padding}.`);
+    }
+    // A conversation written before turns recorded where their prompt is.
+    const record = agent.conversation;
+    await notebook.saveConversation({ ...record, turns: record.turns.map(({ messageIndex, ...turn }) => turn) });
+    agent.dispose();
+
+    const client = new ModelClient({ baseURL: model.baseUrl, apiKey: 'test-key', model: 'scripted-model' });
+    const reopened = new Agent({ model: client, target: notebook, contextBudgetTokens: 500 });
+    const result = await reopened.run('The FOURTH question.');
+    expect(result.outcome).toBe('completed');
+    const sent = model.requests[3].body.messages.map(message => contentText(message.content)).join('\n');
+    expect(sent).toContain('The FOURTH question.');
+    expect(sent).toContain('The THIRD question');
+    expect(sent).not.toContain('The FIRST question');
+    reopened.dispose();
   });
 });
