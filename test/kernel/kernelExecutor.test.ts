@@ -2,6 +2,7 @@ import type { Kernel, KernelManager } from '@jupyterlab/services';
 
 import type { JupyterServerProcess } from '../../src/cli/jupyterServerProcess';
 import { KernelExecutor } from '../../src/kernel/kernelExecutor';
+import { waitForIdleKernel } from '../../src/kernel/kernelReadiness';
 import { startJupyter, startKernel } from '../support/jupyter';
 
 describe('KernelExecutor on a real ipykernel', () => {
@@ -66,10 +67,7 @@ describe('KernelExecutor on a real ipykernel', () => {
     const result = await executor.execute(kernel, 'import ctypes\nctypes.string_at(0)');
     expect(result.status).toBe('dead-kernel');
     // jupyter_server restarts the kernel by itself; the connection follows it.
-    await new Promise<void>(resolve => {
-      const check = () => (kernel.status === 'idle' ? resolve() : setTimeout(check, 100));
-      check();
-    });
+    expect(await waitForIdleKernel(kernel, 30000)).toBe(true);
     const after = await executor.execute(kernel, 'print("back")');
     expect(after.status).toBe('ok');
   });
