@@ -213,7 +213,8 @@ namespace Private {
       for (const [from, to] of ids) {
         text = text.split(from).join(to);
       }
-      text = text.split('call_').join(`call_t${turn}_`).replace(TEMPLATE_PROMPT, `Question ${turn}: summarise a small random table`);
+      // Tool-call ids only ("call_0_1"), not the key "tool_call_id".
+      text = text.replace(/"call_(?=\d)/g, `"call_t${turn}_`).replace(TEMPLATE_PROMPT, `Question ${turn}: summarise a small random table`);
       const messageIndex = record.messages.length;
       record.messages.push(...(JSON.parse(text) as ChatMessage[]));
       record.turns.push({
