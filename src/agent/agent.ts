@@ -25,7 +25,7 @@ import {
 } from './conversation';
 import type { AgentEvent } from './events';
 import { ContextWindow } from './contextWindow';
-import { describeNotebook } from './notebookContext';
+import { NotebookContext } from './notebookContext';
 import { systemPrompt } from './prompts';
 
 /**
@@ -57,6 +57,7 @@ export class Agent implements IDisposable {
     this._approve = options.approve;
     this._counter = options.tokenCounter ?? new ApproximateTokenCounter();
     this._window = new ContextWindow(this._counter);
+    this._notebookContext = new NotebookContext(this._counter);
     const saved = this._target.loadConversation();
     this._requestedProtocol = options.protocol ?? 'auto';
     this._protocol =
@@ -334,7 +335,7 @@ export class Agent implements IDisposable {
    */
   private _systemMessage(): string {
     const prompt = systemPrompt(this._protocol);
-    const notebook = describeNotebook(this._target.cells(), this._options.notebookContextTokens, this._counter);
+    const notebook = this._notebookContext.describe(this._target.cells(), this._options.notebookContextTokens);
     return notebook ? `${prompt}\n\nThe notebook as it is now (latest cells last):\n${notebook}` : prompt;
   }
 
@@ -617,6 +618,7 @@ export class Agent implements IDisposable {
   };
   private _approve?: ApprovalHook;
   private _counter: ITokenCounter;
+  private _notebookContext: NotebookContext;
   private _window: ContextWindow;
   private _requestedProtocol: ModelProtocol | 'auto';
   private _protocol: ModelProtocol;

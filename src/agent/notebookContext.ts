@@ -15,37 +15,61 @@ const MAX_LINES = 30;
  * token budget, so that it knows the user's variables and earlier steps however large the
  * notebook grows.
  *
- * @param cells - the notebook's cells in order.
- * @param budgetTokens - the most tokens to use; 0 or less for none.
- * @param counter - counts tokens.
- * @returns the description, or an empty string for an empty notebook.
+ * It is asked before every model request, and most cells are the same as last time, so the token
+ * count of each cell's description is kept from one call to the next (only for the cells shown,
+ * so the memory stays within the budget). A count made while a lazy counter still estimated stays
+ * until the cell changes; estimates err on the high side, so the budget still holds.
  */
-export function describeNotebook(cells: ICellSummary[], budgetTokens: number, counter: ITokenCounter): string {
-  if (budgetTokens <= 0) {
-    return '';
+export class NotebookContext {
+  /**
+   * Construct a notebook context.
+   *
+   * @param counter - counts tokens.
+   */
+  constructor(counter: ITokenCounter) {
+    this._counter = counter;
   }
-  const shown: string[] = [];
-  let used = 0;
-  let index = cells.length - 1;
-  for (; index >= 0; index--) {
-    const cell = cells[index];
-    if (!cell.source.trim()) {
-      continue;
+
+  /**
+   * Describe the notebook's latest cells.
+   *
+   * @param cells - the notebook's cells in order.
+   * @param budgetTokens - the most tokens to use; 0 or less for none.
+   * @returns the description, or an empty string for an empty notebook.
+   */
+  describe(cells: ICellSummary[], budgetTokens: number): string {
+    if (budgetTokens <= 0) {
+      return '';
     }
-    const text = Private.describeCell(cell);
-    const tokens = counter.count(text);
-    if (used + tokens > budgetTokens) {
-      break;
+    const counted = new Map<string, number>();
+    const shown: string[] = [];
+    let used = 0;
+    let index = cells.length - 1;
+    for (; index >= 0; index--) {
+      const cell = cells[index];
+      if (!cell.source.trim()) {
+        continue;
+      }
+      const text = Private.describeCell(cell);
+      const tokens = this._tokens.get(text) ?? this._counter.count(text);
+      if (used + tokens > budgetTokens) {
+        break;
+      }
+      counted.set(text, tokens);
+      shown.unshift(text);
+      used += tokens;
     }
-    shown.unshift(text);
-    used += tokens;
+    this._tokens = counted;
+    if (!shown.length) {
+      return '';
+    }
+    const hidden = cells.slice(0, index + 1).filter(cell => cell.source.trim()).length;
+    const header = hidden ? `(${hidden} earlier cell${hidden === 1 ? '' : 's'} not shown)\n` : '';
+    return header + shown.join('\n');
   }
-  if (!shown.length) {
-    return '';
-  }
-  const hidden = cells.slice(0, index + 1).filter(cell => cell.source.trim()).length;
-  const header = hidden ? `(${hidden} earlier cell${hidden === 1 ? '' : 's'} not shown)\n` : '';
-  return header + shown.join('\n');
+
+  private _counter: ITokenCounter;
+  private _tokens = new Map<string, number>();
 }
 
 namespace Private {
