@@ -4,25 +4,21 @@
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 
-import {
-  defaultWorkers,
-  exitCodeOf,
-  ExitCode,
-  parseDataset,
-  parsePositiveInt,
-  parsePositiveNumber,
-  resolveDataFile,
-  SHARED_HELP,
-  SHARED_OPTIONS,
-  UsageError,
-  withInterrupt
-} from '../eval/commandSupport';
 import { datasetFamily, datasetSections } from '../eval/dataset';
-import { runEvaluation } from '../eval/evalRun';
-import { formatSummaryTable } from '../eval/summaryTable';
 import { TaskSolver } from '../eval/taskSolver';
 import type { EvalMode, TestSection } from '../eval/tokens';
 import { ModelClient } from '../model/modelClient';
+import {
+  parseCommandLine,
+  parseDataset,
+  parsePositiveInt,
+  parseTimeLimits,
+  resolveDataFile,
+  runEvaluationCommand,
+  SHARED_HELP,
+  SHARED_OPTIONS,
+  UsageError
+} from './evalOptions';
 
 /**
  * The help of `code-interpreter eval`.
@@ -71,18 +67,11 @@ Exit codes: 0 done, 1 failure or stopped, 2 usage error, 3 Jupyter server or mod
  * @returns the exit code.
  */
 export async function runEvalCommand(argv: string[]): Promise<number> {
-  let values: ReturnType<typeof Private.parse>;
-  try {
-    values = Private.parse(argv);
-  } catch (error) {
-    process.stderr.write(`${error instanceof Error ? error.message : String(error)}\n\n${EVAL_HELP}`);
-    return ExitCode.Usage;
+  const values = parseCommandLine(argv, Private.parse, EVAL_HELP);
+  if (typeof values === 'number') {
+    return values;
   }
-  if (values.help) {
-    process.stdout.write(EVAL_HELP);
-    return ExitCode.Ok;
-  }
-  try {
+  return runEvaluationCommand('eval', values, () => {
     const dataset = parseDataset(values.dataset);
     const dataFile = resolveDataFile(dataset, values.data);
     const mode = Private.parseMode(values.mode);
@@ -105,10 +94,6 @@ export async function runEvalCommand(argv: string[]): Promise<number> {
     const maxAttempts = mode === 'single' ? 1 : parsePositiveInt('--max-attempts', values['max-attempts'], 2);
     const sections = datasetSections(dataset);
     const feedbackSections = Private.parseFeedbackTests(values['feedback-tests'], sections);
-    const timeLimits = {
-      minTimeLimit: parsePositiveNumber('--min-time-limit', values['min-time-limit']),
-      gtTimeLimitFactor: parsePositiveNumber('--gt-time-limit-factor', values['gt-time-limit-factor'])
-    };
     const solver = new TaskSolver({
       coder,
       critic,
@@ -118,33 +103,12 @@ export async function runEvalCommand(argv: string[]): Promise<number> {
       feedbackSections,
       maxAttempts,
       maxTokens: parsePositiveInt('--max-tokens', values['max-tokens']),
-      timeLimits
+      timeLimits: parseTimeLimits(values)
     });
     const outDir = values.out ?? join('code-interpreter-eval', `${dataset.replace('+', '-plus')}-${mode}`);
-    const summary = await withInterrupt(signal =>
-      runEvaluation({
-        dataset,
-        dataFile,
-        outDir,
-        solver: { solver, mode, model, criticModel: mode === 'human-feedback' ? (criticModel ?? model) : undefined, maxAttempts },
-        workers: parsePositiveInt('--workers', values.workers, defaultWorkers()),
-        limit: parsePositiveInt('--limit', values.limit),
-        resume: !!values.resume,
-        jupyter: { serverUrl: values['server-url'], token: values.token },
-        cacheDir: values['cache-dir'],
-        timeLimits,
-        progress: process.stderr,
-        signal
-      })
-    );
-    process.stdout.write(formatSummaryTable(summary));
-    process.stderr.write(`Results in ${outDir}\n`);
-    return summary.interrupted ? ExitCode.Failed : ExitCode.Ok;
-  } catch (error) {
-    const { code, message } = exitCodeOf(error);
-    process.stderr.write(`code-interpreter eval: ${message}\n`);
-    return code;
-  }
+    const judgedBy = mode === 'human-feedback' ? (criticModel ?? model) : undefined;
+    return { dataset, dataFile, outDir, solver: { solver, mode, model, criticModel: judgedBy, maxAttempts } };
+  });
 }
 
 namespace Private {

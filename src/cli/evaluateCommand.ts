@@ -5,23 +5,17 @@ import { existsSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { parseArgs } from 'node:util';
 
+import { loadDataset } from '../eval/dataset';
+import { readSamples } from '../eval/samplesFile';
 import {
-  defaultWorkers,
-  exitCodeOf,
-  ExitCode,
+  parseCommandLine,
   parseDataset,
-  parsePositiveInt,
-  parsePositiveNumber,
   resolveDataFile,
+  runEvaluationCommand,
   SHARED_HELP,
   SHARED_OPTIONS,
-  UsageError,
-  withInterrupt
-} from '../eval/commandSupport';
-import { loadDataset } from '../eval/dataset';
-import { runEvaluation } from '../eval/evalRun';
-import { readSamples } from '../eval/samplesFile';
-import { formatSummaryTable } from '../eval/summaryTable';
+  UsageError
+} from './evalOptions';
 
 /**
  * The help of `code-interpreter evaluate`.
@@ -49,18 +43,11 @@ Exit codes: 0 done, 1 failure or stopped, 2 usage error, 3 Jupyter server unreac
  * @returns the exit code.
  */
 export async function runEvaluateCommand(argv: string[]): Promise<number> {
-  let values: ReturnType<typeof Private.parse>;
-  try {
-    values = Private.parse(argv);
-  } catch (error) {
-    process.stderr.write(`${error instanceof Error ? error.message : String(error)}\n\n${EVALUATE_HELP}`);
-    return ExitCode.Usage;
+  const values = parseCommandLine(argv, Private.parse, EVALUATE_HELP);
+  if (typeof values === 'number') {
+    return values;
   }
-  if (values.help) {
-    process.stdout.write(EVALUATE_HELP);
-    return ExitCode.Ok;
-  }
-  try {
+  return runEvaluationCommand('evaluate', values, () => {
     const dataset = parseDataset(values.dataset);
     const dataFile = resolveDataFile(dataset, values.data);
     if (!values.samples) {
@@ -71,33 +58,8 @@ export async function runEvaluateCommand(argv: string[]): Promise<number> {
     }
     const samples = readSamples(values.samples, loadDataset(dataFile).tasks);
     const outDir = values.out ?? join(dirname(values.samples), `${basename(values.samples).replace(/\.jsonl$/, '')}.eval`);
-    const summary = await withInterrupt(signal =>
-      runEvaluation({
-        dataset,
-        dataFile,
-        outDir,
-        samples,
-        workers: parsePositiveInt('--workers', values.workers, defaultWorkers()),
-        limit: parsePositiveInt('--limit', values.limit),
-        resume: !!values.resume,
-        jupyter: { serverUrl: values['server-url'], token: values.token },
-        cacheDir: values['cache-dir'],
-        timeLimits: {
-          minTimeLimit: parsePositiveNumber('--min-time-limit', values['min-time-limit']),
-          gtTimeLimitFactor: parsePositiveNumber('--gt-time-limit-factor', values['gt-time-limit-factor'])
-        },
-        progress: process.stderr,
-        signal
-      })
-    );
-    process.stdout.write(formatSummaryTable(summary));
-    process.stderr.write(`Results in ${outDir}\n`);
-    return summary.interrupted ? ExitCode.Failed : ExitCode.Ok;
-  } catch (error) {
-    const { code, message } = exitCodeOf(error);
-    process.stderr.write(`code-interpreter evaluate: ${message}\n`);
-    return code;
-  }
+    return { dataset, dataFile, outDir, samples };
+  });
 }
 
 namespace Private {

@@ -4,11 +4,13 @@
 import { existsSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 
-import { ExitCode, UnreachableError, UsageError } from '../cli/commonOptions';
+import { datasetSourceHint, defaultDataFile, datasetFileName, isDatasetName, DATASET_NAMES } from '../eval/dataset';
+import { runEvaluation, type IEvalRunOptions } from '../eval/evalRun';
+import { ResultsFile } from '../eval/resultsFile';
+import { formatSummaryTable } from '../eval/summaryTable';
+import type { DatasetName } from '../eval/tokens';
 import { ModelError } from '../model/modelError';
-import { datasetSourceHint, defaultDataFile, datasetFileName, isDatasetName, DATASET_NAMES } from './dataset';
-import { ResultsFile } from './resultsFile';
-import type { DatasetName } from './tokens';
+import { ExitCode, UnreachableError, UsageError } from './commonOptions';
 
 export { ExitCode, UsageError };
 
@@ -29,6 +31,11 @@ export const SHARED_OPTIONS = {
   'gt-time-limit-factor': { type: 'string' },
   help: { type: 'boolean', short: 'h' }
 } as const;
+
+/**
+ * The values of the shared options, as `util.parseArgs` gives them.
+ */
+export type SharedValues = { [name in keyof typeof SHARED_OPTIONS]?: (typeof SHARED_OPTIONS)[name]['type'] extends 'boolean' ? boolean : string };
 
 /**
  * The help lines of the shared options.
@@ -180,4 +187,86 @@ export function exitCodeOf(error: unknown): { code: number; message: string } {
     return { code: ExitCode.Unreachable, message };
   }
   return { code: ExitCode.Failed, message };
+}
+
+/**
+ * Parse a command's arguments, or answer `--help` and usage errors.
+ *
+ * @param argv - the arguments after the command's name.
+ * @param parse - the command's parser (`util.parseArgs` with its options).
+ * @param help - the command's help text.
+ * @returns the parsed values, or the exit code when the command is over (help shown, or a
+ * usage error printed with the help).
+ */
+export function parseCommandLine<T extends { help?: boolean }>(
+  argv: string[],
+  parse: (argv: string[]) => T,
+  help: string
+): T | ExitCode {
+  let values: T;
+  try {
+    values = parse(argv);
+  } catch (error) {
+    process.stderr.write(`${error instanceof Error ? error.message : String(error)}\n\n${help}`);
+    return ExitCode.Usage;
+  }
+  if (values.help) {
+    process.stdout.write(help);
+    return ExitCode.Ok;
+  }
+  return values;
+}
+
+/**
+ * Run an evaluation from the shared options (Ctrl-C stops it cleanly), print its summary table,
+ * and turn the outcome into an exit code.
+ *
+ * @param command - the command's name, for error messages.
+ * @param values - the shared options.
+ * @param prepare - the rest of the run's options, checked (it may throw a usage error).
+ * @returns the exit code: 0 when the run finished, 1 when it was stopped or failed, 2 for usage
+ * errors, 3 when Jupyter or the model cannot be reached.
+ */
+export async function runEvaluationCommand(
+  command: string,
+  values: SharedValues,
+  prepare: () => Pick<IEvalRunOptions, 'dataset' | 'dataFile' | 'outDir' | 'solver' | 'samples'>
+): Promise<number> {
+  try {
+    const specific = prepare();
+    const summary = await withInterrupt(signal =>
+      runEvaluation({
+        ...specific,
+        workers: parsePositiveInt('--workers', values.workers, defaultWorkers()),
+        limit: parsePositiveInt('--limit', values.limit),
+        resume: !!values.resume,
+        jupyter: { serverUrl: values['server-url'], token: values.token },
+        cacheDir: values['cache-dir'],
+        timeLimits: parseTimeLimits(values),
+        progress: process.stderr,
+        signal
+      })
+    );
+    process.stdout.write(formatSummaryTable(summary));
+    process.stderr.write(`Results in ${specific.outDir}\n`);
+    return summary.interrupted ? ExitCode.Failed : ExitCode.Ok;
+  } catch (error) {
+    const { code, message } = exitCodeOf(error);
+    process.stderr.write(`code-interpreter ${command}: ${message}\n`);
+    return code;
+  }
+}
+
+/**
+ * The time limits of test calls, from the shared options.
+ *
+ * @param values - the shared options.
+ * @returns the limits given; the defaults apply to the others.
+ * @throws {UsageError} when one is not a positive number.
+ */
+export function parseTimeLimits(values: SharedValues): NonNullable<IEvalRunOptions['timeLimits']> {
+  return {
+    minTimeLimit: parsePositiveNumber('--min-time-limit', values['min-time-limit']),
+    gtTimeLimitFactor: parsePositiveNumber('--gt-time-limit-factor', values['gt-time-limit-factor'])
+  };
 }
