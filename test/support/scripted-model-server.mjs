@@ -21,16 +21,15 @@
  * nothing else on stdout. With --log, appends each chat completion request as one JSON line
  * ({method, path, headers, body, replyIndex?, rejected?}). Stops on SIGTERM or SIGINT and exits 0.
  *
- * The TypeScript source is bundled at start with esbuild's build API into a temporary .cjs file,
- * so the launcher needs no separate build step.
+ * The TypeScript source is bundled at start (requireTypeScript.mjs), so the launcher needs no
+ * separate build step.
  */
-import { build } from 'esbuild';
-import { appendFileSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { createRequire } from 'node:module';
-import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
+import { appendFileSync, readFileSync } from 'node:fs';
+import { dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
+
+import { requireTypeScript } from './requireTypeScript.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
 
@@ -66,25 +65,10 @@ if (!Number.isInteger(port) || port < 0 || port > 65535) {
   fail(`--port must be an integer in 0..65535, got ${args.port}`);
 }
 
-// Bundle the TypeScript server to CommonJS and load it.
-const outDir = mkdtempSync(join(tmpdir(), 'scripted-model-server-'));
-const outFile = join(outDir, 'scriptedModelServer.cjs');
-let serverModule;
-try {
-  await build({
-    entryPoints: [join(here, 'scriptedModelServer.ts')],
-    bundle: true,
-    platform: 'node',
-    format: 'cjs',
-    target: 'node18',
-    outfile: outFile,
-    logLevel: 'error'
-  });
-  serverModule = createRequire(import.meta.url)(outFile);
-} finally {
-  rmSync(outDir, { recursive: true, force: true });
-}
-const { ScriptedModelServer, scriptFromJson } = serverModule;
+const { ScriptedModelServer, scriptFromJson } = await requireTypeScript(
+  "export { ScriptedModelServer, scriptFromJson } from './scriptedModelServer';",
+  here
+);
 
 let script;
 try {
