@@ -2,18 +2,19 @@
 // page to its appearing (and being painted) in the sidebar.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
 import type { Page } from 'playwright-core';
 
+import { freeLoopbackPort } from '../src/cli/loopbackPort';
 import {
   ScriptedModelServer,
   lastUserMessageText,
   type IRecordedRequest,
   type ScriptedReply
 } from '../test/support/scriptedModelServer';
+import { CHROMIUM_ARGS } from '../ui-tests/chromiumArgs';
 import { summarise, type ISummary } from './support/statistics';
 
 /**
@@ -56,7 +57,7 @@ export async function measureBrowserLatency(
   let lab: ChildProcess | undefined;
   let closeBrowser: (() => Promise<void>) | undefined;
   try {
-    const port = await Private.freePort();
+    const port = await freeLoopbackPort();
     const token = 'bench-token';
     lab = spawn(options.python, ['-m', 'jupyterlab', '--config', join(options.root, 'ui-tests', 'jupyter_server_test_config.py')], {
       cwd: options.root,
@@ -87,15 +88,7 @@ export async function measureBrowserLatency(
       executablePath: options.chromium,
       headless: true,
       viewport: { width: 1400, height: 850 },
-      args: [
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-quic',
-        '--no-first-run',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync'
-      ]
+      args: CHROMIUM_ARGS
     });
     closeBrowser = () => context.close();
     await context.addInitScript(Private.instrument);
@@ -300,18 +293,6 @@ namespace Private {
       arrivals.sort((a, b) => a - b);
       const gaps = arrivals.slice(1).map((time, i) => time - arrivals[i]);
       return { toDom, toPaint, baseline, gaps, missing };
-    });
-  }
-
-  export function freePort(): Promise<number> {
-    return new Promise((resolve, reject) => {
-      const probe = createServer();
-      probe.once('error', reject);
-      probe.listen(0, '127.0.0.1', () => {
-        const address = probe.address();
-        const port = typeof address === 'object' && address ? address.port : 0;
-        probe.close(() => resolve(port));
-      });
     });
   }
 

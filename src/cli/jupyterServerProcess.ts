@@ -4,9 +4,10 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
+
+import { freeLoopbackPort } from './loopbackPort';
 
 /**
  * A private Jupyter server on loopback, with a random port and token, owned by this process.
@@ -30,7 +31,7 @@ export class JupyterServerProcess {
    */
   static async start(options: JupyterServerProcess.IOptions = {}): Promise<JupyterServerProcess> {
     const python = options.python ?? process.env.CODE_INTERPRETER_PYTHON ?? Private.defaultPython();
-    const port = await Private.freePort();
+    const port = await freeLoopbackPort();
     const token = randomBytes(24).toString('hex');
     const ownsRootDir = !options.rootDir;
     const rootDir = options.rootDir ?? mkdtempSync(join(tmpdir(), 'code-interpreter-'));
@@ -196,21 +197,6 @@ namespace Private {
     const root = pythonPackageRoot();
     const venvPython = root ? join(root, '.venv', 'bin', 'python') : undefined;
     return venvPython && existsSync(venvPython) ? venvPython : 'python3';
-  }
-
-  /**
-   * A TCP port on loopback that is free now.
-   */
-  export function freePort(): Promise<number> {
-    return new Promise((resolve, reject) => {
-      const probe = createServer();
-      probe.once('error', reject);
-      probe.listen(0, '127.0.0.1', () => {
-        const address = probe.address();
-        const port = typeof address === 'object' && address ? address.port : 0;
-        probe.close(() => resolve(port));
-      });
-    });
   }
 
   /**
