@@ -38,17 +38,16 @@ export interface IUndoResult {
  */
 export function undoTurn(model: INotebookModel, turn: ITurnRecord): IUndoResult {
   const result: IUndoResult = { deleted: 0, restored: 0, missing: 0 };
+  // Every index is found before anything changes: inside a transaction `model.cells` still shows
+  // the cells as they were, so an index read after a deletion could name the user's own cell.
+  const deletions: number[] = [];
   model.sharedModel.transact(() => {
-    // Latest first, so a cell inserted and later edited in the same turn is simply deleted.
-    for (const touched of [...turn.cells].reverse()) {
+    for (const touched of turn.cells) {
       const index = Private.indexOf(model, touched.cellId);
       if (index < 0) {
         result.missing++;
-        continue;
-      }
-      if (touched.previousSource === null) {
-        model.sharedModel.deleteCell(index);
-        result.deleted++;
+      } else if (touched.previousSource === null) {
+        deletions.push(index);
       } else {
         const cell = model.cells.get(index);
         cell.sharedModel.setSource(touched.previousSource);
@@ -58,6 +57,11 @@ export function undoTurn(model: INotebookModel, turn: ITurnRecord): IUndoResult 
         }
         result.restored++;
       }
+    }
+    // Bottom up, so that each deletion leaves the indices still to delete in place.
+    for (const index of [...new Set(deletions)].sort((a, b) => b - a)) {
+      model.sharedModel.deleteCell(index);
+      result.deleted++;
     }
   });
   return result;
