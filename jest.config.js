@@ -1,11 +1,66 @@
-/** Jest runs the TypeScript sources through ts-jest; suites start their own Jupyter server. */
-module.exports = {
+/**
+ * Two jest projects; `npx jest --runInBand` runs both, `--selectProjects node|dom` one of them.
+ *
+ * - node: everything under test/ except test/lab-dom, TypeScript through ts-jest; suites start
+ *   their own Jupyter server.
+ * - dom: test/lab-dom, the JupyterLab widgets in jsdom (environment, shims and ws resolver of
+ *   @jupyterlab/testing). JupyterLab and some of its dependencies ship ES modules, which babel
+ *   turns into CommonJS for jest.
+ */
+const jupyterlabJest = require('@jupyterlab/testing/lib/jest-config');
+
+const tsTransform = ['ts-jest', { tsconfig: '<rootDir>/test/tsconfig.json' }];
+
+const node = {
+  displayName: 'node',
   testEnvironment: 'node',
   roots: ['<rootDir>/test'],
   testMatch: ['**/*.test.ts'],
+  testPathIgnorePatterns: ['/node_modules/', '<rootDir>/test/lab-dom/'],
   transform: {
-    '^.+\\.tsx?$': ['ts-jest', { tsconfig: 'test/tsconfig.json' }]
+    '^.+\\.tsx?$': tsTransform
   },
-  setupFiles: ['<rootDir>/test/support/quietServices.ts'],
-  testTimeout: 60000
+  setupFiles: ['<rootDir>/test/support/quietServices.ts']
 };
+
+// Packages published as ES modules that the lab code imports (directly or through JupyterLab).
+const esModules = [
+  '@jupyterlab',
+  '@jupyter/ydoc',
+  '@jupyter/react-components',
+  '@jupyter/web-components',
+  '@codemirror',
+  '@lezer',
+  '@marijn',
+  '@microsoft',
+  'color',
+  'exenv-es6',
+  'lib0',
+  'marked',
+  'nanoid',
+  'vscode-ws-jsonrpc',
+  'y-protocols',
+  'yjs'
+].join('|');
+
+const base = jupyterlabJest(__dirname);
+
+const dom = {
+  displayName: 'dom',
+  testEnvironment: base.testEnvironment,
+  resolver: base.resolver,
+  moduleNameMapper: base.moduleNameMapper,
+  moduleFileExtensions: base.moduleFileExtensions,
+  roots: ['<rootDir>/test/lab-dom'],
+  testMatch: ['**/*.test.ts'],
+  transform: {
+    '\\.svg$': '@jupyterlab/testing/lib/jest-raw-loader.js',
+    '^.+\\.tsx?$': tsTransform,
+    '^.+\\.m?jsx?$': ['babel-jest', { presets: [['@babel/preset-env', { targets: { node: 'current' } }]] }]
+  },
+  transformIgnorePatterns: [`/node_modules/(?!(${esModules})/)`],
+  setupFiles: [...base.setupFiles, '<rootDir>/test/support/quietServices.ts', '<rootDir>/test/lab-dom/support/quietJupyterLab.ts']
+};
+
+// testTimeout is a global option: it applies to both projects.
+module.exports = { projects: [node, dom], testTimeout: 60000 };
