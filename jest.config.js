@@ -47,7 +47,7 @@ const base = jupyterlabJest(__dirname);
 
 const dom = {
   displayName: 'dom',
-  testEnvironment: base.testEnvironment,
+  testEnvironment: '<rootDir>/test/lab-dom/support/environment.js',
   resolver: base.resolver,
   moduleNameMapper: base.moduleNameMapper,
   moduleFileExtensions: base.moduleFileExtensions,

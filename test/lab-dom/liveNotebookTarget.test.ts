@@ -1,0 +1,260 @@
+import type { ICodeCellModel } from '@jupyterlab/cells';
+import { CodeCell, MarkdownCell } from '@jupyterlab/cells';
+import type * as nbformat from '@jupyterlab/nbformat';
+import type { NotebookPanel } from '@jupyterlab/notebook';
+import type { ServiceManager } from '@jupyterlab/services';
+
+import { CONVERSATION_METADATA_KEY, type IConversationRecord } from '../../src/agent/conversation';
+import type { JupyterServerProcess } from '../../src/cli/jupyterServerProcess';
+import { LiveNotebookTarget } from '../../src/lab/liveNotebookTarget';
+import { CellNotFoundError, NotACodeCellError } from '../../src/notebook/tokens';
+import { startJupyter } from '../support/jupyter';
+import { closeNotebook, openNotebook, serviceManagerFor } from './support/liveNotebook';
+
+const PATH = 'live.ipynb';
+
+/** The user's cells each test starts from. */
+const USER_CELLS: nbformat.ICell[] = [
+  { id: 'user-code', cell_type: 'code', source: 'base = 40', metadata: {}, outputs: [], execution_count: null },
+  { id: 'user-notes', cell_type: 'markdown', source: '# Notes', metadata: {} },
+  { id: 'user-last', cell_type: 'code', source: 'print("last")', metadata: {}, outputs: [], execution_count: null }
+];
+
+let server: JupyterServerProcess;
+let manager: ServiceManager;
+let panel: NotebookPanel;
+
+beforeAll(async () => {
+  server = await startJupyter();
+  manager = serviceManagerFor(server);
+  panel = await openNotebook(manager, PATH, USER_CELLS);
+});
+
+afterAll(async () => {
+  try {
+    if (panel) {
+      await closeNotebook(panel);
+    }
+    manager?.dispose();
+  } finally {
+    await server?.stop();
+  }
+});
+
+beforeEach(() => {
+  // The same open notebook and kernel for every test, its cells back to the user's.
+  const shared = panel.model!.sharedModel;
+  shared.transact(() => {
+    shared.deleteCellRange(0, shared.cells.length);
+    shared.insertCells(0, USER_CELLS);
+  });
+  panel.content.mode = 'command';
+  panel.content.activeCellIndex = 0;
+});
+
+function cellIds(): string[] {
+  return Array.from(panel.model!.cells, cell => cell.id);
+}
+
+function codeCell(target: LiveNotebookTarget, id: string): ICodeCellModel {
+  const cell = target.findCell(id);
+  expect(cell?.type).toBe('code');
+  return cell as ICodeCellModel;
+}
+
+describe('LiveNotebookTarget cell placement', () => {
+  it("puts a turn's first cell after the active cell and each next one after the previous", async () => {
+    const target = new LiveNotebookTarget({ panel });
+    target.startTurn();
+
+    const first = await target.insertCode('x = 1');
+    const notes = await target.insertMarkdown('## What x is');
+    const second = await target.insertCode('y = x + 1');
+
+    expect(cellIds()).toEqual(['user-code', first, notes, second, 'user-notes', 'user-last']);
+    // The active cell followed the agent, so the next turn continues below this one.
+    expect(panel.content.activeCell?.model.id).toBe(second);
+    // The notebook widget shows them as cells of their kinds.
+    const widgets = panel.content.widgets;
+    expect(widgets.map(widget => widget.model.id)).toEqual(cellIds());
+    expect(widgets[1]).toBeInstanceOf(CodeCell);
+    expect(widgets[2]).toBeInstanceOf(MarkdownCell);
+    expect(target.getSource(notes)).toBe('## What x is');
+
+    target.startTurn();
+    const next = await target.insertCode('z = 3');
+    expect(cellIds()).toEqual(['user-code', first, notes, second, next, 'user-notes', 'user-last']);
+  });
+
+  it('leaves the active cell where the user moved it, and keeps placing cells after its own', async () => {
+    const target = new LiveNotebookTarget({ panel });
+    panel.content.activeCellIndex = 1;
+    target.startTurn();
+    const first = await target.insertCode('a = 1');
+    expect(cellIds()).toEqual(['user-code', 'user-notes', first, 'user-last']);
+
+    // The user selects the last cell while the turn runs.
+    panel.content.activeCellIndex = 3;
+    const second = await target.insertCode('b = 2');
+
+    expect(cellIds()).toEqual(['user-code', 'user-notes', first, second, 'user-last']);
+    expect(panel.content.activeCell?.model.id).toBe('user-last');
+  });
+
+  it('lists the cells in order with their kinds, sources and execution counts', async () => {
+    const target = new LiveNotebookTarget({ panel });
+    target.startTurn();
+    const id = await target.insertCode('1 + 1');
+    const result = await target.execute(id);
+
+    expect(target.cells()).toEqual([
+      { id: 'user-code', cellType: 'code', source: 'base = 40', executionCount: null },
+      { id, cellType: 'code', source: '1 + 1', executionCount: result.executionCount },
+      { id: 'user-notes', cellType: 'markdown', source: '# Notes', executionCount: null },
+      { id: 'user-last', cellType: 'code', source: 'print("last")', executionCount: null }
+    ]);
+    expect(target.name).toBe(PATH);
+  });
+});
+
+describe('LiveNotebookTarget execution on the notebook kernel', () => {
+  it('writes outputs and the execution count into the cell, with the kernel state of earlier cells', async () => {
+    const target = new LiveNotebookTarget({ panel });
+    const userRun = await target.execute('user-code');
+    expect(userRun.status).toBe('ok');
+    target.startTurn();
+    const id = await target.insertCode('print("hi")\nbase + 2');
+
+    const result = await target.execute(id);
+
+    expect(result.status).toBe('ok');
+    const cell = codeCell(target, id);
+    expect(cell.executionCount).toBe(result.executionCount);
+    expect(result.executionCount).toBeGreaterThan(userRun.executionCount as number);
+    expect(cell.outputs.toJSON()).toEqual([
+      { output_type: 'stream', name: 'stdout', text: 'hi\n' },
+      {
+        output_type: 'execute_result',
+        data: { 'text/plain': '42' },
+        metadata: {},
+        execution_count: result.executionCount
+      }
+    ]);
+    expect(cell.outputs.toJSON()).toEqual(result.outputs);
+    expect(cell.executionState).toBe('idle');
+    expect(cell.trusted).toBe(true);
+    expect(codeCell(target, 'user-code').executionCount).toBe(userRun.executionCount);
+    // The notebook shows them as after a run by hand.
+    const widget = panel.content.widgets.find(candidate => candidate.model.id === id) as CodeCell;
+    expect(widget.outputArea.widgets).toHaveLength(2);
+    expect(widget.outputArea.node.textContent).toContain('hi');
+    expect(widget.outputArea.node.textContent).toContain('42');
+  });
+
+  it('writes a traceback into the cell when the code fails', async () => {
+    const target = new LiveNotebookTarget({ panel });
+    target.startTurn();
+    const id = await target.insertCode('1 / 0');
+
+    const result = await target.execute(id);
+
+    expect(result.status).toBe('error');
+    const outputs = codeCell(target, id).outputs.toJSON();
+    expect(outputs).toHaveLength(1);
+    expect(outputs[0]).toMatchObject({ output_type: 'error', ename: 'ZeroDivisionError' });
+    expect(codeCell(target, id).executionCount).toBe(result.executionCount);
+  });
+
+  it('revises a cell in place: setSource clears its outputs and the next run fills them again', async () => {
+    const target = new LiveNotebookTarget({ panel });
+    target.startTurn();
+    const id = await target.insertCode('undefined_name');
+    expect((await target.execute(id)).status).toBe('error');
+
+    await target.setSource(id, '"fixed"');
+    const cell = codeCell(target, id);
+    expect(cell.sharedModel.getSource()).toBe('"fixed"');
+    expect(cell.outputs.length).toBe(0);
+    expect(cell.executionCount).toBeNull();
+
+    const result = await target.execute(id);
+    expect(result.status).toBe('ok');
+    expect(cell.outputs.toJSON()).toEqual([
+      { output_type: 'execute_result', data: { 'text/plain': "'fixed'" }, metadata: {}, execution_count: result.executionCount }
+    ]);
+    expect(cellIds()).toHaveLength(USER_CELLS.length + 1);
+  });
+});
+
+describe('LiveNotebookTarget and the user editing the notebook', () => {
+  it('reports a cell the user deleted during the turn as not found', async () => {
+    const target = new LiveNotebookTarget({ panel });
+    target.startTurn();
+    const id = await target.insertCode('print("soon gone")');
+    panel.model!.sharedModel.deleteCell(cellIds().indexOf(id));
+
+    await expect(target.execute(id)).rejects.toBeInstanceOf(CellNotFoundError);
+    await expect(target.setSource(id, 'print(1)')).rejects.toMatchObject({ name: 'CellNotFoundError', cellId: id });
+    expect(() => target.getSource(id)).toThrow(CellNotFoundError);
+    expect(target.findCell(id)).toBeUndefined();
+    expect(cellIds()).toEqual(USER_CELLS.map(cell => cell.id));
+  });
+
+  it("refuses to edit or run the user's markdown cell and leaves it as it is", async () => {
+    const target = new LiveNotebookTarget({ panel });
+
+    await expect(target.setSource('user-notes', 'print(1)')).rejects.toBeInstanceOf(NotACodeCellError);
+    await expect(target.execute('user-notes')).rejects.toMatchObject({ cellId: 'user-notes', cellType: 'markdown' });
+    expect(target.getSource('user-notes')).toBe('# Notes');
+    expect(panel.model!.cells.get(1).type).toBe('markdown');
+  });
+});
+
+describe('LiveNotebookTarget conversation', () => {
+  const record: IConversationRecord = {
+    version: 1,
+    protocol: 'tools',
+    model: 'gpt-4o-mini',
+    messages: [
+      { role: 'user', content: 'what is base + 2?' },
+      { role: 'assistant', content: '42' }
+    ],
+    turns: [
+      {
+        prompt: 'what is base + 2?',
+        startedAt: '2026-11-24T10:00:00.000Z',
+        outcome: 'completed',
+        cells: [{ cellId: 'user-code', previousSource: 'base = 4' }],
+        executions: 1,
+        messageIndex: 0
+      }
+    ]
+  };
+
+  it('saves it in the notebook metadata and in the file on the server, and loads it back', async () => {
+    const target = new LiveNotebookTarget({ panel });
+    panel.model!.deleteMetadata(CONVERSATION_METADATA_KEY);
+    expect(target.loadConversation()).toBeUndefined();
+
+    await target.saveConversation(record);
+
+    expect(panel.model!.getMetadata(CONVERSATION_METADATA_KEY)).toEqual(record);
+    expect(panel.model!.dirty).toBe(false);
+    const file = await manager.contents.get(PATH, { type: 'notebook', content: true });
+    expect((file.content as nbformat.INotebookContent).metadata[CONVERSATION_METADATA_KEY]).toEqual(record);
+
+    const loaded = target.loadConversation();
+    expect(loaded).toEqual(record);
+    // A copy: changing it does not change the notebook.
+    loaded!.messages.push({ role: 'user', content: 'more' });
+    expect(target.loadConversation()!.messages).toHaveLength(2);
+  });
+
+  it('loads nothing from metadata in a format it does not read', () => {
+    const target = new LiveNotebookTarget({ panel });
+    panel.model!.setMetadata(CONVERSATION_METADATA_KEY, { version: 2, messages: [], turns: [] });
+    expect(target.loadConversation()).toBeUndefined();
+    panel.model!.setMetadata(CONVERSATION_METADATA_KEY, { version: 1, messages: 'none', turns: [] });
+    expect(target.loadConversation()).toBeUndefined();
+  });
+});
