@@ -58,6 +58,8 @@ export class ChatPanel extends Panel {
     this.addWidget(this._list);
     this.addWidget(this._composer);
     this._showEntries();
+    // Nothing runs yet: Send, not Stop (setSession(null) changes nothing, so it would not do this).
+    this._onRunningChanged();
     void this.refreshConfig();
   }
 
