@@ -26,17 +26,19 @@ export function serviceManagerFor(server: JupyterServerProcess): ServiceManager 
  * @param manager - the page's services.
  * @param path - where to save it.
  * @param cells - its cells.
+ * @param metadata - more notebook metadata (the kernelspec is set).
  * @returns the panel, attached to the document, its kernel idle.
  */
 export async function openNotebook(
   manager: ServiceManager,
   path: string,
-  cells: nbformat.ICell[]
+  cells: nbformat.ICell[],
+  metadata: nbformat.INotebookMetadata = {}
 ): Promise<NotebookPanel> {
   const content: nbformat.INotebookContent = {
     nbformat: 4,
     nbformat_minor: 5,
-    metadata: { kernelspec: { name: 'python3', display_name: 'Python 3' } },
+    metadata: { ...metadata, kernelspec: { name: 'python3', display_name: 'Python 3' } },
     cells
   };
   await manager.ready;

@@ -1,0 +1,303 @@
+import { PageConfig } from '@jupyterlab/coreutils';
+import type { NotebookPanel } from '@jupyterlab/notebook';
+import { RenderMimeRegistry, standardRendererFactories } from '@jupyterlab/rendermime';
+import type { ServiceManager } from '@jupyterlab/services';
+import { CommandRegistry } from '@lumino/commands';
+import type { ReadonlyPartialJSONObject } from '@lumino/coreutils';
+import { Widget } from '@lumino/widgets';
+
+import { CONVERSATION_METADATA_KEY, type IConversationRecord } from '../../src/agent/conversation';
+import type { JupyterServerProcess } from '../../src/cli/jupyterServerProcess';
+import { AgentSession } from '../../src/lab/agentSession';
+import { ChatPanel } from '../../src/lab/chatPanel';
+import { CommandIDs } from '../../src/lab/commandIds';
+import { DEFAULT_SETTINGS } from '../../src/lab/settings';
+import { startJupyter } from '../support/jupyter';
+import { closeNotebook, openNotebook, serviceManagerFor } from './support/liveNotebook';
+
+let server: JupyterServerProcess;
+
+beforeAll(async () => {
+  // No model and no key on the server, whatever this machine's environment says.
+  server = await startJupyter({ env: { CODE_INTERPRETER_MODEL: '' } });
+  // The sidebar reaches the server extension with the page's default connection.
+  PageConfig.setOption('baseUrl', server.url);
+  PageConfig.setOption('token', server.token);
+});
+
+afterAll(async () => {
+  await server?.stop();
+});
+
+/**
+ * What the sidebar asked the application to do.
+ */
+interface ICommandCall {
+  id: string;
+  args: ReadonlyPartialJSONObject;
+}
+
+/**
+ * A sidebar attached to the page, with the application commands it uses registered in a real
+ * command registry; `ask` does what `fail` says.
+ */
+function createChat(options: { modelSetting?: string; askFails?: string } = {}) {
+  const calls: ICommandCall[] = [];
+  const commands = new CommandRegistry();
+  commands.addCommand(CommandIDs.ask, {
+    label: 'Ask',
+    execute: args => {
+      calls.push({ id: CommandIDs.ask, args });
+      if (options.askFails) {
+        throw new Error(options.askFails);
+      }
+    }
+  });
+  commands.addCommand(CommandIDs.stop, { label: 'Stop', execute: args => void calls.push({ id: CommandIDs.stop, args }) });
+  const chat = new ChatPanel({
+    commands,
+    rendermime: new RenderMimeRegistry({ initialFactories: standardRendererFactories }),
+    modelSetting: () => options.modelSetting ?? ''
+  });
+  Widget.attach(chat, document.body);
+  return { chat, calls };
+}
+
+function find<T extends Element = HTMLElement>(chat: ChatPanel, selector: string): T {
+  const element = chat.node.querySelector<T>(selector);
+  if (!element) {
+    throw new Error(`No ${selector} in the sidebar`);
+  }
+  return element;
+}
+
+function isShown(element: HTMLElement): boolean {
+  return !element.classList.contains('lm-mod-hidden') && !element.hidden;
+}
+
+function pressKey(target: HTMLElement, key: string, init: KeyboardEventInit = {}): KeyboardEvent {
+  const event = new KeyboardEvent('keydown', { key, bubbles: true, cancelable: true, ...init });
+  target.dispatchEvent(event);
+  return event;
+}
+
+/** Resolves once the commands run by the sidebar have settled. */
+async function settle(): Promise<void> {
+  await new Promise(resolve => setTimeout(resolve, 0));
+}
+
+/** Waits for a condition that follows a request to the server. */
+async function until(condition: () => boolean, what: string): Promise<void> {
+  for (let i = 0; i < 200 && !condition(); i++) {
+    await new Promise(resolve => setTimeout(resolve, 50));
+  }
+  if (!condition()) {
+    throw new Error(`Still not so: ${what}`);
+  }
+}
+
+describe('ChatPanel without a notebook', () => {
+  it('shows the empty state, and asks for a model and a key when the server has neither', async () => {
+    const { chat } = createChat();
+    await chat.refreshConfig();
+
+    expect(isShown(find(chat, '.jp-CodeInterpreter-empty'))).toBe(true);
+    expect(find(chat, '.jp-CodeInterpreter-empty').textContent).toMatch(/^Ask for an analysis/);
+    expect(find(chat, '.jp-CodeInterpreter-notebook').textContent).toBe('no notebook open');
+    expect(find(chat, '.jp-CodeInterpreter-status').textContent).toBe('idle');
+    expect(chat.serverConfig).toMatchObject({ model: '', has_api_key: false });
+
+    const notice = find(chat, '.jp-CodeInterpreter-notice');
+    expect(isShown(notice)).toBe(true);
+    const hint = find(chat, '.jp-CodeInterpreter-hint').textContent ?? '';
+    expect(hint).toContain(`Model endpoint: ${chat.serverConfig!.base_url}.`);
+    expect(hint).toContain('No model is set');
+    expect(hint).toContain('No API key is set on the server');
+    expect(find<HTMLInputElement>(chat, '.jp-CodeInterpreter-keyInput').type).toBe('password');
+    expect(find<HTMLInputElement>(chat, '.jp-CodeInterpreter-modelInput').value).toBe('');
+    chat.dispose();
+  });
+
+  it('names the model of the user settings instead of asking for one', async () => {
+    const { chat } = createChat({ modelSetting: 'gpt-4o-mini' });
+    await chat.refreshConfig();
+
+    const hint = find(chat, '.jp-CodeInterpreter-hint').textContent ?? '';
+    expect(hint).toContain('Model: gpt-4o-mini.');
+    expect(hint).not.toContain('No model is set');
+    expect(hint).toContain('No API key is set on the server');
+    chat.dispose();
+  });
+
+  it('says the server extension did not answer when its endpoint is not there', async () => {
+    const { chat } = createChat();
+    PageConfig.setOption('baseUrl', `${server.url}no-such-prefix/`);
+    try {
+      await chat.refreshConfig();
+    } finally {
+      PageConfig.setOption('baseUrl', server.url);
+    }
+
+    expect(chat.serverConfig).toBeNull();
+    const notice = find(chat, '.jp-CodeInterpreter-notice');
+    expect(isShown(notice)).toBe(true);
+    expect(notice.textContent).toContain("The code interpreter's server extension did not answer");
+    chat.dispose();
+  });
+});
+
+describe('ChatPanel prompt box', () => {
+  it('sends the prompt with Enter through the ask command and empties the box', async () => {
+    const { chat, calls } = createChat();
+    const input = find<HTMLTextAreaElement>(chat, '.jp-CodeInterpreter-input');
+    input.value = '  plot a sine wave \n';
+
+    const event = pressKey(input, 'Enter');
+    await settle();
+
+    expect(event.defaultPrevented).toBe(true);
+    expect(calls).toEqual([{ id: CommandIDs.ask, args: { prompt: 'plot a sine wave' } }]);
+    expect(input.value).toBe('');
+    chat.dispose();
+  });
+
+  it('does not send with Shift+Enter, which makes a new line', async () => {
+    const { chat, calls } = createChat();
+    const input = find<HTMLTextAreaElement>(chat, '.jp-CodeInterpreter-input');
+    input.value = 'first line';
+
+    const event = pressKey(input, 'Enter', { shiftKey: true });
+    await settle();
+
+    expect(event.defaultPrevented).toBe(false);
+    expect(calls).toEqual([]);
+    expect(input.value).toBe('first line');
+    chat.dispose();
+  });
+
+  it('sends nothing when the box holds only spaces', async () => {
+    const { chat, calls } = createChat();
+    const input = find<HTMLTextAreaElement>(chat, '.jp-CodeInterpreter-input');
+    input.value = '   \n ';
+
+    pressKey(input, 'Enter');
+    find<HTMLButtonElement>(chat, '.jp-CodeInterpreter-send').click();
+    await settle();
+
+    expect(calls).toEqual([]);
+    chat.dispose();
+  });
+
+  it('sends with the Send button, and the Stop button runs the stop command', async () => {
+    const { chat, calls } = createChat();
+    const input = find<HTMLTextAreaElement>(chat, '.jp-CodeInterpreter-input');
+    chat.setDraft('describe the data frame');
+    expect(input.value).toBe('describe the data frame');
+
+    find<HTMLButtonElement>(chat, '.jp-CodeInterpreter-send').click();
+    find<HTMLButtonElement>(chat, '.jp-CodeInterpreter-stop').click();
+    await settle();
+
+    expect(calls).toEqual([
+      { id: CommandIDs.ask, args: { prompt: 'describe the data frame' } },
+      { id: CommandIDs.stop, args: {} }
+    ]);
+    // Nothing runs, so Stop is not offered.
+    expect(find<HTMLButtonElement>(chat, '.jp-CodeInterpreter-stop').hidden).toBe(true);
+    expect(find<HTMLButtonElement>(chat, '.jp-CodeInterpreter-send').hidden).toBe(false);
+    chat.dispose();
+  });
+
+  it('gives the prompt back and shows why when sending fails', async () => {
+    const { chat, calls } = createChat({ askFails: 'No notebook is open.' });
+    const input = find<HTMLTextAreaElement>(chat, '.jp-CodeInterpreter-input');
+    input.value = 'load data.csv';
+
+    pressKey(input, 'Enter');
+    await settle();
+
+    expect(calls).toHaveLength(1);
+    expect(input.value).toBe('load data.csv');
+    const warning = find(chat, '.jp-CodeInterpreter-step[data-state="warning"]');
+    expect(warning.textContent).toBe('No notebook is open.');
+    chat.dispose();
+  });
+});
+
+describe('ChatPanel with a notebook session', () => {
+  let manager: ServiceManager;
+  let panel: NotebookPanel;
+
+  const record: IConversationRecord = {
+    version: 1,
+    protocol: 'text',
+    model: 'opencodeinterpreter-ds-6.7b',
+    messages: [
+      { role: 'user', content: 'compute the answer' },
+      { role: 'assistant', content: 'The answer is **42**.' }
+    ],
+    turns: [
+      {
+        prompt: 'compute the answer',
+        startedAt: '2026-11-24T10:00:00.000Z',
+        outcome: 'completed',
+        cells: [
+          { cellId: 'agent-1', previousSource: null },
+          { cellId: 'user-1', previousSource: 'answer = 0' }
+        ],
+        executions: 1,
+        messageIndex: 0
+      }
+    ]
+  };
+
+  beforeAll(async () => {
+    manager = serviceManagerFor(server);
+    panel = await openNotebook(
+      manager,
+      'chat.ipynb',
+      [
+        { id: 'user-1', cell_type: 'code', source: 'answer = 6 * 7', metadata: {}, outputs: [], execution_count: null },
+        { id: 'agent-1', cell_type: 'code', source: 'answer', metadata: {}, outputs: [], execution_count: null }
+      ],
+      { [CONVERSATION_METADATA_KEY]: JSON.parse(JSON.stringify(record)) }
+    );
+  });
+
+  afterAll(async () => {
+    if (panel) {
+      await closeNotebook(panel);
+    }
+    manager?.dispose();
+  });
+
+  it("shows the notebook's saved conversation, and undoes its turn from the Undo button", async () => {
+    const session = new AgentSession({ panel, settings: () => DEFAULT_SETTINGS });
+    await panel.context.ready;
+    const { chat } = createChat();
+    chat.setSession(session);
+    await until(() => chat.node.querySelector('.jp-CodeInterpreter-turn-end') !== null, 'the turn is shown');
+
+    expect(find(chat, '.jp-CodeInterpreter-notebook').textContent).toBe('chat.ipynb');
+    expect(isShown(find(chat, '.jp-CodeInterpreter-empty'))).toBe(false);
+    expect(find(chat, '.jp-CodeInterpreter-user').textContent).toBe('compute the answer');
+    await until(() => (find(chat, '.jp-CodeInterpreter-assistant').textContent ?? '').includes('42'), 'the answer is rendered');
+    expect(find(chat, '.jp-CodeInterpreter-outcome').textContent).toBe('Done (1 execution).');
+
+    find<HTMLButtonElement>(chat, '.jp-CodeInterpreter-undo').click();
+
+    expect(Array.from(panel.model!.cells, cell => cell.id)).toEqual(['user-1']);
+    expect(panel.model!.cells.get(0).sharedModel.getSource()).toBe('answer = 0');
+    const saved = panel.model!.getMetadata(CONVERSATION_METADATA_KEY) as unknown as IConversationRecord;
+    expect(saved.turns[0].undoneAt).toEqual(expect.any(String));
+    expect(find(chat, '.jp-CodeInterpreter-undone').textContent).toBe(' · undone');
+    expect(chat.node.querySelector('.jp-CodeInterpreter-undo')).toBeNull();
+
+    chat.setSession(null);
+    expect(find(chat, '.jp-CodeInterpreter-notebook').textContent).toBe('no notebook open');
+    expect(isShown(find(chat, '.jp-CodeInterpreter-empty'))).toBe(true);
+    expect(chat.node.querySelector('.jp-CodeInterpreter-user')).toBeNull();
+    chat.dispose();
+    session.dispose();
+  });
+});
