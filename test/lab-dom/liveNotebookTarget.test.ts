@@ -101,6 +101,18 @@ describe('LiveNotebookTarget cell placement', () => {
     expect(panel.content.activeCell?.model.id).toBe('user-last');
   });
 
+  it('does not move the active cell away from a cell the user is typing in', async () => {
+    const target = new LiveNotebookTarget({ panel });
+    target.startTurn();
+    panel.content.mode = 'edit';
+
+    const id = await target.insertCode('c = 3');
+
+    expect(cellIds()).toEqual(['user-code', id, 'user-notes', 'user-last']);
+    expect(panel.content.activeCell?.model.id).toBe('user-code');
+    expect(panel.content.mode).toBe('edit');
+  });
+
   it('lists the cells in order with their kinds, sources and execution counts', async () => {
     const target = new LiveNotebookTarget({ panel });
     target.startTurn();
@@ -183,6 +195,47 @@ describe('LiveNotebookTarget execution on the notebook kernel', () => {
       { output_type: 'execute_result', data: { 'text/plain': "'fixed'" }, metadata: {}, execution_count: result.executionCount }
     ]);
     expect(cellIds()).toHaveLength(USER_CELLS.length + 1);
+  });
+});
+
+describe('LiveNotebookTarget stopping a cell', () => {
+  it('interrupts a running cell when the stop signal fires, and leaves the cell idle with what it printed', async () => {
+    const target = new LiveNotebookTarget({ panel });
+    target.startTurn();
+    const id = await target.insertCode('import time\nprint("started", flush=True)\ntime.sleep(60)');
+    const stop = new AbortController();
+
+    const result = await target.execute(id, {
+      signal: stop.signal,
+      onOutput: outputs => {
+        if (outputs.some(output => output.output_type === 'stream')) {
+          stop.abort();
+        }
+      }
+    });
+
+    expect(result.status).toBe('interrupted');
+    const cell = codeCell(target, id);
+    expect(cell.executionState).toBe('idle');
+    expect(cell.outputs.toJSON()[0]).toEqual({ output_type: 'stream', name: 'stdout', text: 'started\n' });
+    // The kernel is usable again.
+    const after = await target.insertCode('"alive"');
+    expect((await target.execute(after)).status).toBe('ok');
+  });
+
+  it('reports a timeout when the cell runs past its time limit, and the kernel answers afterwards', async () => {
+    const target = new LiveNotebookTarget({ panel });
+    target.startTurn();
+    const id = await target.insertCode('import time\ntime.sleep(60)');
+
+    const result = await target.execute(id, { timeoutMs: 1000 });
+
+    expect(result.status).toBe('timeout');
+    expect(codeCell(target, id).executionState).toBe('idle');
+    const after = await target.insertCode('1 + 1');
+    const next = await target.execute(after);
+    expect(next.status).toBe('ok');
+    expect(codeCell(target, after).outputs.toJSON()[0]).toMatchObject({ data: { 'text/plain': '2' } });
   });
 });
 
