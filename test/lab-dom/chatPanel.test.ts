@@ -39,7 +39,7 @@ interface ICommandCall {
 
 /**
  * A sidebar attached to the page, with the application commands it uses registered in a real
- * command registry; `ask` does what `fail` says.
+ * command registry; `ask` records its call and throws `askFails` when given.
  */
 function createChat(options: { modelSetting?: string; askFails?: string } = {}) {
   const calls: ICommandCall[] = [];
