@@ -18,8 +18,13 @@ import { closeNotebook, openNotebook, serviceManagerFor } from './support/liveNo
 let server: JupyterServerProcess;
 
 beforeAll(async () => {
-  // No model and no key on the server, whatever this machine's environment says.
-  server = await startJupyter({ env: { CODE_INTERPRETER_MODEL: '' } });
+  // No model and no key on the server, whatever this machine's environment says; the server
+  // extension enabled from this checkout, whether or not it is pip-installed yet (the UI tests
+  // install it, after these run).
+  server = await startJupyter({
+    env: { CODE_INTERPRETER_MODEL: '' },
+    extraArgs: ['--ServerApp.jpserver_extensions=jupyterlab_code_interpreter=True']
+  });
   // The sidebar reaches the server extension with the page's default connection.
   PageConfig.setOption('baseUrl', server.url);
   PageConfig.setOption('token', server.token);
