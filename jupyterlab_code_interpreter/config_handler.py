@@ -56,7 +56,8 @@ class ConfigHandler(APIHandler):
                 raise web.HTTPError(400, "base_url must be an http:// or https:// URL.")
         # The key belongs to its endpoint: moving to another endpoint without a key of its own
         # must not send the old key there.
-        if "base_url" in update and "api_key" not in update and update["base_url"].strip() != self.code_interpreter.base_url:
+        moves_endpoint = "base_url" in update and update["base_url"].strip() != self.code_interpreter.base_url
+        if moves_endpoint and "api_key" not in update:
             update["api_key"] = ""
         # Validate everything first, then apply, so a bad request changes nothing.
         for name, value in update.items():

@@ -37,7 +37,7 @@ except PackageNotFoundError:
     # Not installed: serve the built labextension from the source tree under its package name.
     built = repo / "jupyterlab_code_interpreter" / "labextension"
     if not (built / "package.json").exists():
-        raise SystemExit(f"Build the labextension first (jupyter labextension build .): {built} is missing")
+        raise SystemExit(f"Build the labextension first (jupyter labextension build .): {built} is missing") from None
     parent = Path(tempfile.mkdtemp(prefix="ci-labextensions-"))
     (parent / "jupyterlab-code-interpreter").symlink_to(built, target_is_directory=True)
     labextension_paths.append(str(parent))
