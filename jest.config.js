@@ -59,7 +59,11 @@ const dom = {
     '^.+\\.m?jsx?$': ['babel-jest', { presets: [['@babel/preset-env', { targets: { node: 'current' } }]] }]
   },
   transformIgnorePatterns: [`/node_modules/(?!(${esModules})/)`],
-  setupFiles: [...base.setupFiles, '<rootDir>/test/support/quietServices.ts', '<rootDir>/test/lab-dom/support/quietJupyterLab.ts']
+  setupFiles: [
+    ...base.setupFiles,
+    '<rootDir>/test/support/quietServices.ts',
+    '<rootDir>/test/lab-dom/support/quietJupyterLab.ts'
+  ]
 };
 
 // testTimeout is a global option: it applies to both projects.

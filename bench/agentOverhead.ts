@@ -91,7 +91,9 @@ export async function measureAgentOverhead(
       const result = await agent.run(`${Private.PROMPT} ${turn}`);
       const totalMs = performance.now() - started;
       if (result.outcome !== 'completed' || result.executions !== options.steps) {
-        throw new Error(`overhead turn ended as ${result.outcome} after ${result.executions} executions: ${result.reason}`);
+        throw new Error(
+          `overhead turn ended as ${result.outcome} after ${result.executions} executions: ${result.reason}`
+        );
       }
       // Saves run in the background, overlapping model requests, executions and the agent's own
       // code, so they cannot be subtracted: the agent's figure is everything but the model and

@@ -59,21 +59,25 @@ export async function measureBrowserLatency(
   try {
     const port = await freeLoopbackPort();
     const token = 'bench-token';
-    lab = spawn(options.python, ['-m', 'jupyterlab', '--config', join(options.root, 'ui-tests', 'jupyter_server_test_config.py')], {
-      cwd: options.root,
-      stdio: ['ignore', 'ignore', 'pipe'],
-      env: {
-        ...process.env,
-        JUPYTER_PORT: String(port),
-        JUPYTER_TOKEN: token,
-        JUPYTERLAB_GALATA_ROOT_DIR: join(work, 'root'),
-        JUPYTER_CONFIG_DIR: join(work, 'config'),
-        JUPYTER_PLATFORM_DIRS: '1',
-        OPENAI_BASE_URL: model.baseUrl,
-        OPENAI_API_KEY: 'bench-model-key',
-        CODE_INTERPRETER_MODEL: 'scripted-model'
+    lab = spawn(
+      options.python,
+      ['-m', 'jupyterlab', '--config', join(options.root, 'ui-tests', 'jupyter_server_test_config.py')],
+      {
+        cwd: options.root,
+        stdio: ['ignore', 'ignore', 'pipe'],
+        env: {
+          ...process.env,
+          JUPYTER_PORT: String(port),
+          JUPYTER_TOKEN: token,
+          JUPYTERLAB_GALATA_ROOT_DIR: join(work, 'root'),
+          JUPYTER_CONFIG_DIR: join(work, 'config'),
+          JUPYTER_PLATFORM_DIRS: '1',
+          OPENAI_BASE_URL: model.baseUrl,
+          OPENAI_API_KEY: 'bench-model-key',
+          CODE_INTERPRETER_MODEL: 'scripted-model'
+        }
       }
-    });
+    );
     let labLog = '';
     lab.stderr?.setEncoding('utf8');
     lab.stderr?.on('data', (chunk: string) => (labLog = (labLog + chunk).slice(-5000)));
@@ -94,10 +98,15 @@ export async function measureBrowserLatency(
     await context.addInitScript(Private.instrument);
     const page = context.pages()[0] ?? (await context.newPage());
     await page.goto(`${url}lab?token=${token}`);
-    await page.waitForFunction(() => {
-      const app = (window as unknown as { jupyterapp?: { commands: { hasCommand(id: string): boolean } } }).jupyterapp;
-      return !!app && app.commands.hasCommand('code-interpreter:ask');
-    }, undefined, { timeout: 120_000 });
+    await page.waitForFunction(
+      () => {
+        const app = (window as unknown as { jupyterapp?: { commands: { hasCommand(id: string): boolean } } })
+          .jupyterapp;
+        return !!app && app.commands.hasCommand('code-interpreter:ask');
+      },
+      undefined,
+      { timeout: 120_000 }
+    );
     log('browser: JupyterLab loaded in Chromium');
 
     const toDom: number[] = [];
@@ -117,7 +126,9 @@ export async function measureBrowserLatency(
       toPaint.push(...samples.toPaint);
       baseline.push(...samples.baseline);
       gaps.push(...samples.gaps);
-      log(`browser: turn ${turn}: ${samples.toDom.length} tokens, median to DOM ${summarise(samples.toDom).median.toFixed(1)} ms`);
+      log(
+        `browser: turn ${turn}: ${samples.toDom.length} tokens, median to DOM ${summarise(samples.toDom).median.toFixed(1)} ms`
+      );
     }
     return {
       toDom: summarise(toDom),
@@ -228,7 +239,9 @@ namespace Private {
       if (!last) {
         return;
       }
-      const fresh = [...(last.textContent ?? '').matchAll(pattern)].map(match => match[0]).filter(word => !bench.inDom.has(word));
+      const fresh = [...(last.textContent ?? '').matchAll(pattern)]
+        .map(match => match[0])
+        .filter(word => !bench.inDom.has(word));
       if (fresh.length) {
         for (const word of fresh) {
           bench.inDom.set(word, now);
@@ -257,10 +270,12 @@ namespace Private {
     });
     const result = await page.evaluate(
       text =>
-        (window as unknown as { jupyterapp: { commands: { execute(id: string, args: object): Promise<unknown> } } }).jupyterapp.commands.execute(
-          'code-interpreter:ask',
-          { prompt: text }
-        ) as Promise<{ outcome: string; reason?: string }>,
+        (
+          window as unknown as { jupyterapp: { commands: { execute(id: string, args: object): Promise<unknown> } } }
+        ).jupyterapp.commands.execute('code-interpreter:ask', { prompt: text }) as Promise<{
+          outcome: string;
+          reason?: string;
+        }>,
       prompt
     );
     if (result.outcome !== 'completed') {

@@ -59,15 +59,10 @@ export function measureBundle(staticDir: string, ownPackage: string): IBundleRes
     const id = file.split('.')[0];
     const names = loaders.get(id) ?? [];
     const packages = [...new Set(names.filter(name => !name.startsWith('./') && name !== ownPackage))];
-    const isOwn = file === remoteEntry || file === 'style.js' || names.some(name => name.startsWith('./') || name === ownPackage);
+    const isOwn =
+      file === remoteEntry || file === 'style.js' || names.some(name => name.startsWith('./') || name === ownPackage);
     const text = file.endsWith('.js') ? content.toString('utf8') : '';
-    const kind: ChunkKind = !file.endsWith('.js')
-      ? 'other'
-      : isOwn
-        ? 'own'
-        : packages.length
-          ? 'vendor'
-          : 'lazy';
+    const kind: ChunkKind = !file.endsWith('.js') ? 'other' : isOwn ? 'own' : packages.length ? 'vendor' : 'lazy';
     return {
       file,
       kind,

@@ -72,10 +72,11 @@ export async function measureContextTokens(
       await connection.contents.save(`agent-${cells}.ipynb`, { type: 'notebook', format: 'json', content: built });
       const continued = await Private.newTurn(await open(`agent-${cells}.ipynb`), client, counter);
       const record = built.metadata[CONVERSATION_METADATA_KEY] as unknown as IConversationRecord;
-      const whole = Private.requestTokens(
-        counter,
-        [{ role: 'system', content: systemPrompt('tools') }, ...record.messages, { role: 'user', content: Private.NEXT_PROMPT }]
-      );
+      const whole = Private.requestTokens(counter, [
+        { role: 'system', content: systemPrompt('tools') },
+        ...record.messages,
+        { role: 'user', content: Private.NEXT_PROMPT }
+      ]);
       const userBuilt = Private.userNotebook(templateCells, cells);
       await connection.contents.save(`user-${cells}.ipynb`, { type: 'notebook', format: 'json', content: userBuilt });
       const fresh = await Private.newTurn(await open(`user-${cells}.ipynb`), client, counter);
@@ -137,7 +138,9 @@ namespace Private {
       }
       return { kind: 'text', content: 'The table has 15 rows; the mean of the second column is printed above.' };
     }
-    return results === 0 ? call('print(len(rows) if "rows" in globals() else 15)') : { kind: 'text', content: '15 rows.' };
+    return results === 0
+      ? call('print(len(rows) if "rows" in globals() else 15)')
+      : { kind: 'text', content: '15 rows.' };
   }
 
   /**
@@ -183,7 +186,8 @@ namespace Private {
           total += part.type === 'text' ? counter.count(part.text ?? '') : 765;
         }
       }
-      for (const call of (message as { tool_calls?: { function: { name: string; arguments: string } }[] }).tool_calls ?? []) {
+      for (const call of (message as { tool_calls?: { function: { name: string; arguments: string } }[] }).tool_calls ??
+        []) {
         total += counter.count(call.function.name) + counter.count(call.function.arguments);
       }
     }
@@ -214,7 +218,9 @@ namespace Private {
         text = text.split(from).join(to);
       }
       // Tool-call ids only ("call_0_1"), not the key "tool_call_id".
-      text = text.replace(/"call_(?=\d)/g, `"call_t${turn}_`).replace(TEMPLATE_PROMPT, `Question ${turn}: summarise a small random table`);
+      text = text
+        .replace(/"call_(?=\d)/g, `"call_t${turn}_`)
+        .replace(TEMPLATE_PROMPT, `Question ${turn}: summarise a small random table`);
       const messageIndex = record.messages.length;
       record.messages.push(...(JSON.parse(text) as ChatMessage[]));
       record.turns.push({

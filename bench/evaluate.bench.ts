@@ -24,11 +24,26 @@ const python = process.env.CODE_INTERPRETER_PYTHON ?? join(packageRoot() ?? '.',
 
 type Verdicts = Map<string, string>;
 
-async function ours(samples: string, dataFile: string, outDir: string, cacheDir: string): Promise<{ seconds: number; verdicts: Verdicts }> {
+async function ours(
+  samples: string,
+  dataFile: string,
+  outDir: string,
+  cacheDir: string
+): Promise<{ seconds: number; verdicts: Verdicts }> {
   const started = process.hrtime.bigint();
   const code = await runEvaluateCommand([
-    '--dataset', 'humaneval+', '--data', dataFile, '--samples', samples, '--out', outDir,
-    '--workers', String(workers), '--cache-dir', cacheDir
+    '--dataset',
+    'humaneval+',
+    '--data',
+    dataFile,
+    '--samples',
+    samples,
+    '--out',
+    outDir,
+    '--workers',
+    String(workers),
+    '--cache-dir',
+    cacheDir
   ]);
   const seconds = Number(process.hrtime.bigint() - started) / 1e9;
   if (code !== 0) {
@@ -46,9 +61,25 @@ function evalplus(samples: string, dataFile: string, cacheHome: string): { secon
   const started = process.hrtime.bigint();
   const result = spawnSync(
     python,
-    ['-m', 'evalplus.evaluate', '--dataset', 'humaneval', '--samples', samples, '--parallel', String(workers), '--i_just_wanna_run'],
+    [
+      '-m',
+      'evalplus.evaluate',
+      '--dataset',
+      'humaneval',
+      '--samples',
+      samples,
+      '--parallel',
+      String(workers),
+      '--i_just_wanna_run'
+    ],
     {
-      env: { ...process.env, HUMANEVAL_OVERRIDE_PATH: dataFile, XDG_CACHE_HOME: cacheHome, HTTP_PROXY: 'http://127.0.0.1:9', HTTPS_PROXY: 'http://127.0.0.1:9' },
+      env: {
+        ...process.env,
+        HUMANEVAL_OVERRIDE_PATH: dataFile,
+        XDG_CACHE_HOME: cacheHome,
+        HTTP_PROXY: 'http://127.0.0.1:9',
+        HTTPS_PROXY: 'http://127.0.0.1:9'
+      },
       encoding: 'utf8',
       maxBuffer: 64 * 1024 * 1024
     }
@@ -90,7 +121,10 @@ async function main(): Promise<void> {
   try {
     const tasks = loadDataset(dataFile).tasks;
     const samples = [join(dir, 'cold.jsonl'), join(dir, 'warm.jsonl')];
-    writeFileSync(samples[0], tasks.map(t => JSON.stringify({ task_id: t.taskId, solution: t.prompt + t.canonicalSolution })).join('\n') + '\n');
+    writeFileSync(
+      samples[0],
+      tasks.map(t => JSON.stringify({ task_id: t.taskId, solution: t.prompt + t.canonicalSolution })).join('\n') + '\n'
+    );
     copyFileSync(samples[0], samples[1]);
     const rows: string[] = [];
     for (const [index, phase] of ['cold', 'warm'].entries()) {

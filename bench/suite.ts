@@ -126,7 +126,9 @@ async function main(): Promise<number> {
   }
 
   if (only.includes('feedback')) {
-    heading('3. feedback rendering with the tiktoken counter (bench/feedbackRender.bench.ts; baseline JSON.stringify of the result)');
+    heading(
+      '3. feedback rendering with the tiktoken counter (bench/feedbackRender.bench.ts; baseline JSON.stringify of the result)'
+    );
     const feedback = Private.runFeedbackBench();
     results.feedback = feedback;
     for (const row of feedback) {
@@ -169,7 +171,10 @@ async function main(): Promise<number> {
 
   if (only.includes('bundle')) {
     heading('5. labextension size (gzip level 6, per file of static/)');
-    const bundle = measureBundle(join(ROOT, 'jupyterlab_code_interpreter', 'labextension', 'static'), 'jupyterlab-code-interpreter');
+    const bundle = measureBundle(
+      join(ROOT, 'jupyterlab_code_interpreter', 'labextension', 'static'),
+      'jupyterlab-code-interpreter'
+    );
     results.bundle = bundle;
     for (const chunk of bundle.chunks) {
       process.stdout.write(
@@ -216,7 +221,9 @@ async function main(): Promise<number> {
     Private.writeResultsFile(join(BENCH, 'RESULTS.md'), results, failures);
     process.stdout.write('\nbench/RESULTS.md written.\n');
   }
-  process.stdout.write(failures.length ? `\nFAILED:\n${failures.map(line => `  ${line}\n`).join('')}` : '\nAll checks passed.\n');
+  process.stdout.write(
+    failures.length ? `\nFAILED:\n${failures.map(line => `  ${line}\n`).join('')}` : '\nAll checks passed.\n'
+  );
   return failures.length ? 1 : 0;
 }
 
@@ -255,7 +262,9 @@ namespace Private {
     const rt = results.roundTrip?.summaries;
     if (rt?.zmq && rt.executor) {
       const over = rt.executor.median / rt.zmq.median;
-      lines.push(`executor round trip within ${GOALS.executorOverZmq}x the ZMQ floor: ${verdict(over <= GOALS.executorOverZmq)} (${over.toFixed(2)}x)`);
+      lines.push(
+        `executor round trip within ${GOALS.executorOverZmq}x the ZMQ floor: ${verdict(over <= GOALS.executorOverZmq)} (${over.toFixed(2)}x)`
+      );
     }
     const agent = results.agent;
     if (agent) {
@@ -407,7 +416,10 @@ namespace Private {
     }
     const browser = results.browser;
     if (browser) {
-      lines.push('### 6. Browser: streamed token arriving in the page -> shown in the sidebar (Chromium, headless)', '');
+      lines.push(
+        '### 6. Browser: streamed token arriving in the page -> shown in the sidebar (Chromium, headless)',
+        ''
+      );
       if ('error' in browser) {
         lines.push(`Could not run: ${browser.error}`, '');
       } else {

@@ -54,7 +54,11 @@ export function reply(request: IRecordedRequest): ScriptedReply {
       return call('execute_code', { code: CODE.failing }, 'I will compute it with the math module.');
     }
     if (status === 'error' && cellId) {
-      return call('edit_cell', { cell_id: cellId, code: CODE.fixed }, '`math.sqroot` does not exist; the function is `math.sqrt`.');
+      return call(
+        'edit_cell',
+        { cell_id: cellId, code: CODE.fixed },
+        '`math.sqroot` does not exist; the function is `math.sqrt`.'
+      );
     }
     return text('The square root of 16 is **4.0**.');
   }
@@ -63,7 +67,11 @@ export function reply(request: IRecordedRequest): ScriptedReply {
       return call('execute_code', { code: CODE.plotFailing }, 'Here is a plot of the sine over two periods.');
     }
     if (status === 'error' && cellId) {
-      return call('edit_cell', { cell_id: cellId, code: CODE.plotFixed }, 'I forgot to import **numpy**; fixing the cell.');
+      return call(
+        'edit_cell',
+        { cell_id: cellId, code: CODE.plotFixed },
+        'I forgot to import **numpy**; fixing the cell.'
+      );
     }
     return text('The plot shows **two periods** of `sin(x)` between 0 and 4π.');
   }
@@ -109,7 +117,11 @@ export function reply(request: IRecordedRequest): ScriptedReply {
 function lastPrompt(messages: Messages): string {
   for (let i = messages.length - 1; i >= 0; i--) {
     const message = messages[i];
-    if (message.role === 'user' && typeof message.content === 'string' && !message.content.startsWith('Execution result:')) {
+    if (
+      message.role === 'user' &&
+      typeof message.content === 'string' &&
+      !message.content.startsWith('Execution result:')
+    ) {
       return message.content;
     }
   }

@@ -23,7 +23,8 @@ const root = path.resolve(__dirname, '..');
  */
 function freePort(variable: string): number {
   if (!process.env[variable]) {
-    const script = 'const s=require("net").createServer().listen(0,"127.0.0.1",()=>{process.stdout.write(String(s.address().port));s.close()})';
+    const script =
+      'const s=require("net").createServer().listen(0,"127.0.0.1",()=>{process.stdout.write(String(s.address().port));s.close()})';
     process.env[variable] = execFileSync(process.execPath, ['-e', script], { encoding: 'utf8' }).trim();
   }
   return Number(process.env[variable]);

@@ -60,8 +60,7 @@ export class Agent implements IDisposable {
     this._notebookContext = new NotebookContext(this._counter);
     const saved = this._target.loadConversation();
     this._requestedProtocol = options.protocol ?? 'auto';
-    this._protocol =
-      this._requestedProtocol === 'auto' ? (saved?.protocol ?? 'tools') : this._requestedProtocol;
+    this._protocol = this._requestedProtocol === 'auto' ? (saved?.protocol ?? 'tools') : this._requestedProtocol;
     if (saved) {
       this._messages = Private.withToolCallsAnswered(saved.messages);
       this._turns = saved.turns.map(turn => ({ ...turn, cells: [...turn.cells] }));
@@ -613,7 +612,9 @@ export class Agent implements IDisposable {
 
   private _model: ModelClient;
   private _target: INotebookTarget;
-  private _options: Required<Omit<Agent.IOptions, 'model' | 'target' | 'protocol' | 'approve' | 'tokenCounter' | 'temperature'>> & {
+  private _options: Required<
+    Omit<Agent.IOptions, 'model' | 'target' | 'protocol' | 'approve' | 'tokenCounter' | 'temperature'>
+  > & {
     temperature?: number;
   };
   private _approve?: ApprovalHook;
@@ -774,7 +775,8 @@ namespace Private {
    * Tokens of a request and its answer, for endpoints that report no usage.
    */
   export function estimateTokens(counter: ITokenCounter, messages: ChatMessage[], response: IModelResponse): number {
-    let total = counter.count(response.content) + counter.count(response.toolCalls.map(call => call.arguments).join(''));
+    let total =
+      counter.count(response.content) + counter.count(response.toolCalls.map(call => call.arguments).join(''));
     for (const message of messages) {
       const content = (message as { content?: unknown }).content;
       if (typeof content === 'string') {
@@ -817,7 +819,10 @@ namespace Private {
       if (index === undefined) {
         index = messages.findIndex(
           (message, i) =>
-            i >= from && message.role === 'user' && typeof message.content === 'string' && message.content.endsWith(turn.prompt)
+            i >= from &&
+            message.role === 'user' &&
+            typeof message.content === 'string' &&
+            message.content.endsWith(turn.prompt)
         );
       }
       if (index !== undefined && index >= from) {

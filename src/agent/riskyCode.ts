@@ -65,7 +65,9 @@ export function findRisks(code: string): IRisk[] {
       }
     }
     if (cellMagicShell && index > 0) {
-      const installs = /\b(pip3?|conda|mamba|micromamba|apt(-get)?|npm|uv)\s+(install|add|remove|uninstall)\b/.exec(text);
+      const installs = /\b(pip3?|conda|mamba|micromamba|apt(-get)?|npm|uv)\s+(install|add|remove|uninstall)\b/.exec(
+        text
+      );
       if (installs) {
         add('install', installs[0]);
       }
@@ -153,17 +155,25 @@ namespace Private {
       kind: 'files',
       pattern: /\.\s*to_(csv|excel|parquet|feather|pickle|hdf|sql|stata|orc|json|html|latex|markdown|xml)\s*\(\s*[^)\s]/
     },
-    { kind: 'files', pattern: /\b(np|numpy)\s*\.\s*(save|savez|savez_compressed|savetxt)\s*\(|\bjoblib\s*\.\s*dump\s*\(/ },
+    {
+      kind: 'files',
+      pattern: /\b(np|numpy)\s*\.\s*(save|savez|savez_compressed|savetxt)\s*\(|\bjoblib\s*\.\s*dump\s*\(/
+    },
     // Imports that bring the same functions in under other names, and dynamic code that could
     // hide any of them: asked about rather than guessed at.
     {
       kind: 'shell',
-      pattern: /^\s*from\s+(os|subprocess|pty|pexpect|sh)\s+import\b.*\b(system|popen|exec\w*|spawn\w*|run|call|check_\w+|Popen|getoutput|fork\w*|kill\w*)\b.*/
+      pattern:
+        /^\s*from\s+(os|subprocess|pty|pexpect|sh)\s+import\b.*\b(system|popen|exec\w*|spawn\w*|run|call|check_\w+|Popen|getoutput|fork\w*|kill\w*)\b.*/
     },
-    { kind: 'shell', pattern: /\b__import__\s*\(|\bimportlib\b|(?<![.\w])(eval|exec)\s*\(|\bgetattr\s*\(\s*(os|shutil|subprocess)\b/ },
+    {
+      kind: 'shell',
+      pattern: /\b__import__\s*\(|\bimportlib\b|(?<![.\w])(eval|exec)\s*\(|\bgetattr\s*\(\s*(os|shutil|subprocess)\b/
+    },
     {
       kind: 'files',
-      pattern: /^\s*from\s+(os|shutil|send2trash)\s+import\b.*\b(remove|unlink|rmdir|removedirs|rmtree|rename|renames|replace|move|copy\w*|truncate|send2trash)\b.*/
+      pattern:
+        /^\s*from\s+(os|shutil|send2trash)\s+import\b.*\b(remove|unlink|rmdir|removedirs|rmtree|rename|renames|replace|move|copy\w*|truncate|send2trash)\b.*/
     },
     // Network.
     { kind: 'network', pattern: new RegExp(`^\\s*(import|from)\\s+(${NETWORK_MODULES})\\b.*`) },

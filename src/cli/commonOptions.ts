@@ -1,12 +1,7 @@
 // Copyright (c) jupyterlab-code-interpreter contributors.
 // Distributed under the terms of the Modified BSD License.
 
-import {
-  ContentsManager,
-  KernelManager,
-  ServerConnection,
-  SessionManager
-} from '@jupyterlab/services';
+import { ContentsManager, KernelManager, ServerConnection, SessionManager } from '@jupyterlab/services';
 
 import { ModelClient } from '../model/modelClient';
 import { JupyterServerProcess } from './jupyterServerProcess';

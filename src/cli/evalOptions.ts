@@ -35,7 +35,9 @@ export const SHARED_OPTIONS = {
 /**
  * The values of the shared options, as `util.parseArgs` gives them.
  */
-export type SharedValues = { [name in keyof typeof SHARED_OPTIONS]?: (typeof SHARED_OPTIONS)[name]['type'] extends 'boolean' ? boolean : string };
+export type SharedValues = {
+  [name in keyof typeof SHARED_OPTIONS]?: (typeof SHARED_OPTIONS)[name]['type'] extends 'boolean' ? boolean : string;
+};
 
 /**
  * The help lines of the shared options.
@@ -158,7 +160,9 @@ export async function withInterrupt<T>(work: (signal: AbortSignal) => Promise<T>
     if (controller.signal.aborted) {
       process.exit(130);
     }
-    process.stderr.write('\nStopping: finishing the tasks under way is skipped, finished ones are kept (Ctrl-C again to quit now).\n');
+    process.stderr.write(
+      '\nStopping: finishing the tasks under way is skipped, finished ones are kept (Ctrl-C again to quit now).\n'
+    );
     controller.abort();
   };
   process.on('SIGINT', onSigint);

@@ -57,7 +57,8 @@ export async function runEvaluateCommand(argv: string[]): Promise<number> {
       throw new UsageError(`The samples file ${values.samples} does not exist.`);
     }
     const samples = readSamples(values.samples, loadDataset(dataFile).tasks);
-    const outDir = values.out ?? join(dirname(values.samples), `${basename(values.samples).replace(/\.jsonl$/, '')}.eval`);
+    const outDir =
+      values.out ?? join(dirname(values.samples), `${basename(values.samples).replace(/\.jsonl$/, '')}.eval`);
     return { dataset, dataFile, outDir, samples };
   });
 }

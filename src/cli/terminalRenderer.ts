@@ -52,7 +52,10 @@ export class TerminalRenderer {
         this._step('dim', `cell ${Private.short(event.cellId)} revised in place`);
         break;
       case 'execution-start':
-        this._step('dim', `running cell ${Private.short(event.cellId)} (attempt ${event.attempt} of ${event.maxAttempts})`);
+        this._step(
+          'dim',
+          `running cell ${Private.short(event.cellId)} (attempt ${event.attempt} of ${event.maxAttempts})`
+        );
         break;
       case 'execution-end': {
         const { result } = event;

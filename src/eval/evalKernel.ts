@@ -133,7 +133,10 @@ export class EvalKernel {
     const old = this._kernel;
     this._restarts++;
     // Shut the old one down in the background: a kernel stuck in C code may take a while to die.
-    void old.shutdown().catch(() => undefined).finally(() => old.dispose());
+    void old
+      .shutdown()
+      .catch(() => undefined)
+      .finally(() => old.dispose());
     const { kernel, comm } = await Private.launch(this._manager, this._kernelName);
     this._kernel = kernel;
     this._comm = comm;

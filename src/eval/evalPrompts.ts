@@ -158,10 +158,13 @@ export function describeSelfCheck(task: IEvalTask, report: ISelfCheckReport): st
     if (example.error) {
       lines.push(`The example \`${example.source}\` raised an error:\n${example.error.trimEnd()}`);
     } else if (example.expected !== null) {
-      lines.push(`The example \`${example.source}\` returned ${example.actual}, but the task says ${example.expected}.`);
+      lines.push(
+        `The example \`${example.source}\` returned ${example.actual}, but the task says ${example.expected}.`
+      );
     } else {
       lines.push(
-        `The test \`${example.source}\` failed` + (example.actual !== undefined ? ` (the left side is ${example.actual}).` : '.')
+        `The test \`${example.source}\` failed` +
+          (example.actual !== undefined ? ` (the left side is ${example.actual}).` : '.')
       );
     }
   }

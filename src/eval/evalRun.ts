@@ -116,7 +116,11 @@ export async function runEvaluation(options: IEvalRunOptions): Promise<IEvalSumm
   const previous = options.resume ? results.previousSummary() : undefined;
   const previousWall = typeof previous?.wall_time_s === 'number' ? previous.wall_time_s : 0;
   const bar = options.progress
-    ? new ProgressBar({ stream: options.progress, total: Private.countItems(tasks, options.samples), label: options.dataset })
+    ? new ProgressBar({
+        stream: options.progress,
+        total: Private.countItems(tasks, options.samples),
+        label: options.dataset
+      })
     : undefined;
   const showProgress = () => {
     if (bar) {
@@ -151,7 +155,11 @@ export async function runEvaluation(options: IEvalRunOptions): Promise<IEvalSumm
         python: options.jupyter.python
       });
       pool = await KernelPool.start(jupyter.kernels, Math.min(options.workers, items.length));
-      const truths = new GroundTruthStore({ cacheDir: options.cacheDir ?? defaultCacheDir(), dataHash: data.hash, family });
+      const truths = new GroundTruthStore({
+        cacheDir: options.cacheDir ?? defaultCacheDir(),
+        dataHash: data.hash,
+        family
+      });
       const pendingTasks = tasks.filter(task => items.some(item => item.task === task));
       await truths.ensure(pool, pendingTasks, sections, options.signal);
       await pool.run(
@@ -163,7 +171,14 @@ export async function runEvaluation(options: IEvalRunOptions): Promise<IEvalSumm
           }
           try {
             const recomputeTruth = (on: EvalKernel) => truths.compute(on, item.task, sections, options.signal);
-            const record = await Private.processItem(kernel, item, { truth, recomputeTruth }, options, family, sections);
+            const record = await Private.processItem(
+              kernel,
+              item,
+              { truth, recomputeTruth },
+              options,
+              family,
+              sections
+            );
             if (!options.signal?.aborted) {
               results.append(record);
               showProgress();

@@ -37,7 +37,10 @@ export class GroundTruthStore {
     this._outputsDir = join(options.cacheDir, `expected-${options.dataHash}`);
     this._family = options.family;
     try {
-      const parsed = JSON.parse(readFileSync(this._file, 'utf8')) as { version?: number; tasks?: Record<string, IGroundTruth> };
+      const parsed = JSON.parse(readFileSync(this._file, 'utf8')) as {
+        version?: number;
+        tasks?: Record<string, IGroundTruth>;
+      };
       if (parsed.version === Private.VERSION && parsed.tasks) {
         this._tasks = new Map(Object.entries(parsed.tasks));
       }

@@ -51,7 +51,9 @@ export class ResultsFile {
     mkdirSync(outDir, { recursive: true });
     this.resultsPath = join(outDir, 'results.jsonl');
     if (existsSync(this.resultsPath)) {
-      const lines = readFileSync(this.resultsPath, 'utf8').split('\n').filter(line => line.trim());
+      const lines = readFileSync(this.resultsPath, 'utf8')
+        .split('\n')
+        .filter(line => line.trim());
       if (lines.length && !resume) {
         throw new ResultsFile.ExistsError(
           `${this.resultsPath} already holds results: pass --resume to continue that run, or choose another --out.`

@@ -4,14 +4,7 @@
 import type { JSONObject } from '@lumino/coreutils';
 
 import type { EvalKernel } from './evalKernel';
-import type {
-  DatasetFamily,
-  IEvalTask,
-  IFailure,
-  IGroundTruth,
-  ISectionVerdict,
-  TestSection
-} from './tokens';
+import type { DatasetFamily, IEvalTask, IFailure, IGroundTruth, ISectionVerdict, TestSection } from './tokens';
 
 /**
  * The run was stopped (Ctrl-C) before the task finished; its result is not recorded.
@@ -49,7 +42,10 @@ export interface ITimeLimitOptions {
  * @param options - the floor and the factor.
  * @returns the limits and the budget.
  */
-export function timeLimits(times: readonly number[], options: ITimeLimitOptions = {}): { limits: number[]; budget: number } {
+export function timeLimits(
+  times: readonly number[],
+  options: ITimeLimitOptions = {}
+): { limits: number[]; budget: number } {
   const floor = options.minTimeLimit ?? 1;
   const factor = options.gtTimeLimitFactor ?? 4;
   const limits = times.map(time => Math.max(floor, factor * time));
@@ -112,7 +108,9 @@ export async function checkSolution(
   }
   const verdicts: Partial<Record<TestSection, ISectionVerdict>> = {};
   for (const answer of call.answers) {
-    const partial = answer.partial as unknown as (ISectionVerdict & { section: TestSection; failure: IFailure | null }) | undefined;
+    const partial = answer.partial as unknown as
+      | (ISectionVerdict & { section: TestSection; failure: IFailure | null })
+      | undefined;
     if (partial) {
       const { section, failure, ...verdict } = partial;
       verdicts[section] = failure ? { ...verdict, failure } : verdict;

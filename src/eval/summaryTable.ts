@@ -23,7 +23,11 @@ export function formatSummaryTable(summary: IEvalSummary): string {
     `${summary.wall_time_s.toFixed(1)}s`
   ];
   const widths = header.map((title, index) => Math.max(title.length, row[index].length));
-  const line = (cells: string[]) => cells.map((cell, index) => cell.padEnd(widths[index])).join('  ').trimEnd();
+  const line = (cells: string[]) =>
+    cells
+      .map((cell, index) => cell.padEnd(widths[index]))
+      .join('  ')
+      .trimEnd();
   const lines = [line(header), line(widths.map(width => '-'.repeat(width))), line(row)];
   if (summary.interrupted) {
     lines.push(`Stopped before the end: ${summary.n} of ${summary.total} tasks done; --resume continues.`);

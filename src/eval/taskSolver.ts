@@ -224,7 +224,12 @@ export class TaskSolver {
   /**
    * The solution the answer holds: its entry point and what it needs.
    */
-  private async _sanitize(kernel: EvalKernel, task: IEvalTask, raw: string, signal: AbortSignal | undefined): Promise<string> {
+  private async _sanitize(
+    kernel: EvalKernel,
+    task: IEvalTask,
+    raw: string,
+    signal: AbortSignal | undefined
+  ): Promise<string> {
     const sanitize = async (code: string) => {
       const call = await kernel.call(
         { op: 'sanitize', code, entry_point: task.entryPoint, prompt: task.prompt },

@@ -32,8 +32,7 @@ export class ApproximateTokenCounter implements ITokenCounter {
       // An upper-case letter after lower-case ones starts a new piece (camelCase, base64):
       // byte-pair vocabularies rarely hold tokens across such a change.
       const continues =
-        charClass === runClass ||
-        (charClass === Private.CharClass.Lower && runClass === Private.CharClass.Upper);
+        charClass === runClass || (charClass === Private.CharClass.Lower && runClass === Private.CharClass.Upper);
       if (continues) {
         runLength++;
         if (charClass === Private.CharClass.Lower) {

@@ -48,7 +48,9 @@ export function executionNotes(result: IExecutionResult, options: executionNotes
       break;
   }
   if (result.stdinRequested) {
-    notes.push('The code asked for input (input() or getpass), which is not available here. Assign the values directly in the code instead.');
+    notes.push(
+      'The code asked for input (input() or getpass), which is not available here. Assign the values directly in the code instead.'
+    );
   }
   if (result.outputDroppedByServer) {
     notes.push(

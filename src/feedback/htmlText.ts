@@ -31,7 +31,8 @@ namespace Private {
   export const HIDDEN = /<(script|style|head|template)\b[^>]*>[\s\S]*?<\/\1\s*>/gi;
   export const COMMENT = /<!--[\s\S]*?-->/g;
   export const CELL_END = /<\/t[dh]\s*>/gi;
-  export const LINE_BREAK = /<br\s*\/?>|<\/(?:p|div|tr|li|h[1-6]|pre|table|ul|ol|dl|dt|dd|blockquote|caption)\s*>|<hr\s*\/?>/gi;
+  export const LINE_BREAK =
+    /<br\s*\/?>|<\/(?:p|div|tr|li|h[1-6]|pre|table|ul|ol|dl|dt|dd|blockquote|caption)\s*>|<hr\s*\/?>/gi;
   export const TAG = /<[^>]*>/g;
   export const ENTITY = /&(#x[0-9a-f]+|#\d+|[a-z]+);/gi;
   export const BLANKS = /[ \t\u00a0]+/g;
@@ -59,8 +60,7 @@ namespace Private {
 
   export function decodeEntity(entity: string, body: string): string {
     if (body[0] === '#') {
-      const code =
-        body[1] === 'x' || body[1] === 'X' ? parseInt(body.slice(2), 16) : parseInt(body.slice(1), 10);
+      const code = body[1] === 'x' || body[1] === 'X' ? parseInt(body.slice(2), 16) : parseInt(body.slice(1), 10);
       return Number.isFinite(code) && code >= 0 && code <= 0x10ffff ? String.fromCodePoint(code) : entity;
     }
     return NAMED[body.toLowerCase()] ?? entity;

@@ -177,7 +177,8 @@ namespace Private {
     if (plain !== null && !PLACEHOLDER_REPR.test(plain.trim())) {
       return { kind: 'text', raw: plain, clean: cleanTerminalText };
     }
-    const rich = TEXT_TYPES.find(type => type in data) ?? types.find(type => type.startsWith('text/') && type !== 'text/plain');
+    const rich =
+      TEXT_TYPES.find(type => type in data) ?? types.find(type => type.startsWith('text/') && type !== 'text/plain');
     if (rich) {
       const raw = asText(rich, data[rich]);
       if (rich !== 'text/html') {

@@ -382,8 +382,7 @@ namespace Private {
       const charactersExact = gap?.charactersExact ?? true;
       const cut: ITextCut = { characters, charactersExact, lines, linesExact, tokens, tokensExact };
       const marker = formatCutMarker(cut);
-      const joined =
-        (head ? (head.endsWith('\n') ? head : `${head}\n`) : '') + marker + (tail ? `\n${tail}` : '');
+      const joined = (head ? (head.endsWith('\n') ? head : `${head}\n`) : '') + marker + (tail ? `\n${tail}` : '');
       return { text: joined, tokens: this._counter.count(joined), cut, cutLength, keptChars: chars };
     }
 

@@ -91,9 +91,7 @@ export class TiktokenCounter implements ITokenCounter {
  * @returns the counter, once the ranks have loaded.
  * @throws when the ranks cannot be loaded (for example a chunk that failed to download).
  */
-export function createTiktokenCounter(
-  options: createTiktokenCounter.IOptions = {}
-): Promise<TiktokenCounter> {
+export function createTiktokenCounter(options: createTiktokenCounter.IOptions = {}): Promise<TiktokenCounter> {
   const encoding = options.encoding ?? 'cl100k_base';
   let loading = Private.loading.get(encoding);
   if (!loading) {

@@ -140,9 +140,7 @@ export class KernelExecutor {
       outputDroppedByServer: collector.outputDroppedByServer,
       stdinRequested: stdinRequested || outputs.some(Private.isStdinRefusal),
       kernelUnresponsive,
-      error: errorOutput
-        ? { ename: String(errorOutput.ename), evalue: String(errorOutput.evalue) }
-        : undefined
+      error: errorOutput ? { ename: String(errorOutput.ename), evalue: String(errorOutput.evalue) } : undefined
     };
   }
 

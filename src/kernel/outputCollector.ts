@@ -116,16 +116,10 @@ export class OutputCollector {
     const last = this._outputs[this._outputs.length - 1];
     if (last && last.output_type === 'stream' && last.name === name) {
       const joined = Private.joinText(last.text as nbformat.MultilineString) + text;
-      this._outputs = [
-        ...this._outputs.slice(0, -1),
-        { ...last, text: Private.applyCarriageReturns(joined) }
-      ];
+      this._outputs = [...this._outputs.slice(0, -1), { ...last, text: Private.applyCarriageReturns(joined) }];
       return;
     }
-    this._outputs = [
-      ...this._outputs,
-      { output_type: 'stream', name, text: Private.applyCarriageReturns(text) }
-    ];
+    this._outputs = [...this._outputs, { output_type: 'stream', name, text: Private.applyCarriageReturns(text) }];
   }
 
   private _clearIfPending(): void {

@@ -252,7 +252,12 @@ export class AgentSession implements IDisposable {
   }
 
   private _askPerson(request: IApprovalRequest, risks: IRisk[], signal: AbortSignal): Promise<ApprovalDecision> {
-    const entry = this.transcript.add<Transcript.IApprovalEntry>({ kind: 'approval', request, risks, state: 'pending' });
+    const entry = this.transcript.add<Transcript.IApprovalEntry>({
+      kind: 'approval',
+      request,
+      risks,
+      state: 'pending'
+    });
     return new Promise<ApprovalDecision>(resolve => {
       const onAbort = () => {
         if (this._pending.delete(entry)) {

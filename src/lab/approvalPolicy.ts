@@ -8,11 +8,7 @@ import type { ApprovalPolicy } from './settings';
 /**
  * Asks a person about one execution (the sidebar's Run / Skip / Edit prompt).
  */
-export type AskPerson = (
-  request: IApprovalRequest,
-  risks: IRisk[],
-  signal: AbortSignal
-) => Promise<ApprovalDecision>;
+export type AskPerson = (request: IApprovalRequest, risks: IRisk[], signal: AbortSignal) => Promise<ApprovalDecision>;
 
 /**
  * Build the agent's approval hook from the approval setting.

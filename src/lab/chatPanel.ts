@@ -346,9 +346,13 @@ export class ChatPanel extends Panel {
     question.textContent =
       entry.state === 'pending'
         ? `Run this ${entry.request.kind === 'new' ? 'new cell' : 'revised cell'}?${why}`
-        : { run: 'Approved.', skip: 'Skipped.', edit: 'Edited and run.', cancelled: 'Not answered: the turn stopped.', pending: '' }[
-            entry.state
-          ];
+        : {
+            run: 'Approved.',
+            skip: 'Skipped.',
+            edit: 'Edited and run.',
+            cancelled: 'Not answered: the turn stopped.',
+            pending: ''
+          }[entry.state];
     node.append(question, ' ', this._cellLink(entry.request.cellId));
     if (entry.state !== 'pending') {
       return;

@@ -191,7 +191,9 @@ export class LiveNotebookTarget implements INotebookTarget {
    */
   loadConversation(): IConversationRecord | undefined {
     const value: unknown = this._panel.model?.getMetadata(CONVERSATION_METADATA_KEY);
-    return Private.isConversation(value) ? (JSONExt.deepCopy(value as PartialJSONObject) as unknown as IConversationRecord) : undefined;
+    return Private.isConversation(value)
+      ? (JSONExt.deepCopy(value as PartialJSONObject) as unknown as IConversationRecord)
+      : undefined;
   }
 
   /**

@@ -1,11 +1,7 @@
 // Copyright (c) jupyterlab-code-interpreter contributors.
 // Distributed under the terms of the Modified BSD License.
 
-import {
-  ILayoutRestorer,
-  type JupyterFrontEnd,
-  type JupyterFrontEndPlugin
-} from '@jupyterlab/application';
+import { ILayoutRestorer, type JupyterFrontEnd, type JupyterFrontEndPlugin } from '@jupyterlab/application';
 import { ICommandPalette } from '@jupyterlab/apputils';
 import { INotebookTracker, NotebookPanel } from '@jupyterlab/notebook';
 import { IRenderMimeRegistry } from '@jupyterlab/rendermime';
@@ -128,7 +124,8 @@ export const codeInterpreterPlugin: JupyterFrontEndPlugin<void> = {
     });
 
     app.commands.addCommand(CommandIDs.ask, {
-      label: args => (args.prompt ? `Code Interpreter: Ask "${String(args.prompt).slice(0, 40)}"` : 'Code Interpreter: Ask…'),
+      label: args =>
+        args.prompt ? `Code Interpreter: Ask "${String(args.prompt).slice(0, 40)}"` : 'Code Interpreter: Ask…',
       caption: 'Send a prompt to the code interpreter for the current notebook',
       describedBy: {
         args: {

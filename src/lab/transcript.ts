@@ -151,7 +151,13 @@ export class Transcript {
       case 'execution-end': {
         const step =
           this._running.get(event.cellId) ??
-          this._step({ state: 'running', cellId: event.cellId, label: 'Running', attempt: event.attempt, maxAttempts: event.maxAttempts });
+          this._step({
+            state: 'running',
+            cellId: event.cellId,
+            label: 'Running',
+            attempt: event.attempt,
+            maxAttempts: event.maxAttempts
+          });
         this._running.delete(event.cellId);
         const { result } = event;
         step.state = result.status === 'ok' ? 'ok' : 'error';

@@ -69,11 +69,7 @@ export class ModelError extends Error {
    * @param hadTools - whether the request offered tools (a 400 about them means no tool support).
    * @returns the ModelError.
    */
-  static from(
-    error: unknown,
-    context: { baseURL: string; model: string },
-    hadTools = false
-  ): ModelError {
+  static from(error: unknown, context: { baseURL: string; model: string }, hadTools = false): ModelError {
     if (error instanceof ModelError) {
       return error;
     }

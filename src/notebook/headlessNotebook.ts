@@ -300,7 +300,11 @@ namespace Private {
       nbformat: 4,
       nbformat_minor: 5,
       metadata: {
-        kernelspec: { name: kernelName, display_name: kernelName === 'python3' ? 'Python 3 (ipykernel)' : kernelName, language: 'python' },
+        kernelspec: {
+          name: kernelName,
+          display_name: kernelName === 'python3' ? 'Python 3 (ipykernel)' : kernelName,
+          language: 'python'
+        },
         language_info: { name: 'python' }
       },
       cells: []
@@ -351,5 +355,4 @@ namespace Private {
       }
     }
   }
-
 }

@@ -114,7 +114,9 @@ describe('Agent with the tools protocol', () => {
   });
 
   it('tells the model once about a turn the user undid', async () => {
-    const first = await harness.setUp([toolCall('execute_code', { code: 'x = 1' }), text('Done.')], { path: 'undone.ipynb' });
+    const first = await harness.setUp([toolCall('execute_code', { code: 'x = 1' }), text('Done.')], {
+      path: 'undone.ipynb'
+    });
     await first.agent.run('Set x.');
     const record = first.agent.conversation;
     first.agent.dispose();
@@ -162,7 +164,11 @@ describe('Agent with the tools protocol', () => {
           return {
             kind: 'tools',
             calls: [
-              { name: 'edit_cell', arguments: JSON.stringify({ cell_id: lastCellId(request.body.messages), code: 'print(1)' }), id: 'e1' },
+              {
+                name: 'edit_cell',
+                arguments: JSON.stringify({ cell_id: lastCellId(request.body.messages), code: 'print(1)' }),
+                id: 'e1'
+              },
               { name: 'execute_code', arguments: JSON.stringify({ code: 'print(2)' }), id: 'e2' }
             ]
           };
@@ -175,9 +181,13 @@ describe('Agent with the tools protocol', () => {
     const result = await agent.run('Edit the notes.');
     expect(result.outcome).toBe('completed');
     const messages = model.requests[2].body.messages;
-    const replies = messages.filter(message => message.role === 'tool').map(message => (message as { tool_call_id: string }).tool_call_id);
+    const replies = messages
+      .filter(message => message.role === 'tool')
+      .map(message => (message as { tool_call_id: string }).tool_call_id);
     expect(replies).toEqual(expect.arrayContaining(['e1', 'e2']));
-    const e1 = messages.find(message => message.role === 'tool' && (message as { tool_call_id: string }).tool_call_id === 'e1');
+    const e1 = messages.find(
+      message => message.role === 'tool' && (message as { tool_call_id: string }).tool_call_id === 'e1'
+    );
     expect(contentText(e1?.content)).toMatch(/markdown cell/);
     expect(notebook.document.cells.find(cell => cell.cell_type === 'markdown')?.source).toBe('# Notes');
   });
@@ -196,15 +206,20 @@ describe('Agent with the tools protocol', () => {
     const second = await harness.setUp([text('Fine.')], { path: 'broken.ipynb' });
     await second.agent.run('Go on.');
     const messages = second.model.requests[0].body.messages;
-    const lost = messages.findIndex(message => message.role === 'tool' && (message as { tool_call_id: string }).tool_call_id === 'lost');
+    const lost = messages.findIndex(
+      message => message.role === 'tool' && (message as { tool_call_id: string }).tool_call_id === 'lost'
+    );
     expect(lost).toBeGreaterThan(0);
     expect(messages[lost - 1].role).toBe('assistant');
   });
 
   it('stops a model that keeps making invalid tool calls', async () => {
-    const { agent, model } = await harness.setUp(() => ({ kind: 'tools', calls: [{ name: 'execute_code', arguments: '{' }] }), {
-      maxModelRequests: 4
-    });
+    const { agent, model } = await harness.setUp(
+      () => ({ kind: 'tools', calls: [{ name: 'execute_code', arguments: '{' }] }),
+      {
+        maxModelRequests: 4
+      }
+    );
     const result = await agent.run('Loop.');
     expect(result.outcome).toBe('gave-up');
     expect(result.reason).toMatch(/asked 4 times/);
@@ -212,7 +227,10 @@ describe('Agent with the tools protocol', () => {
   });
 
   it("shows the model the user's own cells, as they are now", async () => {
-    const { agent, notebook, model } = await harness.setUp([toolCall('execute_code', { code: 'print(len(sales))' }), text('12 rows.')]);
+    const { agent, notebook, model } = await harness.setUp([
+      toolCall('execute_code', { code: 'print(len(sales))' }),
+      text('12 rows.')
+    ]);
     const mine = await notebook.insertCode('sales = list(range(12))');
     await notebook.execute(mine);
     await agent.run('How many rows has sales?');
@@ -315,10 +333,15 @@ describe('Agent with the tools protocol', () => {
     await agent.run('Plot y = x^2.');
     const messages = model.requests[1].body.messages;
     const imageMessage = messages.find(
-      message => message.role === 'user' && Array.isArray(message.content) && message.content.some(part => part.type === 'image_url')
+      message =>
+        message.role === 'user' &&
+        Array.isArray(message.content) &&
+        message.content.some(part => part.type === 'image_url')
     );
     expect(imageMessage).toBeDefined();
-    const part = (imageMessage?.content as { type: string; image_url?: { url: string } }[]).find(p => p.type === 'image_url');
+    const part = (imageMessage?.content as { type: string; image_url?: { url: string } }[]).find(
+      p => p.type === 'image_url'
+    );
     expect(part?.image_url?.url).toMatch(/^data:image\/png;base64,iVBORw0KGgo/);
   });
 
@@ -405,10 +428,16 @@ describe('Agent with the tools protocol', () => {
   });
 
   it('gives up after the maximum number of attempts', async () => {
-    const failing = (request: { body: { messages: { role: string; content?: unknown }[] } }, index: number): ScriptedReply =>
+    const failing = (
+      request: { body: { messages: { role: string; content?: unknown }[] } },
+      index: number
+    ): ScriptedReply =>
       index === 0
         ? toolCall('execute_code', { code: 'raise ValueError("no")' })
-        : toolCall('edit_cell', { cell_id: lastCellId(request.body.messages), code: `raise ValueError("still no {index}")` });
+        : toolCall('edit_cell', {
+            cell_id: lastCellId(request.body.messages),
+            code: `raise ValueError("still no {index}")`
+          });
     const { agent, notebook } = await harness.setUp(failing, { maxAttempts: 3 });
     const result = await agent.run('Fail.');
     expect(result.outcome).toBe('gave-up');
@@ -417,7 +446,10 @@ describe('Agent with the tools protocol', () => {
   });
 
   it('asks the approval hook before each execution and honours skip and edit', async () => {
-    const decisions = [{ action: 'edit' as const, code: 'print("edited")' }, { action: 'skip' as const, reason: 'Not now.' }];
+    const decisions = [
+      { action: 'edit' as const, code: 'print("edited")' },
+      { action: 'skip' as const, reason: 'Not now.' }
+    ];
     const seen: string[] = [];
     const { agent, notebook, model } = await harness.setUp(
       [
@@ -443,7 +475,10 @@ describe('Agent with the tools protocol', () => {
 
   it('stops a running cell when the user stops the turn', async () => {
     const { agent, notebook } = await harness.setUp(
-      [toolCall('execute_code', { code: 'import time\nfor i in range(600):\n    time.sleep(0.1)' }), text('never reached')],
+      [
+        toolCall('execute_code', { code: 'import time\nfor i in range(600):\n    time.sleep(0.1)' }),
+        text('never reached')
+      ],
       { cellTimeoutMs: 0 }
     );
     const controller = new AbortController();

@@ -14,9 +14,15 @@ function conversation(turns: number): { messages: ChatMessage[]; starts: number[
     messages.push({
       role: 'assistant',
       content: null,
-      tool_calls: [{ id: `c${turn}`, type: 'function', function: { name: 'execute_code', arguments: '{"code": "print(1)"}' } }]
+      tool_calls: [
+        { id: `c${turn}`, type: 'function', function: { name: 'execute_code', arguments: '{"code": "print(1)"}' } }
+      ]
     });
-    messages.push({ role: 'tool', tool_call_id: `c${turn}`, content: `cell_id: x${turn}\nstatus: ok\noutput:\n${'word '.repeat(800)}` });
+    messages.push({
+      role: 'tool',
+      tool_call_id: `c${turn}`,
+      content: `cell_id: x${turn}\nstatus: ok\noutput:\n${'word '.repeat(800)}`
+    });
     messages.push({ role: 'assistant', content: `Done with request ${turn}.` });
   }
   return { messages, starts };
@@ -37,7 +43,11 @@ describe('ContextWindow', () => {
     const { messages, starts } = conversation(3);
     const fitted = window.fit(messages, starts, 2500);
     expect(fitted).toHaveLength(messages.length);
-    expect(fitted[2]).toEqual({ role: 'tool', tool_call_id: 'c0', content: `cell_id: x0\nstatus: ok\n${ELIDED_OUTPUT}` });
+    expect(fitted[2]).toEqual({
+      role: 'tool',
+      tool_call_id: 'c0',
+      content: `cell_id: x0\nstatus: ok\n${ELIDED_OUTPUT}`
+    });
     expect(fitted[fitted.length - 2]).toBe(messages[messages.length - 2]);
   });
 

@@ -11,23 +11,42 @@ const cell = (n: number, source = `df${n} = load(${n})`): ICellSummary => ({
 
 describe('NotebookContext', () => {
   const counter = new ApproximateTokenCounter();
-  const describeNotebook = (cells: ICellSummary[], budget: number) => new NotebookContext(counter).describe(cells, budget);
+  const describeNotebook = (cells: ICellSummary[], budget: number) =>
+    new NotebookContext(counter).describe(cells, budget);
 
   it('shows every cell, newest last, with ids and execution counts', () => {
-    const text = describeNotebook([cell(1), { id: 'm', cellType: 'markdown', source: '# Title', executionCount: null }, cell(2)], 1000);
+    const text = describeNotebook(
+      [cell(1), { id: 'm', cellType: 'markdown', source: '# Title', executionCount: null }, cell(2)],
+      1000
+    );
     expect(text).toBe(
-      ['--- cell c1 (code In [1]) ---', 'df1 = load(1)', '--- cell m (markdown) ---', '# Title', '--- cell c2 (code In [2]) ---', 'df2 = load(2)'].join('\n')
+      [
+        '--- cell c1 (code In [1]) ---',
+        'df1 = load(1)',
+        '--- cell m (markdown) ---',
+        '# Title',
+        '--- cell c2 (code In [2]) ---',
+        'df2 = load(2)'
+      ].join('\n')
     );
   });
 
   it('keeps the latest cells within the budget however large the notebook', () => {
     const sizes = [10, 100, 1000].map(n => {
-      const text = describeNotebook(Array.from({ length: n }, (_, i) => cell(i + 1)), 300);
+      const text = describeNotebook(
+        Array.from({ length: n }, (_, i) => cell(i + 1)),
+        300
+      );
       expect(text).toContain(`df${n} = load(${n})`);
       return counter.count(text);
     });
     expect(Math.max(...sizes)).toBeLessThanOrEqual(320);
-    expect(describeNotebook(Array.from({ length: 1000 }, (_, i) => cell(i + 1)), 300)).toMatch(/^\(\d+ earlier cells not shown\)/);
+    expect(
+      describeNotebook(
+        Array.from({ length: 1000 }, (_, i) => cell(i + 1)),
+        300
+      )
+    ).toMatch(/^\(\d+ earlier cells not shown\)/);
   });
 
   it('counts a cell again only when it changed', () => {

@@ -38,7 +38,9 @@ describe('measureBundle', () => {
     writeFileSync(join(dir, 'third-party-licenses.json'), '[]');
 
     const result = measureBundle(dir, 'my-extension');
-    const kinds = Object.fromEntries(result.chunks.map(chunk => [chunk.file, [chunk.kind, chunk.packages.join(','), chunk.tiktoken]]));
+    const kinds = Object.fromEntries(
+      result.chunks.map(chunk => [chunk.file, [chunk.kind, chunk.packages.join(','), chunk.tiktoken]])
+    );
     expect(kinds).toEqual({
       'remoteEntry.abc.js': ['own', '', false],
       '283.a.js': ['own', '', false],

@@ -61,16 +61,25 @@ describe('code-interpreter run', () => {
   });
 
   it('fixes a failing cell with its own private server and leaves a valid notebook', async () => {
-    const script = (request: { body: { messages: { role: string; content?: unknown }[] } }, index: number): ScriptedReply | undefined =>
+    const script = (
+      request: { body: { messages: { role: string; content?: unknown }[] } },
+      index: number
+    ): ScriptedReply | undefined =>
       [
-        { kind: 'tools', calls: [{ name: 'execute_code', arguments: JSON.stringify({ code: 'total = sum(range(10)\nprint(total)' }) }] } as ScriptedReply,
+        {
+          kind: 'tools',
+          calls: [{ name: 'execute_code', arguments: JSON.stringify({ code: 'total = sum(range(10)\nprint(total)' }) }]
+        } as ScriptedReply,
         index === 1
           ? ({
               kind: 'tools',
               calls: [
                 {
                   name: 'edit_cell',
-                  arguments: JSON.stringify({ cell_id: lastCellId(request.body.messages), code: 'total = sum(range(10))\nprint(total)' })
+                  arguments: JSON.stringify({
+                    cell_id: lastCellId(request.body.messages),
+                    code: 'total = sum(range(10))\nprint(total)'
+                  })
                 }
               ]
             } as ScriptedReply)
@@ -80,7 +89,16 @@ describe('code-interpreter run', () => {
     model = await ScriptedModelServer.start({ script });
     const transcript = join(workdir, 'run.jsonl');
     const result = await runCli(
-      ['run', 'Sum the numbers below 10.', '--model', 'scripted-model', '--notebook', 'sum.ipynb', '--transcript', transcript],
+      [
+        'run',
+        'Sum the numbers below 10.',
+        '--model',
+        'scripted-model',
+        '--notebook',
+        'sum.ipynb',
+        '--transcript',
+        transcript
+      ],
       { OPENAI_BASE_URL: model.baseUrl, OPENAI_API_KEY: 'k' },
       workdir
     );
@@ -99,16 +117,25 @@ describe('code-interpreter run', () => {
     expect(joined(code[0].source)).toBe('total = sum(range(10))\nprint(total)');
     expect(code[0].outputs).toHaveLength(1);
     expect(joined(code[0].outputs[0].text)).toBe('45\n');
-    expect(notebook.metadata.code_interpreter.turns[0]).toMatchObject({ prompt: 'Sum the numbers below 10.', outcome: 'completed' });
+    expect(notebook.metadata.code_interpreter.turns[0]).toMatchObject({
+      prompt: 'Sum the numbers below 10.',
+      outcome: 'completed'
+    });
 
-    const events = readFileSync(transcript, 'utf8').trim().split('\n').map(line => JSON.parse(line).type);
+    const events = readFileSync(transcript, 'utf8')
+      .trim()
+      .split('\n')
+      .map(line => JSON.parse(line).type);
     expect(events).toEqual(expect.arrayContaining(['model-request', 'model-response', 'execution-end', 'turn-end']));
   });
 
   it('stops on Ctrl-C: the cell is interrupted, the notebook saved, exit 130', async () => {
     model = await ScriptedModelServer.start({
       script: [
-        { kind: 'tools', calls: [{ name: 'execute_code', arguments: JSON.stringify({ code: 'import time\ntime.sleep(60)' }) }] },
+        {
+          kind: 'tools',
+          calls: [{ name: 'execute_code', arguments: JSON.stringify({ code: 'import time\ntime.sleep(60)' }) }]
+        },
         { kind: 'text', content: 'never asked' }
       ]
     });
@@ -150,12 +177,26 @@ describe('code-interpreter run', () => {
     it('ends an endless loop at --timeout 2, quickly, with the kernel alive', async () => {
       model = await ScriptedModelServer.start({
         script: [
-          { kind: 'tools', calls: [{ name: 'execute_code', arguments: JSON.stringify({ code: 'while True:\n    pass' }) }] },
+          {
+            kind: 'tools',
+            calls: [{ name: 'execute_code', arguments: JSON.stringify({ code: 'while True:\n    pass' }) }]
+          },
           { kind: 'text', content: 'The loop never ends; I stopped it.' }
         ]
       });
       const result = await runCli(
-        ['run', 'Loop forever.', '--timeout', '2', '--max-attempts', '1', '--notebook', 'loop.ipynb', '--server-url', server.url],
+        [
+          'run',
+          'Loop forever.',
+          '--timeout',
+          '2',
+          '--max-attempts',
+          '1',
+          '--notebook',
+          'loop.ipynb',
+          '--server-url',
+          server.url
+        ],
         { OPENAI_BASE_URL: model.baseUrl, CODE_INTERPRETER_MODEL: 'scripted-model', JUPYTER_TOKEN: server.token },
         workdir
       );
@@ -163,7 +204,9 @@ describe('code-interpreter run', () => {
       expect(result.stderr).toContain('timeout');
       expect(result.ms).toBeLessThan(10_000);
       // The kernel of the notebook's session is still there and idle (not restarted, not dead).
-      const sessions = await (await fetch(`${server.url}api/sessions`, { headers: { Authorization: `token ${server.token}` } })).json();
+      const sessions = await (
+        await fetch(`${server.url}api/sessions`, { headers: { Authorization: `token ${server.token}` } })
+      ).json();
       const session = sessions.find((s: { path: string }) => s.path === 'loop.ipynb');
       expect(session.kernel.execution_state).toBe('idle');
     });
@@ -180,11 +223,7 @@ describe('code-interpreter run', () => {
   });
 
   it('exits 3 when the Jupyter server cannot be reached, and 2 on usage errors', async () => {
-    const unreachable = await runCli(
-      ['run', 'x', '--server-url', 'http://127.0.0.1:9/', '--model', 'm'],
-      {},
-      workdir
-    );
+    const unreachable = await runCli(['run', 'x', '--server-url', 'http://127.0.0.1:9/', '--model', 'm'], {}, workdir);
     expect(unreachable.code).toBe(3);
     expect(unreachable.stderr).toContain('Cannot reach the Jupyter server');
     const usage = await runCli(['run', 'x', '--protocol', 'smoke-signals', '--model', 'm'], {}, workdir);
@@ -192,7 +231,19 @@ describe('code-interpreter run', () => {
     expect(usage.stderr).toContain('--protocol must be auto, tools or text');
     const help = await runCli(['run', '--help'], {}, workdir);
     expect(help.code).toBe(0);
-    for (const option of ['--server-url', '--token', '--base-url', '--api-key', '--model', '--protocol', '--max-attempts', '--timeout', '--kernel', '--notebook', '--transcript']) {
+    for (const option of [
+      '--server-url',
+      '--token',
+      '--base-url',
+      '--api-key',
+      '--model',
+      '--protocol',
+      '--max-attempts',
+      '--timeout',
+      '--kernel',
+      '--notebook',
+      '--transcript'
+    ]) {
       expect(help.stdout).toContain(option);
     }
   });

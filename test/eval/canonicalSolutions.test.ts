@@ -51,8 +51,18 @@ describe('canonical solutions', () => {
     );
     const outDir = join(dir, `${dataset}-out`);
     const code = await runEvaluateCommand([
-      '--dataset', dataset as string, '--data', dataFile as string, '--samples', samples,
-      '--out', outDir, '--workers', '2', '--cache-dir', join(dir, 'cache')
+      '--dataset',
+      dataset as string,
+      '--data',
+      dataFile as string,
+      '--samples',
+      samples,
+      '--out',
+      outDir,
+      '--workers',
+      '2',
+      '--cache-dir',
+      join(dir, 'cache')
     ]);
     expect(code).toBe(0);
     const records = readFileSync(join(outDir, 'results.jsonl'), 'utf8')

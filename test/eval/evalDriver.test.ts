@@ -103,7 +103,10 @@ describe('evaluation driver', () => {
           { timeoutMs: 30000 }
         )
       ).result as unknown as ISelfCheckReport;
-    const wrongTruncate = await selfCheck(task('HumanEval/2'), 'def truncate_number(number):\n    print("hi")\n    return 1.5\n');
+    const wrongTruncate = await selfCheck(
+      task('HumanEval/2'),
+      'def truncate_number(number):\n    print("hi")\n    return 1.5\n'
+    );
     expect(wrongTruncate.examples).toEqual([
       { source: 'truncate_number(3.5)', expected: '0.5', actual: '1.5', ok: false }
     ]);
@@ -117,7 +120,10 @@ describe('evaluation driver', () => {
     expect(describeSelfCheck(similar, wrongSimilar)).toContain('(the left side is {1, 2})');
     const right = await selfCheck(similar, 'def similar_elements(a, b):\n    return tuple(set(a) & set(b))\n');
     expect(describeSelfCheck(similar, right)).toBeUndefined();
-    const crashing = await selfCheck(similar, 'def similar_elements(a, b):\n    return 1 / 0\nsimilar_elements(1, 2)\n');
+    const crashing = await selfCheck(
+      similar,
+      'def similar_elements(a, b):\n    return 1 / 0\nsimilar_elements(1, 2)\n'
+    );
     expect(crashing.run.status).toBe('error');
     expect(describeSelfCheck(similar, crashing)).toContain('ZeroDivisionError');
   });
@@ -128,10 +134,21 @@ describe('evaluation driver', () => {
     const truth = await store.compute(kernel, t, ['base', 'plus']);
     expect(truth?.base_time).toHaveLength(3);
     const check = (code: string) =>
-      checkSolution(kernel, { task: t, family: 'humaneval', code, sections: ['base'], truth: truth!, timeLimits: { minTimeLimit: 0.5 } });
+      checkSolution(kernel, {
+        task: t,
+        family: 'humaneval',
+        code,
+        sections: ['base'],
+        truth: truth!,
+        timeLimits: { minTimeLimit: 0.5 }
+      });
 
     const slow = await check('def truncate_number(number):\n    while True:\n        pass\n');
-    expect(slow.base).toMatchObject({ status: 'fail', passed: 0, failure: { kind: 'timeout', index: 0, limit: 0.5, input: '(3.5,)' } });
+    expect(slow.base).toMatchObject({
+      status: 'fail',
+      passed: 0,
+      failure: { kind: 'timeout', index: 0, limit: 0.5, input: '(3.5,)' }
+    });
     expect(describeTestFailure(t, slow)).toBe(
       'Calling truncate_number(3.5) did not finish within 0.5 seconds (time limit exceeded).'
     );
@@ -155,9 +172,13 @@ describe('evaluation driver', () => {
     const missing = await check('def truncate(number):\n    return 0\n');
     expect(describeTestFailure(t, missing)).toBe('The code does not define a function named `truncate_number`.');
     const raising = await check('def truncate_number(number):\n    raise ValueError("no")\n');
-    expect(describeTestFailure(t, raising)).toMatch(/^Calling truncate_number\(3\.5\) raised an error:\n[\s\S]*ValueError: no$/);
+    expect(describeTestFailure(t, raising)).toMatch(
+      /^Calling truncate_number\(3\.5\) raised an error:\n[\s\S]*ValueError: no$/
+    );
     // Solutions cannot leave interpreter-wide settings behind for the next task.
-    const lowered = await check('import sys\nsys.setrecursionlimit(200)\ndef truncate_number(number):\n    return number % 1.0\n');
+    const lowered = await check(
+      'import sys\nsys.setrecursionlimit(200)\ndef truncate_number(number):\n    return number % 1.0\n'
+    );
     expect(lowered.base?.status).toBe('pass');
     const deep = await check(
       'def _depth(n):\n    return 0 if n == 0 else 1 + _depth(n - 1)\ndef truncate_number(number):\n    _depth(500)\n    return number % 1.0\n'
@@ -171,7 +192,8 @@ describe('evaluation driver', () => {
     const truth = (await store.compute(kernel, t, ['base']))!;
     const precious = join(dir, 'precious.txt');
     writeFileSync(precious, 'keep me');
-    const check = (code: string) => checkSolution(kernel, { task: t, family: 'humaneval', code, sections: ['base'], truth });
+    const check = (code: string) =>
+      checkSolution(kernel, { task: t, family: 'humaneval', code, sections: ['base'], truth });
     const remover = await check(
       `import os\ndef truncate_number(number):\n    os.remove(${JSON.stringify(precious)})\n    return number % 1.0\n`
     );

@@ -156,15 +156,24 @@ describe('code-interpreter eval', () => {
     const before = server.requests.length;
     const outDir = join(dir, mode);
     const code = await runEvalCommand([
-      '--dataset', 'humaneval+',
-      '--data', dataFile,
-      '--mode', mode,
-      '--base-url', server.baseUrl,
-      '--api-key', 'test-key',
-      '--model', 'scripted-coder',
-      '--workers', '2',
-      '--out', outDir,
-      '--cache-dir', join(dir, 'cache'),
+      '--dataset',
+      'humaneval+',
+      '--data',
+      dataFile,
+      '--mode',
+      mode,
+      '--base-url',
+      server.baseUrl,
+      '--api-key',
+      'test-key',
+      '--model',
+      'scripted-coder',
+      '--workers',
+      '2',
+      '--out',
+      outDir,
+      '--cache-dir',
+      join(dir, 'cache'),
       ...extra
     ]);
     return { code, outDir, requests: server.requests.slice(before) };
@@ -184,7 +193,10 @@ describe('code-interpreter eval', () => {
     expect(first.solution).toContain('from typing import List');
     expect(first.solution).not.toContain('print(');
     expect(first.solution).not.toContain('assert');
-    const samples = readFileSync(join(outDir, 'samples.jsonl'), 'utf8').trim().split('\n').map(line => JSON.parse(line));
+    const samples = readFileSync(join(outDir, 'samples.jsonl'), 'utf8')
+      .trim()
+      .split('\n')
+      .map(line => JSON.parse(line));
     expect(samples.map(sample => sample.task_id)).toEqual(TASKS);
     expect(Object.keys(samples[0]).sort()).toEqual(['solution', 'task_id']);
     const table = stdout.mock.calls.map(call => String(call[0])).join('');
@@ -210,7 +222,7 @@ describe('code-interpreter eval', () => {
     expect(byTask['HumanEval/3'].base_status).toBe('pass');
   });
 
-  it('self-feedback: only the code\'s own run and the visible examples reach the model', async () => {
+  it("self-feedback: only the code's own run and the visible examples reach the model", async () => {
     const { code, outDir, requests } = await run('self-feedback');
     expect(code).toBe(0);
     // below_zero's first answer passes the prompt's examples: no feedback, it stays wrong.
@@ -234,14 +246,18 @@ describe('code-interpreter eval', () => {
     const critic = requests.filter(request => request.body.model === 'scripted-critic');
     expect(critic).toHaveLength(3);
     expect(requests).toHaveLength(10);
-    expect(readSummary(outDir)).toMatchObject({ 'pass@1': { base: 0.75, plus: 0.75 }, critic_model: 'scripted-critic' });
+    expect(readSummary(outDir)).toMatchObject({
+      'pass@1': { base: 0.75, plus: 0.75 },
+      critic_model: 'scripted-critic'
+    });
     // The critic sees the problem, the code and the execution result...
     const criticText = lastUserMessageText(critic[0].body);
     expect(criticText).toContain('Running it on the tests gave:');
     expect(criticText).toMatch(/Test failed|raised an error/);
     // ...and the coder gets the guidance.
     const revisions = requests.filter(
-      request => request.body.model === 'scripted-coder' && request.body.messages.some(message => message.role === 'assistant')
+      request =>
+        request.body.model === 'scripted-coder' && request.body.messages.some(message => message.role === 'assistant')
     );
     expect(revisions).toHaveLength(3);
     expect(revisions.every(request => lastUserMessageText(request.body).startsWith(GUIDANCE))).toBe(true);
@@ -288,35 +304,85 @@ describe('code-interpreter eval', () => {
 
     const before = server.requests.length;
     const code = await runEvalCommand([
-      '--dataset', 'humaneval+', '--data', dataFile, '--base-url', server.baseUrl, '--model', 'scripted-coder',
-      '--out', outDir, '--resume', '--cache-dir', join(dir, 'cache'), '--workers', '1'
+      '--dataset',
+      'humaneval+',
+      '--data',
+      dataFile,
+      '--base-url',
+      server.baseUrl,
+      '--model',
+      'scripted-coder',
+      '--out',
+      outDir,
+      '--resume',
+      '--cache-dir',
+      join(dir, 'cache'),
+      '--workers',
+      '1'
     ]);
     expect(code).toBe(0);
     expect(server.requests.length - before).toBe(2);
     expect(readSummary(outDir)).toMatchObject({ n: 4, interrupted: false, 'pass@1': { base: 0.25 } });
     // Without --resume the folder is refused rather than overwritten.
     expect(
-      await runEvalCommand(['--dataset', 'humaneval+', '--data', dataFile, '--model', 'm', '--base-url', server.baseUrl, '--out', outDir])
+      await runEvalCommand([
+        '--dataset',
+        'humaneval+',
+        '--data',
+        dataFile,
+        '--model',
+        'm',
+        '--base-url',
+        server.baseUrl,
+        '--out',
+        outDir
+      ])
     ).toBe(2);
   });
 
   it('exit codes: usage errors and unreachable endpoints', async () => {
     expect(await runEvalCommand(['--dataset', 'nope'])).toBe(2);
     expect(await runEvalCommand(['--dataset', 'humaneval+', '--data', dataFile])).toBe(2); // no model
-    expect(await runEvalCommand(['--dataset', 'humaneval+', '--data', dataFile, '--model', 'm', '--mode', 'other'])).toBe(2);
+    expect(
+      await runEvalCommand(['--dataset', 'humaneval+', '--data', dataFile, '--model', 'm', '--mode', 'other'])
+    ).toBe(2);
     expect(await runEvalCommand(['--help'])).toBe(0);
     expect(await runEvaluateCommand(['--dataset', 'humaneval+', '--data', dataFile])).toBe(2); // no samples
     expect(
       await runEvalCommand([
-        '--dataset', 'humaneval+', '--data', dataFile, '--model', 'm', '--base-url', server.baseUrl,
-        '--server-url', 'http://127.0.0.1:9/', '--out', join(dir, 'no-jupyter')
+        '--dataset',
+        'humaneval+',
+        '--data',
+        dataFile,
+        '--model',
+        'm',
+        '--base-url',
+        server.baseUrl,
+        '--server-url',
+        'http://127.0.0.1:9/',
+        '--out',
+        join(dir, 'no-jupyter')
       ])
     ).toBe(3);
     const unreachableModel = join(dir, 'no-model');
     expect(
       await runEvalCommand([
-        '--dataset', 'humaneval+', '--data', dataFile, '--model', 'm', '--base-url', 'http://127.0.0.1:9/v1',
-        '--out', unreachableModel, '--cache-dir', join(dir, 'cache'), '--workers', '1', '--limit', '1'
+        '--dataset',
+        'humaneval+',
+        '--data',
+        dataFile,
+        '--model',
+        'm',
+        '--base-url',
+        'http://127.0.0.1:9/v1',
+        '--out',
+        unreachableModel,
+        '--cache-dir',
+        join(dir, 'cache'),
+        '--workers',
+        '1',
+        '--limit',
+        '1'
       ])
     ).toBe(3);
     expect(existsSync(join(unreachableModel, 'summary.json'))).toBe(true);

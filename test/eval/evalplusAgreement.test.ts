@@ -30,14 +30,26 @@ interface ISample {
 function buildSamples(tasks: IEvalTask[], loopTasks: number): ISample[] {
   return tasks.flatMap((task, index) => {
     const own = Object.entries(variants(task)).map(([label, solution]) => ({ task_id: task.taskId, solution, label }));
-    return index < loopTasks ? [...own, { task_id: task.taskId, solution: infiniteLoop(task), label: 'infiniteLoop' }] : own;
+    return index < loopTasks
+      ? [...own, { task_id: task.taskId, solution: infiniteLoop(task), label: 'infiniteLoop' }]
+      : own;
   });
 }
 
 function runEvalPlus(dataset: 'humaneval' | 'mbpp', dataFile: string, samplesFile: string, cacheHome: string) {
   const result = spawnSync(
     projectPython(),
-    ['-m', 'evalplus.evaluate', '--dataset', dataset, '--samples', samplesFile, '--parallel', '2', '--i_just_wanna_run'],
+    [
+      '-m',
+      'evalplus.evaluate',
+      '--dataset',
+      dataset,
+      '--samples',
+      samplesFile,
+      '--parallel',
+      '2',
+      '--i_just_wanna_run'
+    ],
     {
       env: {
         ...process.env,
@@ -67,7 +79,10 @@ async function compare(dataset: DatasetName, source: string, taskIds: string[], 
     const tasks = subsetDataFile(source, taskIds, dataFile);
     const samples = buildSamples(tasks, loopTasks);
     const samplesFile = join(dir, 'samples.jsonl');
-    writeFileSync(samplesFile, samples.map(s => JSON.stringify({ task_id: s.task_id, solution: s.solution })).join('\n') + '\n');
+    writeFileSync(
+      samplesFile,
+      samples.map(s => JSON.stringify({ task_id: s.task_id, solution: s.solution })).join('\n') + '\n'
+    );
 
     const byTask = new Map<string, string[]>();
     for (const sample of samples) {
@@ -88,7 +103,12 @@ async function compare(dataset: DatasetName, source: string, taskIds: string[], 
       .split('\n')
       .filter(Boolean)
       .map(line => JSON.parse(line) as IResultRecord);
-    const reference = runEvalPlus(dataset.startsWith('humaneval') ? 'humaneval' : 'mbpp', dataFile, samplesFile, join(dir, 'xdg'));
+    const reference = runEvalPlus(
+      dataset.startsWith('humaneval') ? 'humaneval' : 'mbpp',
+      dataFile,
+      samplesFile,
+      join(dir, 'xdg')
+    );
 
     const disagreements: string[] = [];
     const seen = new Map<string, number>();
@@ -113,7 +133,15 @@ async function compare(dataset: DatasetName, source: string, taskIds: string[], 
     expect(disagreements).toEqual([]);
     // The agreement means something only if the samples really differ in outcome.
     expect(verdictsByLabel.get('canonical')?.every(v => v === 'pass/pass')).toBe(true);
-    for (const label of ['exception', 'missing', 'exits', 'loadError', 'infiniteLoop', 'wrongType', 'usesDisabledFunction']) {
+    for (const label of [
+      'exception',
+      'missing',
+      'exits',
+      'loadError',
+      'infiniteLoop',
+      'wrongType',
+      'usesDisabledFunction'
+    ]) {
       expect(verdictsByLabel.get(label)?.every(v => v.startsWith('fail/') || v.startsWith('timeout/'))).toBe(true);
     }
     expect(verdictsByLabel.get('noisy')?.every(v => v === 'pass/pass')).toBe(true);
@@ -128,7 +156,20 @@ describe('verdicts agree with EvalPlus', () => {
     const labels = await compare(
       'humaneval+',
       HUMANEVAL_PLUS,
-      ['HumanEval/0', 'HumanEval/2', 'HumanEval/4', 'HumanEval/21', 'HumanEval/32', 'HumanEval/53', 'HumanEval/71', 'HumanEval/100', 'HumanEval/107', 'HumanEval/137', 'HumanEval/151', 'HumanEval/160'],
+      [
+        'HumanEval/0',
+        'HumanEval/2',
+        'HumanEval/4',
+        'HumanEval/21',
+        'HumanEval/32',
+        'HumanEval/53',
+        'HumanEval/71',
+        'HumanEval/100',
+        'HumanEval/107',
+        'HumanEval/137',
+        'HumanEval/151',
+        'HumanEval/160'
+      ],
       2
     );
     // Some size-dependent answers pass the short base inputs and fail the plus ones.
@@ -144,7 +185,26 @@ describe('verdicts agree with EvalPlus', () => {
     await compare(
       'mbpp+',
       MBPP_PLUS,
-      ['Mbpp/2', 'Mbpp/7', 'Mbpp/63', 'Mbpp/75', 'Mbpp/106', 'Mbpp/124', 'Mbpp/252', 'Mbpp/259', 'Mbpp/278', 'Mbpp/404', 'Mbpp/558', 'Mbpp/580', 'Mbpp/581', 'Mbpp/722', 'Mbpp/737', 'Mbpp/769', 'Mbpp/787', 'Mbpp/794'],
+      [
+        'Mbpp/2',
+        'Mbpp/7',
+        'Mbpp/63',
+        'Mbpp/75',
+        'Mbpp/106',
+        'Mbpp/124',
+        'Mbpp/252',
+        'Mbpp/259',
+        'Mbpp/278',
+        'Mbpp/404',
+        'Mbpp/558',
+        'Mbpp/580',
+        'Mbpp/581',
+        'Mbpp/722',
+        'Mbpp/737',
+        'Mbpp/769',
+        'Mbpp/787',
+        'Mbpp/794'
+      ],
       1
     );
   });

@@ -32,7 +32,10 @@ describe('renderFeedback on outputs of a real ipykernel', () => {
   });
 
   it('condenses a traceback from a nested call into the json module', async () => {
-    const result = await executor.execute(kernel, "import json\n\ndef load(s):\n    return json.loads(s)\n\nload('{bad')");
+    const result = await executor.execute(
+      kernel,
+      "import json\n\ndef load(s):\n    return json.loads(s)\n\nload('{bad')"
+    );
     expect(result.status).toBe('error');
     const rendered = renderFeedback(result, options);
     expect(rendered.text).not.toContain('\x1b');
@@ -41,9 +44,15 @@ describe('renderFeedback on outputs of a real ipykernel', () => {
     expect(rendered.text).toMatch(/Cell In\[\d+\], line 4, in load/);
     expect(rendered.text).toMatch(/\[\.\.\. \d+ library frames? omitted \.\.\.\]/);
     expect(rendered.text).toMatch(/json[\\/]decoder\.py:\d+, in JSONDecoder\.raw_decode/);
-    expect(rendered.text.endsWith('JSONDecodeError: Expecting property name enclosed in double quotes: line 1 column 2 (char 1)')).toBe(true);
+    expect(
+      rendered.text.endsWith(
+        'JSONDecodeError: Expecting property name enclosed in double quotes: line 1 column 2 (char 1)'
+      )
+    ).toBe(true);
     // The raw traceback is several times longer.
-    const raw = result.outputs.flatMap(output => (output.output_type === 'error' ? (output.traceback as string[]) : [])).join('\n');
+    const raw = result.outputs
+      .flatMap(output => (output.output_type === 'error' ? (output.traceback as string[]) : []))
+      .join('\n');
     expect(counter.count(raw)).toBeGreaterThan(2 * rendered.tokens);
   });
 
@@ -69,7 +78,10 @@ describe('renderFeedback on outputs of a real ipykernel', () => {
   });
 
   it('turns an inline matplotlib plot into an image part, or a placeholder without vision', async () => {
-    const result = await executor.execute(kernel, '%matplotlib inline\nimport matplotlib.pyplot as plt\nplt.plot([1, 2, 3])\nplt.show()');
+    const result = await executor.execute(
+      kernel,
+      '%matplotlib inline\nimport matplotlib.pyplot as plt\nplt.plot([1, 2, 3])\nplt.show()'
+    );
     expect(result.status).toBe('ok');
     const withVision = renderFeedback(result, { ...options, vision: true });
     expect(withVision.images).toHaveLength(1);
@@ -84,7 +96,9 @@ describe('renderFeedback on outputs of a real ipykernel', () => {
 
     const blind = renderFeedback(result, options);
     expect(blind.images).toEqual([]);
-    expect(blind.text).toBe(`[image/png ${width}x${height}, ${kb} KB: the model cannot see images; describe the data with print() instead]`);
+    expect(blind.text).toBe(
+      `[image/png ${width}x${height}, ${kb} KB: the model cannot see images; describe the data with print() instead]`
+    );
   });
 
   it('cuts 20,000 printed lines to the budget with a marker', async () => {

@@ -28,7 +28,11 @@ const executeResult = (data: nbformat.IMimeBundle): nbformat.IExecuteResult => (
   data,
   metadata: {}
 });
-const display = (data: nbformat.IMimeBundle): nbformat.IDisplayData => ({ output_type: 'display_data', data, metadata: {} });
+const display = (data: nbformat.IMimeBundle): nbformat.IDisplayData => ({
+  output_type: 'display_data',
+  data,
+  metadata: {}
+});
 
 /** A PNG of the given size: a real signature and IHDR, then filler up to `bytes`. */
 function png(width: number, height: number, bytes: number): string {
@@ -54,32 +58,60 @@ describe('renderFeedback', () => {
 
   describe('text outputs', () => {
     it('reads streams and results in order, joining them by lines', () => {
-      const rendered = renderFeedback(result([stdout('a\nb\n'), stderr('warning: careful\n'), executeResult({ 'text/plain': '42' })]), options);
-      expect(rendered).toEqual({ text: 'a\nb\nwarning: careful\n42', images: [], tokens: counter.count('a\nb\nwarning: careful\n42'), truncated: false });
+      const rendered = renderFeedback(
+        result([stdout('a\nb\n'), stderr('warning: careful\n'), executeResult({ 'text/plain': '42' })]),
+        options
+      );
+      expect(rendered).toEqual({
+        text: 'a\nb\nwarning: careful\n42',
+        images: [],
+        tokens: counter.count('a\nb\nwarning: careful\n42'),
+        truncated: false
+      });
     });
 
     it('strips ANSI escape codes and Windows line ends', () => {
-      const rendered = renderFeedback(result([stdout('\x1b[1;32mPASSED\x1b[0m 3 tests\r\n'), executeResult({ 'text/plain': '\x1b[31mred\x1b[39m' })]), options);
+      const rendered = renderFeedback(
+        result([stdout('\x1b[1;32mPASSED\x1b[0m 3 tests\r\n'), executeResult({ 'text/plain': '\x1b[31mred\x1b[39m' })]),
+        options
+      );
       expect(rendered.text).toBe('PASSED 3 tests\nred');
     });
 
     it('prefers text/plain over text/html, so a DataFrame stays a text table', () => {
       const table = '   a  b\n0  1  x\n1  2  y';
-      const rendered = renderFeedback(result([executeResult({ 'text/plain': table, 'text/html': '<table><tr><td>1</td></tr></table>' })]), options);
+      const rendered = renderFeedback(
+        result([executeResult({ 'text/plain': table, 'text/html': '<table><tr><td>1</td></tr></table>' })]),
+        options
+      );
       expect(rendered.text).toBe(table);
     });
 
     it('reads HTML as rough text when it is the only form', () => {
-      const rendered = renderFeedback(result([display({ 'text/html': '<h1>Report</h1><p>Total: <b>3</b> &amp; more</p>' })]), options);
+      const rendered = renderFeedback(
+        result([display({ 'text/html': '<h1>Report</h1><p>Total: <b>3</b> &amp; more</p>' })]),
+        options
+      );
       expect(rendered.text).toBe('Report\nTotal: 3 & more');
     });
 
     it('prefers markdown, JSON or HTML over a placeholder repr', () => {
-      const markdown = renderFeedback(result([display({ 'text/plain': '<IPython.core.display.Markdown object>', 'text/markdown': '# Title\n*done*' })]), options);
+      const markdown = renderFeedback(
+        result([
+          display({ 'text/plain': '<IPython.core.display.Markdown object>', 'text/markdown': '# Title\n*done*' })
+        ]),
+        options
+      );
       expect(markdown.text).toBe('# Title\n*done*');
-      const json = renderFeedback(result([display({ 'text/plain': '<IPython.core.display.JSON object>', 'application/json': { a: [1, 2] } })]), options);
+      const json = renderFeedback(
+        result([display({ 'text/plain': '<IPython.core.display.JSON object>', 'application/json': { a: [1, 2] } })]),
+        options
+      );
       expect(JSON.parse(json.text)).toEqual({ a: [1, 2] });
-      const html = renderFeedback(result([display({ 'text/plain': '<IPython.core.display.HTML object>', 'text/html': '<i>hi</i>' })]), options);
+      const html = renderFeedback(
+        result([display({ 'text/plain': '<IPython.core.display.HTML object>', 'text/html': '<i>hi</i>' })]),
+        options
+      );
       expect(html.text).toBe('hi');
     });
 
@@ -89,7 +121,12 @@ describe('renderFeedback', () => {
     });
 
     it('says so when an output has no text form', () => {
-      const rendered = renderFeedback(result([display({ 'application/vnd.plotly.v1+json': { data: [] }, 'text/html': '<script>Plotly.newPlot()</script>' })]), options);
+      const rendered = renderFeedback(
+        result([
+          display({ 'application/vnd.plotly.v1+json': { data: [] }, 'text/html': '<script>Plotly.newPlot()</script>' })
+        ]),
+        options
+      );
       expect(rendered.text).toBe('[output of type application/vnd.plotly.v1+json, text/html: no text form, not shown]');
     });
   });
@@ -116,7 +153,15 @@ describe('renderFeedback', () => {
       const outputs: nbformat.IOutput[][] = [
         [stdout(big)],
         [stdout('short\n'), stdout(big), executeResult({ 'text/plain': 'y'.repeat(50_000) })],
-        [stdout('a'.repeat(30_000)), { output_type: 'error', ename: 'ValueError', evalue: 'v'.repeat(20_000), traceback: ['ValueError: ' + 'v'.repeat(20_000)] }],
+        [
+          stdout('a'.repeat(30_000)),
+          {
+            output_type: 'error',
+            ename: 'ValueError',
+            evalue: 'v'.repeat(20_000),
+            traceback: ['ValueError: ' + 'v'.repeat(20_000)]
+          }
+        ],
         [display({ 'image/png': png(10, 10, 100) }), stdout('\n'.repeat(100_000))]
       ];
       for (const budget of [0, 10, 50, 200, 1500]) {
@@ -150,9 +195,23 @@ describe('renderFeedback', () => {
     });
 
     it('keeps the error line of a traceback that has to be cut', () => {
-      const frames = Array.from({ length: 200 }, (_, i) => `Cell In[1], line ${i + 1}, in f${i}\n----> ${i + 1} f${i + 1}()\n`);
+      const frames = Array.from(
+        { length: 200 },
+        (_, i) => `Cell In[1], line ${i + 1}, in f${i}\n----> ${i + 1} f${i + 1}()\n`
+      );
       const rendered = renderFeedback(
-        result([stdout('p'.repeat(50_000)), { output_type: 'error', ename: 'ZeroDivisionError', evalue: 'division by zero', traceback: [...frames, 'ZeroDivisionError: division by zero'] }], { status: 'error' }),
+        result(
+          [
+            stdout('p'.repeat(50_000)),
+            {
+              output_type: 'error',
+              ename: 'ZeroDivisionError',
+              evalue: 'division by zero',
+              traceback: [...frames, 'ZeroDivisionError: division by zero']
+            }
+          ],
+          { status: 'error' }
+        ),
         { ...options, budgetTokens: 300 }
       );
       expect(rendered.tokens).toBeLessThanOrEqual(300);
@@ -188,7 +247,10 @@ describe('renderFeedback', () => {
           "\x1b[31mKeyError\x1b[39m: 'b'"
         ]
       };
-      const rendered = renderFeedback(result([stdout('before\n'), error], { status: 'error', error: { ename: 'KeyError', evalue: "'b'" } }), options);
+      const rendered = renderFeedback(
+        result([stdout('before\n'), error], { status: 'error', error: { ename: 'KeyError', evalue: "'b'" } }),
+        options
+      );
       expect(rendered.text).toBe(
         [
           'before',
@@ -205,13 +267,17 @@ describe('renderFeedback', () => {
     });
 
     it('names the error when the outputs hold no traceback', () => {
-      const rendered = renderFeedback(result([], { status: 'error', error: { ename: 'NameError', evalue: "name 'x' is not defined" } }), options);
+      const rendered = renderFeedback(
+        result([], { status: 'error', error: { ename: 'NameError', evalue: "name 'x' is not defined" } }),
+        options
+      );
       expect(rendered.text).toBe("NameError: name 'x' is not defined");
     });
   });
 
   describe('images', () => {
-    const plot = () => display({ 'image/png': png(640, 480, 28 * 1024), 'text/plain': '<Figure size 640x480 with 1 Axes>' });
+    const plot = () =>
+      display({ 'image/png': png(640, 480, 28 * 1024), 'text/plain': '<Figure size 640x480 with 1 Axes>' });
 
     it('sends images to a model that reads them, with a note in the text', () => {
       const image = plot();
@@ -235,14 +301,27 @@ describe('renderFeedback', () => {
     it('gives a placeholder to a model that cannot see images', () => {
       const rendered = renderFeedback(result([stdout('plotted\n'), plot()]), options);
       expect(rendered.images).toEqual([]);
-      expect(rendered.text).toBe('plotted\n[image/png 640x480, 28 KB: the model cannot see images; describe the data with print() instead]');
+      expect(rendered.text).toBe(
+        'plotted\n[image/png 640x480, 28 KB: the model cannot see images; describe the data with print() instead]'
+      );
     });
 
     it('does not send SVG, which is not a raster image', () => {
-      const rendered = renderFeedback(result([display({ 'image/svg+xml': '<svg xmlns="http://www.w3.org/2000/svg"/>', 'text/plain': '<Figure size 640x480 with 1 Axes>' })]), { ...options, vision: true });
+      const rendered = renderFeedback(
+        result([
+          display({
+            'image/svg+xml': '<svg xmlns="http://www.w3.org/2000/svg"/>',
+            'text/plain': '<Figure size 640x480 with 1 Axes>'
+          })
+        ]),
+        { ...options, vision: true }
+      );
       expect(rendered.images).toEqual([]);
       expect(rendered.text).toBe('<Figure size 640x480 with 1 Axes>');
-      const svgOnly = renderFeedback(result([display({ 'image/svg+xml': '<svg xmlns="http://www.w3.org/2000/svg"/>' })]), { ...options, vision: true });
+      const svgOnly = renderFeedback(
+        result([display({ 'image/svg+xml': '<svg xmlns="http://www.w3.org/2000/svg"/>' })]),
+        { ...options, vision: true }
+      );
       expect(svgOnly.text).toMatch(/^\[image\/svg\+xml, 41 bytes: this format cannot be sent as an image/);
     });
   });
@@ -256,8 +335,13 @@ describe('renderFeedback', () => {
     });
 
     it('says a timed-out cell was interrupted after its limit and that earlier variables remain', () => {
-      const rendered = renderFeedback(result([stdout('working\n')], { status: 'timeout', durationMs: 30_400 }), { ...options, timeoutMs: 30_000 });
-      expect(rendered.text).toMatch(/^working\n\nThe cell was interrupted after 30 s, its time limit\. Variables defined before the interruption still exist\. Use a faster approach or smaller data/);
+      const rendered = renderFeedback(result([stdout('working\n')], { status: 'timeout', durationMs: 30_400 }), {
+        ...options,
+        timeoutMs: 30_000
+      });
+      expect(rendered.text).toMatch(
+        /^working\n\nThe cell was interrupted after 30 s, its time limit\. Variables defined before the interruption still exist\. Use a faster approach or smaller data/
+      );
       expect(renderFeedback(result([], { status: 'timeout', durationMs: 2500 }), options).text).toMatch(/after 2\.5 s/);
     });
 
@@ -283,7 +367,10 @@ describe('renderFeedback', () => {
         'IOPub data rate exceeded.\nThe Jupyter server will temporarily stop sending output\nto the client in order to avoid crashing it.\n' +
         'To change this limit, set the config variable\n`--ServerApp.iopub_data_rate_limit`.\n\nCurrent values:\n' +
         'ServerApp.iopub_data_rate_limit=1000000.0 (bytes/sec)\nServerApp.rate_limit_window=3.0 (secs)\n';
-      const rendered = renderFeedback(result([stdout('first\n'), stderr(notice)], { outputDroppedByServer: true }), options);
+      const rendered = renderFeedback(
+        result([stdout('first\n'), stderr(notice)], { outputDroppedByServer: true }),
+        options
+      );
       expect(rendered.text).not.toContain('iopub_data_rate_limit');
       expect(rendered.text).toMatch(/^first\n\nThe server dropped part of the output.*incomplete\. Print less/);
       // All of the output dropped is not an empty output: no request to print something.
@@ -298,7 +385,11 @@ describe('renderFeedback', () => {
     });
 
     it('keeps the notes when the outputs are cut', () => {
-      const rendered = renderFeedback(result([stdout('q'.repeat(100_000))], { status: 'timeout' }), { ...options, budgetTokens: 200, timeoutMs: 10_000 });
+      const rendered = renderFeedback(result([stdout('q'.repeat(100_000))], { status: 'timeout' }), {
+        ...options,
+        budgetTokens: 200,
+        timeoutMs: 10_000
+      });
       expect(rendered.tokens).toBeLessThanOrEqual(200);
       expect(rendered.text).toMatch(/The cell was interrupted after 10 s/);
       expect(rendered.text).toMatch(MARKER);

@@ -4,7 +4,7 @@ import { formatByteSize, readImageInfo } from '../../src/feedback/imageInfo';
 
 describe('stripAnsi', () => {
   it('removes the colour codes of an ipykernel traceback', () => {
-    const line = '\x1b[32m----> \x1b[39m\x1b[32m4\x1b[39m load(\x1b[33m\'{bad\'\x1b[39m)';
+    const line = "\x1b[32m----> \x1b[39m\x1b[32m4\x1b[39m load(\x1b[33m'{bad'\x1b[39m)";
     expect(stripAnsi(line)).toBe("----> 4 load('{bad')");
     expect(stripAnsi('\x1b[38;5;28;01mimport\x1b[39;00m json')).toBe('import json');
   });
@@ -32,7 +32,9 @@ describe('htmlToText', () => {
   });
 
   it('drops scripts, styles and comments and keeps paragraphs apart', () => {
-    expect(htmlToText('<p>One&nbsp;two</p><script>alert(1)</script><!-- hidden --><p>&#x41;&#66;</p>')).toBe('One two\nAB');
+    expect(htmlToText('<p>One&nbsp;two</p><script>alert(1)</script><!-- hidden --><p>&#x41;&#66;</p>')).toBe(
+      'One two\nAB'
+    );
     expect(htmlToText('<b>bold</b><br/>next')).toBe('bold\nnext');
   });
 
@@ -52,7 +54,28 @@ function uint32be(value: number): number[] {
 
 describe('readImageInfo', () => {
   it('reads width and height from a PNG IHDR', () => {
-    const png = [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, ...uint32be(13), 0x49, 0x48, 0x44, 0x52, ...uint32be(640), ...uint32be(480), 8, 6, 0, 0, 0];
+    const png = [
+      0x89,
+      0x50,
+      0x4e,
+      0x47,
+      0x0d,
+      0x0a,
+      0x1a,
+      0x0a,
+      ...uint32be(13),
+      0x49,
+      0x48,
+      0x44,
+      0x52,
+      ...uint32be(640),
+      ...uint32be(480),
+      8,
+      6,
+      0,
+      0,
+      0
+    ];
     const data = base64([...png, ...new Array(28 * 1024 - png.length).fill(7)]);
     expect(readImageInfo('image/png', data)).toEqual({ width: 640, height: 480, bytes: 28 * 1024 });
   });
@@ -62,11 +85,31 @@ describe('readImageInfo', () => {
     expect(readImageInfo('image/gif', gif)).toMatchObject({ width: 800, height: 600 });
     const app0 = [0xff, 0xe0, 0x00, 0x10, ...new Array(14).fill(0)];
     const sof0 = [0xff, 0xc0, 0x00, 0x11, 0x08, 0x01, 0xe0, 0x02, 0x80, 0x03, ...new Array(9).fill(0)];
-    expect(readImageInfo('image/jpeg', base64([0xff, 0xd8, ...app0, ...sof0, 0xff, 0xd9]))).toMatchObject({ width: 640, height: 480 });
+    expect(readImageInfo('image/jpeg', base64([0xff, 0xd8, ...app0, ...sof0, 0xff, 0xd9]))).toMatchObject({
+      width: 640,
+      height: 480
+    });
     const vp8x = [
-      ...Array.from('RIFF', c => c.charCodeAt(0)), 0, 0, 0, 0,
-      ...Array.from('WEBPVP8X', c => c.charCodeAt(0)), 10, 0, 0, 0, 0, 0, 0, 0,
-      0x7f, 0x02, 0x00, 0xdf, 0x01, 0x00
+      ...Array.from('RIFF', c => c.charCodeAt(0)),
+      0,
+      0,
+      0,
+      0,
+      ...Array.from('WEBPVP8X', c => c.charCodeAt(0)),
+      10,
+      0,
+      0,
+      0,
+      0,
+      0,
+      0,
+      0,
+      0x7f,
+      0x02,
+      0x00,
+      0xdf,
+      0x01,
+      0x00
     ];
     expect(readImageInfo('image/webp', base64(vp8x))).toMatchObject({ width: 640, height: 480 });
   });

@@ -73,7 +73,13 @@ describe('truncateText', () => {
   });
 
   it('respects the budget across sizes and budgets', () => {
-    const texts = [numberedLines(1000), 'x'.repeat(50_000), 'word '.repeat(20_000), '数据分析结果。'.repeat(3000), '\n'.repeat(30_000) + 'end'];
+    const texts = [
+      numberedLines(1000),
+      'x'.repeat(50_000),
+      'word '.repeat(20_000),
+      '数据分析结果。'.repeat(3000),
+      '\n'.repeat(30_000) + 'end'
+    ];
     for (const text of texts) {
       for (const budget of [0, 5, 20, 40, 100, 1000]) {
         const result = truncateText(text, budget, counter);
@@ -170,10 +176,24 @@ describe('clipText', () => {
 describe('formatCutMarker', () => {
   it('writes thousands separators, omits zero lines and marks estimates', () => {
     expect(
-      formatCutMarker({ characters: 12345, charactersExact: true, lines: 321, linesExact: true, tokens: 3210, tokensExact: true })
+      formatCutMarker({
+        characters: 12345,
+        charactersExact: true,
+        lines: 321,
+        linesExact: true,
+        tokens: 3210,
+        tokensExact: true
+      })
     ).toBe('... [321 lines / 12,345 characters / 3,210 tokens cut] ...');
     expect(
-      formatCutMarker({ characters: 9_988_311, charactersExact: true, lines: 0, linesExact: true, tokens: 1_250_141, tokensExact: false })
+      formatCutMarker({
+        characters: 9_988_311,
+        charactersExact: true,
+        lines: 0,
+        linesExact: true,
+        tokens: 1_250_141,
+        tokensExact: false
+      })
     ).toBe('... [9,988,311 characters / ~1,250,141 tokens cut] ...');
   });
 });

@@ -23,9 +23,13 @@ const SAMPLES: Record<string, string> = {
   table: '   a  b         c\n0  1  x  0.123456\n1  2  y  1.500000\n2  3  z -2.718282\n'.repeat(20),
   code: 'def has_close_elements(numbers: List[float], threshold: float) -> bool:\n    for idx, elem in enumerate(numbers):\n        for idx2, elem2 in enumerate(numbers):\n            if idx != idx2 and abs(elem - elem2) < threshold:\n                return True\n    return False\n',
   numbers: Array.from({ length: 200 }, (_, i) => (Math.sin(i) * 1000).toFixed(6)).join(' '),
-  prose: 'The quick brown fox jumps over the lazy dog. Execution feedback lifts the model from 79.0 to 83.2 average pass@1.',
+  prose:
+    'The quick brown fox jumps over the lazy dog. Execution feedback lifts the model from 79.0 to 83.2 average pass@1.',
   json: JSON.stringify({ a: [1, 2, 3], name: 'value', nested: { x: 1.5, y: 'text here' } }, null, 2).repeat(10),
-  progress: Array.from({ length: 50 }, (_, i) => `Epoch ${i}/50 - loss: 0.${(i * 7919) % 10000} - acc: 0.${(i * 104729) % 10000}`).join('\n')
+  progress: Array.from(
+    { length: 50 },
+    (_, i) => `Epoch ${i}/50 - loss: 0.${(i * 7919) % 10000} - acc: 0.${(i * 104729) % 10000}`
+  ).join('\n')
 };
 
 describe('TiktokenCounter', () => {

@@ -2,7 +2,8 @@ import { condenseTraceback } from '../../src/feedback/traceback';
 
 // Entries as ipykernel 7 sends them (colours included).
 const RULE = '\x1b[31m---------------------------------------------------------------------------\x1b[39m';
-const header = (ename: string) => `\x1b[31m${ename}\x1b[39m                                  Traceback (most recent call last)`;
+const header = (ename: string) =>
+  `\x1b[31m${ename}\x1b[39m                                  Traceback (most recent call last)`;
 const cellFrame = (cell: number, line: number, code: string, fn = '') =>
   `\x1b[36mCell\x1b[39m\x1b[36m \x1b[39m\x1b[32mIn[${cell}]\x1b[39m\x1b[32m, line ${line}\x1b[39m${fn ? `, in \x1b[36m${fn}\x1b[39m` : ''}\n\x1b[32m----> \x1b[39m\x1b[32m${line}\x1b[39m ${code}\n`;
 const fileFrame = (path: string, line: number, fn: string, code: string) =>
@@ -18,13 +19,34 @@ describe('condenseTraceback', () => {
       header('JSONDecodeError'),
       cellFrame(1, 4, "load('{bad')"),
       cellFrame(1, 3, 'return json.loads(s)', 'load'),
-      fileFrame('~/.pyenv/versions/3.11.7/lib/python3.11/json/__init__.py', 346, 'loads', 'return _default_decoder.decode(s)'),
-      fileFrame('~/.pyenv/versions/3.11.7/lib/python3.11/json/decoder.py', 337, 'JSONDecoder.decode', 'obj, end = self.raw_decode(s)'),
-      fileFrame('~/.pyenv/versions/3.11.7/lib/python3.11/json/decoder.py', 353, 'JSONDecoder.raw_decode', 'obj, end = self.scan_once(s, idx)'),
+      fileFrame(
+        '~/.pyenv/versions/3.11.7/lib/python3.11/json/__init__.py',
+        346,
+        'loads',
+        'return _default_decoder.decode(s)'
+      ),
+      fileFrame(
+        '~/.pyenv/versions/3.11.7/lib/python3.11/json/decoder.py',
+        337,
+        'JSONDecoder.decode',
+        'obj, end = self.raw_decode(s)'
+      ),
+      fileFrame(
+        '~/.pyenv/versions/3.11.7/lib/python3.11/json/decoder.py',
+        353,
+        'JSONDecoder.raw_decode',
+        'obj, end = self.scan_once(s, idx)'
+      ),
       errorLine('JSONDecodeError', 'Expecting property name enclosed in double quotes: line 1 column 2 (char 1)')
     ];
-    const condensed = condenseTraceback(traceback, 'JSONDecodeError', 'Expecting property name enclosed in double quotes: line 1 column 2 (char 1)');
-    expect(condensed.error).toBe('JSONDecodeError: Expecting property name enclosed in double quotes: line 1 column 2 (char 1)');
+    const condensed = condenseTraceback(
+      traceback,
+      'JSONDecodeError',
+      'Expecting property name enclosed in double quotes: line 1 column 2 (char 1)'
+    );
+    expect(condensed.error).toBe(
+      'JSONDecodeError: Expecting property name enclosed in double quotes: line 1 column 2 (char 1)'
+    );
     expect(condensed.omittedFrames).toBe(2);
     expect(condensed.body).not.toContain('\x1b');
     expect(condensed.body).not.toContain('-----');
@@ -45,9 +67,19 @@ describe('condenseTraceback', () => {
     const traceback = [
       RULE,
       header('KeyError'),
-      fileFrame(`${SITE}/pandas/core/indexes/base.py`, 3816, 'Index.get_loc', 'return self._engine.get_loc(casted_key)'),
+      fileFrame(
+        `${SITE}/pandas/core/indexes/base.py`,
+        3816,
+        'Index.get_loc',
+        'return self._engine.get_loc(casted_key)'
+      ),
       fileFrame('pandas/_libs/index.pyx', 172, 'pandas._libs.index.IndexEngine.get_loc', "'Could not get source'"),
-      fileFrame('pandas/_libs/hashtable_class_helper.pxi', 7734, 'pandas._libs.hashtable.PyObjectHashTable.get_item', "'Could not get source'"),
+      fileFrame(
+        'pandas/_libs/hashtable_class_helper.pxi',
+        7734,
+        'pandas._libs.hashtable.PyObjectHashTable.get_item',
+        "'Could not get source'"
+      ),
       errorLine('KeyError', "'b'"),
       '\nThe above exception was the direct cause of the following exception:\n',
       header('KeyError'),
@@ -92,7 +124,13 @@ describe('condenseTraceback', () => {
 
   it('keeps one copy of a frame repeated by recursion', () => {
     const frame = cellFrame(4, 1, 'def f(n): return f(n+1)', 'f');
-    const traceback = [RULE, header('RecursionError'), cellFrame(4, 2, 'f(0)'), ...new Array(974).fill(frame), errorLine('RecursionError', 'maximum recursion depth exceeded')];
+    const traceback = [
+      RULE,
+      header('RecursionError'),
+      cellFrame(4, 2, 'f(0)'),
+      ...new Array(974).fill(frame),
+      errorLine('RecursionError', 'maximum recursion depth exceeded')
+    ];
     const condensed = condenseTraceback(traceback, 'RecursionError', 'maximum recursion depth exceeded');
     expect(condensed.omittedFrames).toBe(973);
     expect(condensed.body.split('\n')).toEqual([
@@ -116,9 +154,19 @@ describe('condenseTraceback', () => {
   });
 
   it('keeps every line of a multi-line message and makes one when the traceback is empty', () => {
-    const multi = condenseTraceback([header('AssertionError'), cellFrame(9, 1, 'check()'), errorLine('AssertionError', 'first\nsecond')], 'AssertionError', 'first\nsecond');
+    const multi = condenseTraceback(
+      [header('AssertionError'), cellFrame(9, 1, 'check()'), errorLine('AssertionError', 'first\nsecond')],
+      'AssertionError',
+      'first\nsecond'
+    );
     expect(multi.error).toBe('AssertionError: first\nsecond');
-    expect(condenseTraceback([], 'KeyboardInterrupt', '')).toEqual({ body: '', error: 'KeyboardInterrupt', omittedFrames: 0 });
-    expect(condenseTraceback([], 'NameError', "name 'x' is not defined").error).toBe("NameError: name 'x' is not defined");
+    expect(condenseTraceback([], 'KeyboardInterrupt', '')).toEqual({
+      body: '',
+      error: 'KeyboardInterrupt',
+      omittedFrames: 0
+    });
+    expect(condenseTraceback([], 'NameError', "name 'x' is not defined").error).toBe(
+      "NameError: name 'x' is not defined"
+    );
   });
 });

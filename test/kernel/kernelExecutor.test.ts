@@ -40,7 +40,9 @@ describe('KernelExecutor on a real ipykernel', () => {
 
   it('stops a cell at its time limit, leaving the kernel and its state', async () => {
     await executor.execute(kernel, 'survivor = "still here"');
-    const result = await executor.execute(kernel, 'import time\nwhile True:\n    time.sleep(0.01)', { timeoutMs: 1000 });
+    const result = await executor.execute(kernel, 'import time\nwhile True:\n    time.sleep(0.01)', {
+      timeoutMs: 1000
+    });
     expect(result.status).toBe('timeout');
     expect(result.kernelUnresponsive).toBe(false);
     expect(result.error?.ename).toBe('KeyboardInterrupt');

@@ -58,7 +58,10 @@ function createChat(options: { modelSetting?: string; askFails?: string } = {}) 
       }
     }
   });
-  commands.addCommand(CommandIDs.stop, { label: 'Stop', execute: args => void calls.push({ id: CommandIDs.stop, args }) });
+  commands.addCommand(CommandIDs.stop, {
+    label: 'Stop',
+    execute: args => void calls.push({ id: CommandIDs.stop, args })
+  });
   const chat = new ChatPanel({
     commands,
     rendermime: new RenderMimeRegistry({ initialFactories: standardRendererFactories }),
@@ -286,7 +289,10 @@ describe('ChatPanel with a notebook session', () => {
     expect(find(chat, '.jp-CodeInterpreter-notebook').textContent).toBe('chat.ipynb');
     expect(isShown(find(chat, '.jp-CodeInterpreter-empty'))).toBe(false);
     expect(find(chat, '.jp-CodeInterpreter-user').textContent).toBe('compute the answer');
-    await until(() => (find(chat, '.jp-CodeInterpreter-assistant').textContent ?? '').includes('42'), 'the answer is rendered');
+    await until(
+      () => (find(chat, '.jp-CodeInterpreter-assistant').textContent ?? '').includes('42'),
+      'the answer is rendered'
+    );
     expect(find(chat, '.jp-CodeInterpreter-outcome').textContent).toBe('Done (1 execution).');
 
     find<HTMLButtonElement>(chat, '.jp-CodeInterpreter-undo').click();

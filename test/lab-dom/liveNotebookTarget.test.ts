@@ -192,7 +192,12 @@ describe('LiveNotebookTarget execution on the notebook kernel', () => {
     const result = await target.execute(id);
     expect(result.status).toBe('ok');
     expect(cell.outputs.toJSON()).toEqual([
-      { output_type: 'execute_result', data: { 'text/plain': "'fixed'" }, metadata: {}, execution_count: result.executionCount }
+      {
+        output_type: 'execute_result',
+        data: { 'text/plain': "'fixed'" },
+        metadata: {},
+        execution_count: result.executionCount
+      }
     ]);
     expect(cellIds()).toHaveLength(USER_CELLS.length + 1);
   });

@@ -3,7 +3,11 @@ import type { AgentEvent } from '../../src/agent/events';
 import type { IExecutionResult } from '../../src/kernel/tokens';
 import { Transcript, type TranscriptEntry } from '../../src/lab/transcript';
 
-function result(status: IExecutionResult['status'], executionCount: number | null, error?: IExecutionResult['error']): IExecutionResult {
+function result(
+  status: IExecutionResult['status'],
+  executionCount: number | null,
+  error?: IExecutionResult['error']
+): IExecutionResult {
   return {
     status,
     executionCount,
@@ -26,13 +30,36 @@ describe('Transcript', () => {
       { type: 'model-request', protocol: 'tools', messages: [], tools: true },
       { type: 'model-delta', text: 'Let me ' },
       { type: 'model-delta', text: 'compute.' },
-      { type: 'model-response', content: 'Let me compute.', toolCalls: [], finishReason: 'tool_calls', usage: { promptTokens: 1, completionTokens: 1 } },
+      {
+        type: 'model-response',
+        content: 'Let me compute.',
+        toolCalls: [],
+        finishReason: 'tool_calls',
+        usage: { promptTokens: 1, completionTokens: 1 }
+      },
       { type: 'cell-inserted', cellId: 'c1', cellType: 'code', source: 'print(sum(range(1, 11))' },
       { type: 'execution-start', cellId: 'c1', attempt: 1, maxAttempts: 3 },
-      { type: 'execution-end', cellId: 'c1', attempt: 1, maxAttempts: 3, result: result('error', 1, { ename: 'SyntaxError', evalue: "'(' was never closed" }) },
+      {
+        type: 'execution-end',
+        cellId: 'c1',
+        attempt: 1,
+        maxAttempts: 3,
+        result: result('error', 1, { ename: 'SyntaxError', evalue: "'(' was never closed" })
+      },
       { type: 'model-request', protocol: 'tools', messages: [], tools: true },
-      { type: 'model-response', content: '', toolCalls: [], finishReason: 'tool_calls', usage: { promptTokens: 1, completionTokens: 1 } },
-      { type: 'cell-revised', cellId: 'c1', source: 'print(sum(range(1, 11)))', previousSource: 'print(sum(range(1, 11))' },
+      {
+        type: 'model-response',
+        content: '',
+        toolCalls: [],
+        finishReason: 'tool_calls',
+        usage: { promptTokens: 1, completionTokens: 1 }
+      },
+      {
+        type: 'cell-revised',
+        cellId: 'c1',
+        source: 'print(sum(range(1, 11)))',
+        previousSource: 'print(sum(range(1, 11))'
+      },
       { type: 'execution-start', cellId: 'c1', attempt: 2, maxAttempts: 3 },
       { type: 'execution-end', cellId: 'c1', attempt: 2, maxAttempts: 3, result: result('ok', 2) },
       { type: 'turn-end', outcome: 'completed', executions: 2, tokens: 10, durationMs: 5 }
@@ -72,16 +99,31 @@ describe('Transcript', () => {
       model: 'm',
       messages: [
         { role: 'user', content: 'first' },
-        { role: 'assistant', content: null, tool_calls: [{ id: 't1', type: 'function', function: { name: 'execute_code', arguments: '{"code":"1/0"}' } }] },
+        {
+          role: 'assistant',
+          content: null,
+          tool_calls: [{ id: 't1', type: 'function', function: { name: 'execute_code', arguments: '{"code":"1/0"}' } }]
+        },
         { role: 'tool', tool_call_id: 't1', content: 'cell_id: c1\nstatus: error\noutput:\nZeroDivisionError' },
-        { role: 'assistant', content: null, tool_calls: [{ id: 't2', type: 'function', function: { name: 'edit_cell', arguments: '{}' } }] },
+        {
+          role: 'assistant',
+          content: null,
+          tool_calls: [{ id: 't2', type: 'function', function: { name: 'edit_cell', arguments: '{}' } }]
+        },
         { role: 'tool', tool_call_id: 't2', content: 'cell_id: c1\nstatus: ok\noutput:\n' },
         { role: 'assistant', content: 'Fixed.' },
         { role: 'user', content: 'second' },
         { role: 'assistant', content: 'Nothing to run.' }
       ],
       turns: [
-        { prompt: 'first', startedAt: '', outcome: 'completed', cells: [{ cellId: 'c1', previousSource: null }], executions: 2, undoneAt: 'x' },
+        {
+          prompt: 'first',
+          startedAt: '',
+          outcome: 'completed',
+          cells: [{ cellId: 'c1', previousSource: null }],
+          executions: 2,
+          undoneAt: 'x'
+        },
         { prompt: 'second', startedAt: '', outcome: 'completed', cells: [], executions: 0 }
       ]
     };
@@ -90,7 +132,18 @@ describe('Transcript', () => {
     transcript.changed.connect((_, change) => (resets += change.type === 'reset' ? 1 : 0));
     transcript.restore(record);
     expect(resets).toBe(1);
-    expect(transcript.entries.map(entry => [entry.kind, 'label' in entry ? entry.label : 'text' in entry ? entry.text : entry.kind === 'turn-end' ? `${entry.turn}:${entry.undone}` : ''])).toEqual([
+    expect(
+      transcript.entries.map(entry => [
+        entry.kind,
+        'label' in entry
+          ? entry.label
+          : 'text' in entry
+            ? entry.text
+            : entry.kind === 'turn-end'
+              ? `${entry.turn}:${entry.undone}`
+              : ''
+      ])
+    ).toEqual([
       ['user', 'first'],
       ['step', 'error in'],
       ['step', 'Revised and ran'],

@@ -21,7 +21,12 @@ export class AgentHarness {
    */
   async setUp(
     script: ScriptedReply[] | ScriptFunction,
-    options: Partial<Agent.IOptions> & { rejectTools?: boolean; apiKey?: string; clientKey?: string; path?: string } = {}
+    options: Partial<Agent.IOptions> & {
+      rejectTools?: boolean;
+      apiKey?: string;
+      clientKey?: string;
+      path?: string;
+    } = {}
   ): Promise<{ agent: Agent; notebook: HeadlessNotebook; model: ScriptedModelServer; events: AgentEvent[] }> {
     const model = await ScriptedModelServer.start({
       script,

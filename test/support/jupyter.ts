@@ -14,9 +14,7 @@ export function projectPython(): string {
   return existsSync(venvPython) ? venvPython : 'python3';
 }
 
-export async function startJupyter(
-  options: JupyterServerProcess.IOptions = {}
-): Promise<JupyterServerProcess> {
+export async function startJupyter(options: JupyterServerProcess.IOptions = {}): Promise<JupyterServerProcess> {
   return JupyterServerProcess.start({ python: projectPython(), ...options });
 }
 

@@ -85,9 +85,7 @@ const server = await ScriptedModelServer.start({
   model: args.model,
   apiKey: args['api-key'],
   rejectTools,
-  onRequest: args.log
-    ? request => appendFileSync(args.log, JSON.stringify(request) + '\n')
-    : undefined
+  onRequest: args.log ? request => appendFileSync(args.log, JSON.stringify(request) + '\n') : undefined
 });
 process.stdout.write(`READY ${server.baseUrl}\n`);
 

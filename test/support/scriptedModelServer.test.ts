@@ -241,8 +241,7 @@ describe('errors', () => {
         }
       ]
     });
-    const create = (): Promise<unknown> =>
-      client.chat.completions.create({ model: 'm', messages: USER, stream: true });
+    const create = (): Promise<unknown> => client.chat.completions.create({ model: 'm', messages: USER, stream: true });
 
     const e500 = await rejection(create());
     expect(e500).toBeInstanceOf(OpenAI.InternalServerError);
@@ -313,7 +312,9 @@ describe('errors', () => {
   });
 
   it('cut (streaming): the sent deltas arrive, then iteration throws TypeError "terminated"', async () => {
-    const { client } = await serve({ script: [{ kind: 'cut', content: 'abcdefghijklmnopqrstuvwxyz', afterChars: 10 }] });
+    const { client } = await serve({
+      script: [{ kind: 'cut', content: 'abcdefghijklmnopqrstuvwxyz', afterChars: 10 }]
+    });
     const stream = await client.chat.completions.create({ model: 'm', messages: USER, stream: true });
     const chunks: ChatCompletionChunk[] = [];
     const error = await rejection(
@@ -349,7 +350,9 @@ describe('errors', () => {
   });
 
   it('cut (non-streaming): create() rejects with TypeError "terminated"', async () => {
-    const { client } = await serve({ script: [{ kind: 'cut', content: 'abcdefghijklmnopqrstuvwxyz', afterChars: 40 }] });
+    const { client } = await serve({
+      script: [{ kind: 'cut', content: 'abcdefghijklmnopqrstuvwxyz', afterChars: 40 }]
+    });
     const error = await rejection(client.chat.completions.create({ model: 'm', messages: USER }));
     expect(error).toMatchObject({ name: 'TypeError', message: 'terminated' });
     expect(error).not.toBeInstanceOf(OpenAI.APIError);

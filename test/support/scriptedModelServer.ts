@@ -17,10 +17,7 @@
  */
 import * as http from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
-import type {
-  ChatCompletionCreateParams,
-  ChatCompletionMessageParam
-} from 'openai/resources/chat/completions';
+import type { ChatCompletionCreateParams, ChatCompletionMessageParam } from 'openai/resources/chat/completions';
 
 /**
  * One scripted model reply.
@@ -114,10 +111,7 @@ export interface IRecordedRequest {
  * with the request and the 0-based count of requests that reached the script before it. Returning
  * `undefined` means the script is exhausted (the server answers 500).
  */
-export type ScriptFunction = (
-  request: IRecordedRequest,
-  index: number
-) => ScriptedReply | undefined;
+export type ScriptFunction = (request: IRecordedRequest, index: number) => ScriptedReply | undefined;
 
 /**
  * A scripted OpenAI-compatible chat completions server on loopback.
@@ -272,12 +266,9 @@ export function scriptFromJson(json: unknown): ScriptedReply[] | ScriptFunction 
     return json.map((reply, i) => Private.checkReply(reply, `script[${i}]`));
   }
   if (!Private.isObject(json)) {
-    throw new Error(
-      'A script must be an array of replies or an object {default, byLastUserMessageContains}'
-    );
+    throw new Error('A script must be an array of replies or an object {default, byLastUserMessageContains}');
   }
-  const fallback =
-    json.default === undefined ? undefined : Private.checkReply(json.default, 'default');
+  const fallback = json.default === undefined ? undefined : Private.checkReply(json.default, 'default');
   const rules: [string, ScriptedReply][] = [];
   const byContains = json.byLastUserMessageContains;
   if (byContains !== undefined) {
@@ -311,9 +302,7 @@ export function lastUserMessageText(body: ChatCompletionCreateParams): string {
     if (typeof message.content === 'string') {
       return message.content;
     }
-    return message.content
-      .map(part => (part.type === 'text' ? part.text : ''))
-      .join('');
+    return message.content.map(part => (part.type === 'text' ? part.text : '')).join('');
   }
   return '';
 }
@@ -418,16 +407,12 @@ namespace Private {
     const wantMethod = path === '/v1/models' ? 'GET' : 'POST';
     if (req.method !== wantMethod) {
       await readBody(req);
-      sendJson(
-        res,
-        405,
-        errorBody(`Method ${req.method} not allowed on ${path}`, 'invalid_request_error', null),
-        { allow: wantMethod }
-      );
+      sendJson(res, 405, errorBody(`Method ${req.method} not allowed on ${path}`, 'invalid_request_error', null), {
+        allow: wantMethod
+      });
       return;
     }
-    const authorized =
-      options.apiKey === undefined || req.headers.authorization === `Bearer ${options.apiKey}`;
+    const authorized = options.apiKey === undefined || req.headers.authorization === `Bearer ${options.apiKey}`;
     if (path === '/v1/models') {
       if (!authorized) {
         sendJson(res, 401, defaultErrorBody(401, model));
@@ -483,9 +468,7 @@ namespace Private {
         return;
       case 'tools': {
         const message =
-          typeof options.rejectTools === 'string'
-            ? options.rejectTools
-            : ScriptedModelServer.VLLM_TOOLS_REJECTION;
+          typeof options.rejectTools === 'string' ? options.rejectTools : ScriptedModelServer.VLLM_TOOLS_REJECTION;
         // vLLM answers this with 400 and an OpenAI-shaped error body.
         sendJson(res, 400, errorBody(message, 'BadRequestError', null));
         return;
@@ -526,7 +509,7 @@ namespace Private {
       id: `chatcmpl-scripted-${state.requests.length - 1}`,
       created: Math.floor(Date.now() / 1000),
       // Like vLLM and OpenAI, echo the model the client asked for.
-      model: typeof requested === 'string' ? requested : options.model ?? 'scripted-model'
+      model: typeof requested === 'string' ? requested : (options.model ?? 'scripted-model')
     };
   }
 
@@ -644,7 +627,7 @@ namespace Private {
       completionText = content + reply.calls.map(call => call.name + call.arguments).join('');
     } else {
       message = { role: 'assistant', content: reply.content, refusal: null, annotations: [] };
-      finishReason = reply.kind === 'text' ? reply.finishReason ?? 'stop' : 'stop';
+      finishReason = reply.kind === 'text' ? (reply.finishReason ?? 'stop') : 'stop';
       completionText = reply.content;
     }
     const completion = {
@@ -702,7 +685,7 @@ namespace Private {
       }
       return `data: ${JSON.stringify(event)}\n\n`;
     };
-    const delayMs = reply.kind === 'cut' ? 0 : reply.delayMs ?? 0;
+    const delayMs = reply.kind === 'cut' ? 0 : (reply.delayMs ?? 0);
     /** Send one event; false when the client or the server went away. */
     const send = async (data: string, pause: boolean): Promise<boolean> => {
       if (pause) {
@@ -733,7 +716,7 @@ namespace Private {
 
     let completionText = '';
     const content = reply.content ?? '';
-    const contentChunk = reply.kind === 'text' ? reply.chunkSize ?? 8 : 8;
+    const contentChunk = reply.kind === 'text' ? (reply.chunkSize ?? 8) : 8;
     for (const part of split(content, contentChunk)) {
       if (!(await send(chunk({ content: part }, null), true))) {
         return;
@@ -741,7 +724,7 @@ namespace Private {
     }
     completionText += content;
 
-    let finishReason = reply.kind === 'text' ? reply.finishReason ?? 'stop' : 'tool_calls';
+    let finishReason = reply.kind === 'text' ? (reply.finishReason ?? 'stop') : 'tool_calls';
     if (reply.kind === 'tools') {
       const argumentChunk = reply.argumentChunkSize ?? 7;
       for (const [i, call] of reply.calls.entries()) {

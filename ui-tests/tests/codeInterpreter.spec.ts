@@ -15,7 +15,12 @@ interface ITurnResult {
 }
 
 interface INotebookJSON {
-  cells: { id: string; cell_type: string; source: string | string[]; outputs?: { text?: string | string[]; ename?: string }[] }[];
+  cells: {
+    id: string;
+    cell_type: string;
+    source: string | string[];
+    outputs?: { text?: string | string[]; ename?: string }[];
+  }[];
   metadata: Record<string, unknown>;
 }
 
@@ -28,10 +33,9 @@ const SIDEBAR = '#jp-code-interpreter';
 function ask(page: IJupyterLabPageFixture, prompt: string): Promise<ITurnResult> {
   return page.evaluate(
     text =>
-      (window as unknown as { jupyterapp: { commands: { execute(id: string, args: object): Promise<unknown> } } }).jupyterapp.commands.execute(
-        'code-interpreter:ask',
-        { prompt: text }
-      ) as Promise<ITurnResult>,
+      (
+        window as unknown as { jupyterapp: { commands: { execute(id: string, args: object): Promise<unknown> } } }
+      ).jupyterapp.commands.execute('code-interpreter:ask', { prompt: text }) as Promise<ITurnResult>,
     prompt
   );
 }
@@ -41,7 +45,9 @@ function ask(page: IJupyterLabPageFixture, prompt: string): Promise<ITurnResult>
  */
 function notebookJSON(page: IJupyterLabPageFixture): Promise<INotebookJSON> {
   return page.evaluate(() => {
-    const app = (window as unknown as { jupyterapp: { shell: { currentWidget: { content: { model: { toJSON(): unknown } } } } } }).jupyterapp;
+    const app = (
+      window as unknown as { jupyterapp: { shell: { currentWidget: { content: { model: { toJSON(): unknown } } } } } }
+    ).jupyterapp;
     return app.shell.currentWidget.content.model.toJSON() as INotebookJSON;
   });
 }
@@ -58,7 +64,9 @@ async function newNotebook(page: IJupyterLabPageFixture, name: string): Promise<
   await page.notebook.createNew(name);
   await page.waitForSelector('.jp-Notebook-ExecutionIndicator[data-status="idle"]', { timeout: 60_000 });
   await page.evaluate(() =>
-    (window as unknown as { jupyterapp: { commands: { execute(id: string): Promise<unknown> } } }).jupyterapp.commands.execute('code-interpreter:open')
+    (
+      window as unknown as { jupyterapp: { commands: { execute(id: string): Promise<unknown> } } }
+    ).jupyterapp.commands.execute('code-interpreter:open')
   );
   await expect(page.locator(SIDEBAR)).toBeVisible();
 }
@@ -102,7 +110,11 @@ test.describe('code interpreter sidebar', () => {
     await page.notebook.selectCells(0);
     await ok.locator('.jp-CodeInterpreter-cellLink').click();
     const active = await page.evaluate(() => {
-      const app = (window as unknown as { jupyterapp: { shell: { currentWidget: { content: { activeCell: { model: { id: string } } } } } } }).jupyterapp;
+      const app = (
+        window as unknown as {
+          jupyterapp: { shell: { currentWidget: { content: { activeCell: { model: { id: string } } } } } };
+        }
+      ).jupyterapp;
       return app.shell.currentWidget.content.activeCell.model.id;
     });
     expect(active).toBe(errorCell);
@@ -113,27 +125,27 @@ test.describe('code interpreter sidebar', () => {
     // request answers 204 with no body.
     test.use({ kernels: null });
 
-  test('Stop interrupts the running cell and the sidebar is idle again', async ({ page }) => {
-    await newNotebook(page, 'stop.ipynb');
-    const running = ask(page, 'Run a long computation');
-    const sidebar = page.locator(SIDEBAR);
-    await expect(sidebar.locator('.jp-CodeInterpreter-step[data-state="running"]')).toBeVisible();
-    await expect(page.locator('.jp-Notebook-ExecutionIndicator[data-status="busy"]')).toBeVisible();
-    await expect(sidebar.locator('.jp-CodeInterpreter-status')).toHaveText('running');
-    await expect(page.locator('.jp-CodeInterpreter-statusItem')).toHaveAttribute('data-status', 'running');
-    await sidebar.locator('.jp-CodeInterpreter-stop').click();
+    test('Stop interrupts the running cell and the sidebar is idle again', async ({ page }) => {
+      await newNotebook(page, 'stop.ipynb');
+      const running = ask(page, 'Run a long computation');
+      const sidebar = page.locator(SIDEBAR);
+      await expect(sidebar.locator('.jp-CodeInterpreter-step[data-state="running"]')).toBeVisible();
+      await expect(page.locator('.jp-Notebook-ExecutionIndicator[data-status="busy"]')).toBeVisible();
+      await expect(sidebar.locator('.jp-CodeInterpreter-status')).toHaveText('running');
+      await expect(page.locator('.jp-CodeInterpreter-statusItem')).toHaveAttribute('data-status', 'running');
+      await sidebar.locator('.jp-CodeInterpreter-stop').click();
 
-    const result = await running;
-    expect(result.outcome).toBe('stopped');
-    await expect(sidebar.locator('.jp-CodeInterpreter-status')).toHaveText('idle');
-    await expect(sidebar.locator('.jp-CodeInterpreter-send')).toBeVisible();
-    await expect(sidebar.locator('.jp-CodeInterpreter-stop')).toBeHidden();
-    await expect(sidebar.locator('.jp-CodeInterpreter-step').filter({ hasText: 'Interrupted' })).toHaveCount(1);
-    await expect(page.locator('.jp-Notebook-ExecutionIndicator[data-status="idle"]')).toBeVisible();
-    const cell = (await notebookJSON(page)).cells.find(c => text(c.source) === CODE.sleep);
-    expect(cell && outputText(cell)).toContain('KeyboardInterrupt');
-    expect(cell && outputText(cell)).not.toContain('finished');
-  });
+      const result = await running;
+      expect(result.outcome).toBe('stopped');
+      await expect(sidebar.locator('.jp-CodeInterpreter-status')).toHaveText('idle');
+      await expect(sidebar.locator('.jp-CodeInterpreter-send')).toBeVisible();
+      await expect(sidebar.locator('.jp-CodeInterpreter-stop')).toBeHidden();
+      await expect(sidebar.locator('.jp-CodeInterpreter-step').filter({ hasText: 'Interrupted' })).toHaveCount(1);
+      await expect(page.locator('.jp-Notebook-ExecutionIndicator[data-status="idle"]')).toBeVisible();
+      const cell = (await notebookJSON(page)).cells.find(c => text(c.source) === CODE.sleep);
+      expect(cell && outputText(cell)).toContain('KeyboardInterrupt');
+      expect(cell && outputText(cell)).not.toContain('finished');
+    });
   });
 
   test('Stop aborts a model request that does not answer', async ({ page }) => {
@@ -143,7 +155,9 @@ test.describe('code interpreter sidebar', () => {
     const sidebar = page.locator(SIDEBAR);
     await expect(sidebar.locator('.jp-CodeInterpreter-thinking')).toBeVisible();
     await page.evaluate(() =>
-      (window as unknown as { jupyterapp: { commands: { execute(id: string): Promise<unknown> } } }).jupyterapp.commands.execute('code-interpreter:stop')
+      (
+        window as unknown as { jupyterapp: { commands: { execute(id: string): Promise<unknown> } } }
+      ).jupyterapp.commands.execute('code-interpreter:stop')
     );
     expect((await turn).outcome).toBe('stopped');
     await expect(sidebar.locator('.jp-CodeInterpreter-thinking')).toBeHidden();
@@ -195,9 +209,17 @@ test.describe('code interpreter sidebar', () => {
     await expect(pending).toBeVisible();
     // The agent's cell is in the notebook, waiting for approval; the person deletes it.
     const deleted = await page.evaluate(() => {
-      const app = (window as unknown as {
-        jupyterapp: { shell: { currentWidget: { content: { model: { sharedModel: { cells: { getSource(): string }[]; deleteCell(i: number): void } } } } } };
-      }).jupyterapp;
+      const app = (
+        window as unknown as {
+          jupyterapp: {
+            shell: {
+              currentWidget: {
+                content: { model: { sharedModel: { cells: { getSource(): string }[]; deleteCell(i: number): void } } };
+              };
+            };
+          };
+        }
+      ).jupyterapp;
       const shared = app.shell.currentWidget.content.model.sharedModel;
       const index = shared.cells.findIndex(cell => cell.getSource().includes('os.system'));
       shared.deleteCell(index);
@@ -208,7 +230,9 @@ test.describe('code interpreter sidebar', () => {
     const result = await turn;
     expect(result.outcome).toBe('completed');
     expect(result.executions).toBe(0);
-    await expect(page.locator(`${SIDEBAR} .jp-CodeInterpreter-step[data-state="warning"]`)).toContainText('no longer in the notebook');
+    await expect(page.locator(`${SIDEBAR} .jp-CodeInterpreter-step[data-state="warning"]`)).toContainText(
+      'no longer in the notebook'
+    );
     expect((await notebookJSON(page)).cells.some(cell => text(cell.source).includes('os.system'))).toBe(false);
   });
 
@@ -256,11 +280,12 @@ test.describe('code interpreter sidebar', () => {
     expect(turns.map(turn => !!turn.undoneAt)).toEqual([true, true]);
   });
 
-  test('shows how to connect a model when the server has no key; the key goes to the server only', async ({ page, request }) => {
+  test('shows how to connect a model when the server has no key; the key goes to the server only', async ({
+    page,
+    request
+  }) => {
     const config = (body?: object) =>
-      body
-        ? request.post('/code-interpreter/config', { data: body })
-        : request.get('/code-interpreter/config');
+      body ? request.post('/code-interpreter/config', { data: body }) : request.get('/code-interpreter/config');
     expect((await config({ api_key: '' })).ok()).toBe(true);
     try {
       // The keyboard shortcut opens the sidebar.
@@ -274,7 +299,9 @@ test.describe('code interpreter sidebar', () => {
       await notice.locator('button[type="submit"]').click();
       await expect(notice).toBeHidden();
       expect((await (await config()).json()).has_api_key).toBe(true);
-      const stored = await page.evaluate(() => JSON.stringify({ ...localStorage }) + JSON.stringify({ ...sessionStorage }));
+      const stored = await page.evaluate(
+        () => JSON.stringify({ ...localStorage }) + JSON.stringify({ ...sessionStorage })
+      );
       expect(stored).not.toContain('ui-tests-model-key');
     } finally {
       await config({ api_key: 'ui-tests-model-key' });
@@ -283,7 +310,9 @@ test.describe('code interpreter sidebar', () => {
 
   test('Enter sends, Shift+Enter adds a line; with no notebook open, one is created', async ({ page }) => {
     await page.evaluate(() =>
-      (window as unknown as { jupyterapp: { commands: { execute(id: string): Promise<unknown> } } }).jupyterapp.commands.execute('code-interpreter:open')
+      (
+        window as unknown as { jupyterapp: { commands: { execute(id: string): Promise<unknown> } } }
+      ).jupyterapp.commands.execute('code-interpreter:open')
     );
     const sidebar = page.locator(SIDEBAR);
     await expect(sidebar.locator('.jp-CodeInterpreter-notebook')).toHaveText('no notebook open');
@@ -313,10 +342,14 @@ test.describe('code interpreter sidebar', () => {
       await page.goto(`${baseURL}/lab?token=${token}`);
       await page.waitForSelector(`${SIDEBAR}`, { state: 'attached', timeout: 60_000 });
       const outcome = await page.evaluate(async () => {
-        const app = (window as unknown as {
-          jupyterapp: { commands: { execute(id: string, args?: object): Promise<unknown> } };
-        }).jupyterapp;
-        const result = (await app.commands.execute('code-interpreter:ask', { prompt: 'What is the answer?' })) as ITurnResult;
+        const app = (
+          window as unknown as {
+            jupyterapp: { commands: { execute(id: string, args?: object): Promise<unknown> } };
+          }
+        ).jupyterapp;
+        const result = (await app.commands.execute('code-interpreter:ask', {
+          prompt: 'What is the answer?'
+        })) as ITurnResult;
         return result.outcome;
       });
       expect(outcome).toBe('completed');
@@ -332,7 +365,9 @@ test.describe('code interpreter sidebar', () => {
 
   test('screenshot: a plot revised after an error', async ({ page }) => {
     await newNotebook(page, 'sine.ipynb');
-    await page.evaluate(() => (window as unknown as { jupyterapp: { shell: { collapseLeft(): void } } }).jupyterapp.shell.collapseLeft());
+    await page.evaluate(() =>
+      (window as unknown as { jupyterapp: { shell: { collapseLeft(): void } } }).jupyterapp.shell.collapseLeft()
+    );
     expect((await ask(page, 'Plot a sine wave over two periods')).outcome).toBe('completed');
     await expect(page.locator('.jp-OutputArea-output img').first()).toBeVisible();
     await expect(page.locator(`${SIDEBAR} .jp-CodeInterpreter-step[data-state="ok"]`)).toHaveCount(1);

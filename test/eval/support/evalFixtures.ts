@@ -61,7 +61,10 @@ export function variants(task: IEvalTask): Record<string, string> {
         '    return None if _out is not None else 0'
       ].join('\n')
     ),
-    wrongType: wrapped(task, '    _out = _reference(*args)\n    return [_out] if isinstance(_out, str) else repr(_out)'),
+    wrongType: wrapped(
+      task,
+      '    _out = _reference(*args)\n    return [_out] if isinstance(_out, str) else repr(_out)'
+    ),
     tinyFloatError: wrapped(
       task,
       '    _out = _reference(*args)\n    return _out + 1e-9 if isinstance(_out, float) else _out'

@@ -4,7 +4,13 @@
 import { CodeMirrorEditorFactory, CodeMirrorMimeTypeService, EditorLanguageRegistry } from '@jupyterlab/codemirror';
 import { Context } from '@jupyterlab/docregistry';
 import type * as nbformat from '@jupyterlab/nbformat';
-import { Notebook, NotebookModelFactory, NotebookPanel, StaticNotebook, type INotebookModel } from '@jupyterlab/notebook';
+import {
+  Notebook,
+  NotebookModelFactory,
+  NotebookPanel,
+  StaticNotebook,
+  type INotebookModel
+} from '@jupyterlab/notebook';
 import { RenderMimeRegistry, standardRendererFactories } from '@jupyterlab/rendermime';
 import { ServiceManager } from '@jupyterlab/services';
 import { Widget } from '@lumino/widgets';
