@@ -3,7 +3,7 @@ import type { ChatCompletionMessageParam } from 'openai/resources/chat/completio
 
 import { Agent } from '../src/agent/agent';
 import type { AgentEvent } from '../src/agent/events';
-import { JupyterConnection } from '../src/cli/commonOptions';
+import { JupyterConnection } from '../src/node/jupyterConnection';
 import { createTiktokenCounter } from '../src/feedback/tiktokenCounter';
 import { ModelClient } from '../src/model/modelClient';
 import { HeadlessNotebook } from '../src/notebook/headlessNotebook';

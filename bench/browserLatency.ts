@@ -7,7 +7,7 @@ import { join } from 'node:path';
 
 import type { Page } from 'playwright-core';
 
-import { freeLoopbackPort } from '../src/cli/loopbackPort';
+import { freeLoopbackPort } from '../src/node/loopbackPort';
 import {
   ScriptedModelServer,
   lastUserMessageText,

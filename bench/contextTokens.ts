@@ -5,10 +5,10 @@ import { UUID } from '@lumino/coreutils';
 import type { ChatCompletionMessageParam } from 'openai/resources/chat/completions';
 
 import { Agent } from '../src/agent/agent';
-import { CONVERSATION_METADATA_KEY, type ChatMessage, type IConversationRecord } from '../src/agent/conversation';
+import { CONVERSATION_METADATA_KEY, type ChatMessage, type IConversationRecord } from '../src/conversation/conversationRecord';
 import type { AgentEvent } from '../src/agent/events';
 import { systemPrompt } from '../src/agent/prompts';
-import { JupyterConnection } from '../src/cli/commonOptions';
+import { JupyterConnection } from '../src/node/jupyterConnection';
 import { createTiktokenCounter } from '../src/feedback/tiktokenCounter';
 import type { ITokenCounter } from '../src/feedback/tokens';
 import { ModelClient } from '../src/model/modelClient';

@@ -1,8 +1,8 @@
 // Figure 1: the round trip of executing `pass`, side by side in one run, against the ZMQ floor.
 import { KernelManager, type Kernel } from '@jupyterlab/services';
 
-import { JupyterServerProcess } from '../src/cli/jupyterServerProcess';
-import { makeNodeServerSettings } from '../src/cli/serverConnection';
+import { JupyterServerProcess } from '../src/node/jupyterServerProcess';
+import { makeNodeServerSettings } from '../src/node/serverConnection';
 import { KernelExecutor } from '../src/kernel/kernelExecutor';
 import { summarise, type ISummary } from './support/statistics';
 import { ZmqWorker } from './support/zmqWorker';

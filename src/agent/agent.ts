@@ -22,7 +22,7 @@ import {
   type ITurnRecord,
   type ModelProtocol,
   type TurnOutcome
-} from './conversation';
+} from '../conversation/conversationRecord';
 import type { AgentEvent } from './events';
 import { ContextWindow } from './contextWindow';
 import { NotebookContext } from './notebookContext';

@@ -3,7 +3,7 @@
 
 import type { ITokenCounter } from '../feedback/tokens';
 import { EXECUTION_RESULT_PREFIX } from '../model/textProtocol';
-import type { ChatMessage } from './conversation';
+import type { ChatMessage } from '../conversation/conversationRecord';
 
 /**
  * What an elided output says in its place.

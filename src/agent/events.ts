@@ -4,7 +4,7 @@
 import type * as nbformat from '@jupyterlab/nbformat';
 
 import type { IExecutionResult } from '../kernel/tokens';
-import type { ChatMessage, ModelProtocol, TurnOutcome } from './conversation';
+import type { ChatMessage, ModelProtocol, TurnOutcome } from '../conversation/conversationRecord';
 
 /**
  * Everything the agent does, as it happens: what a UI or the command line renders, and what a

@@ -1,7 +1,7 @@
 // Copyright (c) jupyterlab-code-interpreter contributors.
 // Distributed under the terms of the Modified BSD License.
 
-import type { ModelProtocol } from './conversation';
+import type { ModelProtocol } from '../conversation/conversationRecord';
 
 /**
  * The system prompt for each protocol. The text protocol follows the convention the

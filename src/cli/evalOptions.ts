@@ -10,7 +10,8 @@ import { ResultsFile } from '../eval/resultsFile';
 import { formatSummaryTable } from '../eval/summaryTable';
 import type { DatasetName } from '../eval/tokens';
 import { ModelError } from '../model/modelError';
-import { ExitCode, UnreachableError, UsageError } from './commonOptions';
+import { ExitCode, UsageError } from './commonOptions';
+import { UnreachableError } from '../node/jupyterConnection';
 
 export { ExitCode, UsageError };
 

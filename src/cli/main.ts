@@ -43,6 +43,7 @@ export async function main(argv: string[]): Promise<number> {
 
 if (require.main === module) {
   // @jupyterlab/services reports every websocket and kernel status change on console.debug.
+  // eslint-disable-next-line no-console -- silencing a library's logging, not logging.
   console.debug = () => undefined;
   void main(process.argv.slice(2)).then(code => process.exit(code));
 }

@@ -11,13 +11,12 @@ import {
   ExitCode,
   JUPYTER_OPTIONS,
   JUPYTER_OPTIONS_HELP,
-  JupyterConnection,
   MODEL_OPTIONS,
   MODEL_OPTIONS_HELP,
-  UnreachableError,
   UsageError,
   modelClientFrom
 } from './commonOptions';
+import { JupyterConnection, UnreachableError } from '../node/jupyterConnection';
 import { TerminalRenderer, type ITerminalStreams } from './terminalRenderer';
 import { TranscriptWriter } from './transcriptWriter';
 

@@ -4,7 +4,7 @@
 import { datasetFamily, datasetSections, loadDataset } from './dataset';
 import type { EvalKernel } from './evalKernel';
 import { defaultCacheDir, GroundTruthStore } from './groundTruth';
-import { JupyterConnection } from '../cli/commonOptions';
+import { JupyterConnection } from '../node/jupyterConnection';
 import { KernelPool } from './kernelPool';
 import { ProgressBar } from './progressBar';
 import { ResultsFile, type IResultRecord } from './resultsFile';

@@ -1,7 +1,7 @@
 // Copyright (c) jupyterlab-code-interpreter contributors.
 // Distributed under the terms of the Modified BSD License.
 
-import type { ChatMessage } from '../agent/conversation';
+import type { ChatMessage } from '../conversation/conversationRecord';
 import type { IModelResponse, ModelClient } from '../model/modelClient';
 import { ModelError } from '../model/modelError';
 import { extractCodeBlocks } from '../model/textProtocol';

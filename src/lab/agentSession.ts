@@ -9,7 +9,7 @@ import { Signal, type ISignal } from '@lumino/signaling';
 import { Agent } from '../agent/agent';
 import { LazyTokenCounter } from '../feedback/lazyTokenCounter';
 import type { ApprovalDecision, IApprovalRequest } from '../agent/approval';
-import type { ITurnRecord } from '../agent/conversation';
+import type { ITurnRecord } from '../conversation/conversationRecord';
 import type { AgentEvent } from '../agent/events';
 import type { IRisk } from '../agent/riskyCode';
 import { createApprovalHook } from './approvalPolicy';

@@ -7,7 +7,7 @@ import type { CommandRegistry } from '@lumino/commands';
 import { Panel, Widget } from '@lumino/widgets';
 
 import { describeRiskKind } from '../agent/riskyCode';
-import type { TurnOutcome } from '../agent/conversation';
+import type { TurnOutcome } from '../conversation/conversationRecord';
 import type { AgentSession } from './agentSession';
 import { CommandIDs } from './commandIds';
 import { codeInterpreterIcon } from './icons';

@@ -6,7 +6,7 @@ import type * as nbformat from '@jupyterlab/nbformat';
 import type { NotebookPanel } from '@jupyterlab/notebook';
 import { JSONExt, type PartialJSONObject } from '@lumino/coreutils';
 
-import { CONVERSATION_METADATA_KEY, type IConversationRecord } from '../agent/conversation';
+import { CONVERSATION_METADATA_KEY, type IConversationRecord } from '../conversation/conversationRecord';
 import { KernelExecutor } from '../kernel/kernelExecutor';
 import { waitForIdleKernel } from '../kernel/kernelReadiness';
 import type { IExecuteOptions, IExecutionResult } from '../kernel/tokens';

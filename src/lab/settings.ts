@@ -1,7 +1,7 @@
 // Copyright (c) jupyterlab-code-interpreter contributors.
 // Distributed under the terms of the Modified BSD License.
 
-import type { ModelProtocol } from '../agent/conversation';
+import type { ModelProtocol } from '../conversation/conversationRecord';
 
 /**
  * When the agent asks before it runs a cell.

@@ -4,7 +4,7 @@
 import { Signal, type ISignal } from '@lumino/signaling';
 
 import type { IApprovalRequest } from '../agent/approval';
-import type { ChatMessage, IConversationRecord, TurnOutcome } from '../agent/conversation';
+import type { ChatMessage, IConversationRecord, TurnOutcome } from '../conversation/conversationRecord';
 import type { AgentEvent } from '../agent/events';
 import type { IRisk } from '../agent/riskyCode';
 import type { ExecutionStatus } from '../kernel/tokens';

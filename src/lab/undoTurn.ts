@@ -5,7 +5,7 @@ import type { ICodeCellModel } from '@jupyterlab/cells';
 import type { INotebookModel } from '@jupyterlab/notebook';
 import { JSONExt, type PartialJSONObject } from '@lumino/coreutils';
 
-import { CONVERSATION_METADATA_KEY, type ITurnRecord } from '../agent/conversation';
+import { CONVERSATION_METADATA_KEY, type ITurnRecord } from '../conversation/conversationRecord';
 
 /**
  * What undoing a turn did.

@@ -4,7 +4,7 @@
 import OpenAI from 'openai';
 import type { ChatCompletionChunk, ChatCompletionTool } from 'openai/resources/chat/completions';
 
-import type { ChatMessage } from '../agent/conversation';
+import type { ChatMessage } from '../conversation/conversationRecord';
 import { ModelError } from './modelError';
 import { SpecialTokenFilter, removeSpecialTokens } from './specialTokens';
 

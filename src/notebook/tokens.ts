@@ -2,7 +2,7 @@
 // Distributed under the terms of the Modified BSD License.
 
 import type { IExecuteOptions, IExecutionResult } from '../kernel/tokens';
-import type { IConversationRecord } from '../agent/conversation';
+import type { IConversationRecord } from '../conversation/conversationRecord';
 
 /**
  * Where the agent writes and runs its cells: the live notebook in JupyterLab, or a headless

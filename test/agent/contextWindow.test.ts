@@ -1,4 +1,4 @@
-import type { ChatMessage } from '../../src/agent/conversation';
+import type { ChatMessage } from '../../src/conversation/conversationRecord';
 import { ContextWindow, ELIDED_OUTPUT } from '../../src/agent/contextWindow';
 import { ApproximateTokenCounter } from '../../src/feedback/approximateTokenCounter';
 

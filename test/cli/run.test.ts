@@ -3,7 +3,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
-import type { JupyterServerProcess } from '../../src/cli/jupyterServerProcess';
+import type { JupyterServerProcess } from '../../src/node/jupyterServerProcess';
 import { projectPython, startJupyter } from '../support/jupyter';
 import { ScriptedModelServer, type ScriptedReply } from '../support/scriptedModelServer';
 import { lastCellId } from '../support/agentHarness';

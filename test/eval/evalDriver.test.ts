@@ -5,14 +5,14 @@ import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
-import { makeNodeServerSettings } from '../../src/cli/serverConnection';
+import { makeNodeServerSettings } from '../../src/node/serverConnection';
 import { loadDataset } from '../../src/eval/dataset';
 import { EvalKernel } from '../../src/eval/evalKernel';
 import { describeSelfCheck, describeTestFailure, type ISelfCheckReport } from '../../src/eval/evalPrompts';
 import { GroundTruthStore } from '../../src/eval/groundTruth';
 import { checkSolution, timeLimits } from '../../src/eval/solutionChecker';
 import type { IEvalTask } from '../../src/eval/tokens';
-import type { JupyterServerProcess } from '../../src/cli/jupyterServerProcess';
+import type { JupyterServerProcess } from '../../src/node/jupyterServerProcess';
 import { startJupyter } from '../support/jupyter';
 import { HUMANEVAL_PLUS, MBPP_PLUS } from './support/evalFixtures';
 

@@ -1,6 +1,6 @@
 import type { Kernel, KernelManager } from '@jupyterlab/services';
 
-import type { JupyterServerProcess } from '../../src/cli/jupyterServerProcess';
+import type { JupyterServerProcess } from '../../src/node/jupyterServerProcess';
 import { EMPTY_OUTPUT_NOTE } from '../../src/feedback/feedbackNotes';
 import { renderFeedback } from '../../src/feedback/renderFeedback';
 import { createTiktokenCounter, type TiktokenCounter } from '../../src/feedback/tiktokenCounter';

@@ -1,6 +1,6 @@
 import type { Kernel, KernelManager } from '@jupyterlab/services';
 
-import type { JupyterServerProcess } from '../../src/cli/jupyterServerProcess';
+import type { JupyterServerProcess } from '../../src/node/jupyterServerProcess';
 import { KernelExecutor } from '../../src/kernel/kernelExecutor';
 import { waitForIdleKernel } from '../../src/kernel/kernelReadiness';
 import { startJupyter, startKernel } from '../support/jupyter';

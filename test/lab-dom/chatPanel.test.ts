@@ -6,8 +6,8 @@ import { CommandRegistry } from '@lumino/commands';
 import type { ReadonlyPartialJSONObject } from '@lumino/coreutils';
 import { Widget } from '@lumino/widgets';
 
-import { CONVERSATION_METADATA_KEY, type IConversationRecord } from '../../src/agent/conversation';
-import type { JupyterServerProcess } from '../../src/cli/jupyterServerProcess';
+import { CONVERSATION_METADATA_KEY, type IConversationRecord } from '../../src/conversation/conversationRecord';
+import type { JupyterServerProcess } from '../../src/node/jupyterServerProcess';
 import { AgentSession } from '../../src/lab/agentSession';
 import { ChatPanel } from '../../src/lab/chatPanel';
 import { CommandIDs } from '../../src/lab/commandIds';

@@ -4,8 +4,8 @@ import type * as nbformat from '@jupyterlab/nbformat';
 import type { NotebookPanel } from '@jupyterlab/notebook';
 import type { ServiceManager } from '@jupyterlab/services';
 
-import { CONVERSATION_METADATA_KEY, type IConversationRecord } from '../../src/agent/conversation';
-import type { JupyterServerProcess } from '../../src/cli/jupyterServerProcess';
+import { CONVERSATION_METADATA_KEY, type IConversationRecord } from '../../src/conversation/conversationRecord';
+import type { JupyterServerProcess } from '../../src/node/jupyterServerProcess';
 import { LiveNotebookTarget } from '../../src/lab/liveNotebookTarget';
 import { CellNotFoundError, NotACodeCellError } from '../../src/notebook/tokens';
 import { startJupyter } from '../support/jupyter';

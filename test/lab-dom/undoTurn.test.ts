@@ -1,7 +1,7 @@
 import type { ICodeCellModel } from '@jupyterlab/cells';
 import { NotebookModel } from '@jupyterlab/notebook';
 
-import { CONVERSATION_METADATA_KEY, type IConversationRecord, type ITurnRecord } from '../../src/agent/conversation';
+import { CONVERSATION_METADATA_KEY, type IConversationRecord, type ITurnRecord } from '../../src/conversation/conversationRecord';
 import { markTurnUndone, undoTurn } from '../../src/lab/undoTurn';
 
 /**

@@ -1,4 +1,4 @@
-import type { IConversationRecord } from '../../src/agent/conversation';
+import type { IConversationRecord } from '../../src/conversation/conversationRecord';
 import type { AgentEvent } from '../../src/agent/events';
 import type { IExecutionResult } from '../../src/kernel/tokens';
 import { Transcript, type TranscriptEntry } from '../../src/lab/transcript';

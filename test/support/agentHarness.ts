@@ -2,7 +2,7 @@
 // tests of the loop.
 import type { AgentEvent } from '../../src/agent/events';
 import { Agent } from '../../src/agent/agent';
-import { JupyterConnection } from '../../src/cli/commonOptions';
+import { JupyterConnection } from '../../src/node/jupyterConnection';
 import { ModelClient } from '../../src/model/modelClient';
 import { HeadlessNotebook } from '../../src/notebook/headlessNotebook';
 import { projectPython } from './jupyter';

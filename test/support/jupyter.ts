@@ -3,8 +3,8 @@ import { KernelManager, type Kernel } from '@jupyterlab/services';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 
-import { JupyterServerProcess } from '../../src/cli/jupyterServerProcess';
-import { makeNodeServerSettings } from '../../src/cli/serverConnection';
+import { JupyterServerProcess } from '../../src/node/jupyterServerProcess';
+import { makeNodeServerSettings } from '../../src/node/serverConnection';
 
 /**
  * The project's Python environment (made by scripts/setup), or whatever `python3` is on PATH.

@@ -15,8 +15,8 @@ import { RenderMimeRegistry, standardRendererFactories } from '@jupyterlab/rende
 import { ServiceManager } from '@jupyterlab/services';
 import { Widget } from '@lumino/widgets';
 
-import type { JupyterServerProcess } from '../../../src/cli/jupyterServerProcess';
-import { makeNodeServerSettings } from '../../../src/cli/serverConnection';
+import type { JupyterServerProcess } from '../../../src/node/jupyterServerProcess';
+import { makeNodeServerSettings } from '../../../src/node/serverConnection';
 
 /**
  * The service manager of a page connected to `server`, with Node's fetch and `ws`.
