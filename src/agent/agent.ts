@@ -12,8 +12,9 @@ import type { ExecutionStatus, IExecutionResult } from '../kernel/tokens';
 import type { ModelAction } from '../model/actions';
 import { ModelClient, type IModelResponse } from '../model/modelClient';
 import { ModelError, type ModelErrorKind } from '../model/modelError';
-import { EXECUTION_RESULT_PREFIX, codeToRun } from '../model/textProtocol';
-import { NOTEBOOK_TOOLS, parseToolCalls } from '../model/toolsProtocol';
+import { CONTENT_CALL_PREFIX, findContentCalls } from '../model/contentCalls';
+import { EXECUTION_RESULT_PREFIX, codeToRun, endOfFirstBlock } from '../model/textProtocol';
+import { NOTEBOOK_TOOLS, NOTEBOOK_TOOL_NAMES, parseToolCalls } from '../model/toolsProtocol';
 import { CellNotFoundError, NotACodeCellError, type INotebookTarget } from '../notebook/tokens';
 import type { ApprovalHook } from './approval';
 import {
@@ -52,7 +53,9 @@ export class Agent implements IDisposable {
       turnTokenBudget: options.turnTokenBudget ?? 0,
       turnTimeBudgetMs: options.turnTimeBudgetMs ?? 0,
       vision: options.vision ?? false,
-      temperature: options.temperature
+      temperature: options.temperature,
+      contextWindowTokens: options.contextWindowTokens ?? 0,
+      answerTokens: options.answerTokens ?? 1024
     };
     this._approve = options.approve;
     this._counter = options.tokenCounter ?? new ApproximateTokenCounter();
@@ -86,6 +89,17 @@ export class Agent implements IDisposable {
    */
   get protocol(): ModelProtocol {
     return this._protocol;
+  }
+
+  /**
+   * The model's context window in tokens (0 when unknown): requests are kept within it. It can be
+   * set once it is learned from the endpoint (`ModelClient.contextWindow`).
+   */
+  get contextWindowTokens(): number {
+    return this._options.contextWindowTokens;
+  }
+  set contextWindowTokens(tokens: number) {
+    this._options.contextWindowTokens = Math.max(0, tokens);
   }
 
   /**
@@ -138,9 +152,9 @@ export class Agent implements IDisposable {
       executions: 0,
       messageIndex: this._messages.length
     };
-    const undoNote = this._undoNote();
+    const preamble = [this._undoNote(), this._notebookNote()].filter(Boolean).join('\n\n');
     this._turns.push(turn);
-    this._messages.push({ role: 'user', content: undoNote ? `${undoNote}\n\n${prompt}` : prompt });
+    this._messages.push({ role: 'user', content: preamble ? `${preamble}\n\n${prompt}` : prompt });
     const state: Private.ITurnState = {
       turn,
       signal: controller.signal,
@@ -148,7 +162,10 @@ export class Agent implements IDisposable {
       tokens: 0,
       lastStatus: undefined,
       requests: 0,
-      pendingImages: []
+      pendingImages: [],
+      ranCode: new Set(),
+      codeWithoutCall: 0,
+      repeats: 0
     };
     this._emit({ type: 'turn-start', turn: this._turns.length, prompt });
     let ended: Private.ITurnEnding;
@@ -232,7 +249,10 @@ export class Agent implements IDisposable {
         }
         return { outcome: 'model-error', reason: modelError.message, modelErrorKind: modelError.kind };
       }
-      const actions = this._actionsOf(response);
+      const { actions, askAgain } = this._actionsOf(response, state);
+      if (askAgain) {
+        continue;
+      }
       if (!actions.length) {
         return state.lastStatus === undefined || state.lastStatus === 'ok'
           ? { outcome: 'completed' }
@@ -267,6 +287,10 @@ export class Agent implements IDisposable {
       if (failure) {
         return { outcome: 'gave-up', reason: failure };
       }
+      if (state.repeats >= 2 && state.lastStatus === 'ok') {
+        // The model keeps answering with code that already ran: its work is done.
+        return { outcome: 'completed' };
+      }
       if (state.signal.aborted) {
         return { outcome: 'stopped', reason: 'Stopped by the user.' };
       }
@@ -289,8 +313,9 @@ export class Agent implements IDisposable {
     for (let attempt = 1; ; attempt++) {
       const tools = this._protocol === 'tools';
       const turnStarts = Private.turnStarts(this._turns, this._messages);
-      const history = this._window.fit(this._messages, turnStarts, this._options.contextBudgetTokens);
-      const messages: ChatMessage[] = [{ role: 'system', content: this._systemMessage() }, ...history];
+      const system = systemPrompt(this._protocol);
+      const history = this._window.fit(this._messages, turnStarts, this._historyBudget(system, tools));
+      const messages: ChatMessage[] = [{ role: 'system', content: system }, ...history];
       this._emit({ type: 'model-request', protocol: this._protocol, messages, tools });
       try {
         state.requests++;
@@ -298,20 +323,19 @@ export class Agent implements IDisposable {
           {
             messages,
             tools: tools ? NOTEBOOK_TOOLS : undefined,
-            temperature: this._options.temperature
+            temperature: this._options.temperature,
+            maxTokens: this._options.contextWindowTokens > 0 ? this._options.answerTokens : undefined
           },
-          { signal: state.signal, onDelta: text => this._emit({ type: 'model-delta', text }) }
+          {
+            signal: state.signal,
+            onDelta: text => this._emit({ type: 'model-delta', text }),
+            // The paper's text protocol: the answer ends with its first code block.
+            cutAt: tools ? undefined : endOfFirstBlock
+          }
         );
         state.tokens +=
           response.usage.promptTokens + response.usage.completionTokens ||
           Private.estimateTokens(this._counter, messages, response);
-        this._emit({
-          type: 'model-response',
-          content: response.content,
-          toolCalls: response.toolCalls,
-          finishReason: response.finishReason,
-          usage: response.usage
-        });
         return response;
       } catch (error) {
         const modelError = ModelError.from(error, this._model, tools);
@@ -330,19 +354,55 @@ export class Agent implements IDisposable {
   }
 
   /**
-   * The system prompt, with the notebook as it is now (the user may have changed it).
+   * What the model is told of the notebook at the start of a turn (the user may have changed it
+   * since the last one). It goes with the prompt rather than into the system prompt, so that every
+   * request begins with the same bytes and a server's prompt cache is hit; it is left out when it
+   * is the same as the last one sent.
    */
-  private _systemMessage(): string {
-    const prompt = systemPrompt(this._protocol);
+  private _notebookNote(): string | undefined {
     const notebook = this._notebookContext.describe(this._target.cells(), this._options.notebookContextTokens);
-    return notebook ? `${prompt}\n\nThe notebook as it is now (latest cells last):\n${notebook}` : prompt;
+    if (!notebook || notebook === this._lastNotebookNote) {
+      return undefined;
+    }
+    this._lastNotebookNote = notebook;
+    return `The notebook as it is now (latest cells last):\n${notebook}`;
+  }
+
+  /**
+   * Tokens the history may use in a request: the configured budget, and within the model's
+   * context window room for the system prompt, the tools, the answer and a margin for the chat
+   * template's own tokens.
+   */
+  private _historyBudget(system: string, tools: boolean): number {
+    const { contextBudgetTokens, contextWindowTokens, answerTokens } = this._options;
+    if (contextWindowTokens <= 0) {
+      return contextBudgetTokens;
+    }
+    const fixed =
+      this._counter.count(system) + (tools ? this._counter.count(JSON.stringify(NOTEBOOK_TOOLS)) : 0) + answerTokens;
+    // Chat templates add a few tokens per message, and a counter other than the model's own can
+    // undercount: a tenth of the window stays spare.
+    const room = Math.max(256, Math.floor(contextWindowTokens * 0.9) - fixed);
+    return contextBudgetTokens > 0 ? Math.min(contextBudgetTokens, room) : room;
   }
 
   /**
    * Record the model's answer in the conversation and turn it into actions.
+   *
+   * The answer is kept exactly as the model wrote it (calls found in its text stay text), so the
+   * next request begins with the bytes the server already has in its cache.
    */
-  private _actionsOf(response: IModelResponse): ModelAction[] {
+  private _actionsOf(response: IModelResponse, state: Private.ITurnState): Private.IAnswerActions {
+    const emitResponse = (content: string) =>
+      this._emit({
+        type: 'model-response',
+        content,
+        toolCalls: response.toolCalls,
+        finishReason: response.finishReason,
+        usage: response.usage
+      });
     if (this._protocol === 'tools' && response.toolCalls.length) {
+      emitResponse(response.content);
       this._messages.push({
         role: 'assistant',
         content: response.content || null,
@@ -352,22 +412,98 @@ export class Agent implements IDisposable {
           function: { name: call.name, arguments: call.arguments }
         }))
       });
-      return parseToolCalls(response.toolCalls);
+      return { actions: this._withoutRepeats(parseToolCalls(response.toolCalls), state) };
     }
     this._messages.push({ role: 'assistant', content: response.content });
-    if (this._protocol !== 'text') {
-      return [];
+    if (this._protocol === 'tools') {
+      return this._contentCallActions(response, state, emitResponse);
     }
+    emitResponse(response.content);
     const code = codeToRun(response.content);
     if (code === undefined) {
-      return [];
+      return { actions: [] };
+    }
+    if (state.ranCode.has(code)) {
+      return this._repeated(state);
     }
     // The paper's convention: after a failure the next block replaces the failed cell.
     const failed = this._failedCellId;
     if (failed && this._cellExists(failed)) {
-      return [{ kind: 'edit', cellId: failed, code }];
+      return { actions: [{ kind: 'edit', cellId: failed, code }] };
     }
-    return [{ kind: 'execute', code }];
+    return { actions: [{ kind: 'execute', code }] };
+  }
+
+  /**
+   * An answer without API tool calls while tools were offered: calls the model wrote into its
+   * text count as calls; code with no call at all, twice in a row, makes `auto` switch to the text
+   * protocol for the rest of the conversation.
+   */
+  private _contentCallActions(
+    response: IModelResponse,
+    state: Private.ITurnState,
+    emitResponse: (content: string) => void
+  ): Private.IAnswerActions {
+    const found = findContentCalls(response.content, NOTEBOOK_TOOL_NAMES);
+    emitResponse(found.calls.length || found.malformed.length ? found.text : response.content);
+    if (found.malformed.length) {
+      this._emit({ type: 'warning', message: `The model wrote a malformed call: ${found.malformed[0]}.` });
+    }
+    if (found.calls.length) {
+      state.codeWithoutCall = 0;
+      return { actions: this._withoutRepeats(parseToolCalls(found.calls), state) };
+    }
+    if (found.malformed.length) {
+      this._messages.push({
+        role: 'user',
+        content: `Error: ${found.malformed.join('; ')}. Nothing was run. Write the call as <tool_call>{"name": "execute_code", "arguments": {"code": "..."}}</tool_call> with valid JSON.`
+      });
+      return { actions: [], askAgain: true };
+    }
+    const code = codeToRun(response.content);
+    if (code === undefined || this._requestedProtocol !== 'auto') {
+      return { actions: [] };
+    }
+    state.codeWithoutCall++;
+    if (state.codeWithoutCall < 2) {
+      this._messages.push({
+        role: 'user',
+        content: 'Nothing was run: to run code, call the execute_code tool with the code as its "code" argument.'
+      });
+      return { actions: [], askAgain: true };
+    }
+    this._protocol = 'text';
+    this._emit({
+      type: 'protocol-fallback',
+      reason: 'The model answered with code but no tool call twice in a row; its code blocks now run as they are.'
+    });
+    return state.ranCode.has(code) ? this._repeated(state) : { actions: [{ kind: 'execute', code }] };
+  }
+
+  /**
+   * The actions, with executions of code that already ran in this turn replaced: small models
+   * answer a success with the same code again, which would add the same cell once more.
+   */
+  private _withoutRepeats(actions: ModelAction[], state: Private.ITurnState): ModelAction[] {
+    return actions.map(action =>
+      (action.kind === 'execute' || action.kind === 'edit') && state.ranCode.has(action.code)
+        ? { kind: 'repeat', code: action.code, toolCallId: action.toolCallId }
+        : action
+    );
+  }
+
+  /**
+   * The model answered with code that already ran in this turn: it is not run again, and the model
+   * is asked to answer from the result it has; the second time, the turn ends.
+   */
+  private _repeated(state: Private.ITurnState): Private.IAnswerActions {
+    state.repeats++;
+    this._emit({ type: 'warning', message: 'The model repeated code that already ran; it was not run again.' });
+    if (state.repeats >= 2) {
+      return { actions: [] };
+    }
+    this._messages.push({ role: 'user', content: `${EXECUTION_RESULT_PREFIX}${Private.REPEAT_NOTE}` });
+    return { actions: [], askAgain: true };
   }
 
   /**
@@ -378,6 +514,11 @@ export class Agent implements IDisposable {
       case 'invalid':
         this._emit({ type: 'warning', message: `The model called ${action.toolName} wrongly: ${action.error}.` });
         this._answerTool(action.toolCallId, `Error: ${action.error}. Nothing was run.`);
+        return;
+      case 'repeat':
+        state.repeats++;
+        this._emit({ type: 'warning', message: 'The model repeated code that already ran; it was not run again.' });
+        this._answerTool(action.toolCallId, Private.REPEAT_NOTE);
         return;
       case 'markdown': {
         const cellId = await this._target.insertMarkdown(action.text);
@@ -449,6 +590,7 @@ export class Agent implements IDisposable {
         this._emit({ type: 'cell-revised', cellId, source: decision.code, previousSource });
       }
     }
+    state.ranCode.add(this._target.getSource(cellId));
     const attempt = ++state.turn.executions;
     const maxAttempts = this._options.maxAttempts;
     this._emit({ type: 'execution-start', cellId, attempt, maxAttempts });
@@ -519,7 +661,7 @@ export class Agent implements IDisposable {
       type: 'image_url',
       image_url: { url: `data:${image.mimeType};base64,${image.data}` }
     }));
-    if (this._protocol === 'tools' && toolCallId) {
+    if (this._protocol === 'tools' && toolCallId && !toolCallId.startsWith(CONTENT_CALL_PREFIX)) {
       this._answerTool(toolCallId, text);
       if (imageParts.length) {
         // Tool messages carry text only; images follow in a user message, after the last tool
@@ -547,8 +689,15 @@ export class Agent implements IDisposable {
     this._messages.push({ role: 'user', content });
   }
 
+  /**
+   * Answer a tool call. A call the model wrote in its text has no tool call of the API to answer,
+   * and re-writing its answer with one would change bytes already sent: it is answered in a user
+   * message.
+   */
   private _answerTool(toolCallId: string | undefined, text: string): void {
-    if (toolCallId) {
+    if (toolCallId?.startsWith(CONTENT_CALL_PREFIX)) {
+      this._messages.push({ role: 'user', content: `${EXECUTION_RESULT_PREFIX}${text}` });
+    } else if (toolCallId) {
       this._messages.push({ role: 'tool', tool_call_id: toolCallId, content: text });
     }
   }
@@ -626,6 +775,7 @@ export class Agent implements IDisposable {
   private _messages: ChatMessage[] = [];
   private _turns: ITurnRecord[] = [];
   private _failedCellId: string | undefined;
+  private _lastNotebookNote: string | undefined;
   private _controller: AbortController | null = null;
   private _events = new Signal<this, AgentEvent>(this);
   private _isDisposed = false;
@@ -709,6 +859,18 @@ export namespace Agent {
     temperature?: number;
 
     /**
+     * The model's context window in tokens, when known (see `ModelClient.contextWindow`): every
+     * request is kept within it, with `answerTokens` left for the answer. 0 when unknown.
+     */
+    contextWindowTokens?: number;
+
+    /**
+     * Tokens kept for the answer within the context window (sent as `max_tokens` when the window
+     * is known). Default 1024.
+     */
+    answerTokens?: number;
+
+    /**
      * Consulted before each execution.
      */
     approve?: ApprovalHook;
@@ -769,7 +931,33 @@ namespace Private {
      * Images of this answer's executions, sent after all its tool results.
      */
     pendingImages: { cellId: string; parts: ChatCompletionContentPart[] }[];
+    /**
+     * Sources of the cells run in this turn.
+     */
+    ranCode: Set<string>;
+    /**
+     * Answers in a row with code but no tool call (tools protocol).
+     */
+    codeWithoutCall: number;
+    /**
+     * Answers that repeated code already run.
+     */
+    repeats: number;
   }
+
+  /**
+   * What to do with an answer: its actions, or ask the model again (after telling it something).
+   */
+  export interface IAnswerActions {
+    actions: ModelAction[];
+    askAgain?: boolean;
+  }
+
+  /**
+   * What the model is told when it answers with code that already ran in the turn.
+   */
+  export const REPEAT_NOTE =
+    'This code already ran in this turn; its result is above, and it was not run again. Answer the request from that result, or write different code if it needs more.';
 
   /**
    * Tokens of a request and its answer, for endpoints that report no usage.

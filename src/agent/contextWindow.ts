@@ -14,8 +14,17 @@ export const ELIDED_OUTPUT = '[output of an earlier turn elided to fit the conte
  * Fits a conversation into a token budget so that the tokens sent per turn stay bounded however
  * long the session grows: the outputs of earlier turns are elided first (oldest first), then the
  * earliest turns are dropped whole. The current turn is always sent as it is.
+ *
+ * What was elided or dropped stays so: the window only moves forward, in large steps (down to
+ * `LOW_WATER` of the budget each time), so that consecutive requests share their history byte
+ * for byte.
  */
 export class ContextWindow {
+  /**
+   * When the history outgrows its budget, it is cut to this share of the budget.
+   */
+  static readonly LOW_WATER = 0.7;
+
   /**
    * @param counter - counts tokens.
    */
@@ -33,35 +42,50 @@ export class ContextWindow {
     if (budget <= 0) {
       return messages;
     }
-    const tokens = messages.map(message => this._tokens(message));
-    let total = tokens.reduce((sum, count) => sum + count, 0);
-    if (total <= budget) {
-      return messages;
-    }
     const currentStart = turnStarts.length ? turnStarts[turnStarts.length - 1] : messages.length;
-    const fitted = [...messages];
-    // Earlier outputs first: the model's own code and the prompts say more than old outputs.
-    for (let i = 0; i < currentStart && total > budget; i++) {
-      const elided = this._elided(fitted[i]);
-      if (elided !== fitted[i]) {
-        const count = this._tokens(elided);
-        total += count - tokens[i];
-        tokens[i] = count;
-        fitted[i] = elided;
+    const fitted = messages.map((message, i) => (i < this._elidedBefore ? this._elided(message) : message));
+    const tokens = fitted.map(message => this._tokens(message));
+    const sum = (from: number) => tokens.slice(from).reduce((total, count) => total + count, 0);
+    let firstKept = Math.min(this._droppedBefore, currentStart);
+    let total = sum(firstKept);
+    if (total > budget) {
+      // Over the budget: cut down to well below it, so that the next requests send the same
+      // history again (only their new messages differ) and a server's prompt cache is hit.
+      const target = Math.floor(budget * ContextWindow.LOW_WATER);
+      for (let i = this._elidedBefore; i < currentStart && total > target; i++) {
+        const elided = this._elided(fitted[i]);
+        if (elided !== fitted[i]) {
+          const count = this._tokens(elided);
+          total += count - tokens[i];
+          tokens[i] = count;
+          fitted[i] = elided;
+        }
+        this._elidedBefore = i + 1;
       }
+      for (const start of [...turnStarts.slice(1), currentStart]) {
+        if (total <= target || start > currentStart) {
+          break;
+        }
+        if (start <= firstKept) {
+          continue;
+        }
+        for (let i = firstKept; i < start; i++) {
+          total -= tokens[i];
+        }
+        firstKept = start;
+      }
+      this._droppedBefore = firstKept;
     }
-    // Then whole turns, oldest first, so that tool calls stay with their results.
-    let firstKept = 0;
-    for (const start of [...turnStarts.slice(1), currentStart]) {
-      if (total <= budget || start > currentStart) {
-        break;
-      }
-      for (let i = firstKept; i < start; i++) {
-        total -= tokens[i];
-      }
-      firstKept = start;
-    }
-    return fitted.slice(firstKept);
+    const unchanged = firstKept === 0 && fitted.every((message, i) => message === messages[i]);
+    return unchanged ? messages : fitted.slice(firstKept);
+  }
+
+  /**
+   * Forget what was elided and dropped (a new conversation).
+   */
+  reset(): void {
+    this._elidedBefore = 0;
+    this._droppedBefore = 0;
   }
 
   private _tokens(message: ChatMessage): number {
@@ -87,6 +111,8 @@ export class ContextWindow {
     return elided;
   }
 
+  private _elidedBefore = 0;
+  private _droppedBefore = 0;
   private _cache = new WeakMap<ChatMessage, number>();
   private _elidedCache = new WeakMap<ChatMessage, ChatMessage>();
 }

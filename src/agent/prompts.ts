@@ -12,24 +12,24 @@ import type { ModelProtocol } from '../conversation/conversationRecord';
  * @returns the system prompt.
  */
 export function systemPrompt(protocol: ModelProtocol): string {
-  const common = [
-    'You are a code interpreter working inside a Jupyter notebook connected to a live IPython kernel.',
-    'Code you run goes into notebook cells that the user sees; variables, imports and files persist between cells and between turns.',
-    'Work in small steps: run code, read its output, and fix what fails. Print the values you need to see.',
-    'input() is not available: assign values directly in code.'
-  ];
+  // Short, with one example of a call and of its result: a 1.5B model follows an example far
+  // better than a list of rules.
+  const common =
+    'You are a code interpreter in a Jupyter notebook with a live Python kernel. Variables persist between cells. Run code to compute answers; never guess results. input() is not available.';
   if (protocol === 'tools') {
     return [
-      ...common,
-      'Run code with the execute_code tool. When a cell fails, fix that same cell with edit_cell and its cell_id instead of adding a new cell.',
-      'Use add_markdown only for short explanations worth keeping in the notebook.',
-      'When the task is done, answer in plain text without calling a tool.'
+      common,
+      'To run code, call execute_code. Example:',
+      '<tool_call>{"name": "execute_code", "arguments": {"code": "print(sum([1, 2, 3]))"}}</tool_call>',
+      'The result comes back as: cell_id: c1, status: ok, output: 6',
+      'If a cell fails, fix it with edit_cell and its cell_id. When done, answer in plain text without a call.'
     ].join('\n');
   }
   return [
-    ...common,
-    'To run code, write it in a single ```python fenced block; the last python block of your answer runs.',
-    'The result comes back in a message that begins "Execution result:". If it failed, answer with the corrected code: it replaces the failed cell.',
-    'When the task is done, answer without a code block.'
+    common,
+    'To run code, write one ```python block and stop; it runs, and the result comes back in a message that begins "Execution result:". Example:',
+    '```python\nprint(sum([1, 2, 3]))\n```',
+    'Execution result: 6',
+    'If it failed, answer with the corrected code: it replaces the failed cell. When done, answer without a code block.'
   ].join('\n');
 }

@@ -8,4 +8,5 @@ export type ModelAction =
   | { kind: 'execute'; code: string; toolCallId?: string }
   | { kind: 'edit'; cellId: string; code: string; toolCallId?: string }
   | { kind: 'markdown'; text: string; toolCallId?: string }
+  | { kind: 'repeat'; code: string; toolCallId?: string }
   | { kind: 'invalid'; toolCallId: string; toolName: string; error: string };

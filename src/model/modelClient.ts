@@ -39,7 +39,44 @@ export interface IModelResponse {
   /**
    * Token counts as the endpoint reported them (0 when it did not).
    */
-  usage: { promptTokens: number; completionTokens: number };
+  usage: IModelUsage;
+
+  /**
+   * Whether the client cut the answer short (`IStreamOptions.cutAt`); the rest was never read.
+   */
+  cut?: boolean;
+}
+
+/**
+ * What a request cost, as the endpoint reported it.
+ */
+export interface IModelUsage {
+  /**
+   * Prompt tokens sent (`usage.prompt_tokens`).
+   */
+  promptTokens: number;
+
+  /**
+   * Tokens generated.
+   */
+  completionTokens: number;
+
+  /**
+   * Prompt tokens the server had to process, where it says (llama.cpp's `timings.prompt_n`): the
+   * rest came from its prompt cache.
+   */
+  processedPromptTokens?: number;
+
+  /**
+   * Prompt tokens taken from the server's cache (llama.cpp's `timings.cache_n`, OpenAI's
+   * `prompt_tokens_details.cached_tokens`).
+   */
+  cachedPromptTokens?: number;
+
+  /**
+   * Milliseconds from sending the request to the first token of the answer, measured here.
+   */
+  timeToFirstTokenMs?: number;
 }
 
 /**
@@ -50,6 +87,10 @@ export interface IModelRequest {
   tools?: ChatCompletionTool[];
   temperature?: number;
   maxTokens?: number;
+  /**
+   * Fields the endpoint understands beyond OpenAI's (llama.cpp's `cache_prompt`, say).
+   */
+  extraBody?: Record<string, unknown>;
 }
 
 /**
@@ -69,6 +110,8 @@ export class ModelClient {
   constructor(options: ModelClient.IOptions) {
     this.model = options.model;
     this.baseURL = options.baseURL;
+    this._apiKey = options.apiKey;
+    this._fetch = options.fetch;
     this._openai = new OpenAI({
       baseURL: options.baseURL,
       // Local servers (Ollama, llama.cpp) need no key, but the SDK wants one.
@@ -105,8 +148,20 @@ export class ModelClient {
     let content = '';
     const calls = new Map<number, IToolCall>();
     let finishReason: string | null = null;
-    let usage = { promptTokens: 0, completionTokens: 0 };
+    let usage: IModelUsage = { promptTokens: 0, completionTokens: 0 };
+    let cut = false;
+    const sentAt = Date.now();
+    let firstTokenAt: number | undefined;
     const emit = (text: string) => {
+      if (!text || cut) {
+        return;
+      }
+      firstTokenAt ??= Date.now();
+      const cutAt = options.cutAt?.(content + text);
+      if (cutAt !== undefined) {
+        cut = true;
+        text = (content + text).slice(content.length, Math.max(cutAt, content.length));
+      }
       if (text) {
         content += text;
         options.onDelta?.(text);
@@ -128,6 +183,7 @@ export class ModelClient {
           ...(hadTools ? { tools: request.tools } : {}),
           ...(request.temperature !== undefined ? { temperature: request.temperature } : {}),
           ...(request.maxTokens !== undefined ? { max_tokens: request.maxTokens } : {}),
+          ...request.extraBody,
           stream: true,
           stream_options: { include_usage: true }
         },
@@ -136,9 +192,15 @@ export class ModelClient {
       for await (const chunk of stream) {
         if (chunk.usage) {
           usage = {
+            ...usage,
             promptTokens: chunk.usage.prompt_tokens ?? 0,
-            completionTokens: chunk.usage.completion_tokens ?? 0
+            completionTokens: chunk.usage.completion_tokens ?? 0,
+            cachedPromptTokens: chunk.usage.prompt_tokens_details?.cached_tokens ?? usage.cachedPromptTokens
           };
+        }
+        const timings = (chunk as Private.IChunkWithTimings).timings;
+        if (timings && typeof timings.prompt_n === 'number') {
+          usage = { ...usage, processedPromptTokens: timings.prompt_n, cachedPromptTokens: timings.cache_n ?? 0 };
         }
         const choice = chunk.choices?.[0];
         if (!choice) {
@@ -151,6 +213,11 @@ export class ModelClient {
         if (choice.finish_reason) {
           finishReason = choice.finish_reason;
         }
+        if (cut) {
+          // Leaving the loop closes the stream: the server stops generating what would be dropped.
+          finishReason = 'stop';
+          break;
+        }
       }
     } catch (error) {
       throw ModelError.from(error, this, hadTools);
@@ -158,6 +225,7 @@ export class ModelClient {
       options.signal?.removeEventListener('abort', onAbort);
     }
     emit(filter.flush());
+    usage.timeToFirstTokenMs = firstTokenAt !== undefined ? firstTokenAt - sentAt : undefined;
     if (finishReason === null) {
       throw new ModelError('stream-interrupted', "The model's answer was cut off before it finished.");
     }
@@ -165,11 +233,44 @@ export class ModelClient {
       content: removeSpecialTokens(content),
       toolCalls: [...calls.entries()].sort(([a], [b]) => a - b).map(([, call]) => call),
       finishReason,
-      usage
+      usage,
+      ...(cut ? { cut } : {})
     };
   }
 
+  /**
+   * The model's context window in tokens, where the endpoint says: llama.cpp's `/props` (beside
+   * `/v1`; the JupyterLab proxy answers there too, as `context_window`), or vLLM's
+   * `max_model_len` in `/v1/models`. Ollama reports only the trained length, not the runtime
+   * `num_ctx`, so it is not taken: set the window by hand there.
+   *
+   * @param signal - stops the look-up.
+   * @returns the window, or `undefined` when the endpoint does not say.
+   */
+  async contextWindow(signal?: AbortSignal): Promise<number | undefined> {
+    const base = this.baseURL.replace(/\/+$/, '');
+    const headers = { Authorization: `Bearer ${this._apiKey || 'no-key'}` };
+    const read = async (url: string): Promise<unknown> => {
+      try {
+        const response = await (this._fetch ?? fetch)(url, { headers, signal });
+        return response.ok ? await response.json() : undefined;
+      } catch {
+        return undefined;
+      }
+    };
+    const props = (await read(`${base.replace(/\/v1$/, '')}/props`)) as Private.IProps | undefined;
+    const fromProps = props?.context_window ?? props?.default_generation_settings?.n_ctx ?? props?.n_ctx;
+    if (typeof fromProps === 'number' && fromProps > 0) {
+      return fromProps;
+    }
+    const models = (await read(`${base}/models`)) as { data?: { id?: string; max_model_len?: number }[] } | undefined;
+    const entry = models?.data?.find(model => model.id === this.model) ?? models?.data?.[0];
+    return typeof entry?.max_model_len === 'number' && entry.max_model_len > 0 ? entry.max_model_len : undefined;
+  }
+
   private _openai: OpenAI;
+  private _apiKey: string;
+  private _fetch: typeof fetch | undefined;
 }
 
 /**
@@ -229,10 +330,32 @@ export namespace ModelClient {
      * Aborting it stops the request.
      */
     signal?: AbortSignal;
+
+    /**
+     * Called with the answer so far; a number cuts the answer to that length and ends the
+     * request there (the text protocol stops after the first code block this way).
+     */
+    cutAt?: (content: string) => number | undefined;
   }
 }
 
 namespace Private {
+  /**
+   * What `/props` says of the context: llama.cpp's shape, or the JupyterLab proxy's.
+   */
+  export interface IProps {
+    context_window?: number | null;
+    n_ctx?: number;
+    default_generation_settings?: { n_ctx?: number };
+  }
+
+  /**
+   * llama.cpp's server adds `timings` to the last chunk of a stream.
+   */
+  export interface IChunkWithTimings {
+    timings?: { prompt_n?: number; cache_n?: number };
+  }
+
   type ToolCallDelta = NonNullable<ChatCompletionChunk.Choice.Delta['tool_calls']>[number];
 
   /**

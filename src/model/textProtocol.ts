@@ -14,18 +14,36 @@ export const EXECUTION_RESULT_PREFIX = 'Execution result: \n';
 const RUNNABLE_LANGUAGES = new Set(['', 'python', 'py', 'python3', 'ipython', 'jupyter']);
 
 /**
+ * A runnable fenced block of a markdown answer.
+ */
+export interface ICodeBlock {
+  /**
+   * The block's contents, without fences.
+   */
+  code: string;
+
+  /**
+   * Where the block ends in the answer: just after its closing fence, or the answer's length when
+   * the block was never closed (a model cut off by max_tokens).
+   */
+  end: number;
+}
+
+/**
  * The runnable fenced code blocks of a markdown answer, in order.
  *
  * @param markdown - the model's answer.
- * @returns the blocks' contents, without fences.
+ * @returns the blocks, with where each ends.
  */
-export function extractCodeBlocks(markdown: string): string[] {
-  const blocks: string[] = [];
+export function findCodeBlocks(markdown: string): ICodeBlock[] {
+  const blocks: ICodeBlock[] = [];
   // A fence opens a line with three or more backticks; the block ends at a fence at least as
-  // long, or at the end of the answer (a model cut off by max_tokens).
-  const lines = markdown.split('\n');
+  // long, or at the end of the answer.
   let open: { fence: string; language: string; body: string[] } | null = null;
-  for (const line of lines) {
+  let offset = 0;
+  for (const line of markdown.split('\n')) {
+    const lineEnd = offset + line.length;
+    offset = lineEnd + 1;
     if (!open) {
       const opening = /^\s{0,3}(`{3,})\s*([\w+-]*)[^`]*$/.exec(line);
       if (opening) {
@@ -35,8 +53,8 @@ export function extractCodeBlocks(markdown: string): string[] {
     }
     const closing = /^\s{0,3}(`{3,})\s*$/.exec(line);
     if (closing && closing[1].length >= open.fence.length) {
-      if (RUNNABLE_LANGUAGES.has(open.language)) {
-        blocks.push(open.body.join('\n'));
+      if (RUNNABLE_LANGUAGES.has(open.language) && open.body.join('\n').trim()) {
+        blocks.push({ code: open.body.join('\n'), end: lineEnd });
       }
       open = null;
       continue;
@@ -44,18 +62,43 @@ export function extractCodeBlocks(markdown: string): string[] {
     open.body.push(line);
   }
   if (open && RUNNABLE_LANGUAGES.has(open.language) && open.body.join('').trim()) {
-    blocks.push(open.body.join('\n'));
+    blocks.push({ code: open.body.join('\n'), end: markdown.length });
   }
-  return blocks.filter(block => block.trim().length > 0);
+  return blocks;
 }
 
 /**
- * The code the text protocol runs: the last runnable block of the answer.
+ * The runnable fenced code blocks of a markdown answer, in order.
+ *
+ * @param markdown - the model's answer.
+ * @returns the blocks' contents, without fences.
+ */
+export function extractCodeBlocks(markdown: string): string[] {
+  return findCodeBlocks(markdown).map(block => block.code);
+}
+
+/**
+ * The code the text protocol runs: the answer's first complete runnable block, as the paper's
+ * protocol has it (what a model writes after its block, such as an invented result, is dropped).
  *
  * @param markdown - the model's answer.
  * @returns the code, or `undefined` when the answer has none (the turn ends).
  */
 export function codeToRun(markdown: string): string | undefined {
-  const blocks = extractCodeBlocks(markdown);
-  return blocks.length ? blocks[blocks.length - 1] : undefined;
+  return findCodeBlocks(markdown)[0]?.code;
+}
+
+/**
+ * Where a text-protocol answer ends: just after its first closed runnable block. Used while
+ * streaming, to stop the model there.
+ *
+ * A stop sequence cannot do this on the server: the closing fence looks like an unlabelled
+ * opening one, so the client cuts the stream itself, which works on every endpoint.
+ *
+ * @param markdown - the answer so far.
+ * @returns the length to keep, or `undefined` while no block is closed.
+ */
+export function endOfFirstBlock(markdown: string): number | undefined {
+  const first = findCodeBlocks(markdown)[0];
+  return first && first.end < markdown.length ? first.end : undefined;
 }

@@ -55,6 +55,13 @@ export const NOTEBOOK_TOOLS: ChatCompletionTool[] = [
 ];
 
 /**
+ * The names of the notebook tools.
+ */
+export const NOTEBOOK_TOOL_NAMES: readonly string[] = NOTEBOOK_TOOLS.map(tool =>
+  tool.type === 'function' ? tool.function.name : ''
+);
+
+/**
  * Turn the model's tool calls into actions. Malformed arguments and unknown tools become
  * `invalid` actions, which go back to the model as tool errors.
  *

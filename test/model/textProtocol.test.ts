@@ -1,7 +1,7 @@
-import { codeToRun, extractCodeBlocks } from '../../src/model/textProtocol';
+import { codeToRun, endOfFirstBlock, extractCodeBlocks } from '../../src/model/textProtocol';
 
 describe('the text protocol', () => {
-  it('runs the last python block of an answer', () => {
+  it('runs the first python block of an answer, as the paper does', () => {
     const answer = [
       'First the data:',
       '```python',
@@ -18,7 +18,20 @@ describe('the text protocol', () => {
       'Done.'
     ].join('\n');
     expect(extractCodeBlocks(answer)).toEqual(['x = 1', 'print(x + 1)']);
-    expect(codeToRun(answer)).toBe('print(x + 1)');
+    expect(codeToRun(answer)).toBe('x = 1');
+  });
+
+  it('ends an answer just after its first closed block, dropping an invented result', () => {
+    const answer = 'Compute it:\n```python\nprint(sum([3, 5]))\n```\nExecution result: 9\n';
+    const end = endOfFirstBlock(answer);
+    expect(answer.slice(0, end)).toBe('Compute it:\n```python\nprint(sum([3, 5]))\n```');
+    // While streaming, a block is closed only once the line after its fence has begun.
+    expect(endOfFirstBlock('```python\nprint(1)\n```')).toBeUndefined();
+    expect(endOfFirstBlock('```python\nprint(1)\n')).toBeUndefined();
+    // A shell block does not end the answer.
+    expect(endOfFirstBlock('```bash\nls\n```\nthen\n```python\nx = 1\n```\nmore')).toBe(
+      '```bash\nls\n```\nthen\n```python\nx = 1\n```'.length
+    );
   });
 
   it('accepts unlabelled and py blocks, and a block cut off by the length limit', () => {

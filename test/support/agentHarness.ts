@@ -24,6 +24,7 @@ export class AgentHarness {
     options: Partial<Agent.IOptions> & {
       rejectTools?: boolean;
       apiKey?: string;
+      serverContextWindow?: number;
       clientKey?: string;
       path?: string;
     } = {}
@@ -31,7 +32,8 @@ export class AgentHarness {
     const model = await ScriptedModelServer.start({
       script,
       rejectTools: options.rejectTools,
-      apiKey: options.apiKey
+      apiKey: options.apiKey,
+      contextWindow: options.serverContextWindow
     });
     this._models.push(model);
     const notebook = await HeadlessNotebook.open({

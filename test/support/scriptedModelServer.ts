@@ -11,6 +11,7 @@
  * - `POST /v1/chat/completions`: answers with the next scripted reply, streamed (`stream: true`)
  *   as `chat.completion.chunk` events or as a single `chat.completion` JSON object.
  * - `GET /v1/models`: lists the one served model.
+ * - `GET /props` (outside `/v1`, with `contextWindow`): llama.cpp's context size.
  * - anything else: 404 JSON in OpenAI's error shape.
  *
  * Node-only (uses `node:http`); lives in test/support, never imported by src/.
@@ -239,6 +240,8 @@ export namespace ScriptedModelServer {
     host?: string;
     /** Port (default 0: a free port chosen by the system). */
     port?: number;
+    /** Serve llama.cpp's `GET /props` declaring this context window (in tokens). */
+    contextWindow?: number;
     /** Called after each chat completion request is recorded (the launcher logs with it). */
     onRequest?: (request: IRecordedRequest) => void;
   }
@@ -396,6 +399,12 @@ namespace Private {
   ): Promise<void> {
     const path = new URL(req.url ?? '/', 'http://localhost').pathname.replace(/\/+$/, '');
     const model = options.model ?? 'scripted-model';
+    if (path === '/props' && options.contextWindow !== undefined) {
+      // llama.cpp's server says its runtime context size here, outside /v1.
+      await readBody(req);
+      sendJson(res, 200, { default_generation_settings: { n_ctx: options.contextWindow }, total_slots: 1 });
+      return;
+    }
     const known = path === '/v1/chat/completions' || path === '/v1/models';
     if (!known) {
       // Drain the body so keep-alive connections stay usable.

@@ -1,0 +1,171 @@
+import { createTiktokenCounter } from '../../src/feedback/tiktokenCounter';
+import { ModelClient } from '../../src/model/modelClient';
+import type { ChatMessage } from '../../src/conversation/conversationRecord';
+import { AgentHarness, codeCells, contentText, text } from '../support/agentHarness';
+
+/**
+ * What real small models send, on the scripted server (so the assertions are exact): calls
+ * written into the text, invented execution results, the same code again, and the requests that
+ * must keep a server's prompt cache and context window.
+ */
+describe('Agent with what real models send', () => {
+  let harness: AgentHarness;
+
+  beforeAll(async () => {
+    harness = await AgentHarness.start();
+  });
+
+  afterEach(async () => {
+    await harness.cleanup();
+  });
+
+  afterAll(async () => {
+    await harness?.stop();
+  });
+
+  const call = (code: string) => JSON.stringify({ name: 'execute_code', arguments: { code } });
+  const contentForms: [string, (code: string) => string][] = [
+    ['<tool_call> tags', code => `<tool_call>\n${call(code)}\n</tool_call>`],
+    ['a fenced json block', code => `I will compute it.\n\`\`\`json\n${call(code)}\n\`\`\``],
+    [
+      'the <function name arguments> form',
+      code => `<tools>\n  <function name="execute_code" arguments='${JSON.stringify({ code })}'>\n</tools>`
+    ],
+    ['a bare JSON object', code => `Running: ${call(code)}`]
+  ];
+
+  it.each(contentForms)('runs a call written as %s, and shows the rest as text', async (_, form) => {
+    const { agent, notebook, model, events } = await harness.setUp([
+      text(form('print(sum([3, 5, 10, 12]) / 4)')),
+      text('The mean is 7.5.')
+    ]);
+    const result = await agent.run('Compute the mean of 3, 5, 10, 12.');
+    expect(result).toMatchObject({ outcome: 'completed', executions: 1 });
+    const cells = codeCells(notebook);
+    expect(cells).toHaveLength(1);
+    expect(cells[0].source).toBe('print(sum([3, 5, 10, 12]) / 4)');
+    expect(cells[0].outputs).toEqual([{ output_type: 'stream', name: 'stdout', text: '7.5\n' }]);
+    // The result reached the model, and what the user read of the first answer has no markup.
+    expect(contentText(model.requests[1].body.messages.at(-1)?.content)).toContain('7.5');
+    const shown = events.filter(event => event.type === 'model-response').map(event => event.content);
+    expect(shown[0]).not.toContain('execute_code');
+  });
+
+  it('tells the model exactly what is wrong with a malformed call, and runs its corrected one', async () => {
+    const { agent, notebook, model } = await harness.setUp([
+      text('<tool_call>{"name": "execute_code", "arguments": {"code": "print(1)"</tool_call>'),
+      text(`<tool_call>${call('print(2)')}</tool_call>`),
+      text('Done.')
+    ]);
+    const result = await agent.run('Print 2.');
+    expect(result.outcome).toBe('completed');
+    expect(codeCells(notebook).map(cell => cell.source)).toEqual(['print(2)']);
+    const correction = contentText(model.requests[1].body.messages.at(-1)?.content);
+    expect(correction).toMatch(/^Error: the call to execute_code is not valid JSON/);
+  });
+
+  it('switches auto to the text protocol after two answers with code but no call, and says so', async () => {
+    const answer = 'Here is the code:\n```python\nprint(6 * 7)\n```';
+    const { agent, notebook, model, events } = await harness.setUp([text(answer), text(answer), text('It is 42.')]);
+    const result = await agent.run('Compute 6 * 7.');
+    expect(result).toMatchObject({ outcome: 'completed', executions: 1 });
+    expect(codeCells(notebook)[0].outputs).toEqual([{ output_type: 'stream', name: 'stdout', text: '42\n' }]);
+    expect(events.filter(event => event.type === 'protocol-fallback')).toHaveLength(1);
+    expect(agent.protocol).toBe('text');
+    expect(agent.conversation.protocol).toBe('text');
+    // The third request is a text-protocol one: no tools.
+    expect(model.requests[2].body.tools).toBeUndefined();
+  });
+
+  it('runs a text answer up to its first block: an invented result reaches no request, cell or event', async () => {
+    const invented = 'Execution result: Mean: 7.75';
+    const { agent, notebook, model, events } = await harness.setUp(
+      [
+        text(`Let me compute.\n\`\`\`python\nprint(sum([3, 5, 10, 12]) / 4)\n\`\`\`\n${invented}\nSo 7.75.`),
+        text('7.5.')
+      ],
+      { protocol: 'text' }
+    );
+    const result = await agent.run('Mean of 3, 5, 10, 12?');
+    expect(result).toMatchObject({ outcome: 'completed', executions: 1 });
+    expect(codeCells(notebook)).toHaveLength(1);
+    expect(codeCells(notebook)[0].outputs).toEqual([{ output_type: 'stream', name: 'stdout', text: '7.5\n' }]);
+    const everything = JSON.stringify([model.requests.map(request => request.body), notebook.document, events]);
+    expect(everything).not.toContain('7.75');
+    const second = model.requests[1].body.messages;
+    expect(contentText(second[second.length - 2].content)).toBe(
+      'Let me compute.\n```python\nprint(sum([3, 5, 10, 12]) / 4)\n```'
+    );
+  });
+
+  it('does not run a block identical to one that already ran in the turn, and tells the model', async () => {
+    const block = '```python\nprint(sum([3, 5, 10, 12]) / 4)\n```';
+    const { agent, notebook, model } = await harness.setUp([text(block), text(block), text('The mean is 7.5.')], {
+      protocol: 'text'
+    });
+    const result = await agent.run('Mean of 3, 5, 10, 12?');
+    expect(result).toMatchObject({ outcome: 'completed', executions: 1 });
+    expect(codeCells(notebook)).toHaveLength(1);
+    expect(contentText(model.requests[2].body.messages.at(-1)?.content)).toContain('already ran in this turn');
+  });
+
+  it('does not run a repeated content call either', async () => {
+    const answer = `<tool_call>${call('print(7.5)')}</tool_call>`;
+    const { agent, notebook } = await harness.setUp([text(answer), text(answer), text('7.5')]);
+    const result = await agent.run('Print 7.5.');
+    expect(result).toMatchObject({ outcome: 'completed', executions: 1 });
+    expect(codeCells(notebook)).toHaveLength(1);
+  });
+
+  it('begins every request of a conversation with the previous request, byte for byte', async () => {
+    const answers = [
+      `<tool_call>${call('x = 3')}</tool_call>`,
+      `<tool_call>${call('print(x * 2)')}</tool_call>`,
+      'It is 6.',
+      `<tool_call>${call('print(x + 1)')}</tool_call>`,
+      'It is 4.'
+    ];
+    const { agent, model } = await harness.setUp(answers.map(text));
+    await agent.run('Set x to 3 and print twice x.');
+    await agent.run('Now print x + 1.');
+    const requests = model.requests.map(request => request.body);
+    expect(requests).toHaveLength(5);
+    for (let i = 1; i < requests.length; i++) {
+      const previous = requests[i - 1];
+      const current = requests[i];
+      expect(JSON.stringify(current.tools)).toBe(JSON.stringify(previous.tools));
+      const shared = current.messages.slice(0, previous.messages.length);
+      expect(JSON.stringify(shared)).toBe(JSON.stringify(previous.messages));
+      // What follows is the previous answer, as the model wrote it.
+      expect(current.messages[previous.messages.length]).toEqual({
+        role: 'assistant',
+        content: answers[i - 1]
+      });
+    }
+  });
+
+  it('keeps every request within a 4,096-token window the endpoint declares', async () => {
+    const counter = await createTiktokenCounter();
+    const big = (n: number) => `for i in range(${n}):\n    print(f"row {i}: " + "word " * 40)`;
+    const script = Array.from({ length: 6 }, (_, i) => [
+      text(`<tool_call>${call(big(200 + i))}</tool_call>`),
+      text(`Turn ${i} done.`)
+    ]).flat();
+    const { agent, model } = await harness.setUp(script, { serverContextWindow: 4096 });
+    const client = new ModelClient({ baseURL: model.baseUrl, apiKey: 'test-key', model: 'scripted-model' });
+    const window = await client.contextWindow();
+    expect(window).toBe(4096);
+    agent.contextWindowTokens = window ?? 0;
+    for (let i = 0; i < 6; i++) {
+      await agent.run(`Step ${i}: print the rows.`);
+    }
+    expect(model.requests).toHaveLength(12);
+    for (const request of model.requests) {
+      const messages = request.body.messages as ChatMessage[];
+      const tokens = messages.reduce((sum, message) => sum + 4 + counter.count(contentText(message.content)), 0);
+      const tools = counter.count(JSON.stringify(request.body.tools ?? []));
+      expect(tokens + tools + (request.body.max_tokens ?? 0)).toBeLessThanOrEqual(4096);
+      expect(request.body.max_tokens).toBeGreaterThan(0);
+    }
+  });
+});
