@@ -1,8 +1,6 @@
 // Copyright (c) jupyterlab-code-interpreter contributors.
 // Distributed under the terms of the Modified BSD License.
 
-import { ModelClient } from '../model/modelClient';
-
 /**
  * A command-line usage error (exit code 2).
  */
@@ -43,14 +41,6 @@ export const JUPYTER_OPTIONS = {
 } as const;
 
 /**
- * Help lines for MODEL_OPTIONS.
- */
-export const MODEL_OPTIONS_HELP = `Model:
-  --base-url URL       OpenAI-compatible endpoint (env OPENAI_BASE_URL; default https://api.openai.com/v1)
-  --api-key KEY        API key (env OPENAI_API_KEY; may be empty for local servers)
-  --model NAME         model name (env CODE_INTERPRETER_MODEL)`;
-
-/**
  * Help lines for JUPYTER_OPTIONS.
  */
 export const JUPYTER_OPTIONS_HELP = `Jupyter:
@@ -59,28 +49,3 @@ export const JUPYTER_OPTIONS_HELP = `Jupyter:
   --kernel NAME        kernel to start (default python3)
   --python PATH        the Python with jupyter_server for a private server
                        (env CODE_INTERPRETER_PYTHON; default python3)`;
-
-/**
- * Build the model client from the options and the environment.
- *
- * @param values - parsed MODEL_OPTIONS.
- * @param env - the environment.
- * @returns the client.
- * @throws {UsageError} when no model is named.
- */
-export function modelClientFrom(
-  values: { 'base-url'?: string; 'api-key'?: string; model?: string },
-  env: NodeJS.ProcessEnv = process.env
-): ModelClient {
-  const model = values.model ?? env.CODE_INTERPRETER_MODEL;
-  if (!model) {
-    throw new UsageError('No model given: pass --model NAME or set CODE_INTERPRETER_MODEL.');
-  }
-  const baseURL = values['base-url'] ?? env.OPENAI_BASE_URL ?? 'https://api.openai.com/v1';
-  try {
-    new URL(baseURL);
-  } catch {
-    throw new UsageError(`--base-url is not a URL: ${baseURL}`);
-  }
-  return new ModelClient({ baseURL, apiKey: values['api-key'] ?? env.OPENAI_API_KEY ?? '', model });
-}

@@ -9,6 +9,13 @@ import { TaskSolver } from '../eval/taskSolver';
 import type { EvalMode, TestSection } from '../eval/tokens';
 import { ModelClient } from '../model/modelClient';
 import {
+  LOCAL_MODEL_OPTIONS,
+  chooseModel,
+  describeLocalModelProgress,
+  openModel,
+  type IOpenModel
+} from './modelEndpoint';
+import {
   parseCommandLine,
   parseDataset,
   parsePositiveInt,
@@ -23,7 +30,7 @@ import {
 /**
  * The help of `code-interpreter eval`.
  */
-export const EVAL_HELP = `Usage: code-interpreter eval --dataset NAME --model MODEL [options]
+export const EVAL_HELP = `Usage: code-interpreter eval --dataset NAME [--model MODEL] [options]
 
 Run a model on HumanEval(+) or MBPP(+) as the OpenCodeInterpreter paper does, with execution
 feedback in Jupyter kernels, and score pass@1 (greedy, temperature 0) with EvalPlus's verdicts.
@@ -39,9 +46,13 @@ Modes (--mode):
                    (the paper's synthesized human feedback)
 
 Model options:
-  --base-url URL              OpenAI-compatible endpoint (env OPENAI_BASE_URL; default https://api.openai.com/v1)
+  --base-url URL              OpenAI-compatible endpoint (env OPENAI_BASE_URL; a key alone means OpenAI)
   --api-key KEY               its key (env OPENAI_API_KEY)
-  --model NAME                the coder model (env CODE_INTERPRETER_MODEL; required)
+  --model NAME                the coder model (env CODE_INTERPRETER_MODEL; required with an endpoint)
+  --local-model NAME          with no endpoint and no key: the embedded local model, 1.5b (default)
+                              or 0.5b, started for the run and stopped after it; with --server-url,
+                              the model that server's extension serves, through its proxy
+  --gguf PATH                 serve this GGUF file as the local model instead
   --critic-model NAME         the critic of human-feedback mode (default: the coder model)
   --critic-base-url URL       its endpoint (default: --base-url)
   --critic-api-key KEY        its key (default: --api-key)
@@ -71,44 +82,53 @@ export async function runEvalCommand(argv: string[]): Promise<number> {
   if (typeof values === 'number') {
     return values;
   }
-  return runEvaluationCommand('eval', values, () => {
-    const dataset = parseDataset(values.dataset);
-    const dataFile = resolveDataFile(dataset, values.data);
-    const mode = Private.parseMode(values.mode);
-    const model = values.model ?? process.env.CODE_INTERPRETER_MODEL;
-    if (!model) {
-      throw new UsageError('--model (or CODE_INTERPRETER_MODEL) is required.');
-    }
-    const baseURL = values['base-url'] ?? process.env.OPENAI_BASE_URL ?? 'https://api.openai.com/v1';
-    const apiKey = values['api-key'] ?? process.env.OPENAI_API_KEY ?? '';
-    const coder = new ModelClient({ baseURL, apiKey, model });
-    const criticModel = values['critic-model'];
-    const critic =
-      mode === 'human-feedback'
-        ? new ModelClient({
-            baseURL: values['critic-base-url'] ?? baseURL,
-            apiKey: values['critic-api-key'] ?? apiKey,
-            model: criticModel ?? model
-          })
-        : undefined;
-    const maxAttempts = mode === 'single' ? 1 : parsePositiveInt('--max-attempts', values['max-attempts'], 2);
-    const sections = datasetSections(dataset);
-    const feedbackSections = Private.parseFeedbackTests(values['feedback-tests'], sections);
-    const solver = new TaskSolver({
-      coder,
-      critic,
-      mode,
-      family: datasetFamily(dataset),
-      sections,
-      feedbackSections,
-      maxAttempts,
-      maxTokens: parsePositiveInt('--max-tokens', values['max-tokens']),
-      timeLimits: parseTimeLimits(values)
+  let opened: IOpenModel | undefined;
+  try {
+    return await runEvaluationCommand('eval', values, async () => {
+      const dataset = parseDataset(values.dataset);
+      const dataFile = resolveDataFile(dataset, values.data);
+      const mode = Private.parseMode(values.mode);
+      opened = await openModel(chooseModel(values), {
+        server: values['server-url']
+          ? { url: values['server-url'], token: values.token ?? process.env.JUPYTER_TOKEN ?? '' }
+          : undefined,
+        onProgress: progress => process.stderr.write(`${describeLocalModelProgress(progress)}\n`)
+      });
+      const coder = opened.client;
+      const model = coder.model;
+      const apiKey = values['api-key'] ?? process.env.OPENAI_API_KEY ?? '';
+      const criticModel = values['critic-model'];
+      const critic =
+        mode !== 'human-feedback'
+          ? undefined
+          : values['critic-base-url']
+            ? new ModelClient({
+                baseURL: values['critic-base-url'],
+                apiKey: values['critic-api-key'] ?? apiKey,
+                model: criticModel ?? model
+              })
+            : coder.withModel(criticModel ?? model);
+      const maxAttempts = mode === 'single' ? 1 : parsePositiveInt('--max-attempts', values['max-attempts'], 2);
+      const sections = datasetSections(dataset);
+      const feedbackSections = Private.parseFeedbackTests(values['feedback-tests'], sections);
+      const solver = new TaskSolver({
+        coder,
+        critic,
+        mode,
+        family: datasetFamily(dataset),
+        sections,
+        feedbackSections,
+        maxAttempts,
+        maxTokens: parsePositiveInt('--max-tokens', values['max-tokens']),
+        timeLimits: parseTimeLimits(values)
+      });
+      const outDir = values.out ?? join('code-interpreter-eval', `${dataset.replace('+', '-plus')}-${mode}`);
+      const judgedBy = mode === 'human-feedback' ? (criticModel ?? model) : undefined;
+      return { dataset, dataFile, outDir, solver: { solver, mode, model, criticModel: judgedBy, maxAttempts } };
     });
-    const outDir = values.out ?? join('code-interpreter-eval', `${dataset.replace('+', '-plus')}-${mode}`);
-    const judgedBy = mode === 'human-feedback' ? (criticModel ?? model) : undefined;
-    return { dataset, dataFile, outDir, solver: { solver, mode, model, criticModel: judgedBy, maxAttempts } };
-  });
+  } finally {
+    await opened?.close();
+  }
 }
 
 namespace Private {
@@ -125,6 +145,7 @@ namespace Private {
         'base-url': { type: 'string' },
         'api-key': { type: 'string' },
         model: { type: 'string' },
+        ...LOCAL_MODEL_OPTIONS,
         'critic-model': { type: 'string' },
         'critic-base-url': { type: 'string' },
         'critic-api-key': { type: 'string' },

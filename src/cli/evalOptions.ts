@@ -235,10 +235,12 @@ export function parseCommandLine<T extends { help?: boolean }>(
 export async function runEvaluationCommand(
   command: string,
   values: SharedValues,
-  prepare: () => Pick<IEvalRunOptions, 'dataset' | 'dataFile' | 'outDir' | 'solver' | 'samples'>
+  prepare: () =>
+    | Pick<IEvalRunOptions, 'dataset' | 'dataFile' | 'outDir' | 'solver' | 'samples'>
+    | Promise<Pick<IEvalRunOptions, 'dataset' | 'dataFile' | 'outDir' | 'solver' | 'samples'>>
 ): Promise<number> {
   try {
-    const specific = prepare();
+    const specific = await prepare();
     const summary = await withInterrupt(signal =>
       runEvaluation({
         ...specific,

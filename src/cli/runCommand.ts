@@ -7,16 +7,17 @@ import { Agent } from '../agent/agent';
 import type { AgentEvent } from '../agent/events';
 import { createTiktokenCounter } from '../feedback/tiktokenCounter';
 import { HeadlessNotebook } from '../notebook/headlessNotebook';
-import {
-  ExitCode,
-  JUPYTER_OPTIONS,
-  JUPYTER_OPTIONS_HELP,
-  MODEL_OPTIONS,
-  MODEL_OPTIONS_HELP,
-  UsageError,
-  modelClientFrom
-} from './commonOptions';
+import { ExitCode, JUPYTER_OPTIONS, JUPYTER_OPTIONS_HELP, MODEL_OPTIONS, UsageError } from './commonOptions';
 import { JupyterConnection, UnreachableError } from '../node/jupyterConnection';
+import {
+  LOCAL_MODEL_OPTIONS,
+  MODEL_CHOICE_HELP,
+  chooseModel,
+  describeLocalModelProgress,
+  openModel,
+  type IOpenModel,
+  type ModelChoice
+} from './modelEndpoint';
 import { TerminalRenderer, type ITerminalStreams } from './terminalRenderer';
 import { TranscriptWriter } from './transcriptWriter';
 
@@ -29,7 +30,7 @@ Asks the model to do the task in a notebook on a live IPython kernel: it writes 
 reads the outputs and revises a failing cell in place until it works or its attempts run out.
 The model's text streams to stdout; each step (cell inserted, running, status) goes to stderr.
 
-${MODEL_OPTIONS_HELP}
+${MODEL_CHOICE_HELP}
   --protocol P         auto | tools | text (default auto: tools, or the text protocol when the
                        endpoint refuses tools)
   --vision             send plots and images to the model as images
@@ -73,6 +74,7 @@ export async function runRunCommand(argv: string[], io: RunCommand.IIO = RunComm
   }
 
   let connection: JupyterConnection | undefined;
+  let model: IOpenModel | undefined;
   let notebook: HeadlessNotebook | undefined;
   let transcript: TranscriptWriter | undefined;
   let agent: Agent | undefined;
@@ -99,12 +101,20 @@ export async function runRunCommand(argv: string[], io: RunCommand.IIO = RunComm
       kernelName: options.jupyter.kernel
     });
     io.streams.err.write(`● notebook ${options.notebook} on ${connection.url}\n`);
+    model = await openModel(options.model, {
+      server: options.jupyter['server-url'] ? { url: connection.url, token: connection.settings.token } : undefined,
+      python: options.jupyter.python ?? io.env.CODE_INTERPRETER_PYTHON,
+      onProgress: progress => io.streams.err.write(`${describeLocalModelProgress(progress)}\n`)
+    });
     transcript = options.transcript ? new TranscriptWriter(options.transcript) : undefined;
     const renderer = new TerminalRenderer(io.streams);
     const tokenCounter = await createTiktokenCounter();
     agent = new Agent({
       tokenCounter,
-      model: options.model,
+      model: model.client,
+      contextWindowTokens: model.contextWindow,
+      // Greedy decoding on the local model: the same task gives the same cells.
+      temperature: options.model.kind === 'local' ? 0 : undefined,
       target: notebook,
       protocol: options.protocol,
       maxAttempts: options.maxAttempts,
@@ -136,6 +146,7 @@ export async function runRunCommand(argv: string[], io: RunCommand.IIO = RunComm
   } finally {
     removeInterrupt?.();
     agent?.dispose();
+    await model?.close();
     transcript?.close();
     // A private server takes its kernels down with it; on a shared server the kernel stays for
     // the user to continue in JupyterLab.
@@ -182,7 +193,7 @@ export namespace RunCommand {
   export interface IParsed {
     help: boolean;
     task: string;
-    model: ReturnType<typeof modelClientFrom>;
+    model: ModelChoice;
     protocol: 'auto' | 'tools' | 'text';
     maxAttempts: number;
     timeoutSeconds: number;
@@ -212,6 +223,7 @@ export namespace RunCommand {
         strict: true,
         options: {
           ...MODEL_OPTIONS,
+          ...LOCAL_MODEL_OPTIONS,
           ...JUPYTER_OPTIONS,
           protocol: { type: 'string' },
           vision: { type: 'boolean' },
@@ -243,7 +255,7 @@ export namespace RunCommand {
     return {
       help: false,
       task,
-      model: modelClientFrom(values, env),
+      model: chooseModel(values, env),
       protocol,
       maxAttempts: Private.integer(values['max-attempts'], '--max-attempts', 3, 1),
       timeoutSeconds: Private.number(values.timeout, '--timeout', 60),

@@ -111,6 +111,7 @@ export class ModelClient {
     this.model = options.model;
     this.baseURL = options.baseURL;
     this._apiKey = options.apiKey;
+    this._clientOptions = options;
     this._fetch = options.fetch;
     this._openai = new OpenAI({
       baseURL: options.baseURL,
@@ -239,6 +240,16 @@ export class ModelClient {
   }
 
   /**
+   * A client of the same endpoint, with the same key, for another model.
+   *
+   * @param model - the other model's name.
+   * @returns the client.
+   */
+  withModel(model: string): ModelClient {
+    return new ModelClient({ ...this._clientOptions, model });
+  }
+
+  /**
    * The model's context window in tokens, where the endpoint says: llama.cpp's `/props` (beside
    * `/v1`; the JupyterLab proxy answers there too, as `context_window`), or vLLM's
    * `max_model_len` in `/v1/models`. Ollama reports only the trained length, not the runtime
@@ -270,6 +281,7 @@ export class ModelClient {
 
   private _openai: OpenAI;
   private _apiKey: string;
+  private _clientOptions: ModelClient.IOptions;
   private _fetch: typeof fetch | undefined;
 }
 

@@ -3,11 +3,12 @@
 
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
+import { join } from 'node:path';
 
 import { freeLoopbackPort } from './loopbackPort';
+import { defaultPython, pythonPackageRoot } from './projectPython';
 
 /**
  * A private Jupyter server on loopback, with a random port and token, owned by this process.
@@ -30,7 +31,7 @@ export class JupyterServerProcess {
    * @throws when Python or jupyter_server is missing, or the server does not come up in time.
    */
   static async start(options: JupyterServerProcess.IOptions = {}): Promise<JupyterServerProcess> {
-    const python = options.python ?? process.env.CODE_INTERPRETER_PYTHON ?? Private.defaultPython();
+    const python = options.python ?? defaultPython();
     const port = await freeLoopbackPort();
     const token = randomBytes(24).toString('hex');
     const ownsRootDir = !options.rootDir;
@@ -51,7 +52,7 @@ export class JupyterServerProcess {
     // model's key is not for the kernels: code the model writes could print it.
     const env: NodeJS.ProcessEnv = { ...process.env, ...options.env, JUPYTER_TOKEN: token };
     delete env.OPENAI_API_KEY;
-    const packageRoot = options.noDelay === false ? undefined : Private.pythonPackageRoot();
+    const packageRoot = options.noDelay === false ? undefined : pythonPackageRoot();
     if (options.noDelay === false) {
       // Stock behaviour even where the server extension is pip-installed and would turn it on.
       args.push('--CodeInterpreter.tcp_nodelay=False');
@@ -176,28 +177,6 @@ namespace Private {
    * The server extension's kernel websocket connection class.
    */
   export const NO_DELAY_CLASS = 'jupyterlab_code_interpreter.websocket.NoDelayKernelWebsocketConnection';
-
-  /**
-   * The folder holding the `jupyterlab_code_interpreter` Python package: the package root, found
-   * from this file whether it runs from src/cli (tests) or is bundled in dist/ (the command line).
-   */
-  export function pythonPackageRoot(): string | undefined {
-    for (let folder = __dirname, depth = 0; depth < 4; depth++, folder = dirname(folder)) {
-      if (existsSync(join(folder, 'jupyterlab_code_interpreter', 'websocket.py'))) {
-        return folder;
-      }
-    }
-    return undefined;
-  }
-
-  /**
-   * The package's own development venv (made by scripts/setup) when there is one, else python3.
-   */
-  export function defaultPython(): string {
-    const root = pythonPackageRoot();
-    const venvPython = root ? join(root, '.venv', 'bin', 'python') : undefined;
-    return venvPython && existsSync(venvPython) ? venvPython : 'python3';
-  }
 
   /**
    * Whether the server answers an authenticated status request.
