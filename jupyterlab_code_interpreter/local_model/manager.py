@@ -72,6 +72,8 @@ class LocalModelManager:
         self._watcher: asyncio.Task[None] | None = None
         self._settled: asyncio.Event | None = None
         self._stopping = False
+        # Which start the watcher belongs to: a retry may begin while the last child still exits.
+        self._attempt = 0
 
     @classmethod
     def from_settings(cls, settings: Any, log: logging.Logger) -> LocalModelManager:
@@ -128,7 +130,8 @@ class LocalModelManager:
         self._state, self._reason = "loading", ""
         self._progress = {"stage": "starting", "done": 0, "total": 0}
         self._settled = asyncio.Event()
-        self._watcher = asyncio.ensure_future(self._run())
+        self._attempt += 1
+        self._watcher = asyncio.ensure_future(self._run(self._attempt))
 
     async def endpoint(self) -> LocalEndpoint:
         """The ready server's endpoint, starting it if it is idle and waiting while it loads.
@@ -175,7 +178,7 @@ class LocalModelManager:
         env["PYTHONPATH"] = os.pathsep.join(filter(None, [root, env.get("PYTHONPATH")]))
         return env
 
-    async def _run(self) -> None:
+    async def _run(self, attempt: int) -> None:
         """Start the child and follow its events until it exits."""
         try:
             process = await asyncio.create_subprocess_exec(
@@ -203,10 +206,12 @@ class LocalModelManager:
                 event = json.loads(raw)
             except ValueError:
                 continue
-            if isinstance(event, dict):
+            if isinstance(event, dict) and attempt == self._attempt:
                 self._on_event(event)
         status = await process.wait()
         await drain
+        if attempt != self._attempt:
+            return
         self._process = None
         if self._stopping:
             return

@@ -264,8 +264,10 @@ def _exit_on_signal(signum: int, frame: object) -> None:
 
 
 def _terminate_at_stdin_eof() -> None:
+    # The raw descriptor, not sys.stdin: a thread blocked in a buffered read holds the buffer's
+    # lock, which makes interpreter shutdown abort.
     try:
-        while sys.stdin.buffer.read(65536):
+        while os.read(0, 65536):
             pass
     except (OSError, ValueError):
         pass
