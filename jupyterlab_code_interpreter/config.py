@@ -1,16 +1,20 @@
 # Copyright (c) jupyterlab-code-interpreter contributors.
 # Distributed under the terms of the Modified BSD License.
-"""The server-side settings of the code interpreter: which model endpoint, which key."""
+"""The server-side settings of the code interpreter: which model endpoint, which key, and the
+embedded local model used when no endpoint is configured."""
 
 from __future__ import annotations
 
 import os
 
-from traitlets import Bool, Float, Unicode, default, validate
+from traitlets import Bool, CaselessStrEnum, Float, Int, Unicode, default, validate
 from traitlets.config import Configurable
 
 #: Where the server extension keeps its `CodeInterpreter` in the tornado settings.
 SETTINGS_KEY = "code_interpreter"
+
+#: The endpoint a key with no endpoint of its own is meant for.
+OPENAI_BASE_URL = "https://api.openai.com/v1"
 
 
 class CodeInterpreter(Configurable):
@@ -23,8 +27,8 @@ class CodeInterpreter(Configurable):
 
     base_url = Unicode(
         config=True,
-        help="Base URL of the OpenAI-compatible endpoint, up to and including /v1. "
-        "Default: $OPENAI_BASE_URL, else https://api.openai.com/v1.",
+        help="Base URL of the OpenAI-compatible endpoint, up to and including /v1. Default: $OPENAI_BASE_URL. "
+        "Empty: https://api.openai.com/v1 when a key is set, else the embedded local model.",
     )
 
     api_key = Unicode(
@@ -57,9 +61,50 @@ class CodeInterpreter(Configurable):
         help="Longest time in seconds to wait for the model endpoint to accept a connection.",
     )
 
+    local_model = CaselessStrEnum(
+        ["1.5b", "0.5b"],
+        default_value="1.5b",
+        config=True,
+        help="The embedded model served when no endpoint is configured: Qwen2.5-Coder-1.5B-Instruct "
+        "(1.5b, the 'local' extra) or Qwen2.5-Coder-0.5B-Instruct (0.5b, the 'local-small' extra; "
+        "for small machines such as Binder).",
+    )
+
+    local_model_path = Unicode(
+        config=True,
+        help="A GGUF file to serve as the local model instead of local_model; used as it is.",
+    )
+
+    local_context_size = Int(
+        8192,
+        config=True,
+        help="The local model's context window in tokens; the KV cache grows with it "
+        "(about 28 MiB per 1k tokens for the 1.5b model).",
+    )
+
+    local_threads = Int(
+        0,
+        config=True,
+        help="CPU threads of the local model; 0: one per core, at most 4.",
+    )
+
     @default("base_url")
     def _default_base_url(self) -> str:
-        return os.environ.get("OPENAI_BASE_URL") or "https://api.openai.com/v1"
+        return os.environ.get("OPENAI_BASE_URL", "")
+
+    @validate("base_url")
+    def _validate_base_url(self, proposal: dict[str, object]) -> str:
+        return str(proposal["value"]).strip()
+
+    @property
+    def provider(self) -> str:
+        """``remote`` when an endpoint or a key is configured, else ``local`` (the embedded model)."""
+        return "remote" if self.base_url or self.api_key else "local"
+
+    @property
+    def remote_base_url(self) -> str:
+        """The remote endpoint requests go to: the configured one, else OpenAI's (for a key alone)."""
+        return self.base_url or OPENAI_BASE_URL
 
     @default("api_key")
     def _default_api_key(self) -> str:
@@ -79,11 +124,13 @@ class CodeInterpreter(Configurable):
         """The settings a client may see: everything but the key itself.
 
         Returns:
-            ``{model, base_url, has_api_key, tcp_nodelay}``.
+            ``{model, base_url, has_api_key, tcp_nodelay, provider}``; base_url is empty when the
+            local model is in use.
         """
         return {
+            "provider": self.provider,
             "model": self.model,
-            "base_url": self.base_url,
+            "base_url": self.remote_base_url if self.provider == "remote" else "",
             "has_api_key": bool(self.api_key),
             "tcp_nodelay": self.tcp_nodelay,
         }

@@ -11,6 +11,7 @@ from jupyter_server.base.handlers import APIHandler
 from tornado import web
 
 from .config import SETTINGS_KEY, CodeInterpreter
+from .proxy import LOCAL_MODEL_SETTINGS_KEY
 
 # The settings a client may change at run time (on Binder there is no config file
 # to edit before the server starts).
@@ -25,14 +26,25 @@ class ConfigHandler(APIHandler):
         """The extension's settings."""
         return self.settings[SETTINGS_KEY]
 
+    def _view(self) -> str:
+        view = self.code_interpreter.public_view()
+        view["local_model"] = self.settings[LOCAL_MODEL_SETTINGS_KEY].status()
+        return json.dumps(view)
+
     @web.authenticated
     def get(self) -> None:
-        """Answer ``{model, base_url, has_api_key, tcp_nodelay}``; never the key."""
-        self.finish(json.dumps(self.code_interpreter.public_view()))
+        """Answer ``{provider, model, base_url, has_api_key, tcp_nodelay, local_model}``; never a key.
+
+        ``provider`` is ``remote`` (an endpoint or a key is configured) or ``local`` (the embedded
+        model); ``local_model`` is the local model's state, as ``code-interpreter/local-model`` gives it.
+        """
+        self.finish(self._view())
 
     @web.authenticated
     def post(self) -> None:
         """Change the settings named in the JSON body and answer as GET does.
+
+        A base_url of "" (with no api_key) switches back to the embedded local model.
 
         Raises:
             HTTPError: 400 when the body is not a JSON object of strings, names an
@@ -50,7 +62,7 @@ class ConfigHandler(APIHandler):
         for name, value in update.items():
             if not isinstance(value, str):
                 raise web.HTTPError(400, f"{name} must be a string.")
-        if "base_url" in update:
+        if update.get("base_url", "").strip():
             parts = urlsplit(update["base_url"])
             if parts.scheme not in ("http", "https") or not parts.netloc:
                 raise web.HTTPError(400, "base_url must be an http:// or https:// URL.")
@@ -62,5 +74,9 @@ class ConfigHandler(APIHandler):
         # Validate everything first, then apply, so a bad request changes nothing.
         for name, value in update.items():
             setattr(self.code_interpreter, name, value.strip() if name != "api_key" else value)
-        self.log.info("code-interpreter settings changed: %s", ", ".join(sorted(update)))
-        self.finish(json.dumps(self.code_interpreter.public_view()))
+        self.log.info(
+            "code-interpreter settings changed: %s (model provider: %s)",
+            ", ".join(sorted(update)),
+            self.code_interpreter.provider,
+        )
+        self.finish(self._view())

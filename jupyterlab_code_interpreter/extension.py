@@ -12,7 +12,16 @@ from jupyter_server.utils import url_path_join
 
 from .config import SETTINGS_KEY, CodeInterpreter
 from .config_handler import ConfigHandler
-from .proxy import CLIENT_SETTINGS_KEY, ChatCompletionsHandler, ModelsHandler, make_http_client
+from .local_model.manager import LocalModelManager
+from .local_model_handler import LocalModelHandler
+from .props_handler import PropsHandler
+from .proxy import (
+    CLIENT_SETTINGS_KEY,
+    LOCAL_MODEL_SETTINGS_KEY,
+    ChatCompletionsHandler,
+    ModelsHandler,
+    make_http_client,
+)
 from .websocket import NoDelayKernelWebsocketConnection
 
 if TYPE_CHECKING:
@@ -53,7 +62,9 @@ def link(serverapp: ServerApp) -> None:
 
 
 def load(serverapp: ServerApp) -> None:
-    """Register the config endpoint and the model proxy under ``<base_url>code-interpreter/``.
+    """Register the config endpoint, the model proxy and the local model's endpoints under
+    ``<base_url>code-interpreter/``. The local model is not started here but on first use, so a
+    server that never needs it loads nothing.
 
     Args:
         serverapp: the server, with its web app made.
@@ -66,11 +77,16 @@ def load(serverapp: ServerApp) -> None:
     os.environ.pop("OPENAI_API_KEY", None)
     web_app.settings[SETTINGS_KEY] = settings
     web_app.settings[CLIENT_SETTINGS_KEY] = make_http_client()
+    manager = LocalModelManager.from_settings(settings, serverapp.log)
+    web_app.settings[LOCAL_MODEL_SETTINGS_KEY] = manager
+    _stop_with_server(serverapp, manager)
     prefix = url_path_join(web_app.settings["base_url"], URL_PREFIX)
     web_app.add_handlers(
         ".*$",
         [
             (url_path_join(prefix, "config"), ConfigHandler),
+            (url_path_join(prefix, "local-model"), LocalModelHandler),
+            (url_path_join(prefix, "props"), PropsHandler),
             (
                 url_path_join(prefix, "v1", "chat", "completions"),
                 ChatCompletionsHandler,
@@ -84,3 +100,19 @@ def load(serverapp: ServerApp) -> None:
         prefix,
         serverapp.kernel_websocket_connection_class.__name__,
     )
+
+
+def _stop_with_server(serverapp: ServerApp, manager: LocalModelManager) -> None:
+    """Stop the local model server when the Jupyter server cleans up.
+
+    jupyter_server calls stop hooks only on ExtensionApp extensions; this extension is a plain
+    module, so it joins the server's own extension cleanup step instead. (If the Jupyter process
+    dies without cleaning up, the model server still ends: it exits when its stdin closes.)
+    """
+    cleanup_extensions = serverapp.cleanup_extensions
+
+    async def cleanup_extensions_and_local_model() -> None:
+        await manager.stop()
+        await cleanup_extensions()
+
+    serverapp.cleanup_extensions = cleanup_extensions_and_local_model  # type: ignore[method-assign]

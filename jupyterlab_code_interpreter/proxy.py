@@ -2,13 +2,16 @@
 # Distributed under the terms of the Modified BSD License.
 """The model proxy: OpenAI-style requests from the browser go to the configured
 endpoint with the API key added here, so the key never reaches the browser and
-local endpoints need no CORS set-up. Streamed (SSE) answers are passed on chunk
-by chunk as they arrive."""
+local endpoints need no CORS set-up. With no endpoint configured they go to the
+embedded local model, started on the first request. Streamed (SSE) answers are
+passed on chunk by chunk as they arrive."""
 
 from __future__ import annotations
 
 import json
 from collections.abc import Awaitable
+from dataclasses import dataclass
+from typing import Any
 
 from jupyter_server.base.handlers import APIHandler
 from tornado import httputil, web
@@ -17,9 +20,13 @@ from tornado.iostream import StreamClosedError
 from tornado.simple_httpclient import HTTPTimeoutError
 
 from .config import SETTINGS_KEY, CodeInterpreter
+from .local_model.manager import LocalModelManager, LocalModelUnavailable
 
 #: Where the extension keeps the HTTP client used for upstream requests.
 CLIENT_SETTINGS_KEY = "code_interpreter_http_client"
+
+#: Where the extension keeps its LocalModelManager.
+LOCAL_MODEL_SETTINGS_KEY = "code_interpreter_local_model"
 
 # Upstream response headers worth passing on. Lengths and transfer encodings are
 # left out because tornado re-frames the body; cookies and hop-by-hop headers are
@@ -52,6 +59,38 @@ def make_http_client() -> AsyncHTTPClient:
     return AsyncHTTPClient(force_instance=True, max_clients=64)
 
 
+@dataclass(frozen=True)
+class Upstream:
+    """The endpoint requests go to now.
+
+    Attributes:
+        base_url: up to and including ``/v1``.
+        api_key: sent as ``Authorization: Bearer``; may be empty.
+        local_model: the served name when this is the embedded local model, else None.
+    """
+
+    base_url: str
+    api_key: str
+    local_model: str | None = None
+
+
+async def current_upstream(settings: dict[str, Any]) -> Upstream:
+    """The configured endpoint, or the local model's (started and waited for) when none is configured.
+
+    Args:
+        settings: the tornado application settings.
+
+    Raises:
+        LocalModelUnavailable: the local model is in use and cannot serve.
+    """
+    ci: CodeInterpreter = settings[SETTINGS_KEY]
+    if ci.provider == "remote":
+        return Upstream(ci.remote_base_url, ci.api_key)
+    manager: LocalModelManager = settings[LOCAL_MODEL_SETTINGS_KEY]
+    endpoint = await manager.endpoint()
+    return Upstream(endpoint.base_url, endpoint.api_key, endpoint.model)
+
+
 class _ModelProxyHandler(APIHandler):
     """Forwards one request to ``<base_url>/<upstream_path>`` and relays the answer."""
 
@@ -64,22 +103,32 @@ class _ModelProxyHandler(APIHandler):
         self._committed = False
         self._error_body: bytearray | None = None
         self._client_gone = False
+        self._upstream: Upstream | None = None
 
     @property
     def code_interpreter(self) -> CodeInterpreter:
         """The extension's settings."""
         return self.settings[SETTINGS_KEY]
 
-    async def _forward(self, method: str, body: bytes | None) -> None:
+    async def _resolve_upstream(self) -> Upstream | None:
+        """The endpoint to forward to; None after answering 503 because the local model cannot serve."""
+        try:
+            self._upstream = await current_upstream(self.settings)
+        except LocalModelUnavailable as error:
+            self.send_json_error(503, str(error), "local_model_unavailable")
+            return None
+        return self._upstream
+
+    async def _forward(self, upstream: Upstream, method: str, body: bytes | None) -> None:
         ci = self.code_interpreter
-        url = ci.base_url.rstrip("/") + "/" + self._upstream_path
+        url = upstream.base_url.rstrip("/") + "/" + self._upstream_path
         # The browser's own Authorization header carries the Jupyter token: it must
         # not travel upstream, so the upstream request is built from scratch.
         headers = {"Accept": self.request.headers.get("Accept", "application/json")}
         if body is not None:
             headers["Content-Type"] = "application/json"
-        if ci.api_key:
-            headers["Authorization"] = f"Bearer {ci.api_key}"
+        if upstream.api_key:
+            headers["Authorization"] = f"Bearer {upstream.api_key}"
         request = HTTPRequest(
             url,
             method=method,
@@ -192,8 +241,15 @@ class _ModelProxyHandler(APIHandler):
 
     def _scrub(self, body: bytes) -> bytes:
         """Remove the key from an upstream error body: some servers echo what they were sent."""
-        key = self.code_interpreter.api_key
-        return body.replace(key.encode(), b"***") if key else body
+        for key in self._secrets():
+            body = body.replace(key.encode(), b"***")
+        return body
+
+    def _secrets(self) -> list[str]:
+        keys = [self.code_interpreter.api_key]
+        if self._upstream is not None:
+            keys.append(self._upstream.api_key)
+        return [key for key in keys if key]
 
     def send_json_error(self, status: int, message: str, kind: str) -> None:
         """Answer with an error in the shape OpenAI clients read (``error.message``).
@@ -205,8 +261,7 @@ class _ModelProxyHandler(APIHandler):
         """
         self.clear()
         self.set_status(status)
-        key = self.code_interpreter.api_key
-        if key:
+        for key in self._secrets():
             message = message.replace(key, "***")
         self.finish(json.dumps({"error": {"message": message, "type": kind}, "message": message}))
 
@@ -225,9 +280,16 @@ class ChatCompletionsHandler(_ModelProxyHandler):
         if not isinstance(payload, dict):
             self.send_json_error(400, "The request body must be a JSON object.", "invalid_request_error")
             return
-        if not payload.get("model") and self.code_interpreter.model:
+        upstream = await self._resolve_upstream()
+        if upstream is None:
+            return
+        if upstream.local_model:
+            # The local server serves this one model; a name meant for another endpoint
+            # (CODE_INTERPRETER_MODEL, a client default) must not make the request fail.
+            payload["model"] = upstream.local_model
+        elif not payload.get("model") and self.code_interpreter.model:
             payload["model"] = self.code_interpreter.model
-        await self._forward("POST", json.dumps(payload).encode())
+        await self._forward(upstream, "POST", json.dumps(payload).encode())
 
 
 class ModelsHandler(_ModelProxyHandler):
@@ -236,4 +298,6 @@ class ModelsHandler(_ModelProxyHandler):
     @web.authenticated
     async def get(self) -> None:
         """Forward a model list request."""
-        await self._forward("GET", None)
+        upstream = await self._resolve_upstream()
+        if upstream is not None:
+            await self._forward(upstream, "GET", None)

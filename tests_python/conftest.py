@@ -19,6 +19,8 @@ import pytest
 from traitlets.config import Config
 
 from jupyterlab_code_interpreter.config import SETTINGS_KEY, CodeInterpreter
+from jupyterlab_code_interpreter.local_model.manager import LocalModelManager
+from jupyterlab_code_interpreter.proxy import LOCAL_MODEL_SETTINGS_KEY
 
 pytest_plugins = ["pytest_jupyter.jupyter_server"]
 
@@ -49,6 +51,12 @@ def jp_server_config(request: pytest.FixtureRequest) -> Config:
 def code_interpreter(jp_serverapp: Any) -> CodeInterpreter:
     """The running extension's settings object."""
     return jp_serverapp.web_app.settings[SETTINGS_KEY]
+
+
+@pytest.fixture
+def local_model_manager(jp_serverapp: Any) -> LocalModelManager:
+    """The running extension's local model manager."""
+    return jp_serverapp.web_app.settings[LOCAL_MODEL_SETTINGS_KEY]
 
 
 @dataclass

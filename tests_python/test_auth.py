@@ -16,6 +16,9 @@ ENDPOINTS = [
     ("POST", "code-interpreter/config", {"model": "m"}),
     ("POST", "code-interpreter/v1/chat/completions", {"messages": [{"role": "user", "content": "hi"}]}),
     ("GET", "code-interpreter/v1/models", None),
+    ("GET", "code-interpreter/local-model", None),
+    ("POST", "code-interpreter/local-model", {}),
+    ("GET", "code-interpreter/props", None),
 ]
 
 
@@ -66,7 +69,7 @@ async def test_bearer_token_is_accepted(jp_fetch: Any, jp_serverapp: Any) -> Non
 
 
 async def test_cookie_requests_need_xsrf(
-    jp_fetch: Any, http_server_client: Any, jp_base_url: str, code_interpreter: Any
+    jp_fetch: Any, http_server_client: Any, jp_base_url: str, code_interpreter: Any, local_model_manager: Any
 ) -> None:
     # A token-authenticated request hands out the login cookie, as a browser would get it.
     first = await jp_fetch("code-interpreter", "config")
@@ -93,6 +96,11 @@ async def test_cookie_requests_need_xsrf(
         {"Cookie": login},
     )
     assert chat.code == 403
+    warm_up = await _fetch(
+        http_server_client, jp_base_url, "POST", "code-interpreter/local-model", {}, {"Cookie": login}
+    )
+    assert warm_up.code == 403
+    assert local_model_manager.status()["state"] in ("idle", "unavailable")
 
     xsrf = "0123456789abcdef0123456789abcdef"
     accepted = await _fetch(

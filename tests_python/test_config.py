@@ -23,7 +23,10 @@ KEY = "sk-test-config-0123456789"
 async def test_get_shows_settings_but_not_the_key(jp_fetch: Any) -> None:
     response = await jp_fetch("code-interpreter", "config")
     assert KEY not in response.body.decode()
-    assert json.loads(response.body) == {
+    view = json.loads(response.body)
+    assert view.pop("local_model")["state"] in ("idle", "unavailable")
+    assert view == {
+        "provider": "remote",
         "model": "configured-model",
         "base_url": "http://127.0.0.1:9/v1",
         "has_api_key": True,
@@ -31,14 +34,30 @@ async def test_get_shows_settings_but_not_the_key(jp_fetch: Any) -> None:
     }
 
 
-async def test_defaults_without_config_or_environment(jp_fetch: Any) -> None:
+async def test_defaults_without_config_or_environment_are_the_local_model(jp_fetch: Any) -> None:
     response = await jp_fetch("code-interpreter", "config")
-    assert json.loads(response.body) == {
-        "model": "",
-        "base_url": "https://api.openai.com/v1",
-        "has_api_key": False,
-        "tcp_nodelay": True,
-    }
+    view = json.loads(response.body)
+    local_model = view.pop("local_model")
+    assert view == {"provider": "local", "model": "", "base_url": "", "has_api_key": False, "tcp_nodelay": True}
+    # Asking does not start it: a server that never uses the model loads nothing.
+    assert local_model["state"] in ("idle", "unavailable")
+    assert (local_model["model"], local_model["context_size"]) == ("qwen2.5-coder-1.5b-instruct", 8192)
+
+
+@pytest.mark.parametrize("jp_server_config", [{"CodeInterpreter": {"api_key": KEY}}], indirect=True)
+async def test_a_key_without_an_endpoint_means_openai(jp_fetch: Any) -> None:
+    view = json.loads((await jp_fetch("code-interpreter", "config")).body)
+    assert (view["provider"], view["base_url"], view["has_api_key"]) == ("remote", "https://api.openai.com/v1", True)
+
+
+async def test_an_empty_base_url_switches_back_to_the_local_model(jp_fetch: Any, code_interpreter: Any) -> None:
+    body = {"api_key": KEY, "base_url": "http://127.0.0.1:8000/v1"}
+    remote = await jp_fetch("code-interpreter", "config", method="POST", body=json.dumps(body))
+    assert json.loads(remote.body)["provider"] == "remote"
+    local = await jp_fetch("code-interpreter", "config", method="POST", body=json.dumps({"base_url": ""}))
+    view = json.loads(local.body)
+    assert (view["provider"], view["base_url"], view["has_api_key"]) == ("local", "", False)
+    assert code_interpreter.api_key == ""
 
 
 def test_environment_fallbacks(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -53,7 +72,10 @@ async def test_post_sets_values_and_answers_without_the_key(jp_fetch: Any, code_
     body = {"api_key": KEY, "model": "gpt-x", "base_url": "http://127.0.0.1:8000/v1"}
     response = await jp_fetch("code-interpreter", "config", method="POST", body=json.dumps(body))
     assert KEY not in response.body.decode()
-    assert json.loads(response.body) == {
+    view = json.loads(response.body)
+    del view["local_model"]
+    assert view == {
+        "provider": "remote",
         "model": "gpt-x",
         "base_url": "http://127.0.0.1:8000/v1",
         "has_api_key": True,
@@ -89,7 +111,7 @@ async def test_bad_post_is_refused_and_changes_nothing(jp_fetch: Any, code_inter
     assert raised.value.response is not None
     assert KEY not in raised.value.response.body.decode()
     assert code_interpreter.api_key == ""
-    assert code_interpreter.base_url == "https://api.openai.com/v1"
+    assert code_interpreter.base_url == ""
 
 
 def test_a_key_read_with_a_trailing_newline_is_trimmed() -> None:
