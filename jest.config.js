@@ -1,5 +1,5 @@
 /**
- * Two jest projects; `npx jest --runInBand` runs both, `--selectProjects node|dom` one of them.
+ * Three jest projects; `npx jest --runInBand` runs them all, `--selectProjects node|dom|real` some.
  *
  * - node: everything under test/ except test/lab-dom, TypeScript through ts-jest; suites start
  *   their own Jupyter server.
@@ -16,7 +16,7 @@ const node = {
   testEnvironment: 'node',
   roots: ['<rootDir>/test'],
   testMatch: ['**/*.test.ts'],
-  testPathIgnorePatterns: ['/node_modules/', '<rootDir>/test/lab-dom/'],
+  testPathIgnorePatterns: ['/node_modules/', '<rootDir>/test/lab-dom/', '<rootDir>/test/real-model/'],
   transform: {
     '^.+\\.tsx?$': tsTransform
   },
@@ -66,5 +66,16 @@ const dom = {
   ]
 };
 
-// testTimeout is a global option: it applies to both projects.
-module.exports = { projects: [node, dom], testTimeout: 60000 };
+// The embedded local model (the `local` extra): the command line end to end on a real model.
+// A suite of its own (`scripts/test real`): minutes, not seconds, on two CPU cores.
+const real = {
+  ...node,
+  displayName: 'real',
+  roots: ['<rootDir>/test/real-model'],
+  testPathIgnorePatterns: ['/node_modules/'],
+  // One model request is seconds to a minute on a CPU; a task is a few of them.
+  slowTestThreshold: 600
+};
+
+// testTimeout is a global option: it applies to every project; the real-model tests set their own.
+module.exports = { projects: [node, dom, real], testTimeout: 60000 };

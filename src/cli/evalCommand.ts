@@ -88,7 +88,8 @@ export async function runEvalCommand(argv: string[]): Promise<number> {
       const dataset = parseDataset(values.dataset);
       const dataFile = resolveDataFile(dataset, values.data);
       const mode = Private.parseMode(values.mode);
-      opened = await openModel(chooseModel(values), {
+      const choice = chooseModel(values);
+      opened = await openModel(choice, {
         server: values['server-url']
           ? { url: values['server-url'], token: values.token ?? process.env.JUPYTER_TOKEN ?? '' }
           : undefined,
@@ -120,7 +121,9 @@ export async function runEvalCommand(argv: string[]): Promise<number> {
         feedbackSections,
         maxAttempts,
         maxTokens: parsePositiveInt('--max-tokens', values['max-tokens']),
-        timeLimits: parseTimeLimits(values)
+        timeLimits: parseTimeLimits(values),
+        // Reproducible verdicts on the local llama.cpp server (see TaskSolver.IOptions).
+        requestExtras: choice.kind === 'local' ? { cache_prompt: false } : undefined
       });
       const outDir = values.out ?? join('code-interpreter-eval', `${dataset.replace('+', '-plus')}-${mode}`);
       const judgedBy = mode === 'human-feedback' ? (criticModel ?? model) : undefined;

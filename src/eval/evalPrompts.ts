@@ -67,6 +67,12 @@ export function describeTestFailure(
 }
 
 /**
+ * What the model is asked when it repeated a failing solution.
+ */
+const REPEATED_REQUEST =
+  'This is the same code as your previous answer, and it fails in the same way. Do not repeat it: read the failing case above, work out by hand what the function must return for that input, find the mistake, and write a corrected complete function in a ```python block.';
+
+/**
  * The message carrying an execution result back to the coder.
  *
  * @param result - what happened (from {@link describeTestFailure} or {@link describeSelfCheck}).
@@ -74,6 +80,17 @@ export function describeTestFailure(
  */
 export function executionFeedbackMessage(result: string): string {
   return `${EXECUTION_RESULT_PREFIX}${result}\n\n${REVISE_REQUEST}`;
+}
+
+/**
+ * The feedback when the model answered a solution it had already given, which failed: the same
+ * result, and a request for a different approach rather than the same code again.
+ *
+ * @param result - the execution result, as `describeTestFailure` words it.
+ * @returns the user message.
+ */
+export function repeatedSolutionMessage(result: string): string {
+  return `${EXECUTION_RESULT_PREFIX}${result}\n\n${REPEATED_REQUEST}`;
 }
 
 /**

@@ -261,6 +261,7 @@ namespace Private {
       attempts: outcome.attempts,
       feedback: outcome.feedback,
       ...(outcome.guidance.length ? { guidance: outcome.guidance } : {}),
+      ...(outcome.repeats ? { repeats: outcome.repeats } : {}),
       tokens: { prompt: outcome.tokens.promptTokens, completion: outcome.tokens.completionTokens },
       ...(outcome.error ? { error: outcome.error } : {}),
       duration_ms: Date.now() - started

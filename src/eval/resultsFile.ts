@@ -26,6 +26,10 @@ export interface IResultRecord {
   attempts?: number;
   feedback?: string[];
   guidance?: string[];
+  /**
+   * Answers that repeated an earlier failing solution unchanged.
+   */
+  repeats?: number;
   tokens?: { prompt: number; completion: number };
   error?: string;
   duration_ms: number;

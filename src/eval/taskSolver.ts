@@ -14,6 +14,7 @@ import {
   describeSelfCheck,
   describeTestFailure,
   executionFeedbackMessage,
+  repeatedSolutionMessage,
   humanFeedbackMessage,
   type ISelfCheckReport
 } from './evalPrompts';
@@ -56,6 +57,12 @@ export interface ISolveOutcome {
    * The critic's guidance, in order (human-feedback mode).
    */
   guidance: string[];
+
+  /**
+   * Answers that repeated an earlier failing solution unchanged (asked again, not counted as
+   * attempts).
+   */
+  repeats: number;
 
   /**
    * Tokens of the coder and the critic.
@@ -110,6 +117,10 @@ export class TaskSolver {
     ];
     let solution = '';
     let attempts = 0;
+    const tried = new Set<string>();
+    let lastResult: string | undefined;
+    let askedAgain = false;
+    let repeats = 0;
     let error: string | undefined;
     const check = async (code: string, sections: TestSection[]) => {
       const missing = sections.filter(section => !cache.get(code, section));
@@ -131,7 +142,7 @@ export class TaskSolver {
     while (attempts < maxAttempts) {
       let response: IModelResponse;
       try {
-        response = await Private.ask(options.coder, messages, options.maxTokens, signal, tokens);
+        response = await Private.ask(options.coder, messages, options.maxTokens, signal, tokens, options.requestExtras);
       } catch (caught) {
         if (caught instanceof ModelError && caught.kind === 'bad-request') {
           error = caught.message;
@@ -143,6 +154,16 @@ export class TaskSolver {
       messages.push({ role: 'assistant', content: response.content });
       const raw = Private.pickCode(response.content, task.entryPoint);
       solution = await this._sanitize(kernel, task, raw, signal);
+      if (tried.has(solution) && lastResult !== undefined && !askedAgain) {
+        // A small model often answers its failing solution again, unchanged: it is told so and
+        // asked once for another approach, and the repeat does not count as an attempt.
+        askedAgain = true;
+        attempts--;
+        repeats++;
+        messages.push({ role: 'user', content: repeatedSolutionMessage(lastResult) });
+        continue;
+      }
+      tried.add(solution);
       if (attempts >= maxAttempts) {
         break;
       }
@@ -150,6 +171,7 @@ export class TaskSolver {
       if (result === undefined) {
         break;
       }
+      lastResult = result;
       let message = executionFeedbackMessage(result);
       if (options.mode === 'human-feedback') {
         const critic = options.critic ?? options.coder;
@@ -163,7 +185,8 @@ export class TaskSolver {
             ],
             options.maxTokens,
             signal,
-            tokens
+            tokens,
+            options.requestExtras
           );
           words = answer.content;
         } catch (caught) {
@@ -180,7 +203,7 @@ export class TaskSolver {
       messages.push({ role: 'user', content: message });
     }
     const verdicts = await check(solution, options.sections);
-    return { solution, verdicts, attempts, feedback, guidance, tokens, error };
+    return { solution, verdicts, attempts, feedback, guidance, repeats, tokens, error };
   }
 
   /**
@@ -284,6 +307,13 @@ export namespace TaskSolver {
     maxAttempts: number;
     maxTokens?: number;
     timeLimits?: ITimeLimitOptions;
+    /**
+     * Fields sent with every request beyond OpenAI's. The command line sends llama.cpp's
+     * `cache_prompt: false` to its local model: a prompt read from the server's cache gives
+     * slightly different logits than one computed afresh, which flips greedy answers from run
+     * to run; without the cache two runs of a mode give the same verdicts.
+     */
+    requestExtras?: Record<string, unknown>;
   }
 }
 
@@ -302,11 +332,15 @@ namespace Private {
     messages: ChatMessage[],
     maxTokens: number | undefined,
     signal: AbortSignal | undefined,
-    tokens: ITokenUsage
+    tokens: ITokenUsage,
+    extras?: Record<string, unknown>
   ): Promise<IModelResponse> {
     for (let attempt = 0; ; attempt++) {
       try {
-        const response = await client.stream({ messages: [...messages], temperature: 0, maxTokens }, { signal });
+        const response = await client.stream(
+          { messages: [...messages], temperature: 0, maxTokens, extraBody: extras },
+          { signal }
+        );
         tokens.promptTokens += response.usage.promptTokens;
         tokens.completionTokens += response.usage.completionTokens;
         return response;
