@@ -107,7 +107,7 @@ describe('Agent with the tools protocol', () => {
     expect((await second.agent.run('That looks wrong, print it.')).outcome).toBe('completed');
     const sent = second.model.requests[0].body.messages.map(message => contentText(message.content));
     expect(sent).toContain('Store 41 + 1 in answer.');
-    expect(sent.at(-1)).toBe('That looks wrong, print it.');
+    expect(sent.at(-1)).toMatch(/\nThat looks wrong, print it\.$/);
     const cells = codeCells(second.notebook);
     expect(cells).toHaveLength(2);
     expect(cells[1].outputs).toEqual([{ output_type: 'stream', name: 'stdout', text: '42\n' }]);
@@ -226,18 +226,27 @@ describe('Agent with the tools protocol', () => {
     expect(model.requests).toHaveLength(4);
   });
 
-  it("shows the model the user's own cells, as they are now", async () => {
+  it("shows the model the user's own cells, as they are at the start of each turn, after a stable system prompt", async () => {
     const { agent, notebook, model } = await harness.setUp([
       toolCall('execute_code', { code: 'print(len(sales))' }),
-      text('12 rows.')
+      text('12 rows.'),
+      text('Now 5 rows.')
     ]);
     const mine = await notebook.insertCode('sales = list(range(12))');
     await notebook.execute(mine);
     await agent.run('How many rows has sales?');
-    const system = contentText(model.requests[0].body.messages[0].content);
-    expect(system).toContain(`--- cell ${mine} (code In [1]) ---\nsales = list(range(12))`);
-    const later = contentText(model.requests[1].body.messages[0].content);
-    expect(later).toContain('print(len(sales))');
+    const prompt = contentText(model.requests[0].body.messages.at(-1)?.content);
+    expect(prompt).toContain(`--- cell ${mine} (code In [1]) ---\nsales = list(range(12))`);
+    expect(prompt).toMatch(/How many rows has sales\?$/);
+    // The user changes their cell between turns: the next turn's prompt shows it as it is now.
+    await notebook.setSource(mine, 'sales = list(range(5))');
+    await agent.run('And now?');
+    const next = contentText(model.requests[2].body.messages.at(-1)?.content);
+    expect(next).toContain('sales = list(range(5))');
+    expect(next).toContain('print(len(sales))');
+    const systems = model.requests.map(request => contentText(request.body.messages[0].content));
+    expect(new Set(systems).size).toBe(1);
+    expect(systems[0]).not.toContain('sales');
   });
 
   it('interrupts an endless loop at the time limit and keeps the kernel and its variables', async () => {
@@ -436,7 +445,7 @@ describe('Agent with the tools protocol', () => {
         ? toolCall('execute_code', { code: 'raise ValueError("no")' })
         : toolCall('edit_cell', {
             cell_id: lastCellId(request.body.messages),
-            code: `raise ValueError("still no {index}")`
+            code: `raise ValueError("still no ${index}")`
           });
     const { agent, notebook } = await harness.setUp(failing, { maxAttempts: 3 });
     const result = await agent.run('Fail.');
