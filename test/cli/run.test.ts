@@ -33,6 +33,21 @@ function runCli(
 }
 
 /**
+ * The code cells of a notebook file.
+ */
+function codeCells(path: string): { source: string; outputs: { text?: string | string[] }[] }[] {
+  const notebook = JSON.parse(readFileSync(path, 'utf8'));
+  return notebook.cells.filter((cell: { cell_type: string }) => cell.cell_type === 'code');
+}
+
+/**
+ * On disk, nbformat stores multi-line strings as lists of lines.
+ */
+function joined(text: string | string[] | undefined): string {
+  return Array.isArray(text) ? text.join('') : (text ?? '');
+}
+
+/**
  * What nbformat's own validator says of a notebook file.
  */
 function nbformatValidate(path: string): Promise<string> {
@@ -112,8 +127,6 @@ describe('code-interpreter run', () => {
     const notebook = JSON.parse(readFileSync(path, 'utf8'));
     const code = notebook.cells.filter((cell: { cell_type: string }) => cell.cell_type === 'code');
     expect(code).toHaveLength(1);
-    // On disk, nbformat stores multi-line strings as lists of lines.
-    const joined = (text: string | string[]) => (Array.isArray(text) ? text.join('') : text);
     expect(joined(code[0].source)).toBe('total = sum(range(10))\nprint(total)');
     expect(code[0].outputs).toHaveLength(1);
     expect(joined(code[0].outputs[0].text)).toBe('45\n');
@@ -127,6 +140,33 @@ describe('code-interpreter run', () => {
       .split('\n')
       .map(line => JSON.parse(line).type);
     expect(events).toEqual(expect.arrayContaining(['model-request', 'model-response', 'execution-end', 'turn-end']));
+  });
+
+  it('prints only its own lines on a new notebook in a new folder', async () => {
+    model = await ScriptedModelServer.start({
+      script: [
+        { kind: 'tools', calls: [{ name: 'execute_code', arguments: JSON.stringify({ code: 'print(6 * 7)' }) }] },
+        { kind: 'text', content: 'The answer is 42.' }
+      ]
+    });
+    const result = await runCli(
+      ['run', 'Multiply 6 by 7.', '--model', 'm', '--notebook', 'results/answer.ipynb'],
+      { OPENAI_BASE_URL: model.baseUrl, OPENAI_API_KEY: 'k' },
+      workdir
+    );
+    expect(result.code).toBe(0);
+    // No library logging (the contents API's 404 for a new notebook and its folder, the kernel's
+    // websocket): the model's text on stdout, one line a step on stderr.
+    expect(result.stdout).toBe('The answer is 42.\n');
+    expect(result.stderr.split('\n')).toEqual([
+      expect.stringMatching(/^● notebook results\/answer\.ipynb on http:\/\/127\.0\.0\.1:\d+\/$/),
+      expect.stringMatching(/^● code cell [0-9a-f]{8} inserted$/),
+      expect.stringMatching(/^● running cell [0-9a-f]{8} \(attempt 1 of 3\)$/),
+      expect.stringMatching(/^● cell \[1\] ok \([\d.]+ s\)$/),
+      expect.stringMatching(/^● completed \(1 executions, \d+ tokens, [\d.]+ s\)$/),
+      ''
+    ]);
+    expect(joined(codeCells(join(workdir, 'results', 'answer.ipynb'))[0].outputs[0].text)).toBe('42\n');
   });
 
   it('stops on Ctrl-C: the cell is interrupted, the notebook saved, exit 130', async () => {
