@@ -232,24 +232,32 @@ export namespace RunCommand {
     if (values.help) {
       return { help: true } as IParsed;
     }
-    const task = positionals.join(' ').trim();
-    if (!task) {
-      throw new UsageError('no task given: code-interpreter run "<task>"');
-    }
+    // Every value is checked before the model is looked for: a mistyped number is the mistake to
+    // report, not the missing model a later check would find first.
     const protocol = values.protocol ?? 'auto';
     if (protocol !== 'auto' && protocol !== 'tools' && protocol !== 'text') {
       throw new UsageError(`--protocol must be auto, tools or text, not "${protocol}"`);
+    }
+    const maxAttempts = Private.integer(values['max-attempts'], '--max-attempts', 3, 1);
+    const timeoutSeconds = Private.number(values.timeout, '--timeout', 60);
+    const outputBudget = Private.integer(values['output-budget'], '--output-budget', 1500, 50);
+    const tokenBudget = Private.integer(values['token-budget'], '--token-budget', 0, 0);
+    const timeBudgetSeconds = Private.number(values['time-budget'], '--time-budget', 0);
+    Private.url(values['server-url'], '--server-url');
+    const task = positionals.join(' ').trim();
+    if (!task) {
+      throw new UsageError('no task given: code-interpreter run "<task>"');
     }
     return {
       help: false,
       task,
       model: modelClientFrom(values, env),
       protocol,
-      maxAttempts: Private.integer(values['max-attempts'], '--max-attempts', 3, 1),
-      timeoutSeconds: Private.number(values.timeout, '--timeout', 60),
-      outputBudget: Private.integer(values['output-budget'], '--output-budget', 1500, 50),
-      tokenBudget: Private.integer(values['token-budget'], '--token-budget', 0, 0),
-      timeBudgetSeconds: Private.number(values['time-budget'], '--time-budget', 0),
+      maxAttempts,
+      timeoutSeconds,
+      outputBudget,
+      tokenBudget,
+      timeBudgetSeconds,
       vision: values.vision ?? false,
       notebook: values.notebook ?? `code-interpreter-${new Date().toISOString().replace(/[:.]/g, '-')}.ipynb`,
       transcript: values.transcript,
@@ -273,6 +281,15 @@ namespace Private {
       throw new UsageError(`${name} must be a whole number of at least ${minimum}, not "${text}"`);
     }
     return value;
+  }
+
+  /**
+   * Check an optional URL option.
+   */
+  export function url(text: string | undefined, name: string): void {
+    if (text !== undefined && !URL.canParse(text)) {
+      throw new UsageError(`${name} is not a URL: "${text}"`);
+    }
   }
 
   export function number(text: string | undefined, name: string, fallback: number): number {

@@ -3,6 +3,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
+import { RunCommand } from '../../src/cli/runCommand';
 import type { JupyterServerProcess } from '../../src/node/jupyterServerProcess';
 import { projectPython, startJupyter } from '../support/jupyter';
 import { ScriptedModelServer, type ScriptedReply } from '../support/scriptedModelServer';
@@ -269,6 +270,12 @@ describe('code-interpreter run', () => {
     const usage = await runCli(['run', 'x', '--protocol', 'smoke-signals', '--model', 'm'], {}, workdir);
     expect(usage.code).toBe(2);
     expect(usage.stderr).toContain('--protocol must be auto, tools or text');
+    // A bad value is reported by name before anything else, such as the model that is not given.
+    const badNumber = await runCli(['run', 'x', '--max-attempts', 'abc'], { CODE_INTERPRETER_MODEL: '' }, workdir);
+    expect(badNumber.code).toBe(2);
+    expect(badNumber.stderr.split('\n')[0]).toBe(
+      'code-interpreter run: --max-attempts must be a whole number of at least 1, not "abc"'
+    );
     const help = await runCli(['run', '--help'], {}, workdir);
     expect(help.code).toBe(0);
     for (const option of [
@@ -286,5 +293,26 @@ describe('code-interpreter run', () => {
     ]) {
       expect(help.stdout).toContain(option);
     }
+  });
+
+  describe('option checks', () => {
+    const env = { CODE_INTERPRETER_MODEL: '' };
+
+    it.each([
+      ['--max-attempts', 'abc', '--max-attempts must be a whole number of at least 1, not "abc"'],
+      ['--max-attempts', '0', '--max-attempts must be a whole number of at least 1, not "0"'],
+      ['--timeout', 'soon', '--timeout must be a number of seconds (0 or more), not "soon"'],
+      ['--output-budget', '1.5', '--output-budget must be a whole number of at least 50, not "1.5"'],
+      ['--token-budget', 'x1', '--token-budget must be a whole number of at least 0, not "x1"'],
+      ['--time-budget', 'NaN', '--time-budget must be a number of seconds (0 or more), not "NaN"'],
+      ['--protocol', 'smoke', '--protocol must be auto, tools or text, not "smoke"'],
+      ['--server-url', 'localhost-8888', '--server-url is not a URL: "localhost-8888"']
+    ])('reports %s %s by name, before the missing model', (option, value, message) => {
+      expect(() => RunCommand.parse(['task', option, value], env)).toThrow(message);
+    });
+
+    it('reports the missing model once the values are good', () => {
+      expect(() => RunCommand.parse(['task', '--max-attempts', '2'], env)).toThrow('No model given');
+    });
   });
 });
