@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, realpathSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
@@ -170,6 +170,35 @@ describe('code-interpreter run', () => {
     expect(joined(codeCells(join(workdir, 'results', 'answer.ipynb'))[0].outputs[0].text)).toBe('42\n');
   });
 
+  it('writes a notebook given by an absolute path outside the current folder there, its kernel in its folder', async () => {
+    const elsewhere = realpathSync(mkdtempSync(join(tmpdir(), 'ci-elsewhere-')));
+    try {
+      model = await ScriptedModelServer.start({
+        script: [
+          {
+            kind: 'tools',
+            calls: [{ name: 'execute_code', arguments: JSON.stringify({ code: 'import os\nprint(os.getcwd())' }) }]
+          },
+          { kind: 'text', content: 'Done.' }
+        ]
+      });
+      const notebook = join(elsewhere, 'work', 'deep', 'a.ipynb');
+      const result = await runCli(
+        ['run', 'Where are we?', '--model', 'm', '--notebook', notebook],
+        { OPENAI_BASE_URL: model.baseUrl },
+        workdir
+      );
+      expect(result.code).toBe(0);
+      expect(result.stderr).toContain(`● notebook ${notebook} on http://127.0.0.1:`);
+      expect(await nbformatValidate(notebook)).toBe('valid');
+      expect(joined(codeCells(notebook)[0].outputs[0].text)).toBe(`${join(elsewhere, 'work', 'deep')}\n`);
+      // Nothing under the current folder: not a copy of the notebook's path below it.
+      expect(readdirSync(workdir)).toEqual([]);
+    } finally {
+      rmSync(elsewhere, { recursive: true, force: true });
+    }
+  });
+
   it('stops on Ctrl-C: the cell is interrupted, the notebook saved, exit 130', async () => {
     model = await ScriptedModelServer.start({
       script: [
@@ -276,6 +305,17 @@ describe('code-interpreter run', () => {
     expect(badNumber.stderr.split('\n')[0]).toBe(
       'code-interpreter run: --max-attempts must be a whole number of at least 1, not "abc"'
     );
+    // With --server-url, the notebook's path is the server's: a local absolute path is refused
+    // before the server is contacted (exit 2, not 3).
+    const absolute = await runCli(
+      ['run', 'x', '--model', 'm', '--server-url', 'http://127.0.0.1:9/', '--notebook', '/home/ana/work/a.ipynb'],
+      {},
+      workdir
+    );
+    expect(absolute.code).toBe(2);
+    expect(absolute.stderr.split('\n')[0]).toBe(
+      'code-interpreter run: --notebook /home/ana/work/a.ipynb is an absolute path; with --server-url it is a path on that server, relative to its root (such as work/analysis.ipynb)'
+    );
     const help = await runCli(['run', '--help'], {}, workdir);
     expect(help.code).toBe(0);
     for (const option of [
@@ -308,11 +348,32 @@ describe('code-interpreter run', () => {
       ['--protocol', 'smoke', '--protocol must be auto, tools or text, not "smoke"'],
       ['--server-url', 'localhost-8888', '--server-url is not a URL: "localhost-8888"']
     ])('reports %s %s by name, before the missing model', (option, value, message) => {
-      expect(() => RunCommand.parse(['task', option, value], env)).toThrow(message);
+      expect(() => RunCommand.parse(['task', option, value], env, '/')).toThrow(message);
     });
 
     it('reports the missing model once the values are good', () => {
-      expect(() => RunCommand.parse(['task', '--max-attempts', '2'], env)).toThrow('No model given');
+      expect(() => RunCommand.parse(['task', '--max-attempts', '2'], env, '/')).toThrow('No model given');
+    });
+
+    it("locates a local notebook from the current folder, and a server's from its root", () => {
+      const cwd = realpathSync(tmpdir());
+      const local = RunCommand.parse(['task', '--model', 'm', '--notebook', 'a.ipynb'], env, cwd);
+      expect(local.location).toEqual({ rootDir: cwd, serverPath: 'a.ipynb' });
+      const outside = RunCommand.parse(['task', '--model', 'm', '--notebook', '/new-folder/b.ipynb'], env, cwd);
+      expect(outside.location).toEqual({ rootDir: '/', serverPath: 'new-folder/b.ipynb' });
+      const served = RunCommand.parse(
+        ['task', '--model', 'm', '--server-url', 'http://127.0.0.1:9/', '--notebook', './work/../c.ipynb'],
+        env,
+        cwd
+      );
+      expect(served.location).toEqual({ serverPath: 'c.ipynb' });
+      expect(() =>
+        RunCommand.parse(
+          ['task', '--model', 'm', '--server-url', 'http://127.0.0.1:9/', '--notebook', '../d.ipynb'],
+          env,
+          cwd
+        )
+      ).toThrow("--notebook ../d.ipynb is outside the server's root");
     });
   });
 });
