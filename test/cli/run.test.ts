@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { mkdtempSync, readdirSync, readFileSync, realpathSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, realpathSync, rmSync, watch } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
@@ -31,6 +31,28 @@ function runCli(
     child.stderr.on('data', chunk => (stderr += chunk));
     child.on('close', code => resolve({ code, stdout, stderr, ms: Date.now() - started }));
   });
+}
+
+/**
+ * Resolves once a file exists in a folder: the folder is watched first, then checked, so that a file
+ * made in between is not missed.
+ */
+function fileAppears(folder: string, name: string): { appeared: Promise<void>; cancel: () => void } {
+  let cancel = () => undefined as void;
+  const appeared = new Promise<void>(resolve => {
+    const watcher = watch(folder, () => {
+      if (existsSync(join(folder, name))) {
+        watcher.close();
+        resolve();
+      }
+    });
+    cancel = () => watcher.close();
+    if (existsSync(join(folder, name))) {
+      watcher.close();
+      resolve();
+    }
+  });
+  return { appeared, cancel };
 }
 
 /**
@@ -121,7 +143,7 @@ describe('code-interpreter run', () => {
     expect(result.stderr).toContain('completed');
     expect(result.code).toBe(0);
     expect(result.stdout).toContain('The total is 45.');
-    expect(result.stderr).toMatch(/SyntaxError|error/);
+    expect(result.stderr).toMatch(/^● cell \[1\] error: SyntaxError: '\(' was never closed/m);
 
     const path = join(workdir, 'sum.ipynb');
     expect(await nbformatValidate(path)).toBe('valid');
@@ -204,32 +226,35 @@ describe('code-interpreter run', () => {
       script: [
         {
           kind: 'tools',
-          calls: [{ name: 'execute_code', arguments: JSON.stringify({ code: 'import time\ntime.sleep(60)' }) }]
+          calls: [
+            {
+              name: 'execute_code',
+              // The file says the kernel is inside the cell, past the point where an interrupt could
+              // come before the code runs.
+              arguments: JSON.stringify({ code: 'import time\nopen("sleeping", "w").close()\ntime.sleep(60)' })
+            }
+          ]
         },
         { kind: 'text', content: 'never asked' }
       ]
     });
     const started = Date.now();
+    const sleeping = fileAppears(workdir, 'sleeping');
     const child = spawn(process.execPath, [CLI, 'run', 'Sleep.', '--notebook', 'sleep.ipynb', '--model', 'm'], {
       cwd: workdir,
       env: { ...process.env, CODE_INTERPRETER_PYTHON: projectPython(), OPENAI_BASE_URL: model.baseUrl }
     });
-    let stderr = '';
-    let interrupting = false;
-    child.stderr.on('data', chunk => {
-      stderr += chunk;
-      if (stderr.includes('running cell') && !interrupting) {
-        interrupting = true;
-        // What a terminal's Ctrl-C sends to the foreground process, once the cell is sleeping.
-        setTimeout(() => child.kill('SIGINT'), 1500);
-      }
-    });
-    const code = await new Promise<number | null>(resolve => child.on('close', resolve));
+    const closed = new Promise<number | null>(resolve => child.on('close', resolve));
+    // What a terminal's Ctrl-C sends to the foreground process, once the cell is sleeping.
+    await Promise.race([sleeping.appeared, closed]);
+    sleeping.cancel();
+    child.kill('SIGINT');
+    const code = await closed;
     expect(code).toBe(130);
     expect(Date.now() - started).toBeLessThan(30_000);
     const notebook = JSON.parse(readFileSync(join(workdir, 'sleep.ipynb'), 'utf8'));
     const cell = notebook.cells.find((c: { cell_type: string }) => c.cell_type === 'code');
-    expect(JSON.stringify(cell.outputs)).toContain('KeyboardInterrupt');
+    expect(cell.outputs).toEqual([expect.objectContaining({ output_type: 'error', ename: 'KeyboardInterrupt' })]);
     expect(notebook.metadata.code_interpreter.turns[0].outcome).toBe('stopped');
   });
 
