@@ -44,8 +44,8 @@ export type SharedValues = {
  * The help lines of the shared options.
  */
 export const SHARED_HELP = `  --dataset NAME              ${DATASET_NAMES.join(' | ')} (required)
-  --data FILE                 the EvalPlus data file (.jsonl or .jsonl.gz); default the copy in
-                              ../shared/data next to this package, when there is one
+  --data FILE                 the EvalPlus data file (.jsonl or .jsonl.gz); required, except in a
+                              source checkout with ../shared/data/<file> next to it (the default there)
   --out DIR                   where results.jsonl, samples.jsonl and summary.json go
   --resume                    continue the run whose results are in --out
   --workers N                 parallel kernels (default: half the CPUs, at least 1)
@@ -92,7 +92,7 @@ export function resolveDataFile(dataset: DatasetName, value: string | undefined)
   const found = defaultDataFile(dataset);
   if (!found) {
     throw new UsageError(
-      `No data file for ${dataset}: download ${datasetFileName(dataset)} from ${datasetSourceHint(dataset)} and pass it with --data FILE.`
+      `--data FILE is required for ${dataset}: download ${datasetFileName(dataset)} from ${datasetSourceHint(dataset)} and pass its path.`
     );
   }
   return found;
