@@ -72,9 +72,13 @@ export async function runEvalCommand(argv: string[]): Promise<number> {
     return values;
   }
   return runEvaluationCommand('eval', values, () => {
+    // Option values first (by name), then the data file, then the model.
     const dataset = parseDataset(values.dataset);
-    const dataFile = resolveDataFile(dataset, values.data);
     const mode = Private.parseMode(values.mode);
+    const feedbackSections = Private.parseFeedbackTests(values['feedback-tests'], datasetSections(dataset));
+    const attempts = parsePositiveInt('--max-attempts', values['max-attempts'], 2);
+    const maxTokens = parsePositiveInt('--max-tokens', values['max-tokens']);
+    const dataFile = resolveDataFile(dataset, values.data);
     const model = values.model ?? process.env.CODE_INTERPRETER_MODEL;
     if (!model) {
       throw new UsageError('--model (or CODE_INTERPRETER_MODEL) is required.');
@@ -91,9 +95,8 @@ export async function runEvalCommand(argv: string[]): Promise<number> {
             model: criticModel ?? model
           })
         : undefined;
-    const maxAttempts = mode === 'single' ? 1 : parsePositiveInt('--max-attempts', values['max-attempts'], 2);
+    const maxAttempts = mode === 'single' ? 1 : attempts;
     const sections = datasetSections(dataset);
-    const feedbackSections = Private.parseFeedbackTests(values['feedback-tests'], sections);
     const solver = new TaskSolver({
       coder,
       critic,
@@ -102,7 +105,7 @@ export async function runEvalCommand(argv: string[]): Promise<number> {
       sections,
       feedbackSections,
       maxAttempts,
-      maxTokens: parsePositiveInt('--max-tokens', values['max-tokens']),
+      maxTokens,
       timeLimits: parseTimeLimits(values)
     });
     const outDir = values.out ?? join('code-interpreter-eval', `${dataset.replace('+', '-plus')}-${mode}`);

@@ -238,16 +238,20 @@ export async function runEvaluationCommand(
   prepare: () => Pick<IEvalRunOptions, 'dataset' | 'dataFile' | 'outDir' | 'solver' | 'samples'>
 ): Promise<number> {
   try {
+    // The shared numbers first: a bad value is the mistake to report, not what prepare() finds.
+    const workers = parsePositiveInt('--workers', values.workers, defaultWorkers());
+    const limit = parsePositiveInt('--limit', values.limit);
+    const timeLimits = parseTimeLimits(values);
     const specific = prepare();
     const summary = await withInterrupt(signal =>
       runEvaluation({
         ...specific,
-        workers: parsePositiveInt('--workers', values.workers, defaultWorkers()),
-        limit: parsePositiveInt('--limit', values.limit),
+        workers,
+        limit,
         resume: !!values.resume,
         jupyter: { serverUrl: values['server-url'], token: values.token },
         cacheDir: values['cache-dir'],
-        timeLimits: parseTimeLimits(values),
+        timeLimits,
         progress: process.stderr,
         signal
       })

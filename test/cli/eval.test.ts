@@ -80,4 +80,23 @@ describe('code-interpreter eval options', () => {
       /--data FILE {17}the EvalPlus data file \(\.jsonl or \.jsonl\.gz\); required, except in a\n {30}source checkout with \.\.\/shared\/data\/<file> next to it \(the default there\)/
     );
   });
+
+  it.each([
+    [['--workers', 'abc'], '--workers must be a positive integer, not "abc".'],
+    [['--limit', '0'], '--limit must be a positive integer, not "0".'],
+    [['--min-time-limit', 'x'], '--min-time-limit must be a positive number, not "x".'],
+    [['--mode', 'single', '--max-attempts', 'abc'], '--max-attempts must be a positive integer, not "abc".'],
+    [['--max-tokens', '-'], '--max-tokens must be a positive integer, not "-".'],
+    [['--mode', 'loud'], 'Unknown mode "loud": use single, exec-feedback, self-feedback, human-feedback.'],
+    [['--feedback-tests', 'some'], '--feedback-tests must be base or all, not "some".']
+  ])('reports %j by name before the missing data file and model', async (args, message) => {
+    // A data file that does not exist and no model: the bad value is still what is reported.
+    const result = await runNode(
+      join(ROOT, 'bin', 'code-interpreter.js'),
+      ['eval', '--dataset', 'mbpp', '--data', join(workdir, 'missing.jsonl'), ...args],
+      workdir
+    );
+    expect(result.code).toBe(2);
+    expect(result.stderr).toBe(`code-interpreter eval: ${message}\n`);
+  });
 });
