@@ -1,5 +1,4 @@
 #!/usr/bin/env node
-// The command line, bundled by `npm run build:cli` into dist/cli.js.
-require('../dist/cli.js')
-  .main(process.argv.slice(2))
-  .then(code => process.exit(code));
+// The command line, bundled by `npm run build:cli` into dist/cli.js. The bundle's own
+// `require.main === module` is false when it is required from here, so the entry is called by name.
+require('../dist/cli.js').runAsProgram();

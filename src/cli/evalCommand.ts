@@ -85,10 +85,14 @@ export async function runEvalCommand(argv: string[]): Promise<number> {
   let opened: IOpenModel | undefined;
   try {
     return await runEvaluationCommand('eval', values, async () => {
+      // Option values first (by name), then the data file, then the model.
       const dataset = parseDataset(values.dataset);
-      const dataFile = resolveDataFile(dataset, values.data);
       const mode = Private.parseMode(values.mode);
+      const feedbackSections = Private.parseFeedbackTests(values['feedback-tests'], datasetSections(dataset));
+      const attempts = parsePositiveInt('--max-attempts', values['max-attempts'], 2);
+      const maxTokens = parsePositiveInt('--max-tokens', values['max-tokens']);
       const choice = chooseModel(values);
+      const dataFile = resolveDataFile(dataset, values.data);
       opened = await openModel(choice, {
         server: values['server-url']
           ? { url: values['server-url'], token: values.token ?? process.env.JUPYTER_TOKEN ?? '' }
@@ -109,9 +113,8 @@ export async function runEvalCommand(argv: string[]): Promise<number> {
                 model: criticModel ?? model
               })
             : coder.withModel(criticModel ?? model);
-      const maxAttempts = mode === 'single' ? 1 : parsePositiveInt('--max-attempts', values['max-attempts'], 2);
+      const maxAttempts = mode === 'single' ? 1 : attempts;
       const sections = datasetSections(dataset);
-      const feedbackSections = Private.parseFeedbackTests(values['feedback-tests'], sections);
       const solver = new TaskSolver({
         coder,
         critic,
@@ -120,7 +123,7 @@ export async function runEvalCommand(argv: string[]): Promise<number> {
         sections,
         feedbackSections,
         maxAttempts,
-        maxTokens: parsePositiveInt('--max-tokens', values['max-tokens']),
+        maxTokens,
         timeLimits: parseTimeLimits(values),
         // Reproducible verdicts on the local llama.cpp server (see TaskSolver.IOptions).
         requestExtras: choice.kind === 'local' ? { cache_prompt: false } : undefined

@@ -44,8 +44,8 @@ export type SharedValues = {
  * The help lines of the shared options.
  */
 export const SHARED_HELP = `  --dataset NAME              ${DATASET_NAMES.join(' | ')} (required)
-  --data FILE                 the EvalPlus data file (.jsonl or .jsonl.gz); default the copy in
-                              ../shared/data next to this package, when there is one
+  --data FILE                 the EvalPlus data file (.jsonl or .jsonl.gz); required, except in a
+                              source checkout with ../shared/data/<file> next to it (the default there)
   --out DIR                   where results.jsonl, samples.jsonl and summary.json go
   --resume                    continue the run whose results are in --out
   --workers N                 parallel kernels (default: half the CPUs, at least 1)
@@ -92,7 +92,7 @@ export function resolveDataFile(dataset: DatasetName, value: string | undefined)
   const found = defaultDataFile(dataset);
   if (!found) {
     throw new UsageError(
-      `No data file for ${dataset}: download ${datasetFileName(dataset)} from ${datasetSourceHint(dataset)} and pass it with --data FILE.`
+      `--data FILE is required for ${dataset}: download ${datasetFileName(dataset)} from ${datasetSourceHint(dataset)} and pass its path.`
     );
   }
   return found;
@@ -240,16 +240,20 @@ export async function runEvaluationCommand(
     | Promise<Pick<IEvalRunOptions, 'dataset' | 'dataFile' | 'outDir' | 'solver' | 'samples'>>
 ): Promise<number> {
   try {
+    // The shared numbers first: a bad value is the mistake to report, not what prepare() finds.
+    const workers = parsePositiveInt('--workers', values.workers, defaultWorkers());
+    const limit = parsePositiveInt('--limit', values.limit);
+    const timeLimits = parseTimeLimits(values);
     const specific = await prepare();
     const summary = await withInterrupt(signal =>
       runEvaluation({
         ...specific,
-        workers: parsePositiveInt('--workers', values.workers, defaultWorkers()),
-        limit: parsePositiveInt('--limit', values.limit),
+        workers,
+        limit,
         resume: !!values.resume,
         jupyter: { serverUrl: values['server-url'], token: values.token },
         cacheDir: values['cache-dir'],
-        timeLimits: parseTimeLimits(values),
+        timeLimits,
         progress: process.stderr,
         signal
       })

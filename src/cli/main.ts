@@ -41,9 +41,20 @@ export async function main(argv: string[]): Promise<number> {
   }
 }
 
-if (require.main === module) {
-  // @jupyterlab/services reports every websocket and kernel status change on console.debug.
+/**
+ * Run the command line as this process's program: quiet the libraries' debug logging, run the
+ * command given on the process's command line and exit with its code.
+ */
+export function runAsProgram(): void {
+  // @jupyterlab/services reports on console.debug every websocket it opens ("Starting WebSocket")
+  // and every error body that is not JSON, with its stack (the contents API's 404 for a notebook
+  // that does not exist yet). Those are for a browser's developer tools; in a terminal they bury
+  // the run. Errors are still thrown and reported, and the library's console.error stays.
   // eslint-disable-next-line no-console -- silencing a library's logging, not logging.
   console.debug = () => undefined;
   void main(process.argv.slice(2)).then(code => process.exit(code));
+}
+
+if (require.main === module) {
+  runAsProgram();
 }

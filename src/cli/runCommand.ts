@@ -18,6 +18,7 @@ import {
   type IOpenModel,
   type ModelChoice
 } from './modelEndpoint';
+import { locateNotebook, type INotebookLocation } from './notebookLocation';
 import { TerminalRenderer, type ITerminalStreams } from './terminalRenderer';
 import { TranscriptWriter } from './transcriptWriter';
 
@@ -41,8 +42,9 @@ Execution:
   --output-budget N    tokens of one cell's output shown to the model (default 1500)
   --token-budget N     tokens the task may use over all model requests (default: no limit)
   --time-budget SECONDS  wall time the task may take (default: no limit)
-  --notebook PATH      the notebook to write, relative to the server's root (default
-                       code-interpreter-<time>.ipynb); an existing notebook is continued
+  --notebook PATH      the notebook to write (default code-interpreter-<time>.ipynb); an existing
+                       notebook is continued. A local path, absolute or relative to the current
+                       folder; with --server-url, a path on that server relative to its root
   --transcript FILE    write every model request, response and execution as JSON lines
 
 ${JUPYTER_OPTIONS_HELP}
@@ -63,7 +65,7 @@ reached, 130 stopped with Ctrl-C.`;
 export async function runRunCommand(argv: string[], io: RunCommand.IIO = RunCommand.processIO()): Promise<number> {
   let options: RunCommand.IParsed;
   try {
-    options = RunCommand.parse(argv, io.env);
+    options = RunCommand.parse(argv, io.env, io.cwd);
   } catch (error) {
     io.streams.err.write(`code-interpreter run: ${(error as Error).message}\nTry 'code-interpreter run --help'.\n`);
     return ExitCode.Usage;
@@ -90,14 +92,11 @@ export async function runRunCommand(argv: string[], io: RunCommand.IIO = RunComm
   };
   const removeInterrupt = io.onInterrupt?.(stopOnSignal);
   try {
-    connection = await JupyterConnection.open(
-      { ...options.jupyter, rootDir: options.jupyter['server-url'] ? undefined : io.cwd },
-      io.env
-    );
+    connection = await JupyterConnection.open({ ...options.jupyter, rootDir: options.location.rootDir }, io.env);
     notebook = await HeadlessNotebook.open({
       contents: connection.contents,
       sessions: connection.sessions,
-      path: options.notebook,
+      path: options.location.serverPath,
       kernelName: options.jupyter.kernel
     });
     io.streams.err.write(`● notebook ${options.notebook} on ${connection.url}\n`);
@@ -202,6 +201,10 @@ export namespace RunCommand {
     timeBudgetSeconds: number;
     vision: boolean;
     notebook: string;
+    /**
+     * Where the notebook lives on the server, and the root of a private server.
+     */
+    location: INotebookLocation;
     transcript?: string;
     jupyter: { 'server-url'?: string; token?: string; kernel?: string; python?: string };
   }
@@ -211,10 +214,11 @@ export namespace RunCommand {
    *
    * @param argv - the arguments after `run`.
    * @param env - the environment.
+   * @param cwd - the folder local paths are relative to.
    * @returns the options.
    * @throws {UsageError} on any mistake, with a message saying which.
    */
-  export function parse(argv: string[], env: NodeJS.ProcessEnv): IParsed {
+  export function parse(argv: string[], env: NodeJS.ProcessEnv, cwd: string = process.cwd()): IParsed {
     let parsed;
     try {
       parsed = parseArgs({
@@ -244,26 +248,37 @@ export namespace RunCommand {
     if (values.help) {
       return { help: true } as IParsed;
     }
-    const task = positionals.join(' ').trim();
-    if (!task) {
-      throw new UsageError('no task given: code-interpreter run "<task>"');
-    }
+    // Every value is checked before the model is looked for: a mistyped number is the mistake to
+    // report, not the missing model a later check would find first.
     const protocol = values.protocol ?? 'auto';
     if (protocol !== 'auto' && protocol !== 'tools' && protocol !== 'text') {
       throw new UsageError(`--protocol must be auto, tools or text, not "${protocol}"`);
+    }
+    const maxAttempts = Private.integer(values['max-attempts'], '--max-attempts', 3, 1);
+    const timeoutSeconds = Private.number(values.timeout, '--timeout', 60);
+    const outputBudget = Private.integer(values['output-budget'], '--output-budget', 1500, 50);
+    const tokenBudget = Private.integer(values['token-budget'], '--token-budget', 0, 0);
+    const timeBudgetSeconds = Private.number(values['time-budget'], '--time-budget', 0);
+    Private.url(values['server-url'], '--server-url');
+    const notebook = values.notebook ?? `code-interpreter-${new Date().toISOString().replace(/[:.]/g, '-')}.ipynb`;
+    const location = locateNotebook(notebook, { serverUrl: values['server-url'], cwd });
+    const task = positionals.join(' ').trim();
+    if (!task) {
+      throw new UsageError('no task given: code-interpreter run "<task>"');
     }
     return {
       help: false,
       task,
       model: chooseModel(values, env),
       protocol,
-      maxAttempts: Private.integer(values['max-attempts'], '--max-attempts', 3, 1),
-      timeoutSeconds: Private.number(values.timeout, '--timeout', 60),
-      outputBudget: Private.integer(values['output-budget'], '--output-budget', 1500, 50),
-      tokenBudget: Private.integer(values['token-budget'], '--token-budget', 0, 0),
-      timeBudgetSeconds: Private.number(values['time-budget'], '--time-budget', 0),
+      maxAttempts,
+      timeoutSeconds,
+      outputBudget,
+      tokenBudget,
+      timeBudgetSeconds,
       vision: values.vision ?? false,
-      notebook: values.notebook ?? `code-interpreter-${new Date().toISOString().replace(/[:.]/g, '-')}.ipynb`,
+      notebook,
+      location,
       transcript: values.transcript,
       jupyter: {
         'server-url': values['server-url'],
@@ -285,6 +300,15 @@ namespace Private {
       throw new UsageError(`${name} must be a whole number of at least ${minimum}, not "${text}"`);
     }
     return value;
+  }
+
+  /**
+   * Check an optional URL option.
+   */
+  export function url(text: string | undefined, name: string): void {
+    if (text !== undefined && !URL.canParse(text)) {
+      throw new UsageError(`${name} is not a URL: "${text}"`);
+    }
   }
 
   export function number(text: string | undefined, name: string, fallback: number): number {

@@ -96,15 +96,17 @@ export function packageRoot(start: string = Private.moduleFolder()): string | un
 }
 
 /**
- * The default data file of a dataset: the shared copy next to the repository
- * (`<package root>/../shared/data`), when it exists.
+ * The default data file of a dataset: the shared copy next to a source checkout
+ * (`<checkout>/../shared/data`), when it exists. An installed package has no such neighbour (its
+ * parent is a `node_modules` folder), so it has no default.
  *
  * @param name - the dataset.
- * @returns the path, or `undefined` when there is no local copy.
+ * @param root - the package's root; default the one this module belongs to.
+ * @returns the path, or `undefined` when the package is not a checkout or there is no copy.
  */
-export function defaultDataFile(name: DatasetName): string | undefined {
-  const root = packageRoot();
-  if (!root) {
+export function defaultDataFile(name: DatasetName, root: string | undefined = packageRoot()): string | undefined {
+  // A checkout has its sources; the published package ships only lib/, dist/ and bin/.
+  if (!root || !existsSync(join(root, 'src'))) {
     return undefined;
   }
   const candidate = join(root, '..', 'shared', 'data', datasetFileName(name));

@@ -106,15 +106,17 @@ describe('findRisks', () => {
 
 describe('risky code hidden behind other names', () => {
   it('is still found', () => {
-    for (const code of [
-      'from os import system; system("rm -rf ~")',
-      'from shutil import rmtree\nrmtree(p)',
-      '__import__("os").system("ls")',
-      'getattr(os, "remove")(p)',
-      'exec(payload)'
-    ]) {
-      expect(findRisks(code).length).toBeGreaterThan(0);
-    }
+    // Reaching os by name (getattr, __import__, exec) counts as running commands: what is called
+    // is not known.
+    expect(
+      [
+        'from os import system; system("rm -rf ~")',
+        'from shutil import rmtree\nrmtree(p)',
+        '__import__("os").system("ls")',
+        'getattr(os, "remove")(p)',
+        'exec(payload)'
+      ].map(kinds)
+    ).toEqual([['shell'], ['files'], ['shell'], ['shell'], ['shell']]);
     expect(findRisks('model.eval()\nresult = evaluate(x)')).toEqual([]);
   });
 });

@@ -1,8 +1,9 @@
 import { spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, realpathSync, rmSync, watch } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
+import { RunCommand } from '../../src/cli/runCommand';
 import type { JupyterServerProcess } from '../../src/node/jupyterServerProcess';
 import { projectPython, startJupyter } from '../support/jupyter';
 import { ScriptedModelServer, type ScriptedReply } from '../support/scriptedModelServer';
@@ -30,6 +31,43 @@ function runCli(
     child.stderr.on('data', chunk => (stderr += chunk));
     child.on('close', code => resolve({ code, stdout, stderr, ms: Date.now() - started }));
   });
+}
+
+/**
+ * Resolves once a file exists in a folder: the folder is watched first, then checked, so that a file
+ * made in between is not missed.
+ */
+function fileAppears(folder: string, name: string): { appeared: Promise<void>; cancel: () => void } {
+  let cancel = () => undefined as void;
+  const appeared = new Promise<void>(resolve => {
+    const watcher = watch(folder, () => {
+      if (existsSync(join(folder, name))) {
+        watcher.close();
+        resolve();
+      }
+    });
+    cancel = () => watcher.close();
+    if (existsSync(join(folder, name))) {
+      watcher.close();
+      resolve();
+    }
+  });
+  return { appeared, cancel };
+}
+
+/**
+ * The code cells of a notebook file.
+ */
+function codeCells(path: string): { source: string; outputs: { text?: string | string[] }[] }[] {
+  const notebook = JSON.parse(readFileSync(path, 'utf8'));
+  return notebook.cells.filter((cell: { cell_type: string }) => cell.cell_type === 'code');
+}
+
+/**
+ * On disk, nbformat stores multi-line strings as lists of lines.
+ */
+function joined(text: string | string[] | undefined): string {
+  return Array.isArray(text) ? text.join('') : (text ?? '');
 }
 
 /**
@@ -105,15 +143,13 @@ describe('code-interpreter run', () => {
     expect(result.stderr).toContain('completed');
     expect(result.code).toBe(0);
     expect(result.stdout).toContain('The total is 45.');
-    expect(result.stderr).toMatch(/SyntaxError|error/);
+    expect(result.stderr).toMatch(/^● cell \[1\] error: SyntaxError: '\(' was never closed/m);
 
     const path = join(workdir, 'sum.ipynb');
     expect(await nbformatValidate(path)).toBe('valid');
     const notebook = JSON.parse(readFileSync(path, 'utf8'));
     const code = notebook.cells.filter((cell: { cell_type: string }) => cell.cell_type === 'code');
     expect(code).toHaveLength(1);
-    // On disk, nbformat stores multi-line strings as lists of lines.
-    const joined = (text: string | string[]) => (Array.isArray(text) ? text.join('') : text);
     expect(joined(code[0].source)).toBe('total = sum(range(10))\nprint(total)');
     expect(code[0].outputs).toHaveLength(1);
     expect(joined(code[0].outputs[0].text)).toBe('45\n');
@@ -129,37 +165,96 @@ describe('code-interpreter run', () => {
     expect(events).toEqual(expect.arrayContaining(['model-request', 'model-response', 'execution-end', 'turn-end']));
   });
 
+  it('prints only its own lines on a new notebook in a new folder', async () => {
+    model = await ScriptedModelServer.start({
+      script: [
+        { kind: 'tools', calls: [{ name: 'execute_code', arguments: JSON.stringify({ code: 'print(6 * 7)' }) }] },
+        { kind: 'text', content: 'The answer is 42.' }
+      ]
+    });
+    const result = await runCli(
+      ['run', 'Multiply 6 by 7.', '--model', 'm', '--notebook', 'results/answer.ipynb'],
+      { OPENAI_BASE_URL: model.baseUrl, OPENAI_API_KEY: 'k' },
+      workdir
+    );
+    expect(result.code).toBe(0);
+    // No library logging (the contents API's 404 for a new notebook and its folder, the kernel's
+    // websocket): the model's text on stdout, one line a step on stderr.
+    expect(result.stdout).toBe('The answer is 42.\n');
+    expect(result.stderr.split('\n')).toEqual([
+      expect.stringMatching(/^● notebook results\/answer\.ipynb on http:\/\/127\.0\.0\.1:\d+\/$/),
+      expect.stringMatching(/^● code cell [0-9a-f]{8} inserted$/),
+      expect.stringMatching(/^● running cell [0-9a-f]{8} \(attempt 1 of 3\)$/),
+      expect.stringMatching(/^● cell \[1\] ok \([\d.]+ s\)$/),
+      expect.stringMatching(/^● completed \(1 executions, \d+ tokens, [\d.]+ s\)$/),
+      ''
+    ]);
+    expect(joined(codeCells(join(workdir, 'results', 'answer.ipynb'))[0].outputs[0].text)).toBe('42\n');
+  });
+
+  it('writes a notebook given by an absolute path outside the current folder there, its kernel in its folder', async () => {
+    const elsewhere = realpathSync(mkdtempSync(join(tmpdir(), 'ci-elsewhere-')));
+    try {
+      model = await ScriptedModelServer.start({
+        script: [
+          {
+            kind: 'tools',
+            calls: [{ name: 'execute_code', arguments: JSON.stringify({ code: 'import os\nprint(os.getcwd())' }) }]
+          },
+          { kind: 'text', content: 'Done.' }
+        ]
+      });
+      const notebook = join(elsewhere, 'work', 'deep', 'a.ipynb');
+      const result = await runCli(
+        ['run', 'Where are we?', '--model', 'm', '--notebook', notebook],
+        { OPENAI_BASE_URL: model.baseUrl },
+        workdir
+      );
+      expect(result.code).toBe(0);
+      expect(result.stderr).toContain(`● notebook ${notebook} on http://127.0.0.1:`);
+      expect(await nbformatValidate(notebook)).toBe('valid');
+      expect(joined(codeCells(notebook)[0].outputs[0].text)).toBe(`${join(elsewhere, 'work', 'deep')}\n`);
+      // Nothing under the current folder: not a copy of the notebook's path below it.
+      expect(readdirSync(workdir)).toEqual([]);
+    } finally {
+      rmSync(elsewhere, { recursive: true, force: true });
+    }
+  });
+
   it('stops on Ctrl-C: the cell is interrupted, the notebook saved, exit 130', async () => {
     model = await ScriptedModelServer.start({
       script: [
         {
           kind: 'tools',
-          calls: [{ name: 'execute_code', arguments: JSON.stringify({ code: 'import time\ntime.sleep(60)' }) }]
+          calls: [
+            {
+              name: 'execute_code',
+              // The file says the kernel is inside the cell, past the point where an interrupt could
+              // come before the code runs.
+              arguments: JSON.stringify({ code: 'import time\nopen("sleeping", "w").close()\ntime.sleep(60)' })
+            }
+          ]
         },
         { kind: 'text', content: 'never asked' }
       ]
     });
     const started = Date.now();
+    const sleeping = fileAppears(workdir, 'sleeping');
     const child = spawn(process.execPath, [CLI, 'run', 'Sleep.', '--notebook', 'sleep.ipynb', '--model', 'm'], {
       cwd: workdir,
       env: { ...process.env, CODE_INTERPRETER_PYTHON: projectPython(), OPENAI_BASE_URL: model.baseUrl }
     });
-    let stderr = '';
-    let interrupting = false;
-    child.stderr.on('data', chunk => {
-      stderr += chunk;
-      if (stderr.includes('running cell') && !interrupting) {
-        interrupting = true;
-        // What a terminal's Ctrl-C sends to the foreground process, once the cell is sleeping.
-        setTimeout(() => child.kill('SIGINT'), 1500);
-      }
-    });
-    const code = await new Promise<number | null>(resolve => child.on('close', resolve));
+    const closed = new Promise<number | null>(resolve => child.on('close', resolve));
+    // What a terminal's Ctrl-C sends to the foreground process, once the cell is sleeping.
+    await Promise.race([sleeping.appeared, closed]);
+    sleeping.cancel();
+    child.kill('SIGINT');
+    const code = await closed;
     expect(code).toBe(130);
     expect(Date.now() - started).toBeLessThan(30_000);
     const notebook = JSON.parse(readFileSync(join(workdir, 'sleep.ipynb'), 'utf8'));
     const cell = notebook.cells.find((c: { cell_type: string }) => c.cell_type === 'code');
-    expect(JSON.stringify(cell.outputs)).toContain('KeyboardInterrupt');
+    expect(cell.outputs).toEqual([expect.objectContaining({ output_type: 'error', ename: 'KeyboardInterrupt' })]);
     expect(notebook.metadata.code_interpreter.turns[0].outcome).toBe('stopped');
   });
 
@@ -229,6 +324,23 @@ describe('code-interpreter run', () => {
     const usage = await runCli(['run', 'x', '--protocol', 'smoke-signals', '--model', 'm'], {}, workdir);
     expect(usage.code).toBe(2);
     expect(usage.stderr).toContain('--protocol must be auto, tools or text');
+    // A bad value is reported by name before anything else, such as the model that is not given.
+    const badNumber = await runCli(['run', 'x', '--max-attempts', 'abc'], { CODE_INTERPRETER_MODEL: '' }, workdir);
+    expect(badNumber.code).toBe(2);
+    expect(badNumber.stderr.split('\n')[0]).toBe(
+      'code-interpreter run: --max-attempts must be a whole number of at least 1, not "abc"'
+    );
+    // With --server-url, the notebook's path is the server's: a local absolute path is refused
+    // before the server is contacted (exit 2, not 3).
+    const absolute = await runCli(
+      ['run', 'x', '--model', 'm', '--server-url', 'http://127.0.0.1:9/', '--notebook', '/home/ana/work/a.ipynb'],
+      {},
+      workdir
+    );
+    expect(absolute.code).toBe(2);
+    expect(absolute.stderr.split('\n')[0]).toBe(
+      'code-interpreter run: --notebook /home/ana/work/a.ipynb is an absolute path; with --server-url it is a path on that server, relative to its root (such as work/analysis.ipynb)'
+    );
     const help = await runCli(['run', '--help'], {}, workdir);
     expect(help.code).toBe(0);
     for (const option of [
@@ -246,5 +358,47 @@ describe('code-interpreter run', () => {
     ]) {
       expect(help.stdout).toContain(option);
     }
+  });
+
+  describe('option checks', () => {
+    const env = { CODE_INTERPRETER_MODEL: '' };
+
+    it.each([
+      ['--max-attempts', 'abc', '--max-attempts must be a whole number of at least 1, not "abc"'],
+      ['--max-attempts', '0', '--max-attempts must be a whole number of at least 1, not "0"'],
+      ['--timeout', 'soon', '--timeout must be a number of seconds (0 or more), not "soon"'],
+      ['--output-budget', '1.5', '--output-budget must be a whole number of at least 50, not "1.5"'],
+      ['--token-budget', 'x1', '--token-budget must be a whole number of at least 0, not "x1"'],
+      ['--time-budget', 'NaN', '--time-budget must be a number of seconds (0 or more), not "NaN"'],
+      ['--protocol', 'smoke', '--protocol must be auto, tools or text, not "smoke"'],
+      ['--server-url', 'localhost-8888', '--server-url is not a URL: "localhost-8888"']
+    ])('reports %s %s by name, before the missing model', (option, value, message) => {
+      expect(() => RunCommand.parse(['task', option, value], env, '/')).toThrow(message);
+    });
+
+    it('reports the missing model once the values are good', () => {
+      expect(() => RunCommand.parse(['task', '--max-attempts', '2'], env, '/')).toThrow('No model given');
+    });
+
+    it("locates a local notebook from the current folder, and a server's from its root", () => {
+      const cwd = realpathSync(tmpdir());
+      const local = RunCommand.parse(['task', '--model', 'm', '--notebook', 'a.ipynb'], env, cwd);
+      expect(local.location).toEqual({ rootDir: cwd, serverPath: 'a.ipynb' });
+      const outside = RunCommand.parse(['task', '--model', 'm', '--notebook', '/new-folder/b.ipynb'], env, cwd);
+      expect(outside.location).toEqual({ rootDir: '/', serverPath: 'new-folder/b.ipynb' });
+      const served = RunCommand.parse(
+        ['task', '--model', 'm', '--server-url', 'http://127.0.0.1:9/', '--notebook', './work/../c.ipynb'],
+        env,
+        cwd
+      );
+      expect(served.location).toEqual({ serverPath: 'c.ipynb' });
+      expect(() =>
+        RunCommand.parse(
+          ['task', '--model', 'm', '--server-url', 'http://127.0.0.1:9/', '--notebook', '../d.ipynb'],
+          env,
+          cwd
+        )
+      ).toThrow("--notebook ../d.ipynb is outside the server's root");
+    });
   });
 });

@@ -68,7 +68,11 @@ describe('renderFeedback on outputs of a real ipykernel', () => {
   });
 
   it('keeps a DataFrame as its text table', async () => {
-    const result = await executor.execute(kernel, "pd.DataFrame({'name': ['a', 'b'], 'value': [1.5, 2.25]})");
+    // Its own import: the test does not rely on an earlier test having imported pandas.
+    const result = await executor.execute(
+      kernel,
+      "import pandas as pd\npd.DataFrame({'name': ['a', 'b'], 'value': [1.5, 2.25]})"
+    );
     expect(result.status).toBe('ok');
     const output = result.outputs[0];
     expect(output.output_type).toBe('execute_result');

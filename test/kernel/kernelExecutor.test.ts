@@ -52,17 +52,21 @@ describe('KernelExecutor on a real ipykernel', () => {
 
   it('interrupts a cell when its signal aborts', async () => {
     const controller = new AbortController();
-    const outputs: number[] = [];
-    const running = executor.execute(kernel, 'import time\nprint("started", flush=True)\ntime.sleep(60)', {
+    // Aborted on the cell's first output: the kernel is inside the cell, in its sleep.
+    const seen: string[] = [];
+    const result = await executor.execute(kernel, 'import time\nprint("started", flush=True)\ntime.sleep(60)', {
       signal: controller.signal,
       onOutput: current => {
-        outputs.push(current.length);
+        seen.push(JSON.stringify(current));
         controller.abort();
       }
     });
-    const result = await running;
     expect(result.status).toBe('interrupted');
-    expect(outputs.length).toBeGreaterThan(0);
+    expect(seen[0]).toBe(JSON.stringify([{ output_type: 'stream', name: 'stdout', text: 'started\n' }]));
+    expect(result.outputs).toEqual([
+      { output_type: 'stream', name: 'stdout', text: 'started\n' },
+      expect.objectContaining({ output_type: 'error', ename: 'KeyboardInterrupt' })
+    ]);
   });
 
   it('reports a segfault as a dead kernel within seconds, never a hang', async () => {

@@ -94,14 +94,29 @@ async function settle(): Promise<void> {
   await new Promise(resolve => setTimeout(resolve, 0));
 }
 
-/** Waits for a condition that follows a request to the server. */
-async function until(condition: () => boolean, what: string): Promise<void> {
-  for (let i = 0; i < 200 && !condition(); i++) {
-    await new Promise(resolve => setTimeout(resolve, 50));
-  }
-  if (!condition()) {
-    throw new Error(`Still not so: ${what}`);
-  }
+/**
+ * Waits for a condition on the panel's DOM that follows a request to the server: it is checked
+ * again on every change under `node`, and fails with `what` if it still does not hold after 10 s.
+ */
+function until(node: HTMLElement, condition: () => boolean, what: string): Promise<void> {
+  return new Promise((resolve, reject) => {
+    if (condition()) {
+      resolve();
+      return;
+    }
+    const observer = new MutationObserver(() => {
+      if (condition()) {
+        observer.disconnect();
+        clearTimeout(deadline);
+        resolve();
+      }
+    });
+    observer.observe(node, { subtree: true, childList: true, characterData: true, attributes: true });
+    const deadline = setTimeout(() => {
+      observer.disconnect();
+      reject(new Error(`Still not so: ${what}`));
+    }, 10000);
+  });
 }
 
 describe('ChatPanel without a notebook', () => {
@@ -284,12 +299,13 @@ describe('ChatPanel with a notebook session', () => {
     await panel.context.ready;
     const { chat } = createChat();
     chat.setSession(session);
-    await until(() => chat.node.querySelector('.jp-CodeInterpreter-turn-end') !== null, 'the turn is shown');
+    await until(chat.node, () => chat.node.querySelector('.jp-CodeInterpreter-turn-end') !== null, 'the turn is shown');
 
     expect(find(chat, '.jp-CodeInterpreter-notebook').textContent).toBe('chat.ipynb');
     expect(isShown(find(chat, '.jp-CodeInterpreter-empty'))).toBe(false);
     expect(find(chat, '.jp-CodeInterpreter-user').textContent).toBe('compute the answer');
     await until(
+      chat.node,
       () => (find(chat, '.jp-CodeInterpreter-assistant').textContent ?? '').includes('42'),
       'the answer is rendered'
     );

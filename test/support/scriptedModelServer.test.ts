@@ -425,12 +425,12 @@ describe('script and routes', () => {
 
 describe('stop', () => {
   it('ends a hanging request and is idempotent', async () => {
-    const { server, client } = await serve({ script: [{ kind: 'hang' }] });
+    // The server has the request, so stop() really has a hanging connection to end.
+    let received = () => undefined as void;
+    const hanging = new Promise<void>(resolve => (received = resolve));
+    const { server, client } = await serve({ script: [{ kind: 'hang' }], onRequest: () => received() });
     const pending = rejection(client.chat.completions.create({ model: 'm', messages: USER, stream: true }));
-    // Wait until the server has the request, so stop() really has a hanging connection to end.
-    while (server.requests.length === 0) {
-      await new Promise(resolve => setTimeout(resolve, 10));
-    }
+    await hanging;
     await Promise.all([server.stop(), server.stop()]);
     await server.stop();
     expect(server.isStopped).toBe(true);
@@ -438,18 +438,23 @@ describe('stop', () => {
   });
 
   it('a client abort ends a hanging request without disturbing later ones', async () => {
-    const { server, client } = await serve({ script: [{ kind: 'hang' }, { kind: 'text', content: 'after' }] });
     const controller = new AbortController();
+    // Aborted once the server holds the request, so the abort ends a hanging request.
+    const { server, client } = await serve({
+      script: [{ kind: 'hang' }, { kind: 'text', content: 'after' }],
+      onRequest: request => {
+        if (request.replyIndex === 0) {
+          controller.abort();
+        }
+      }
+    });
     const pending = rejection(
       client.chat.completions.create({ model: 'm', messages: USER }, { signal: controller.signal })
     );
-    while (server.requests.length === 0) {
-      await new Promise(resolve => setTimeout(resolve, 10));
-    }
-    controller.abort();
     expect(await pending).toBeInstanceOf(OpenAI.APIUserAbortError);
     const completion = await client.chat.completions.create({ model: 'm', messages: USER });
     expect(completion.choices[0].message.content).toBe('after');
+    expect(server.requests.map(request => request.replyIndex)).toEqual([0, 1]);
   });
 });
 
