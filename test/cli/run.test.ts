@@ -376,8 +376,14 @@ describe('code-interpreter run', () => {
       expect(() => RunCommand.parse(['task', option, value], env, '/')).toThrow(message);
     });
 
-    it('reports the missing model once the values are good', () => {
-      expect(() => RunCommand.parse(['task', '--max-attempts', '2'], env, '/')).toThrow('No model given');
+    it('reports a missing model name for a named endpoint once the values are good, and takes the local model with none', () => {
+      expect(() =>
+        RunCommand.parse(['task', '--max-attempts', '2', '--base-url', 'http://127.0.0.1:9/v1'], env, '/')
+      ).toThrow('No model given');
+      expect(RunCommand.parse(['task', '--max-attempts', '2'], env, '/').model).toEqual({ kind: 'local' });
+      expect(() => RunCommand.parse(['task', '--local-model', '7b'], env, '/')).toThrow(
+        '--local-model must be 1.5b or 0.5b, not "7b"'
+      );
     });
 
     it("locates a local notebook from the current folder, and a server's from its root", () => {
