@@ -5,6 +5,7 @@ import type * as nbformat from '@jupyterlab/nbformat';
 
 import type { IExecutionResult } from '../kernel/tokens';
 import type { ChatMessage, ModelProtocol, TurnOutcome } from '../conversation/conversationRecord';
+import type { IModelUsage } from '../model/modelClient';
 
 /**
  * Everything the agent does, as it happens: what a UI or the command line renders, and what a
@@ -67,7 +68,7 @@ export namespace AgentEvent {
     content: string;
     toolCalls: { id: string; name: string; arguments: string }[];
     finishReason: string | null;
-    usage: { promptTokens: number; completionTokens: number };
+    usage: IModelUsage;
   }
 
   /**
