@@ -227,8 +227,10 @@ export class AgentSession implements IDisposable {
       return this._agent;
     }
     this._disposeAgent();
+    const client = createLabModelClient({ model, serverSettings: this._serverSettings });
     const agent = new Agent({
-      model: createLabModelClient({ model, serverSettings: this._serverSettings }),
+      model: client,
+      temperature: settings.temperature,
       target: this.target,
       protocol: settings.protocol,
       maxAttempts: settings.maxAttempts,
@@ -248,6 +250,13 @@ export class AgentSession implements IDisposable {
     });
     this._agent = agent;
     this._agentKey = key;
+    // The model's context window, where the endpoint says (the proxy's code-interpreter/props):
+    // requests are kept within it from then on.
+    void client.contextWindow().then(tokens => {
+      if (tokens && !agent.isDisposed) {
+        agent.contextWindowTokens = tokens;
+      }
+    });
     return agent;
   }
 

@@ -56,6 +56,11 @@ export interface ICodeInterpreterSettings {
    * Tokens of one execution's feedback.
    */
   outputBudget: number;
+
+  /**
+   * Sampling temperature (0: greedy, the same answer to the same request).
+   */
+  temperature: number;
 }
 
 /**
@@ -68,7 +73,8 @@ export const DEFAULT_SETTINGS: Readonly<ICodeInterpreterSettings> = Object.freez
   executionTimeout: 60,
   approval: 'risky',
   vision: 'auto',
-  outputBudget: 1500
+  outputBudget: 1500,
+  temperature: 0
 });
 
 /**
@@ -96,7 +102,8 @@ export function readSettings(composite: Readonly<Record<string, unknown>>): ICod
     executionTimeout: pick('executionTimeout', isCount),
     approval: pick('approval', oneOf<ApprovalPolicy>('never', 'always', 'risky')),
     vision: pick('vision', oneOf<VisionSetting>('auto', 'on', 'off')),
-    outputBudget: Math.floor(pick('outputBudget', isCount))
+    outputBudget: Math.floor(pick('outputBudget', isCount)),
+    temperature: Math.min(2, pick('temperature', isCount))
   };
 }
 
