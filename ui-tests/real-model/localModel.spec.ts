@@ -1,0 +1,27 @@
+/**
+ * The sidebar on the embedded local model (Qwen2.5-Coder-1.5B on llama.cpp) through the Jupyter
+ * server's proxy, with nothing configured: a user types a data task and the notebook gets a cell
+ * whose output holds the right value. Asserts on the value, never on the model's wording.
+ */
+import { expect, test } from '@jupyterlab/galata';
+
+test.use({ autoGoto: true });
+
+test('computes the mean of 3, 5, 10, 12 into a notebook cell, with no endpoint configured', async ({ page }) => {
+  await page.notebook.createNew('mean.ipynb');
+  await page.waitForSelector('.jp-Notebook-ExecutionIndicator[data-status="idle"]', { timeout: 60_000 });
+  await page.evaluate(() =>
+    (
+      window as unknown as { jupyterapp: { commands: { execute(id: string): Promise<unknown> } } }
+    ).jupyterapp.commands.execute('code-interpreter:open')
+  );
+  const sidebar = page.locator('#jp-code-interpreter');
+  await expect(sidebar).toBeVisible();
+  const prompt = sidebar.locator('textarea.jp-CodeInterpreter-input');
+  await prompt.fill('Compute the mean of 3, 5, 10, 12.');
+  await prompt.press('Enter');
+  // The answer is written into a cell of the notebook and run on its kernel.
+  await expect(page.locator('.jp-Notebook .jp-OutputArea-output').filter({ hasText: '7.5' }).first()).toBeVisible();
+  // The turn ends (Send comes back in place of Stop).
+  await expect(sidebar.getByRole('button', { name: /send/i })).toBeVisible();
+});
