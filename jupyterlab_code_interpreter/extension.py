@@ -7,6 +7,7 @@ from __future__ import annotations
 import os
 from typing import TYPE_CHECKING
 
+import httpx
 from jupyter_server.gateway.gateway_client import GatewayClient
 from jupyter_server.utils import url_path_join
 
@@ -76,10 +77,11 @@ def load(serverapp: ServerApp) -> None:
     settings.api_key  # noqa: B018 (the default is computed on first access)
     os.environ.pop("OPENAI_API_KEY", None)
     web_app.settings[SETTINGS_KEY] = settings
-    web_app.settings[CLIENT_SETTINGS_KEY] = make_http_client()
+    client = make_http_client()
+    web_app.settings[CLIENT_SETTINGS_KEY] = client
     manager = LocalModelManager.from_settings(settings, serverapp.log)
     web_app.settings[LOCAL_MODEL_SETTINGS_KEY] = manager
-    _stop_with_server(serverapp, manager)
+    _stop_with_server(serverapp, manager, client)
     prefix = url_path_join(web_app.settings["base_url"], URL_PREFIX)
     web_app.add_handlers(
         ".*$",
@@ -102,8 +104,8 @@ def load(serverapp: ServerApp) -> None:
     )
 
 
-def _stop_with_server(serverapp: ServerApp, manager: LocalModelManager) -> None:
-    """Stop the local model server when the Jupyter server cleans up.
+def _stop_with_server(serverapp: ServerApp, manager: LocalModelManager, client: httpx.AsyncClient) -> None:
+    """Stop the local model server and close the upstream connections when the Jupyter server cleans up.
 
     jupyter_server calls stop hooks only on ExtensionApp extensions; this extension is a plain
     module, so it joins the server's own extension cleanup step instead. (If the Jupyter process
@@ -113,6 +115,7 @@ def _stop_with_server(serverapp: ServerApp, manager: LocalModelManager) -> None:
 
     async def cleanup_extensions_and_local_model() -> None:
         await manager.stop()
+        await client.aclose()
         await cleanup_extensions()
 
     serverapp.cleanup_extensions = cleanup_extensions_and_local_model  # type: ignore[method-assign]

@@ -5,12 +5,13 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
 from typing import Any
 
+import httpx
 from jupyter_server.base.handlers import APIHandler
 from tornado import web
-from tornado.httpclient import AsyncHTTPClient, HTTPRequest
 
 from .config import SETTINGS_KEY, CodeInterpreter
 from .local_model.manager import LocalModelManager
@@ -46,23 +47,18 @@ class PropsHandler(APIHandler):
         headers = {"Accept": "application/json"}
         if upstream.api_key:
             headers["Authorization"] = f"Bearer {upstream.api_key}"
-        request = HTTPRequest(
-            url,
-            headers=headers,
-            connect_timeout=_CONNECT_TIMEOUT,
-            request_timeout=_REQUEST_TIMEOUT,
-            follow_redirects=False,
-        )
-        client: AsyncHTTPClient = self.settings[CLIENT_SETTINGS_KEY]
+        client: httpx.AsyncClient = self.settings[CLIENT_SETTINGS_KEY]
+        timeout = httpx.Timeout(_REQUEST_TIMEOUT, connect=_CONNECT_TIMEOUT)
         try:
-            response = await client.fetch(request, raise_error=False)
+            # The client follows no redirects; _REQUEST_TIMEOUT also bounds the whole exchange.
+            response = await asyncio.wait_for(client.get(url, headers=headers, timeout=timeout), _REQUEST_TIMEOUT)
         except Exception as error:
             self.log.debug("code-interpreter: %s did not answer: %s", url, error)
             return None
-        if response.code != 200:
+        if response.status_code != 200:
             return None
         try:
-            return json.loads(response.body)
+            return json.loads(response.content)
         except ValueError:
             return None
 

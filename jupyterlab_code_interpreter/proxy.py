@@ -4,20 +4,26 @@
 endpoint with the API key added here, so the key never reaches the browser and
 local endpoints need no CORS set-up. With no endpoint configured they go to the
 embedded local model, started on the first request. Streamed (SSE) answers are
-passed on chunk by chunk as they arrive."""
+passed on chunk by chunk as they arrive.
+
+Upstream requests go through httpx (asyncio), not tornado's AsyncHTTPClient: a tornado fetch
+cannot be cancelled, so when the browser went away the upstream request stayed open until its
+next chunk arrived, which for a long prompt is a minute of a model working for nobody. An httpx
+request runs in a task of its own here, and cancelling that task closes its connection (llama.cpp
+and other servers stop generating when their client connection closes)."""
 
 from __future__ import annotations
 
+import asyncio
 import json
-from collections.abc import Awaitable
+import ssl
 from dataclasses import dataclass
 from typing import Any
 
+import httpx
 from jupyter_server.base.handlers import APIHandler
-from tornado import httputil, web
-from tornado.httpclient import AsyncHTTPClient, HTTPClientError, HTTPRequest
+from tornado import web
 from tornado.iostream import StreamClosedError
-from tornado.simple_httpclient import HTTPTimeoutError
 
 from .config import SETTINGS_KEY, CodeInterpreter
 from .local_model.manager import LocalModelManager, LocalModelUnavailable
@@ -29,8 +35,8 @@ CLIENT_SETTINGS_KEY = "code_interpreter_http_client"
 LOCAL_MODEL_SETTINGS_KEY = "code_interpreter_local_model"
 
 # Upstream response headers worth passing on. Lengths and transfer encodings are
-# left out because tornado re-frames the body; cookies and hop-by-hop headers are
-# the upstream's business, not the browser's.
+# left out because tornado re-frames the body (httpx has undone the upstream's chunking);
+# cookies and hop-by-hop headers are the upstream's business, not the browser's.
 _PASSED_HEADERS = frozenset(
     {
         "content-type",
@@ -49,14 +55,25 @@ _PASSED_PREFIXES = ("x-ratelimit-",)
 _ERROR_BODY_LIMIT = 1 << 20
 
 
-def make_http_client() -> AsyncHTTPClient:
-    """A client of its own for upstream requests.
+def make_http_client() -> httpx.AsyncClient:
+    """The client for upstream requests (the proxy's and the props endpoint's).
 
     Returns:
-        An AsyncHTTPClient not shared with other extensions; a streamed answer holds a
-        connection slot for its whole length, so the default limit of 10 is raised.
+        An httpx client that never follows redirects (one would carry the key to wherever
+        ``Location`` points), ignores proxy variables and ``.netrc`` (an ``Authorization`` from a
+        file must not be sent to the model endpoint) and trusts the system's certificate store;
+        a streamed answer holds a connection for its whole length, so up to 64 are open at once.
     """
-    return AsyncHTTPClient(force_instance=True, max_clients=64)
+    return httpx.AsyncClient(
+        follow_redirects=False,
+        trust_env=False,
+        verify=ssl.create_default_context(),
+        limits=httpx.Limits(max_connections=64, max_keepalive_connections=8),
+    )
+
+
+class _BrowserGone(Exception):
+    """The browser closed its connection: the upstream request is to end, with no answer to send."""
 
 
 @dataclass(frozen=True)
@@ -99,11 +116,15 @@ class _ModelProxyHandler(APIHandler):
         self._upstream_path = upstream_path
         self._upstream_status: int | None = None
         self._upstream_reason: str | None = None
-        self._upstream_headers = httputil.HTTPHeaders()
+        self._upstream_headers = httpx.Headers()
         self._committed = False
         self._error_body: bytearray | None = None
         self._client_gone = False
         self._upstream: Upstream | None = None
+        # The upstream exchange, cancelled (which closes its connection) when the browser goes
+        # away or the request runs out of time.
+        self._exchange: asyncio.Future[None] | None = None
+        self._timed_out = False
 
     @property
     def code_interpreter(self) -> CodeInterpreter:
@@ -120,88 +141,107 @@ class _ModelProxyHandler(APIHandler):
         return self._upstream
 
     async def _forward(self, upstream: Upstream, method: str, body: bytes | None) -> None:
+        if self._client_gone:
+            # The browser left while the local model was starting: nobody to ask for.
+            return
         ci = self.code_interpreter
         url = upstream.base_url.rstrip("/") + "/" + self._upstream_path
         # The browser's own Authorization header carries the Jupyter token: it must
-        # not travel upstream, so the upstream request is built from scratch.
+        # not travel upstream, so the upstream request is built from scratch (and sent
+        # without the client's default headers: no Accept-Encoding, so that error bodies
+        # arrive readable for scrubbing and answers are relayed as they are).
         headers = {"Accept": self.request.headers.get("Accept", "application/json")}
         if body is not None:
             headers["Content-Type"] = "application/json"
         if upstream.api_key:
             headers["Authorization"] = f"Bearer {upstream.api_key}"
-        request = HTTPRequest(
-            url,
-            method=method,
-            body=body,
-            headers=headers,
-            connect_timeout=ci.connect_timeout,
-            request_timeout=ci.request_timeout,
-            header_callback=self._on_upstream_header_line,
-            streaming_callback=self._on_upstream_chunk,
-            # Bytes are relayed as they come, with the upstream's Content-Encoding.
-            decompress_response=False,
-            # A redirect would carry the key to wherever Location points.
-            follow_redirects=False,
-        )
-        client: AsyncHTTPClient = self.settings[CLIENT_SETTINGS_KEY]
+        # request_timeout bounds the whole exchange (below); httpx's own limits are for
+        # connecting and for waiting for a free connection. Zero means no limit, as it did
+        # with tornado's client.
+        connect_timeout = ci.connect_timeout or None
+        timeout = httpx.Timeout(None, connect=connect_timeout, pool=connect_timeout)
         try:
-            await client.fetch(request, raise_error=False)
+            request = httpx.Request(
+                method, url, headers=headers, content=body, extensions={"timeout": timeout.as_dict()}
+            )
         except Exception as error:
+            self._upstream_failed(error, url)
+            return
+        self._exchange = asyncio.ensure_future(self._relay_exchange(request))
+        deadline = None
+        if ci.request_timeout:
+            deadline = asyncio.get_running_loop().call_later(ci.request_timeout, self._on_deadline)
+        try:
+            await asyncio.wait([self._exchange])
+        finally:
+            if deadline is not None:
+                deadline.cancel()
+            # A no-op once the exchange is done; ends it if this handler itself was cancelled.
+            self._exchange.cancel()
+        if self._exchange.cancelled():
+            if self._timed_out and not self._client_gone:
+                reason = f"no complete answer within {ci.request_timeout:g} s"
+                self._upstream_failed(TimeoutError(reason), url)
+            return
+        error = self._exchange.exception()
+        if error is not None:
             self._upstream_failed(error, url)
             return
         self._finish_relay()
 
-    def _on_upstream_header_line(self, line: str) -> None:
-        line = line.rstrip("\r\n")
-        if self._upstream_status is None:
-            start = httputil.parse_response_start_line(line)
-            self._upstream_status, self._upstream_reason = start.code, start.reason
-        elif line:
-            self._upstream_headers.parse_line(line)
-        elif self._upstream_status < 400:
+    def _on_deadline(self) -> None:
+        self._timed_out = True
+        if self._exchange is not None:
+            self._exchange.cancel()
+
+    def on_connection_close(self) -> None:
+        """End the upstream request at once when the browser goes away, even while it sends nothing."""
+        self._client_gone = True
+        if self._exchange is not None:
+            self._exchange.cancel()
+        super().on_connection_close()
+
+    async def _relay_exchange(self, request: httpx.Request) -> None:
+        """Send the request and pass the answer on as it comes; cancelling this closes the connection."""
+        client: httpx.AsyncClient = self.settings[CLIENT_SETTINGS_KEY]
+        response = await client.send(request, stream=True)
+        try:
+            self._upstream_status = response.status_code
+            self._upstream_reason = response.reason_phrase or None
+            self._upstream_headers = response.headers
+            if response.status_code >= 400:
+                self._error_body = bytearray()
+                async for chunk in response.aiter_raw():
+                    room = _ERROR_BODY_LIMIT - len(self._error_body)
+                    self._error_body += chunk[: max(room, 0)]
+                return
             # Send the headers now: a streaming client learns at once that the
             # request was accepted, before the first token.
             self._commit_headers()
-            # Not awaited (tornado calls this synchronously); if the browser has gone,
-            # the next chunk finds out, so the error here is only marked as seen.
-            self.flush().add_done_callback(lambda done: done.exception())
-        else:
-            self._error_body = bytearray()
+            await self._flush_to_browser()
+            # Raw bytes: relayed with the upstream's Content-Encoding.
+            async for chunk in response.aiter_raw():
+                self.write(chunk)
+                # Waiting for the browser before reading on from the upstream is the back-pressure.
+                await self._flush_to_browser()
+        finally:
+            await response.aclose()
 
-    def on_connection_close(self) -> None:
-        """Remember that the browser went away, so the relay stops at the next chunk."""
-        self._client_gone = True
-        super().on_connection_close()
-
-    def _on_upstream_chunk(self, chunk: bytes) -> Awaitable[None] | None:
-        if self._error_body is not None:
-            room = _ERROR_BODY_LIMIT - len(self._error_body)
-            self._error_body += chunk[: max(room, 0)]
-            return None
-        # Returning an awaitable makes tornado wait for the browser before it
-        # reads on from the upstream (back-pressure).
-        return self._relay(chunk)
-
-    async def _relay(self, chunk: bytes) -> None:
+    async def _flush_to_browser(self) -> None:
         if self._client_gone:
-            # Raising here is how the upstream request gets closed: no point
-            # paying for tokens nobody reads.
-            raise StreamClosedError()
-        if not self._committed:
-            self._commit_headers()
-        self.write(chunk)
+            raise _BrowserGone()
         try:
             await self.flush()
         except StreamClosedError:
             self._client_gone = True
-            raise
+            raise _BrowserGone() from None
 
     def _commit_headers(self) -> None:
         assert self._upstream_status is not None
         self._committed = True
         self.set_status(self._upstream_status, self._upstream_reason)
         self.clear_header("Content-Type")
-        for name, value in self._upstream_headers.get_all():
+        for name, value in self._upstream_headers.multi_items():
             lowered = name.lower()
             if lowered in _PASSED_HEADERS or lowered.startswith(_PASSED_PREFIXES):
                 self.add_header(name, value)
@@ -219,9 +259,7 @@ class _ModelProxyHandler(APIHandler):
         if self._client_gone:
             # The browser went away; the exception was how the upstream request ended.
             return
-        timed_out = isinstance(error, HTTPTimeoutError) or (
-            isinstance(error, HTTPClientError) and error.code == 599 and "time" in str(error).lower()
-        )
+        timed_out = isinstance(error, (httpx.TimeoutException, TimeoutError))
         reason = str(error) or type(error).__name__
         if self._committed:
             # Headers (and maybe tokens) are out: the status cannot change any more.

@@ -204,3 +204,51 @@ def test_serve_speaks_json_lines_and_exits_when_stdin_closes() -> None:
         if process.poll() is None:
             process.kill()
             process.wait(10)
+
+
+async def _log_line(log: Path, text: str, timeout: float) -> float | None:
+    """When ``text`` first appears in the model server's log (checked every 50 ms), else None."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if text in log.read_text(errors="replace"):
+            return time.monotonic()
+        await asyncio.sleep(0.05)
+    return None
+
+
+async def test_a_long_prompt_abandoned_through_the_proxy_is_cancelled(
+    jp_serverapp: Any,
+    http_server_client: Any,
+    jp_http_port: int,
+    jp_base_url: str,
+    local_model_manager: Any,
+) -> None:
+    # A prompt of about 6000 tokens takes llama.cpp over a minute to read on two cores, and
+    # nothing is answered meanwhile. llama.cpp cancels a request whose client connection has
+    # closed (and logs it), so the proxy must close that connection when the browser hangs up.
+    from jupyterlab_code_interpreter.local_model.weights import cache_folder
+
+    await asyncio.wait_for(local_model_manager.endpoint(), LOAD_TIMEOUT)
+    # The server's log is named after its process.
+    (log,) = (cache_folder().parent / "logs").glob(f"local-model-*-{local_model_manager._process.pid}.log")
+    prompt = "The quick brown fox jumps over the lazy dog. " * 600
+    body = json.dumps({"messages": [{"role": "user", "content": prompt}], "max_tokens": 1, "stream": True}).encode()
+    path = f"{jp_base_url.rstrip('/')}/code-interpreter/v1/chat/completions"
+    token = jp_serverapp.identity_provider.token
+    reader, writer = await asyncio.open_connection("127.0.0.1", jp_http_port)
+    writer.write(
+        (
+            f"POST {path} HTTP/1.1\r\nHost: 127.0.0.1:{jp_http_port}\r\n"
+            f"Authorization: token {token}\r\nContent-Type: application/json\r\n"
+            f"Content-Length: {len(body)}\r\n\r\n"
+        ).encode()
+        + body
+    )
+    await writer.drain()
+    assert await _log_line(log, "launch_slot_", 60), "the model server did not take the request"
+    hung_up_at = time.monotonic()
+    writer.close()
+    cancelled_at = await _log_line(log, "cancel task", 10)
+    assert cancelled_at is not None, "the model server went on with a request the browser had abandoned"
+    # The proxy closes its connection at once; llama.cpp looks about once a second (1.0 s measured).
+    assert cancelled_at - hung_up_at < 5

@@ -315,3 +315,123 @@ async def test_redirects_are_not_followed_with_the_key(
     assert "Location" not in failed.value.response.headers
     assert len(model.requests()) == 1
     assert elsewhere.requests() == []
+
+
+# How long the proxy may keep the upstream request open after the browser has gone.
+HANG_UP_LIMIT = 1.0
+
+
+class _Upstream:
+    """An OpenAI-style endpoint on loopback, in this test's event loop, that never finishes an answer.
+
+    ``silent`` reads the request and sends nothing (a long prompt being read); ``head`` sends the
+    headers of an event stream and then nothing; ``stream`` sends an SSE event every 100 ms for ever.
+    It records when the proxy closes the connection.
+    """
+
+    def __init__(self, behaviour: str) -> None:
+        self.behaviour = behaviour
+        self.received = asyncio.Event()
+        self.closed = asyncio.Event()
+        self.closed_at: float | None = None
+        self._server: asyncio.AbstractServer | None = None
+        self._writers: list[asyncio.StreamWriter] = []
+        self._tasks: set[asyncio.Task[Any]] = set()
+
+    async def start(self) -> str:
+        self._server = await asyncio.start_server(self._serve, "127.0.0.1", 0)
+        port = self._server.sockets[0].getsockname()[1]
+        return f"http://127.0.0.1:{port}/v1"
+
+    async def stop(self) -> None:
+        """Stop listening and end the connections still open (those of a failed test)."""
+        assert self._server is not None
+        self._server.close()
+        for writer in self._writers:
+            writer.close()
+        if self._tasks:
+            await asyncio.wait(self._tasks, timeout=10)
+
+    async def _serve(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        self._writers.append(writer)
+        self._tasks.add(asyncio.current_task())  # type: ignore[arg-type]
+        head = await reader.readuntil(b"\r\n\r\n")
+        length = next(
+            int(line.split(b":", 1)[1]) for line in head.split(b"\r\n") if line.lower().startswith(b"content-length:")
+        )
+        await reader.readexactly(length)
+        self.received.set()
+        sender = None
+        if self.behaviour in ("head", "stream"):
+            writer.write(b"HTTP/1.1 200 OK\r\nContent-Type: text/event-stream\r\nTransfer-Encoding: chunked\r\n\r\n")
+        if self.behaviour == "stream":
+            sender = asyncio.ensure_future(self._send_events(writer))
+        try:
+            # Nothing more is sent by the proxy: the read ends when it closes the connection.
+            await reader.read()
+        except ConnectionError:
+            pass
+        self.closed_at = asyncio.get_running_loop().time()
+        self.closed.set()
+        if sender is not None:
+            sender.cancel()
+        writer.close()
+
+    async def _send_events(self, writer: asyncio.StreamWriter) -> None:
+        event = b'data: {"choices":[{"index":0,"delta":{"content":"x"}}]}\n\n'
+        chunk = f"{len(event):x}\r\n".encode() + event + b"\r\n"
+        try:
+            while True:
+                writer.write(chunk)
+                await writer.drain()
+                await asyncio.sleep(0.1)
+        except ConnectionError:
+            pass
+
+
+@pytest.mark.parametrize("behaviour", ["silent", "head", "stream"])
+async def test_upstream_request_is_closed_soon_after_the_browser_hangs_up(
+    jp_serverapp: Any,
+    http_server_client: Any,
+    jp_http_port: int,
+    jp_base_url: str,
+    code_interpreter: Any,
+    behaviour: str,
+) -> None:
+    # An abandoned request must not keep the model working for nobody: llama.cpp stops
+    # generating when its client connection closes, and only then.
+    upstream = _Upstream(behaviour)
+    code_interpreter.base_url = await upstream.start()
+    loop = asyncio.get_running_loop()
+    body = json.dumps({"model": "m", "messages": MESSAGES, "stream": True}).encode()
+    path = url_path_join(jp_base_url, *CHAT)
+    token = jp_serverapp.identity_provider.token
+    reader, writer = await asyncio.open_connection("127.0.0.1", jp_http_port)
+    try:
+        writer.write(
+            (
+                f"POST {path} HTTP/1.1\r\nHost: 127.0.0.1:{jp_http_port}\r\n"
+                f"Authorization: token {token}\r\nContent-Type: application/json\r\n"
+                f"Content-Length: {len(body)}\r\n\r\n"
+            ).encode()
+            + body
+        )
+        await writer.drain()
+        await asyncio.wait_for(upstream.received.wait(), 30)
+        if behaviour != "silent":
+            head = await asyncio.wait_for(reader.readuntil(b"\r\n\r\n"), 30)
+            assert head.split(b"\r\n")[0] == b"HTTP/1.1 200 OK"
+        if behaviour == "stream":
+            await asyncio.wait_for(reader.readuntil(b"\n\n"), 30)
+        assert not upstream.closed.is_set()
+        hung_up_at = loop.time()
+        writer.close()
+        # Bounded well beyond the limit, so that a proxy that waits too long fails with a clear message.
+        waiting = asyncio.ensure_future(upstream.closed.wait())
+        await asyncio.wait([waiting], timeout=HANG_UP_LIMIT + 4)
+        waiting.cancel()
+        assert upstream.closed_at is not None, f"the upstream request was open {HANG_UP_LIMIT + 4} s after the hang-up"
+        assert upstream.closed_at - hung_up_at < HANG_UP_LIMIT
+    finally:
+        writer.close()
+        await upstream.stop()
