@@ -382,10 +382,13 @@ export class Agent implements IDisposable {
     if (budgetTokens <= 0) {
       return undefined;
     }
+    const heading = "The kernel's state now (variables from all cells that ran):";
     let state: string;
     try {
       const inspection = await this._target.inspectKernel({ timeoutMs: Private.KERNEL_INSPECTION_TIMEOUT_MS });
-      state = renderKernelState(inspection, { budgetTokens, counter: this._counter });
+      // The budget covers the heading and the blank line that parts it from the prompt.
+      const room = budgetTokens - this._counter.count(heading) - 2;
+      state = renderKernelState(inspection, { budgetTokens: room, counter: this._counter });
     } catch (error) {
       this._emit({ type: 'warning', message: `The kernel could not be inspected: ${(error as Error).message}` });
       return undefined;
@@ -394,7 +397,7 @@ export class Agent implements IDisposable {
       return undefined;
     }
     this._lastKernelNote = state;
-    return `The kernel's state now (variables from all cells that ran):\n${state}`;
+    return `${heading}\n${state}`;
   }
 
   /**

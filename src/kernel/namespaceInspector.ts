@@ -50,7 +50,8 @@ export interface INamespaceVariable {
   value?: string;
 
   /**
-   * A frame's first columns: name, dtype and null count (`null` when counting would be costly).
+   * A frame's first columns: name, dtype and null count (`null` when counting would be costly);
+   * given for the first few frames only.
    */
   columns?: [string, string, number | null][];
 
@@ -318,10 +319,15 @@ def frame(entry, value):
         entry['head'] = [[cell(v) for v in row] for row in value.select(names).head(3).rows()]
         entry['bytes'] = int(value.estimated_size())
 
+framed = [0]
+
 def describe(name, value, kind, detailed):
     entry = {'name': name, 'kind': kind, 'type': type_name(value)}
     if kind == 'dataframe':
-        if detailed:
+        # Columns, nulls and rows cost about a millisecond a frame, and the model's budget has
+        # room for the columns of a few frames only.
+        if detailed and framed[0] < limits['frames']:
+            framed[0] += 1
             frame(entry, value)
         else:
             entry['shape'] = [int(n) for n in value.shape]
@@ -422,6 +428,7 @@ result = Result(json.dumps({
       variables: Math.max(0, Math.floor(limits.maxVariables)),
       files: Math.max(0, Math.floor(limits.maxFiles)),
       columns: 30,
+      frames: 8,
       allowance: limits.allowanceMs
     });
     // A JSON string is also a Python string literal; the get_ipython of IPython itself, in case
