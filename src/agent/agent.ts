@@ -6,6 +6,7 @@ import { Signal, type ISignal } from '@lumino/signaling';
 import type { ChatCompletionContentPart } from 'openai/resources/chat/completions';
 
 import { ApproximateTokenCounter } from '../feedback/approximateTokenCounter';
+import { renderKernelState } from '../feedback/kernelStateText';
 import { renderFeedback } from '../feedback/renderFeedback';
 import type { IRenderedFeedback, ITokenCounter } from '../feedback/tokens';
 import type { ExecutionStatus, IExecutionResult } from '../kernel/tokens';
@@ -49,6 +50,7 @@ export class Agent implements IDisposable {
       outputBudgetTokens: options.outputBudgetTokens ?? 1500,
       contextBudgetTokens: options.contextBudgetTokens ?? 12_000,
       notebookContextTokens: options.notebookContextTokens ?? 1500,
+      kernelStateTokens: options.kernelStateTokens ?? 600,
       maxModelRequests: options.maxModelRequests ?? 2 * Math.max(1, options.maxAttempts ?? 3) + 4,
       turnTokenBudget: options.turnTokenBudget ?? 0,
       turnTimeBudgetMs: options.turnTimeBudgetMs ?? 0,
@@ -152,7 +154,8 @@ export class Agent implements IDisposable {
       executions: 0,
       messageIndex: this._messages.length
     };
-    const preamble = [this._undoNote(), this._notebookNote()].filter(Boolean).join('\n\n');
+    const kernelNote = await this._kernelNote();
+    const preamble = [this._undoNote(), this._notebookNote(), kernelNote].filter(Boolean).join('\n\n');
     this._turns.push(turn);
     this._messages.push({ role: 'user', content: preamble ? `${preamble}\n\n${prompt}` : prompt });
     const state: Private.ITurnState = {
@@ -366,6 +369,35 @@ export class Agent implements IDisposable {
     }
     this._lastNotebookNote = notebook;
     return `The notebook as it is now (latest cells last):\n${notebook}`;
+  }
+
+  /**
+   * What the model is told of the kernel's variables at the start of a turn: the user may have
+   * defined or changed some since the last one, in cells the model never saw run. Like the
+   * notebook note, it goes with the prompt (never the system prompt) and only when it differs
+   * from the last one sent, so that requests keep their common prefix.
+   */
+  private async _kernelNote(): Promise<string | undefined> {
+    const budgetTokens = this._options.kernelStateTokens;
+    if (budgetTokens <= 0) {
+      return undefined;
+    }
+    const heading = "The kernel's state now (variables from all cells that ran):";
+    let state: string;
+    try {
+      const inspection = await this._target.inspectKernel({ timeoutMs: Private.KERNEL_INSPECTION_TIMEOUT_MS });
+      // The budget covers the heading and the blank line that parts it from the prompt.
+      const room = budgetTokens - this._counter.count(heading) - 2;
+      state = renderKernelState(inspection, { budgetTokens: room, counter: this._counter });
+    } catch (error) {
+      this._emit({ type: 'warning', message: `The kernel could not be inspected: ${(error as Error).message}` });
+      return undefined;
+    }
+    if (!state || state === this._lastKernelNote) {
+      return undefined;
+    }
+    this._lastKernelNote = state;
+    return `${heading}\n${state}`;
   }
 
   /**
@@ -776,6 +808,7 @@ export class Agent implements IDisposable {
   private _turns: ITurnRecord[] = [];
   private _failedCellId: string | undefined;
   private _lastNotebookNote: string | undefined;
+  private _lastKernelNote: string | undefined;
   private _controller: AbortController | null = null;
   private _events = new Signal<this, AgentEvent>(this);
   private _isDisposed = false;
@@ -837,6 +870,13 @@ export namespace Agent {
      * what the user's notebook holds; 0 shows none. Default 1500.
      */
     notebookContextTokens?: number;
+
+    /**
+     * Tokens of the kernel's state (the user's variables, frames with their columns, modules,
+     * the working folder's files) shown to the model at the start of a turn when it changed;
+     * 0 shows none. Default 600.
+     */
+    kernelStateTokens?: number;
 
     /**
      * Tokens one turn may use (prompt and completion, over all its requests); 0 for no limit.
@@ -904,6 +944,11 @@ namespace Private {
    * A cut-off answer is asked for again this many times in all.
    */
   export const STREAM_RETRIES = 3;
+
+  /**
+   * How long a turn waits for the kernel to describe its namespace before going on without it.
+   */
+  export const KERNEL_INSPECTION_TIMEOUT_MS = 2000;
 
   /**
    * How the loop ended.

@@ -6,6 +6,7 @@ import type * as nbformat from '@jupyterlab/nbformat';
 import { stripAnsi } from './ansi';
 import { htmlToText } from './htmlText';
 import { readImageInfo, type IImageInfo } from './imageInfo';
+import { parseDataFrameHtml, type IDataTable } from './tableText';
 import { condenseTraceback, type ICondensedTraceback } from './traceback';
 
 /**
@@ -71,15 +72,28 @@ export interface IOutputError {
 }
 
 /**
+ * A dataframe's table (pandas or polars), read from its HTML rendering.
+ */
+export interface IOutputTable {
+  kind: 'table';
+
+  /**
+   * The table, its full shape and the cells the rendering showed.
+   */
+  table: IDataTable;
+}
+
+/**
  * What one output contributes to feedback.
  */
-export type OutputPart = IOutputText | IOutputImage | IOutputError;
+export type OutputPart = IOutputText | IOutputImage | IOutputError | IOutputTable;
 
 /**
  * Turn one nbformat output into what feedback is made of.
  *
- * Rich outputs are read as text in this order: text/plain (a pandas DataFrame's table is
- * there), unless it is only a placeholder such as `<IPython.core.display.Markdown object>`;
+ * A DataFrame (pandas or polars) is read from its HTML table, which is neither wrapped nor
+ * shortened to the console's width as its text/plain is, and states its shape. Other rich
+ * outputs are read as text in this order: text/plain, unless it is only a placeholder such as `<IPython.core.display.Markdown object>`;
  * then text/markdown, text/latex, application/json, text/html (tags stripped), other text
  * types. An output with a raster image (PNG, JPEG, WebP, GIF) is that image; SVG counts as an
  * image that cannot be sent when there is no raster form.
@@ -172,6 +186,13 @@ namespace Private {
     const raster = RASTER_TYPES.find(type => type in data);
     if (raster) {
       return image(raster, data[raster], true);
+    }
+    if ('text/html' in data) {
+      const html = asText('text/html', data['text/html']);
+      const table = html.length <= HTML_CHECK_LIMIT ? parseDataFrameHtml(html) : null;
+      if (table) {
+        return { kind: 'table', table };
+      }
     }
     const plain = 'text/plain' in data ? asText('text/plain', data['text/plain']) : null;
     if (plain !== null && !PLACEHOLDER_REPR.test(plain.trim())) {

@@ -5,6 +5,7 @@ import type { IExecutionResult } from '../kernel/tokens';
 import { EMPTY_OUTPUT_NOTE, executionNotes } from './feedbackNotes';
 import { formatByteSize } from './imageInfo';
 import { describeOutput, type IOutputImage } from './outputText';
+import { renderDataTable, type IDataTable } from './tableText';
 import { clipText, truncateText, type ITextGap } from './textTruncation';
 import type { IFeedbackImage, IFeedbackOptions, IRenderedFeedback, ITokenCounter } from './tokens';
 
@@ -73,6 +74,9 @@ export function renderFeedback(result: IExecutionResult, options: IFeedbackOptio
       case 'error':
         segments.push({ kind: 'traceback', body: part.traceback.body, error: part.traceback.error });
         break;
+      case 'table':
+        segments.push({ kind: 'table', table: part.table });
+        break;
     }
   }
   if (result.status === 'error' && result.error && !segments.some(segment => segment.kind === 'traceback')) {
@@ -102,11 +106,13 @@ namespace Private {
 
   /**
    * Text segments read as text (consecutive outputs joined); traceback segments keep their
-   * error line apart so that it always survives.
+   * error line apart so that it always survives; a table is shortened by rows and columns in
+   * its middle, never by characters.
    */
   export type Segment =
     | { kind: 'text'; text: string; gap: ITextGap | null }
-    | { kind: 'traceback'; body: string; error: string };
+    | { kind: 'traceback'; body: string; error: string }
+    | { kind: 'table'; table: IDataTable };
 
   /**
    * A counter that remembers the texts it counted during one render: head and tail candidates
@@ -177,6 +183,10 @@ namespace Private {
     text: string;
     gap: ITextGap | null;
     headShare: number;
+    /**
+     * Fits the piece to a budget its own way (tables), instead of cutting its text.
+     */
+    fit?: (tokens: number) => { text: string; cut: boolean };
   }
 
   /**
@@ -209,6 +219,15 @@ namespace Private {
     segments.forEach((segment, index) => {
       if (segment.kind === 'text') {
         pieces.push({ segment: index, text: segment.text, gap: segment.gap, headShare: 0.5 });
+      } else if (segment.kind === 'table') {
+        const table = segment.table;
+        pieces.push({
+          segment: index,
+          text: renderDataTable(table, Number.POSITIVE_INFINITY, counter).text,
+          gap: null,
+          headShare: 0.5,
+          fit: tokens => renderDataTable(table, tokens, counter)
+        });
       } else if (segment.body) {
         pieces.push({ segment: index, text: segment.body, gap: null, headShare: 0.5 });
       }
@@ -222,18 +241,20 @@ namespace Private {
       const rendered = new Map<number, string>();
       let anyCut = false;
       pieces.forEach((piece, i) => {
-        const fitted = truncateText(piece.text, allocations[i], counter, {
-          headShare: piece.headShare,
-          gap: piece.gap ?? undefined
-        });
-        anyCut ||= fitted.cut !== null;
+        const fitted = piece.fit
+          ? piece.fit(allocations[i])
+          : truncateText(piece.text, allocations[i], counter, {
+              headShare: piece.headShare,
+              gap: piece.gap ?? undefined
+            });
+        anyCut ||= fitted.cut !== null && fitted.cut !== false;
         rendered.set(piece.segment, fitted.text);
       });
       const blocks: string[] = [];
       segments.forEach((segment, index) => {
         // trimEnd, not a regex: /\n+$/ is quadratic on a text made of line breaks.
         const body = (rendered.get(index) ?? '').trimEnd();
-        if (segment.kind === 'text') {
+        if (segment.kind !== 'traceback') {
           if (body) {
             blocks.push(body);
           }

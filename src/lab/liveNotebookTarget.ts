@@ -9,8 +9,15 @@ import { JSONExt, type PartialJSONObject } from '@lumino/coreutils';
 import { CONVERSATION_METADATA_KEY, type IConversationRecord } from '../conversation/conversationRecord';
 import { KernelExecutor } from '../kernel/kernelExecutor';
 import { waitForIdleKernel } from '../kernel/kernelReadiness';
+import { inspectNamespace, type KernelInspection } from '../kernel/namespaceInspector';
 import type { IExecuteOptions, IExecutionResult } from '../kernel/tokens';
-import { CellNotFoundError, NotACodeCellError, type ICellSummary, type INotebookTarget } from '../notebook/tokens';
+import {
+  CellNotFoundError,
+  NotACodeCellError,
+  type ICellSummary,
+  type IInspectKernelOptions,
+  type INotebookTarget
+} from '../notebook/tokens';
 
 /**
  * The notebook open in JupyterLab as the agent's target.
@@ -162,6 +169,22 @@ export class LiveNotebookTarget implements INotebookTarget {
     if (!restarted || !(await waitForIdleKernel(restarted, 30_000))) {
       throw new Error('The kernel did not come back after a restart.');
     }
+  }
+
+  /**
+   * Describe the user's namespace in the notebook's kernel without a trace; skipped at once while
+   * a cell runs (one the user just started may not have made the kernel report busy yet).
+   *
+   * @param options - the time limit and how many variables to describe.
+   * @returns the namespace, or why the kernel was not inspected.
+   */
+  async inspectKernel(options: IInspectKernelOptions = {}): Promise<KernelInspection> {
+    const cells = this._panel.model?.cells;
+    let busy = false;
+    for (const cell of cells ?? []) {
+      busy ||= Private.isCode(cell) && cell.executionState === 'running';
+    }
+    return inspectNamespace(this._panel.sessionContext.session?.kernel, { ...options, busy });
   }
 
   /**

@@ -8,8 +8,15 @@ import { UUID } from '@lumino/coreutils';
 import { CONVERSATION_METADATA_KEY, type IConversationRecord } from '../conversation/conversationRecord';
 import { KernelExecutor } from '../kernel/kernelExecutor';
 import { waitForIdleKernel } from '../kernel/kernelReadiness';
+import { inspectNamespace, type KernelInspection } from '../kernel/namespaceInspector';
 import type { IExecuteOptions, IExecutionResult } from '../kernel/tokens';
-import { CellNotFoundError, NotACodeCellError, type ICellSummary, type INotebookTarget } from './tokens';
+import {
+  CellNotFoundError,
+  NotACodeCellError,
+  type ICellSummary,
+  type IInspectKernelOptions,
+  type INotebookTarget
+} from './tokens';
 
 /**
  * A notebook without a browser: an nbformat 4.5 document saved on the Jupyter server through the
@@ -128,7 +135,13 @@ export class HeadlessNotebook implements INotebookTarget {
     const code = this.getSource(cellId);
     cell.outputs = [];
     cell.execution_count = null;
-    const result = await this._executor.execute(this.kernel, code, options);
+    let result: IExecutionResult;
+    this._running++;
+    try {
+      result = await this._executor.execute(this.kernel, code, options);
+    } finally {
+      this._running--;
+    }
     cell.outputs = result.outputs;
     cell.execution_count = result.executionCount;
     // Saved in the background so the agent goes on at once; saveConversation() and close() wait
@@ -148,6 +161,11 @@ export class HeadlessNotebook implements INotebookTarget {
     if (!(await waitForIdleKernel(kernel, 30_000))) {
       throw new Error('The kernel did not come back after a restart.');
     }
+  }
+
+  async inspectKernel(options: IInspectKernelOptions = {}): Promise<KernelInspection> {
+    // A cell sent a moment ago may not have made the kernel report busy yet.
+    return inspectNamespace(this._session.kernel, { ...options, busy: this._running > 0 });
   }
 
   cells(): ICellSummary[] {
@@ -250,6 +268,7 @@ export class HeadlessNotebook implements INotebookTarget {
   }
 
   private _executor: KernelExecutor;
+  private _running = 0;
   private _saving: Promise<void> = Promise.resolve();
   private _backgroundPending = false;
   private _backgroundFailure: Error | undefined;

@@ -2,6 +2,7 @@
 // Distributed under the terms of the Modified BSD License.
 
 import type { IExecuteOptions, IExecutionResult } from '../kernel/tokens';
+import type { KernelInspection } from '../kernel/namespaceInspector';
 import type { IConversationRecord } from '../conversation/conversationRecord';
 
 /**
@@ -68,6 +69,15 @@ export interface INotebookTarget {
   restartKernel(): Promise<void>;
 
   /**
+   * Describe the user's namespace in the notebook's kernel, leaving no trace there (no output,
+   * no execution count, no history). A kernel that is running code is not waited for.
+   *
+   * @param options - the time limit and how many variables to describe.
+   * @returns the namespace, or why the kernel was not inspected.
+   */
+  inspectKernel(options?: IInspectKernelOptions): Promise<KernelInspection>;
+
+  /**
    * The notebook's cells in order, so the model knows what the user's notebook holds.
    *
    * @returns a summary of each cell.
@@ -85,6 +95,21 @@ export interface INotebookTarget {
    * @param record - the conversation.
    */
   saveConversation(record: IConversationRecord): Promise<void>;
+}
+
+/**
+ * Options of a kernel inspection.
+ */
+export interface IInspectKernelOptions {
+  /**
+   * How long to wait for the kernel's answer, in milliseconds. Default 2000.
+   */
+  timeoutMs?: number;
+
+  /**
+   * Variables described at most (all are counted). Default 60.
+   */
+  maxVariables?: number;
 }
 
 /**

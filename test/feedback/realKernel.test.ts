@@ -78,7 +78,52 @@ describe('renderFeedback on outputs of a real ipykernel', () => {
     expect(output.output_type).toBe('execute_result');
     expect(Object.keys(output.data as object)).toEqual(expect.arrayContaining(['text/plain', 'text/html']));
     const rendered = renderFeedback(result, options);
-    expect(rendered.text).toBe('  name  value\n0    a   1.50\n1    b   2.25');
+    expect(rendered.text).toBe('[2 rows x 2 columns]\n   name  value\n0     a   1.50\n1     b   2.25');
+  });
+
+  it('shows a long DataFrame with its shape, its first and last rows and the middle left out', async () => {
+    const result = await executor.execute(
+      kernel,
+      'import pandas as pd\npd.DataFrame({"id": range(1000), "value": [i * 0.5 for i in range(1000)], "label": [f"item{i}" for i in range(1000)]})'
+    );
+    expect(result.status).toBe('ok');
+    const lines = renderFeedback(result, options).text.split('\n');
+    expect(lines[0]).toBe('[1000 rows x 3 columns]');
+    expect(lines[1].split(/\s+/).filter(Boolean)).toEqual(['id', 'value', 'label']);
+    expect(lines[2].split(/\s+/)).toEqual(['0', '0', '0.0', 'item0']);
+    expect(lines.at(-1)?.split(/\s+/)).toEqual(['999', '999', '499.5', 'item999']);
+    expect(lines.some(line => /^\.\.\.(\s+\.\.\.){3}$/.test(line))).toBe(true);
+
+    // A small budget takes more rows out of the middle; the shape, header and both ends stay.
+    const small = renderFeedback(result, { ...options, budgetTokens: 60 });
+    expect(small.tokens).toBeLessThanOrEqual(60);
+    expect(small.truncated).toBe(true);
+    const smallLines = small.text.split('\n');
+    expect(smallLines[0]).toBe('[1000 rows x 3 columns]');
+    expect(smallLines[2].startsWith('0 ')).toBe(true);
+    expect(smallLines.at(-1)?.startsWith('999 ')).toBe(true);
+    expect(smallLines.length).toBeLessThan(lines.length);
+  });
+
+  it('shows a wide DataFrame one line a row, its middle columns left out', async () => {
+    const result = await executor.execute(
+      kernel,
+      'import pandas as pd\npd.DataFrame({f"col{j}": [i * 100 + j for i in range(5)] for j in range(40)})'
+    );
+    expect(result.status).toBe('ok');
+    // Its text/plain is wrapped at 80 characters, in blocks of columns.
+    const plain = String((result.outputs[0].data as Record<string, string>)['text/plain']);
+    expect(plain).toContain('\\');
+    const rendered = renderFeedback(result, options);
+    const lines = rendered.text.split('\n');
+    expect(lines).toHaveLength(7);
+    expect(lines[0]).toBe('[5 rows x 40 columns]');
+    const header = lines[1].split(/\s+/).filter(Boolean);
+    expect(header[0]).toBe('col0');
+    expect(header.at(-1)).toBe('col39');
+    expect(header).toContain('...');
+    expect(lines[6].split(/\s+/)[0]).toBe('4');
+    expect(lines[6].endsWith('439')).toBe(true);
   });
 
   it('turns an inline matplotlib plot into an image part, or a placeholder without vision', async () => {

@@ -1,0 +1,247 @@
+// Copyright (c) jupyterlab-code-interpreter contributors.
+// Distributed under the terms of the Modified BSD License.
+
+import { htmlToText } from './htmlText';
+import type { ITokenCounter } from './tokens';
+
+/**
+ * A dataframe's table, read from its HTML rendering.
+ */
+export interface IDataTable {
+  /**
+   * The frame's full shape as `[rows, columns]` (from the rendering's shape line, or counted
+   * when the rendering shows everything).
+   */
+  shape: [number, number];
+
+  /**
+   * Header rows, each with a cell for every index column and every data column.
+   */
+  header: string[][];
+
+  /**
+   * Body rows, each with its index cells then its data cells; `null` where the rendering already
+   * left rows out.
+   */
+  rows: (string[] | null)[];
+
+  /**
+   * Index columns at the start of each row.
+   */
+  indexColumns: number;
+
+  /**
+   * For each data column, whether it stands for columns the rendering already left out.
+   */
+  elidedColumns: boolean[];
+}
+
+/**
+ * Read the table of a pandas or polars DataFrame from its text/html rendering.
+ *
+ * @param html - an output's text/html.
+ * @returns the table, or `null` when the HTML is not a single dataframe table.
+ */
+export function parseDataFrameHtml(html: string): IDataTable | null {
+  const tables = html.match(Private.TABLE);
+  if (!tables || tables.length !== 1 || !Private.DATAFRAME_CLASS.test(tables[0])) {
+    return null;
+  }
+  const table = tables[0];
+  const head = Private.THEAD.exec(table)?.[1] ?? '';
+  const body = Private.TBODY.exec(table)?.[1] ?? table.replace(Private.THEAD, '');
+  const header = Private.grid(head).map(row => row.cells);
+  const bodyRows = Private.grid(body);
+  if (!bodyRows.length && !header.length) {
+    return null;
+  }
+  const indexColumns = bodyRows[0]?.leadingHeaders ?? 0;
+  const width = Math.max(...header.map(row => row.length), ...bodyRows.map(row => row.cells.length));
+  const pad = (cells: string[]) => [...cells, ...new Array<string>(Math.max(0, width - cells.length)).fill('')];
+  const rows = bodyRows.map(row =>
+    row.cells.slice(indexColumns).every(cell => cell === '...') && row.cells.length > indexColumns
+      ? null
+      : pad(row.cells)
+  );
+  const elidedColumns: boolean[] = [];
+  for (let column = indexColumns; column < width; column++) {
+    const labelled = header.some(row => row[column] === '...');
+    const empty = rows.every(row => row === null || row[column] === '...');
+    elidedColumns.push(labelled && empty);
+  }
+  const dataRows = rows.filter(row => row !== null).length;
+  const dataColumns = elidedColumns.filter(elided => !elided).length;
+  return {
+    shape: Private.shapeOf(html, table) ?? [dataRows, dataColumns],
+    header: header.map(pad),
+    rows,
+    indexColumns,
+    elidedColumns
+  };
+}
+
+/**
+ * The table as aligned text within a token budget, with its shape first. Rows are left out in
+ * the middle first (keeping the first and last ones), then columns likewise, down to two of each;
+ * a `...` row or column marks where.
+ *
+ * @param table - the table.
+ * @param budgetTokens - tokens the text may use.
+ * @param counter - counts tokens.
+ * @returns the text and whether anything the rendering showed was left out.
+ */
+export function renderDataTable(
+  table: IDataTable,
+  budgetTokens: number,
+  counter: ITokenCounter
+): { text: string; tokens: number; cut: boolean } {
+  const shapeLine = `[${table.shape[0]} rows x ${table.shape[1]} columns]`;
+  let last = { text: shapeLine, tokens: counter.count(shapeLine), cut: true };
+  for (const [maxRows, maxColumns] of Private.SIZES) {
+    const { text, cut } = Private.render(table, shapeLine, maxRows, maxColumns);
+    const tokens = counter.count(text);
+    if (tokens <= budgetTokens) {
+      return { text, tokens, cut };
+    }
+    last = { text: `${shapeLine}\n[table not shown: it does not fit the output budget]`, tokens: 0, cut: true };
+  }
+  last.tokens = counter.count(last.text);
+  return last;
+}
+
+namespace Private {
+  export const TABLE = /<table\b[\s\S]*?<\/table\s*>/gi;
+  export const DATAFRAME_CLASS = /^<table\b[^>]*\bclass\s*=\s*["'][^"']*\bdataframe\b/i;
+  export const THEAD = /<thead\b[^>]*>([\s\S]*?)<\/thead\s*>/i;
+  export const TBODY = /<tbody\b[^>]*>([\s\S]*?)<\/tbody\s*>/i;
+  const ROW = /<tr\b[^>]*>([\s\S]*?)<\/tr\s*>/gi;
+  const CELL = /<(th|td)\b([^>]*)>([\s\S]*?)<\/\1\s*>/gi;
+  const PANDAS_SHAPE = /<p>\s*(\d+) rows (?:×|&times;|x) (\d+) columns?\s*<\/p>/i;
+  const POLARS_SHAPE = /shape:\s*\((\d+),\s*(\d+)\)/;
+
+  /**
+   * Rows and columns shown at most, in the order tried until the text fits.
+   */
+  export const SIZES: [number, number][] = [
+    [60, 20],
+    [20, 20],
+    [10, 20],
+    [10, 12],
+    [6, 12],
+    [6, 8],
+    [4, 8],
+    [4, 6],
+    [2, 6],
+    [2, 4],
+    [2, 2]
+  ];
+
+  /**
+   * Characters of a cell shown at most.
+   */
+  const CELL_CHARS = 24;
+
+  export function shapeOf(html: string, table: string): [number, number] | undefined {
+    const outside = html.replace(table, '');
+    const match = PANDAS_SHAPE.exec(outside) ?? POLARS_SHAPE.exec(outside);
+    return match ? [Number(match[1]), Number(match[2])] : undefined;
+  }
+
+  /**
+   * The rows of a table section, spans expanded (a spanning label is repeated in every cell it
+   * covers, so that each row reads on its own).
+   */
+  export function grid(section: string): { cells: string[]; leadingHeaders: number }[] {
+    const result: { cells: string[]; leadingHeaders: number }[] = [];
+    const carried: { text: string; rows: number }[] = [];
+    for (const row of section.matchAll(ROW)) {
+      const cells: string[] = [];
+      let leadingHeaders = 0;
+      let leading = true;
+      const takeCarried = () => {
+        while (carried[cells.length]?.rows > 0) {
+          const carry = carried[cells.length];
+          carry.rows--;
+          cells.push(carry.text);
+          if (leading) {
+            leadingHeaders++;
+          }
+        }
+      };
+      for (const cell of row[1].matchAll(CELL)) {
+        takeCarried();
+        const text = htmlToText(cell[3]).replace(/\s+/g, ' ').trim();
+        const columns = Math.max(1, Number(/\bcolspan\s*=\s*["']?(\d+)/i.exec(cell[2])?.[1] ?? 1));
+        const rows = Math.max(1, Number(/\browspan\s*=\s*["']?(\d+)/i.exec(cell[2])?.[1] ?? 1));
+        leading &&= cell[1].toLowerCase() === 'th';
+        for (let i = 0; i < columns; i++) {
+          if (rows > 1) {
+            carried[cells.length] = { text, rows: rows - 1 };
+          }
+          cells.push(text);
+          if (leading) {
+            leadingHeaders++;
+          }
+        }
+      }
+      takeCarried();
+      result.push({ cells, leadingHeaders });
+    }
+    return result;
+  }
+
+  /**
+   * Keep at most `max` of the items marked true, the first and last ones, with one `null` where
+   * items were left out (a `null` already there counts as such a gap).
+   */
+  function elide<T>(items: (T | null)[], max: number): { kept: (T | null)[]; cut: boolean } {
+    const real = items.filter(item => item !== null).length;
+    if (real <= max) {
+      return { kept: items, cut: false };
+    }
+    const headCount = Math.ceil(max / 2);
+    const tailCount = max - headCount;
+    const head: T[] = [];
+    const tail: T[] = [];
+    for (const item of items) {
+      if (item !== null && head.length < headCount) {
+        head.push(item);
+      }
+    }
+    for (let i = items.length - 1; i >= 0 && tail.length < tailCount; i--) {
+      const item = items[i];
+      if (item !== null) {
+        tail.unshift(item);
+      }
+    }
+    return { kept: [...head, null, ...tail], cut: true };
+  }
+
+  export function render(
+    table: IDataTable,
+    shapeLine: string,
+    maxRows: number,
+    maxColumns: number
+  ): { text: string; cut: boolean } {
+    const { indexColumns } = table;
+    const dataColumns = table.elidedColumns.map((elided, i) => (elided ? null : indexColumns + i));
+    const columns = elide(dataColumns, maxColumns);
+    const rows = elide(table.rows, maxRows);
+    const order = [...Array.from({ length: indexColumns }, (_, i) => i as number | null), ...columns.kept];
+    const pick = (cells: string[]) => order.map(column => (column === null ? '...' : cut(cells[column] ?? '')));
+    const header = table.header.map(pick);
+    const body = rows.kept.map(row => (row === null ? order.map(() => '...') : pick(row)));
+    const widths = order.map((_, i) => Math.max(0, ...[...header, ...body].map(line => line[i].length)));
+    const line = (cells: string[]) =>
+      cells
+        .map((text, i) => (i < indexColumns ? text.padEnd(widths[i]) : text.padStart(widths[i])))
+        .join('  ')
+        .trimEnd();
+    const lines = [shapeLine, ...header.map(line), ...body.map(line)];
+    return { text: lines.join('\n'), cut: rows.cut || columns.cut };
+  }
+
+  function cut(text: string): string {
+    return text.length <= CELL_CHARS ? text : `${text.slice(0, CELL_CHARS - 1)}…`;
+  }
+}

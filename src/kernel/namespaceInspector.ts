@@ -1,0 +1,478 @@
+// Copyright (c) jupyterlab-code-interpreter contributors.
+// Distributed under the terms of the Modified BSD License.
+
+import type { Kernel, KernelMessage } from '@jupyterlab/services';
+
+/**
+ * One variable of the user's namespace, as the kernel described it.
+ */
+export interface INamespaceVariable {
+  /**
+   * Its name.
+   */
+  name: string;
+
+  /**
+   * What kind of value it is: `dataframe` (pandas or polars), `series`, `array` (anything with
+   * a shape and a dtype), `scalar` (numbers, booleans, None, short strings and bytes),
+   * `collection` (list, tuple, set, dict), `callable` (functions and classes) or `object`.
+   */
+  kind: 'dataframe' | 'series' | 'array' | 'scalar' | 'collection' | 'callable' | 'object';
+
+  /**
+   * Its type's name, such as `DataFrame`, `ndarray`, `int` or `mypackage.Model`.
+   */
+  type: string;
+
+  /**
+   * The shape of frames and arrays, such as `[3, 2]`.
+   */
+  shape?: number[];
+
+  /**
+   * The dtype of arrays and series.
+   */
+  dtype?: string;
+
+  /**
+   * The length of collections and series.
+   */
+  length?: number;
+
+  /**
+   * Bytes held (frames without their objects' contents, arrays), when cheap to know.
+   */
+  bytes?: number;
+
+  /**
+   * The repr of a scalar, already cut to a few dozen characters.
+   */
+  value?: string;
+
+  /**
+   * A frame's first columns: name, dtype and null count (`null` when counting would be costly);
+   * given for the first few frames only.
+   */
+  columns?: [string, string, number | null][];
+
+  /**
+   * A frame's first rows, over its listed columns, each value cut short.
+   */
+  head?: string[][];
+}
+
+/**
+ * The user's namespace, as collected by the kernel.
+ */
+export interface IKernelNamespace {
+  /**
+   * The kernel's working folder.
+   */
+  cwd: string;
+
+  /**
+   * Variables in the namespace (not counting modules and hidden names).
+   */
+  total: number;
+
+  /**
+   * The most telling variables (frames and arrays first, the newest first within a kind), at
+   * most the number asked for.
+   */
+  variables: INamespaceVariable[];
+
+  /**
+   * Imported modules as `[name in the namespace, module name]`.
+   */
+  modules: [string, string][];
+
+  /**
+   * Entries of the working folder as `[name, bytes]` (`null` bytes for folders, whose names end
+   * with `/`, and for notebooks, whose size changes with each save), hidden files left out.
+   */
+  files: [string, number | null][];
+
+  /**
+   * Visible entries in the working folder (when `filesCapped`, at least this many).
+   */
+  filesTotal: number;
+
+  /**
+   * The folder had more entries than were looked at.
+   */
+  filesCapped: boolean;
+
+  /**
+   * The kernel's own time to collect it, in milliseconds.
+   */
+  elapsedMs: number;
+
+  /**
+   * The kernel ran out of its time allowance: some variables are described by type alone.
+   */
+  partial: boolean;
+}
+
+/**
+ * What an inspection of the kernel gave: its namespace, or why there is none.
+ */
+export type KernelInspection =
+  | { kind: 'namespace'; namespace: IKernelNamespace; durationMs: number }
+  | { kind: 'skipped'; reason: KernelInspectionSkip; durationMs: number };
+
+/**
+ * Why the kernel was not inspected: it was running code (it is not made to wait), it is not a
+ * Python kernel, it had no answer within the time limit, it is not running, or the inspection
+ * failed.
+ */
+export type KernelInspectionSkip = 'busy' | 'not-python' | 'timeout' | 'not-running' | 'error';
+
+/**
+ * Describe the user's namespace without leaving a trace in the kernel.
+ *
+ * The request is a silent execute_request of empty code with one `user_expressions` entry: the
+ * kernel publishes nothing on IOPub but its status, does not count the execution, records no
+ * history, and leaves `In`, `Out` and `_` alone; the expression runs the collector in a globals
+ * dict of its own, so no helper name enters the user's namespace. The kernel is never made to
+ * wait and never interrupted: a busy kernel is skipped at once, and a reply that takes longer than
+ * `timeoutMs` is given up on (the collector also stops describing variables in detail after a
+ * time allowance of its own).
+ *
+ * @param kernel - the kernel connection.
+ * @param options - whether the caller knows the kernel to be busy, the limits.
+ * @returns the namespace, or why it was skipped.
+ */
+export async function inspectNamespace(
+  kernel: Kernel.IKernelConnection | null | undefined,
+  options: inspectNamespace.IOptions = {}
+): Promise<KernelInspection> {
+  const started = Date.now();
+  const skipped = (reason: KernelInspectionSkip): KernelInspection => ({
+    kind: 'skipped',
+    reason,
+    durationMs: Date.now() - started
+  });
+  if (!kernel || kernel.isDisposed || kernel.connectionStatus !== 'connected') {
+    return skipped('not-running');
+  }
+  if (options.busy || kernel.status === 'busy') {
+    return skipped('busy');
+  }
+  if (kernel.status !== 'idle') {
+    return skipped('not-running');
+  }
+  const info = await Private.infoWithin(kernel, options.timeoutMs ?? 2000);
+  if (!info) {
+    return skipped('timeout');
+  }
+  if (info.language_info?.name?.toLowerCase() !== 'python' || info.implementation !== 'ipython') {
+    return skipped('not-python');
+  }
+  const timeoutMs = Math.max(1, (options.timeoutMs ?? 2000) - (Date.now() - started));
+  const expression = Private.expression({
+    maxVariables: options.maxVariables ?? 60,
+    maxFiles: options.maxFiles ?? 20,
+    // The kernel describes variables for at most half the time the caller waits, so that a
+    // large namespace still answers in time, with the rest by type.
+    allowanceMs: Math.max(10, Math.floor(timeoutMs / 2))
+  });
+  let future: Kernel.IShellFuture<KernelMessage.IExecuteRequestMsg, KernelMessage.IExecuteReplyMsg>;
+  try {
+    future = kernel.requestExecute(
+      {
+        code: '',
+        silent: true,
+        store_history: false,
+        allow_stdin: false,
+        stop_on_error: false,
+        user_expressions: { [Private.KEY]: expression }
+      },
+      true
+    );
+  } catch {
+    return skipped('not-running');
+  }
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const timedOut = new Promise<'timeout'>(resolve => {
+    timer = setTimeout(() => resolve('timeout'), timeoutMs);
+  });
+  let reply: KernelMessage.IExecuteReplyMsg | 'timeout';
+  try {
+    reply = await Promise.race([future.done, timedOut]);
+  } catch {
+    // The future is cancelled when the kernel restarts or the connection goes.
+    return skipped('not-running');
+  } finally {
+    clearTimeout(timer);
+  }
+  if (reply === 'timeout') {
+    // The kernel is not interrupted: whatever it is doing may be the user's. Its late reply is
+    // dropped with the future.
+    future.dispose();
+    return skipped('timeout');
+  }
+  const namespace = Private.parseReply(reply);
+  return namespace ? { kind: 'namespace', namespace, durationMs: Date.now() - started } : skipped('error');
+}
+
+/**
+ * The namespace for `inspectNamespace` statics.
+ */
+export namespace inspectNamespace {
+  /**
+   * Options of an inspection.
+   */
+  export interface IOptions {
+    /**
+     * The caller knows the kernel to be running code (a cell it started and whose busy status
+     * may not have arrived yet). The kernel's own status is consulted too.
+     */
+    busy?: boolean;
+
+    /**
+     * How long to wait for the kernel's answer, in milliseconds. Default 2000.
+     */
+    timeoutMs?: number;
+
+    /**
+     * Variables described at most (the count of all of them is always given). Default 60.
+     */
+    maxVariables?: number;
+
+    /**
+     * Entries of the working folder listed at most. Default 20.
+     */
+    maxFiles?: number;
+  }
+}
+
+namespace Private {
+  /**
+   * The name of the user expression (any name: it lives in the request, not in the kernel).
+   */
+  export const KEY = 'code_interpreter_namespace';
+
+  /**
+   * The collector, run in a globals dict of its own (`limits` is given there). Its result is an
+   * object whose repr is the JSON, since user_expressions come back as their text/plain repr.
+   */
+  const COLLECTOR = String.raw`
+import json, os, sys, time, types
+started = time.perf_counter()
+shell = get_ipython()
+ns = shell.user_ns
+hidden = shell.user_ns_hidden
+absent = object()
+IGNORED = {'In', 'Out', 'exit', 'quit', 'get_ipython'}
+pd = sys.modules.get('pandas')
+pl = sys.modules.get('polars')
+np = sys.modules.get('numpy')
+SCALARS = (bool, int, float, complex, str, bytes, type(None))
+COLLECTIONS = (list, tuple, set, frozenset, dict)
+
+def cut(text, size):
+    return text if len(text) <= size else text[:size - 3] + '...'
+
+def kind_of(value):
+    if pd is not None and isinstance(value, pd.DataFrame):
+        return 0, 'dataframe'
+    if pl is not None and isinstance(value, pl.DataFrame):
+        return 0, 'dataframe'
+    if (pd is not None and isinstance(value, pd.Series)) or (pl is not None and isinstance(value, pl.Series)):
+        return 0, 'series'
+    if np is not None and isinstance(value, np.ndarray):
+        return 0, 'array'
+    if isinstance(value, SCALARS) or (np is not None and isinstance(value, np.generic)):
+        return 1, 'scalar'
+    if isinstance(value, COLLECTIONS):
+        return 1, 'collection'
+    if isinstance(value, (types.FunctionType, types.BuiltinFunctionType, types.MethodType, type)):
+        return 3, 'callable'
+    return 2, 'object'
+
+def type_name(value):
+    kind = type(value)
+    module = kind.__module__
+    if module in ('builtins', '__main__') or module.split('.')[0] in ('pandas', 'polars', 'numpy'):
+        return kind.__qualname__
+    return module + '.' + kind.__qualname__
+
+def cell(value):
+    return cut(str(value), 24)
+
+def frame(entry, value):
+    if pd is not None and isinstance(value, pd.DataFrame):
+        rows, cols = value.shape
+        entry['shape'] = [rows, cols]
+        shown = value.iloc[:, :limits['columns']]
+        nulls = shown.isna().sum().tolist() if value.size <= 5000000 else [None] * shown.shape[1]
+        entry['columns'] = [[cut(str(name), 40), str(dtype), None if n is None else int(n)]
+                            for name, dtype, n in zip(shown.columns, shown.dtypes, nulls)]
+        entry['head'] = [[cell(v) for v in row] for row in shown.iloc[:3].itertuples(index=False, name=None)]
+        entry['bytes'] = int(value.memory_usage(index=True, deep=False).sum())
+    else:
+        rows, cols = value.shape
+        entry['shape'] = [rows, cols]
+        names = value.columns[:limits['columns']]
+        nulls = value.select(names).null_count().row(0)
+        entry['columns'] = [[cut(str(name), 40), str(value.schema[name]), int(n)] for name, n in zip(names, nulls)]
+        entry['head'] = [[cell(v) for v in row] for row in value.select(names).head(3).rows()]
+        entry['bytes'] = int(value.estimated_size())
+
+framed = [0]
+
+def describe(name, value, kind, detailed):
+    entry = {'name': name, 'kind': kind, 'type': type_name(value)}
+    if kind == 'dataframe':
+        # Columns, nulls and rows cost about a millisecond a frame, and the model's budget has
+        # room for the columns of a few frames only.
+        if detailed and framed[0] < limits['frames']:
+            framed[0] += 1
+            frame(entry, value)
+        else:
+            entry['shape'] = [int(n) for n in value.shape]
+    elif kind == 'series':
+        entry['length'] = len(value)
+        entry['dtype'] = str(value.dtype)
+    elif kind == 'array':
+        entry['shape'] = [int(n) for n in value.shape]
+        entry['dtype'] = str(value.dtype)
+        entry['bytes'] = int(value.nbytes)
+    elif kind == 'scalar':
+        short = value[:80] if isinstance(value, (str, bytes)) else value
+        entry['value'] = cut(repr(short), 60)
+    elif kind == 'collection':
+        entry['length'] = len(value)
+    elif detailed and kind == 'object':
+        shape = getattr(value, 'shape', None)
+        if isinstance(shape, tuple) and all(isinstance(n, int) for n in shape):
+            entry['shape'] = list(shape)
+            dtype = getattr(value, 'dtype', None)
+            if dtype is not None:
+                entry['dtype'] = str(dtype)
+    return entry
+
+candidates = []
+modules = []
+for index, (name, value) in enumerate(list(ns.items())):
+    if name.startswith('_') or name in IGNORED or hidden.get(name, absent) is value:
+        continue
+    if isinstance(value, types.ModuleType):
+        modules.append([name, value.__name__])
+        continue
+    try:
+        rank, kind = kind_of(value)
+    except Exception:
+        rank, kind = 2, 'object'
+    candidates.append((rank, -index, name, value, kind))
+candidates.sort(key=lambda c: (c[0], c[1]))
+allowance = limits['allowance'] / 1000
+variables = []
+partial = False
+for rank, _, name, value, kind in candidates[:limits['variables']]:
+    detailed = time.perf_counter() - started < allowance
+    partial = partial or not detailed
+    try:
+        variables.append(describe(name, value, kind, detailed))
+    except Exception:
+        variables.append({'name': name, 'kind': kind, 'type': type(value).__name__})
+
+cwd = os.getcwd()
+files = []
+seen = 0
+capped = False
+try:
+    with os.scandir(cwd) as entries:
+        for entry in entries:
+            if entry.name.startswith('.'):
+                continue
+            seen += 1
+            if seen > 1000:
+                capped = True
+                break
+            files.append(entry)
+except OSError:
+    pass
+listed = []
+for entry in sorted(files, key=lambda e: e.name.lower())[:limits['files']]:
+    try:
+        if entry.is_dir():
+            listed.append([entry.name + '/', None])
+        elif entry.name.endswith('.ipynb'):
+            # A notebook's size changes with every save, which would make the state differ each turn.
+            listed.append([entry.name, None])
+        else:
+            listed.append([entry.name, entry.stat().st_size])
+    except OSError:
+        listed.append([entry.name, None])
+
+class Result:
+    def __init__(self, text):
+        self.text = text
+    def __repr__(self):
+        return self.text
+
+result = Result(json.dumps({
+    'cwd': cwd, 'total': len(candidates), 'variables': variables, 'modules': modules,
+    'files': listed, 'filesTotal': min(seen, 1000), 'filesCapped': capped,
+    'elapsedMs': round((time.perf_counter() - started) * 1000, 2), 'partial': partial
+}, default=str))
+`;
+
+  /**
+   * The user expression: the collector compiled and run in a fresh globals dict, whose `result`
+   * is the expression's value.
+   */
+  export function expression(limits: { maxVariables: number; maxFiles: number; allowanceMs: number }): string {
+    const given = JSON.stringify({
+      variables: Math.max(0, Math.floor(limits.maxVariables)),
+      files: Math.max(0, Math.floor(limits.maxFiles)),
+      columns: 30,
+      frames: 8,
+      allowance: limits.allowanceMs
+    });
+    // A JSON string is also a Python string literal; the get_ipython of IPython itself, in case
+    // the user rebound the name.
+    return (
+      `(lambda g: (exec(${JSON.stringify(COLLECTOR)}, g), g['result'])[1])` +
+      `({'limits': ${given}, 'get_ipython': __import__('IPython').get_ipython})`
+    );
+  }
+
+  /**
+   * The kernel's info, unless it takes longer than the time limit (it is cached after the first).
+   */
+  export async function infoWithin(
+    kernel: Kernel.IKernelConnection,
+    timeoutMs: number
+  ): Promise<KernelMessage.IInfoReply | undefined> {
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const late = new Promise<undefined>(resolve => {
+      timer = setTimeout(() => resolve(undefined), timeoutMs);
+    });
+    try {
+      return await Promise.race([kernel.info, late]);
+    } catch {
+      return undefined;
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
+  /**
+   * The namespace in an execute_reply, or `undefined` when the expression failed.
+   */
+  export function parseReply(reply: KernelMessage.IExecuteReplyMsg): IKernelNamespace | undefined {
+    const content = reply.content as { status: string; user_expressions?: Record<string, unknown> };
+    const value = content.user_expressions?.[KEY] as { status?: string; data?: Record<string, unknown> } | undefined;
+    const text = value?.status === 'ok' ? value.data?.['text/plain'] : undefined;
+    if (typeof text !== 'string') {
+      return undefined;
+    }
+    try {
+      return JSON.parse(text) as IKernelNamespace;
+    } catch {
+      return undefined;
+    }
+  }
+}
