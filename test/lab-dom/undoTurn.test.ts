@@ -1,7 +1,11 @@
 import type { ICodeCellModel } from '@jupyterlab/cells';
 import { NotebookModel } from '@jupyterlab/notebook';
 
-import { CONVERSATION_METADATA_KEY, type IConversationRecord, type ITurnRecord } from '../../src/conversation/conversationRecord';
+import {
+  CONVERSATION_METADATA_KEY,
+  type IConversationRecord,
+  type ITurnRecord
+} from '../../src/conversation/conversationRecord';
 import { markTurnUndone, undoTurn } from '../../src/lab/undoTurn';
 
 /**
