@@ -5,11 +5,12 @@ import type { ICellModel, ICodeCellModel } from '@jupyterlab/cells';
 import type * as nbformat from '@jupyterlab/nbformat';
 import type { NotebookPanel } from '@jupyterlab/notebook';
 import { JSONExt, type PartialJSONObject } from '@lumino/coreutils';
+import { Signal, type ISignal } from '@lumino/signaling';
 
 import { CONVERSATION_METADATA_KEY, type IConversationRecord } from '../conversation/conversationRecord';
 import { KernelExecutor } from '../kernel/kernelExecutor';
 import { waitForIdleKernel } from '../kernel/kernelReadiness';
-import type { IExecuteOptions, IExecutionResult } from '../kernel/tokens';
+import type { ExecutionStatus, IExecuteOptions, IExecutionResult } from '../kernel/tokens';
 import { CellNotFoundError, NotACodeCellError, type ICellSummary, type INotebookTarget } from '../notebook/tokens';
 
 /**
@@ -43,6 +44,14 @@ export class LiveNotebookTarget implements INotebookTarget {
    */
   get panel(): NotebookPanel {
     return this._panel;
+  }
+
+  /**
+   * Emitted after each execution this target makes, whatever its outcome (JupyterLab's
+   * `NotebookActions.executed` is emitted only by JupyterLab's own run actions).
+   */
+  get executed(): ISignal<this, LiveNotebookTarget.IExecuted> {
+    return this._executed;
   }
 
   /**
@@ -117,14 +126,22 @@ export class LiveNotebookTarget implements INotebookTarget {
     if (!Private.isCode(cell)) {
       throw new NotACodeCellError(cellId, cell.type);
     }
-    const kernel = await this._kernel();
+    let kernel;
+    try {
+      kernel = await this._kernel();
+    } catch (error) {
+      this._emitExecuted(cell, undefined, error);
+      throw error;
+    }
     const code = cell.sharedModel.getSource();
     cell.outputs.clear();
     cell.executionCount = null;
     cell.executionState = 'running';
     const writer = new Private.OutputWriter(cell);
+    let result: IExecutionResult | undefined;
+    let failure: unknown;
     try {
-      const result = await this._executor.execute(kernel, code, {
+      result = await this._executor.execute(kernel, code, {
         ...options,
         onOutput: outputs => {
           writer.write(outputs);
@@ -138,10 +155,15 @@ export class LiveNotebookTarget implements INotebookTarget {
         cell.trusted = true;
       }
       return result;
+    } catch (error) {
+      failure = error;
+      throw error;
     } finally {
       if (!cell.isDisposed) {
         cell.executionState = 'idle';
       }
+      // After the cell is idle and its outputs are in, as listeners of a finished run expect.
+      this._emitExecuted(cell, result, failure);
     }
   }
 
@@ -273,6 +295,15 @@ export class LiveNotebookTarget implements INotebookTarget {
     return cellId;
   }
 
+  private _emitExecuted(cell: ICodeCellModel, result: IExecutionResult | undefined, failure: unknown): void {
+    if (cell.isDisposed) {
+      return;
+    }
+    const status = result?.status;
+    const error = result ? Private.executionError(result) : Private.thrownError(failure);
+    this._executed.emit({ cell, success: status === 'ok', status, ...(error ? { error } : {}) });
+  }
+
   private async _kernel() {
     const sessionContext = this._panel.sessionContext;
     await sessionContext.ready;
@@ -287,6 +318,7 @@ export class LiveNotebookTarget implements INotebookTarget {
   private _executor: KernelExecutor;
   private _anchorId: string | null = null;
   private _activeAtStart: string | null = null;
+  private _executed = new Signal<this, LiveNotebookTarget.IExecuted>(this);
 }
 
 /**
@@ -307,11 +339,63 @@ export namespace LiveNotebookTarget {
      */
     executor?: KernelExecutor;
   }
+
+  /**
+   * One execution by the target.
+   */
+  export interface IExecuted {
+    /**
+     * The cell that ran.
+     */
+    cell: ICodeCellModel;
+
+    /**
+     * Whether the code ran to its end without an error.
+     */
+    success: boolean;
+
+    /**
+     * How the execution ended; `undefined` when it could not start.
+     */
+    status?: ExecutionStatus;
+
+    /**
+     * Why it did not succeed: the exception's name and message, or the reason it stopped.
+     */
+    error?: { ename: string; evalue: string };
+  }
 }
 
 namespace Private {
   export function isCode(cell: ICellModel): cell is ICodeCellModel {
     return cell.type === 'code';
+  }
+
+  /**
+   * The error of a finished execution that did not succeed, in the kernel's terms.
+   */
+  export function executionError(result: IExecutionResult): { ename: string; evalue: string } | undefined {
+    switch (result.status) {
+      case 'ok':
+        return undefined;
+      case 'error':
+        return result.error ?? { ename: 'Error', evalue: 'The code raised an error.' };
+      case 'timeout':
+        return { ename: 'Timeout', evalue: 'The time limit ran out and the cell was interrupted.' };
+      case 'interrupted':
+        return { ename: 'Interrupted', evalue: 'The run was stopped and the cell interrupted.' };
+      case 'dead-kernel':
+        return { ename: 'DeadKernel', evalue: 'The kernel died while the cell ran.' };
+    }
+  }
+
+  /**
+   * An exception that kept an execution from finishing, in the same shape.
+   */
+  export function thrownError(failure: unknown): { ename: string; evalue: string } {
+    return failure instanceof Error
+      ? { ename: failure.name, evalue: failure.message }
+      : { ename: 'Error', evalue: String(failure) };
   }
 
   export function indexOf(cells: Iterable<ICellModel>, target: ICellModel): number {
