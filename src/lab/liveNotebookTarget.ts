@@ -64,6 +64,8 @@ export class LiveNotebookTarget implements INotebookTarget {
 
   /**
    * Insert a code cell after the active cell, or after the agent's previous cell of this turn.
+   * In a notebook that holds only the empty code cell a new notebook starts with (no source, no
+   * outputs, never run), the code goes into that cell instead.
    *
    * @param source - the cell's source.
    * @returns the new cell's id.
@@ -268,6 +270,14 @@ export class LiveNotebookTarget implements INotebookTarget {
       throw new Error('The notebook is not loaded.');
     }
     const notebook = this._panel.content;
+    const blank = cellType === 'code' ? this._untouchedFirstCell() : undefined;
+    if (blank) {
+      // A new notebook's empty cell: the agent's code goes there, not below an empty cell the
+      // user would have to delete. Undo deletes it (and leaves an empty cell, see undoTurn).
+      blank.sharedModel.setSource(source);
+      this._anchorId = blank.id;
+      return blank.id;
+    }
     let index = model.cells.length;
     const anchor = this._anchorId ? this.findCell(this._anchorId) : undefined;
     if (anchor) {
@@ -293,6 +303,28 @@ export class LiveNotebookTarget implements INotebookTarget {
     }
     void notebook.scrollToItem(index, 'smart').catch(() => undefined);
     return cellId;
+  }
+
+  /**
+   * The notebook's only cell when it is the empty code cell of a new notebook: no source, no
+   * outputs, never run, and not the agent's own.
+   */
+  private _untouchedFirstCell(): ICodeCellModel | undefined {
+    const cells = this._panel.model?.cells;
+    if (!cells || cells.length !== 1) {
+      return undefined;
+    }
+    const cell = cells.get(0);
+    if (
+      !Private.isCode(cell) ||
+      cell.id === this._anchorId ||
+      cell.sharedModel.getSource() !== '' ||
+      cell.outputs.length > 0 ||
+      cell.executionCount !== null
+    ) {
+      return undefined;
+    }
+    return cell;
   }
 
   private _emitExecuted(cell: ICodeCellModel, result: IExecutionResult | undefined, failure: unknown): void {
