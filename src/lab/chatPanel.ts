@@ -12,6 +12,7 @@ import type { TurnOutcome } from '../conversation/conversationRecord';
 import type { AgentSession } from './agentSession';
 import { CommandIDs } from './commandIds';
 import { codeInterpreterIcon } from './icons';
+import { RemoteFreeSanitizer } from './remoteFreeSanitizer';
 import { fetchServerConfig, updateServerConfig, type IServerConfig } from './serverConfig';
 import type { Transcript, TranscriptEntry } from './transcript';
 
@@ -28,7 +29,9 @@ export class ChatPanel extends Panel {
   constructor(options: ChatPanel.IOptions) {
     super();
     this._commands = options.commands;
-    this._rendermime = options.rendermime;
+    // The model's answers are untrusted: rendered with a sanitizer that also keeps the browser
+    // from fetching anything they name (see RemoteFreeSanitizer).
+    this._rendermime = options.rendermime.clone({ sanitizer: new RemoteFreeSanitizer(options.rendermime.sanitizer) });
     this._modelSetting = options.modelSetting;
     this._trans = (options.translator ?? nullTranslator).load('jupyterlab_code_interpreter');
     const trans = this._trans;
@@ -565,7 +568,8 @@ export namespace ChatPanel {
     commands: CommandRegistry;
 
     /**
-     * Renders the model's markdown (sanitized: answers are untrusted).
+     * Renders the model's markdown. The sidebar renders with a copy whose sanitizer also takes
+     * out anything the browser would fetch: answers are untrusted.
      */
     rendermime: IRenderMimeRegistry;
 
