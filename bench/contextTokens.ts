@@ -5,7 +5,11 @@ import { UUID } from '@lumino/coreutils';
 import type { ChatCompletionMessageParam } from 'openai/resources/chat/completions';
 
 import { Agent } from '../src/agent/agent';
-import { CONVERSATION_METADATA_KEY, type ChatMessage, type IConversationRecord } from '../src/conversation/conversationRecord';
+import {
+  CONVERSATION_METADATA_KEY,
+  type ChatMessage,
+  type IConversationRecord
+} from '../src/conversation/conversationRecord';
 import type { AgentEvent } from '../src/agent/events';
 import { systemPrompt } from '../src/agent/prompts';
 import { JupyterConnection } from '../src/node/jupyterConnection';

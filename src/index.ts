@@ -5,6 +5,8 @@ import type { JupyterFrontEndPlugin } from '@jupyterlab/application';
 
 import { codeInterpreterPlugin } from './lab/plugin';
 
+export { ICodeInterpreter } from './lab/tokens';
+
 /**
  * The plugins JupyterLab loads. Nothing from cli/ is imported here.
  */

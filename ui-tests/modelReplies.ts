@@ -75,6 +75,21 @@ export function reply(request: IRecordedRequest): ScriptedReply {
     }
     return text('The plot shows **two periods** of `sin(x)` between 0 and 4π.');
   }
+  if (prompt.includes('remote content from')) {
+    // Everything a page could fetch by itself, on the host the test named (where it counts
+    // requests): the answer must reach the sidebar without any of it being loaded.
+    const origin = /https?:\/\/[\w.-]+:\d+/.exec(prompt)?.[0] ?? 'http://127.0.0.1:9';
+    return text(remoteContentAnswer(origin));
+  }
+  if (prompt.includes('long error')) {
+    // The model endpoint refuses the request with a message holding one very long word.
+    const word = /\S{200,}/.exec(prompt)?.[0] ?? '';
+    return {
+      kind: 'http-error',
+      status: 400,
+      body: { error: { message: `Bad request, see ${word}`, type: 'invalid_request_error', code: null } }
+    };
+  }
   if (prompt.includes('slow model')) {
     // The request is accepted and never answered: only Stop ends the turn.
     return { kind: 'hang' };
@@ -109,6 +124,39 @@ export function reply(request: IRecordedRequest): ScriptedReply {
     return text('The answer is 42.');
   }
   return text('I can only run the scenarios of the UI tests.');
+}
+
+/**
+ * A 1x1 PNG, inline: the one kind of image an answer may show.
+ */
+export const INLINE_PNG =
+  'data:image/png;base64,iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg==';
+
+/**
+ * An answer in markdown and HTML that names resources on `origin` in every way a page fetches
+ * by itself: images (markdown, HTML, srcset), a frame, a prefetch and a style sheet link, CSS
+ * `@import` and `url()` (in a style element and a style attribute), a video and its poster, and
+ * an SVG image.
+ *
+ * @param origin - where the resources would be fetched from.
+ * @returns the answer.
+ */
+export function remoteContentAnswer(origin: string): string {
+  return [
+    `Here is the chart: ![secret chart](${origin}/chart.png?q=secret)`,
+    '',
+    `<img src="${origin}/html-img.png" alt="html image">`,
+    `<img src="${INLINE_PNG}" srcset="${origin}/srcset.png 2x" alt="inline dot">`,
+    `<iframe src="${origin}/frame.html"></iframe>`,
+    `<link rel="prefetch" href="${origin}/prefetch.js">`,
+    `<link rel="stylesheet" href="${origin}/sheet.css">`,
+    `<style>@import url("${origin}/import.css"); p { background: url(${origin}/style-bg.png); }</style>`,
+    `<div style="background-image: url('${origin}/inline-bg.png')">styled text</div>`,
+    `<video src="${origin}/clip.mp4" poster="${origin}/poster.png"></video>`,
+    `<svg width="10" height="10"><image href="${origin}/svg-image.png" width="10" height="10"></image></svg>`,
+    '',
+    `And an inline dot: ![dot](${INLINE_PNG})`
+  ].join('\n');
 }
 
 /**

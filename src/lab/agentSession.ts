@@ -213,6 +213,7 @@ export class AgentSession implements IDisposable {
     }
     this._isDisposed = true;
     this._disposeAgent();
+    Signal.clearData(this.target);
     Signal.clearData(this);
   }
 

@@ -4,6 +4,7 @@
 import { MimeModel, type IRenderMimeRegistry } from '@jupyterlab/rendermime';
 import type { IRenderMime } from '@jupyterlab/rendermime';
 import type { CommandRegistry } from '@lumino/commands';
+import { nullTranslator, type ITranslator, type TranslationBundle } from '@jupyterlab/translation';
 import { Panel, Widget } from '@lumino/widgets';
 
 import { describeRiskKind } from '../agent/riskyCode';
@@ -11,6 +12,7 @@ import type { TurnOutcome } from '../conversation/conversationRecord';
 import type { AgentSession } from './agentSession';
 import { CommandIDs } from './commandIds';
 import { codeInterpreterIcon } from './icons';
+import { RemoteFreeSanitizer } from './remoteFreeSanitizer';
 import { fetchServerConfig, updateServerConfig, type IServerConfig } from './serverConfig';
 import type { Transcript, TranscriptEntry } from './transcript';
 
@@ -22,22 +24,37 @@ export class ChatPanel extends Panel {
   /**
    * Construct the sidebar.
    *
-   * @param options - commands, markdown rendering and what the model setting says.
+   * @param options - commands, markdown rendering, what the model setting says, translations.
    */
   constructor(options: ChatPanel.IOptions) {
     super();
     this._commands = options.commands;
-    this._rendermime = options.rendermime;
+    // The model's answers are untrusted: rendered with a sanitizer that also keeps the browser
+    // from fetching anything they name (see RemoteFreeSanitizer).
+    this._rendermime = options.rendermime.clone({ sanitizer: new RemoteFreeSanitizer(options.rendermime.sanitizer) });
     this._modelSetting = options.modelSetting;
+    this._trans = (options.translator ?? nullTranslator).load('jupyterlab_code_interpreter');
+    const trans = this._trans;
     this.id = 'jp-code-interpreter';
     this.addClass('jp-CodeInterpreter');
     this.title.icon = codeInterpreterIcon;
-    this.title.caption = 'Code Interpreter';
+    this.title.caption = trans.__('Code Interpreter');
 
     this._header = new Widget();
     this._header.addClass('jp-CodeInterpreter-header');
-    this._header.node.innerHTML =
-      '<span class="jp-CodeInterpreter-title">Code Interpreter</span><span class="jp-CodeInterpreter-notebook">no notebook open</span><span class="jp-CodeInterpreter-status" data-status="idle">idle</span>';
+    const heading = (className: string, text: string) => {
+      const span = document.createElement('span');
+      span.className = className;
+      span.textContent = text;
+      return span;
+    };
+    const status = heading('jp-CodeInterpreter-status', trans.__('idle'));
+    status.dataset.status = 'idle';
+    this._header.node.append(
+      heading('jp-CodeInterpreter-title', trans.__('Code Interpreter')),
+      heading('jp-CodeInterpreter-notebook', trans.__('no notebook open')),
+      status
+    );
     this._notice = new Widget();
     this._notice.addClass('jp-CodeInterpreter-notice');
     this._notice.hide();
@@ -45,11 +62,12 @@ export class ChatPanel extends Panel {
     this._list.addClass('jp-CodeInterpreter-transcript');
     this._empty = new Widget();
     this._empty.addClass('jp-CodeInterpreter-empty');
-    this._empty.node.textContent =
-      'Ask for an analysis, a plot or a fix. The code goes into cells of the current notebook and runs on its kernel; failing cells are revised until they work.';
+    this._empty.node.textContent = trans.__(
+      'Ask for an analysis, a plot or a fix. The code goes into cells of the current notebook and runs on its kernel; failing cells are revised until they work.'
+    );
     this._thinking = new Widget();
     this._thinking.addClass('jp-CodeInterpreter-thinking');
-    this._thinking.node.textContent = 'Thinking…';
+    this._thinking.node.textContent = trans.__('Thinking…');
     this._thinking.hide();
     this._composer = this._createComposer();
 
@@ -97,7 +115,7 @@ export class ChatPanel extends Panel {
     }
     const name = this._header.node.querySelector('.jp-CodeInterpreter-notebook');
     if (name) {
-      name.textContent = session ? session.target.name : 'no notebook open';
+      name.textContent = session ? session.target.name : this._trans.__('no notebook open');
     }
     this._showEntries();
     this._onRunningChanged();
@@ -138,12 +156,13 @@ export class ChatPanel extends Panel {
   }
 
   private _createComposer(): Widget {
+    const trans = this._trans;
     const composer = new Widget();
     composer.addClass('jp-CodeInterpreter-composer');
     const input = document.createElement('textarea');
     input.className = 'jp-CodeInterpreter-input';
     input.rows = 3;
-    input.placeholder = 'Ask the code interpreter… (Enter to send, Shift+Enter for a new line)';
+    input.placeholder = trans.__('Ask the code interpreter… (Enter to send, Shift+Enter for a new line)');
     input.addEventListener('keydown', event => {
       if (event.key === 'Enter' && !event.shiftKey && !event.isComposing) {
         event.preventDefault();
@@ -153,12 +172,12 @@ export class ChatPanel extends Panel {
     });
     const send = document.createElement('button');
     send.className = 'jp-Button jp-mod-styled jp-mod-accept jp-CodeInterpreter-send';
-    send.textContent = 'Send';
+    send.textContent = trans.__('Send');
     send.addEventListener('click', () => this._send());
     const stop = document.createElement('button');
     stop.className = 'jp-Button jp-mod-styled jp-mod-warn jp-CodeInterpreter-stop';
-    stop.textContent = 'Stop';
-    stop.title = 'Stop the model and interrupt the running cell';
+    stop.textContent = trans.__('Stop');
+    stop.title = trans.__('Stop the model and interrupt the running cell');
     stop.addEventListener('click', () => void this._commands.execute(CommandIDs.stop));
     const buttons = document.createElement('div');
     buttons.className = 'jp-CodeInterpreter-buttons';
@@ -199,7 +218,7 @@ export class ChatPanel extends Panel {
     this._sendButton.hidden = running;
     const status = this._header.node.querySelector<HTMLElement>('.jp-CodeInterpreter-status');
     if (status) {
-      status.textContent = running ? 'running' : 'idle';
+      status.textContent = running ? this._trans.__('running') : this._trans.__('idle');
       status.dataset.status = running ? 'running' : 'idle';
     }
     this.node.dataset.running = String(running);
@@ -305,13 +324,13 @@ export class ChatPanel extends Panel {
     if (entry.attempt !== undefined && entry.maxAttempts !== undefined) {
       const attempt = document.createElement('span');
       attempt.className = 'jp-CodeInterpreter-attempt';
-      attempt.textContent = `attempt ${entry.attempt} of ${entry.maxAttempts}`;
+      attempt.textContent = this._trans.__('attempt %1 of %2', entry.attempt, entry.maxAttempts);
       node.append(' ', attempt);
     }
     if (entry.code) {
       const details = document.createElement('details');
       const summary = document.createElement('summary');
-      summary.textContent = 'code';
+      summary.textContent = this._trans.__('code');
       const pre = document.createElement('pre');
       pre.textContent = entry.code;
       details.append(summary, pre);
@@ -326,8 +345,11 @@ export class ChatPanel extends Panel {
     link.dataset.cellId = cellId;
     const position = this._session?.cellPosition(cellId);
     const count = running ? '[*]' : executionCount ? `[${executionCount}]` : '';
-    link.textContent = position === undefined ? 'cell (deleted)' : `cell ${position}${count ? ' ' + count : ''}`;
-    link.title = 'Scroll to the cell';
+    link.textContent =
+      position === undefined
+        ? this._trans.__('cell (deleted)')
+        : `${this._trans.__('cell %1', position)}${count ? ' ' + count : ''}`;
+    link.title = this._trans.__('Scroll to the cell');
     link.addEventListener('click', event => {
       event.preventDefault();
       this._session?.revealCell(cellId);
@@ -336,21 +358,22 @@ export class ChatPanel extends Panel {
   }
 
   private _renderApproval(entry: Transcript.IApprovalEntry, node: HTMLElement): void {
+    const trans = this._trans;
     node.replaceChildren();
     node.dataset.state = entry.state;
     const question = document.createElement('div');
     question.className = 'jp-CodeInterpreter-question';
     const why = entry.risks.length
-      ? ` It ${[...new Set(entry.risks.map(risk => describeRiskKind(risk.kind)))].join(', ')}.`
+      ? ' ' + trans.__('It %1.', [...new Set(entry.risks.map(risk => describeRiskKind(risk.kind)))].join(', '))
       : '';
     question.textContent =
       entry.state === 'pending'
-        ? `Run this ${entry.request.kind === 'new' ? 'new cell' : 'revised cell'}?${why}`
+        ? (entry.request.kind === 'new' ? trans.__('Run this new cell?') : trans.__('Run this revised cell?')) + why
         : {
-            run: 'Approved.',
-            skip: 'Skipped.',
-            edit: 'Edited and run.',
-            cancelled: 'Not answered: the turn stopped.',
+            run: trans.__('Approved.'),
+            skip: trans.__('Skipped.'),
+            edit: trans.__('Edited and run.'),
+            cancelled: trans.__('Not answered: the turn stopped.'),
             pending: ''
           }[entry.state];
     node.append(question, ' ', this._cellLink(entry.request.cellId));
@@ -360,7 +383,7 @@ export class ChatPanel extends Panel {
     for (const risk of entry.risks) {
       const item = document.createElement('div');
       item.className = 'jp-CodeInterpreter-risk';
-      item.textContent = `line ${risk.line}: ${risk.match}`;
+      item.textContent = trans.__('line %1: %2', risk.line, risk.match);
       node.append(item);
     }
     const code = document.createElement('textarea');
@@ -379,15 +402,17 @@ export class ChatPanel extends Panel {
       return element;
     };
     const session = this._session;
-    button('Run', 'jp-mod-accept jp-CodeInterpreter-approve', () => session?.answer(entry, { action: 'run' }));
-    button('Skip', 'jp-mod-reject jp-CodeInterpreter-skip', () =>
+    button(trans.__('Run'), 'jp-mod-accept jp-CodeInterpreter-approve', () =>
+      session?.answer(entry, { action: 'run' })
+    );
+    button(trans.__('Skip'), 'jp-mod-reject jp-CodeInterpreter-skip', () =>
       session?.answer(entry, { action: 'skip', reason: 'The user chose not to run this code.' })
     );
-    const edit = button('Edit', 'jp-CodeInterpreter-edit', () => {
+    const edit = button(trans.__('Edit'), 'jp-CodeInterpreter-edit', () => {
       if (code.readOnly) {
         code.readOnly = false;
         code.focus();
-        edit.textContent = 'Run edited';
+        edit.textContent = trans.__('Run edited');
       } else {
         session?.answer(entry, { action: 'edit', code: code.value });
       }
@@ -400,19 +425,19 @@ export class ChatPanel extends Panel {
     node.dataset.outcome = entry.outcome;
     const text = document.createElement('span');
     text.className = 'jp-CodeInterpreter-outcome';
-    text.textContent = Private.describeOutcome(entry.outcome, entry.reason, entry.executions);
+    text.textContent = Private.describeOutcome(this._trans, entry.outcome, entry.reason, entry.executions);
     node.append(text);
     const session = this._session;
     if (entry.undone) {
       const undone = document.createElement('span');
       undone.className = 'jp-CodeInterpreter-undone';
-      undone.textContent = ' · undone';
+      undone.textContent = ` · ${this._trans.__('undone')}`;
       node.append(undone);
     } else if (session?.canUndo(entry)) {
       const undo = document.createElement('button');
       undo.className = 'jp-Button jp-mod-styled jp-CodeInterpreter-undo';
-      undo.textContent = 'Undo';
-      undo.title = 'Delete the cells this turn added and restore the cells it edited';
+      undo.textContent = this._trans.__('Undo');
+      undo.title = this._trans.__('Delete the cells this turn added and restore the cells it edited');
       undo.disabled = session.isRunning;
       undo.addEventListener('click', () => {
         try {
@@ -426,10 +451,14 @@ export class ChatPanel extends Panel {
   }
 
   private _renderNotice(): void {
+    const trans = this._trans;
     const node = this._notice.node;
     node.replaceChildren();
     if (this._configError) {
-      node.textContent = `The code interpreter's server extension did not answer (${this._configError}). Is the jupyterlab-code-interpreter Python package installed in the environment that runs Jupyter?`;
+      node.textContent = trans.__(
+        "The code interpreter's server extension did not answer (%1). Is the jupyterlab-code-interpreter Python package installed in the environment that runs Jupyter?",
+        this._configError
+      );
       this._notice.show();
       return;
     }
@@ -446,11 +475,15 @@ export class ChatPanel extends Panel {
     const hint = document.createElement('div');
     hint.className = 'jp-CodeInterpreter-hint';
     hint.textContent = [
-      `Model endpoint: ${config.base_url}.`,
-      model ? `Model: ${model}.` : 'No model is set: enter one below or in Settings → Code Interpreter.',
+      trans.__('Model endpoint: %1.', config.base_url),
+      model
+        ? trans.__('Model: %1.', model)
+        : trans.__('No model is set: enter one below or in Settings → Code Interpreter.'),
       config.has_api_key
         ? ''
-        : 'No API key is set on the server. Endpoints such as OpenAI need one; local servers (Ollama, vLLM, llama.cpp) usually do not, so you can try without. The key goes to the Jupyter server and is not kept in the browser.'
+        : trans.__(
+            'No API key is set on the server. Endpoints such as OpenAI need one; local servers (Ollama, vLLM, llama.cpp) usually do not, so you can try without. The key goes to the Jupyter server and is not kept in the browser.'
+          )
     ]
       .filter(Boolean)
       .join(' ');
@@ -459,17 +492,17 @@ export class ChatPanel extends Panel {
     const key = document.createElement('input');
     key.type = 'password';
     key.autocomplete = 'off';
-    key.placeholder = 'API key';
+    key.placeholder = trans.__('API key');
     key.className = 'jp-mod-styled jp-CodeInterpreter-keyInput';
     const modelInput = document.createElement('input');
     modelInput.type = 'text';
-    modelInput.placeholder = 'model (e.g. gpt-4o-mini)';
+    modelInput.placeholder = trans.__('model (e.g. gpt-4o-mini)');
     modelInput.value = config.model;
     modelInput.className = 'jp-mod-styled jp-CodeInterpreter-modelInput';
     const save = document.createElement('button');
     save.type = 'submit';
     save.className = 'jp-Button jp-mod-styled jp-mod-accept';
-    save.textContent = 'Save on server';
+    save.textContent = trans.__('Save on server');
     form.append(...(config.has_api_key ? [] : [key]), modelInput, save);
     form.addEventListener('submit', event => {
       event.preventDefault();
@@ -485,7 +518,7 @@ export class ChatPanel extends Panel {
       void updateServerConfig(update)
         .then(() => this.refreshConfig())
         .catch(error => {
-          hint.textContent = `The server refused the settings: ${(error as Error).message}`;
+          hint.textContent = trans.__('The server refused the settings: %1', (error as Error).message);
         });
     });
     node.append(hint, form);
@@ -505,6 +538,7 @@ export class ChatPanel extends Panel {
   private _commands: CommandRegistry;
   private _rendermime: IRenderMimeRegistry;
   private _modelSetting: () => string;
+  private _trans: TranslationBundle;
   private _session: AgentSession | null = null;
   private _header: Widget;
   private _notice: Widget;
@@ -534,7 +568,8 @@ export namespace ChatPanel {
     commands: CommandRegistry;
 
     /**
-     * Renders the model's markdown (sanitized: answers are untrusted).
+     * Renders the model's markdown. The sidebar renders with a copy whose sanitizer also takes
+     * out anything the browser would fetch: answers are untrusted.
      */
     rendermime: IRenderMimeRegistry;
 
@@ -542,6 +577,11 @@ export namespace ChatPanel {
      * The model named in the user settings (empty when unset).
      */
     modelSetting: () => string;
+
+    /**
+     * The application's translations; English when omitted.
+     */
+    translator?: ITranslator;
   }
 }
 
@@ -624,19 +664,24 @@ namespace Private {
   /**
    * One line saying how a turn ended.
    */
-  export function describeOutcome(outcome: TurnOutcome, reason: string | undefined, executions: number): string {
-    const runs = `${executions} execution${executions === 1 ? '' : 's'}`;
+  export function describeOutcome(
+    trans: TranslationBundle,
+    outcome: TurnOutcome,
+    reason: string | undefined,
+    executions: number
+  ): string {
+    const runs = trans._n('%1 execution', '%1 executions', executions);
     switch (outcome) {
       case 'completed':
-        return `Done (${runs}).`;
+        return trans.__('Done (%1).', runs);
       case 'gave-up':
-        return `Gave up: ${reason ?? 'the last execution failed'} (${runs}).`;
+        return trans.__('Gave up: %1 (%2).', reason ?? trans.__('the last execution failed'), runs);
       case 'stopped':
-        return `Stopped (${runs}).`;
+        return trans.__('Stopped (%1).', runs);
       case 'budget-exhausted':
-        return `Budget used up: ${reason ?? ''}`;
+        return trans.__('Budget used up: %1', reason ?? '');
       case 'model-error':
-        return `Model error: ${reason ?? 'the request failed'}`;
+        return trans.__('Model error: %1', reason ?? trans.__('the request failed'));
     }
   }
 }

@@ -5,12 +5,13 @@ import type { ICellModel, ICodeCellModel } from '@jupyterlab/cells';
 import type * as nbformat from '@jupyterlab/nbformat';
 import type { NotebookPanel } from '@jupyterlab/notebook';
 import { JSONExt, type PartialJSONObject } from '@lumino/coreutils';
+import { Signal, type ISignal } from '@lumino/signaling';
 
 import { CONVERSATION_METADATA_KEY, type IConversationRecord } from '../conversation/conversationRecord';
 import { KernelExecutor } from '../kernel/kernelExecutor';
 import { waitForIdleKernel } from '../kernel/kernelReadiness';
 import { inspectNamespace, type KernelInspection } from '../kernel/namespaceInspector';
-import type { IExecuteOptions, IExecutionResult } from '../kernel/tokens';
+import type { ExecutionStatus, IExecuteOptions, IExecutionResult } from '../kernel/tokens';
 import {
   CellNotFoundError,
   NotACodeCellError,
@@ -53,6 +54,14 @@ export class LiveNotebookTarget implements INotebookTarget {
   }
 
   /**
+   * Emitted after each execution this target makes, whatever its outcome (JupyterLab's
+   * `NotebookActions.executed` is emitted only by JupyterLab's own run actions).
+   */
+  get executed(): ISignal<this, LiveNotebookTarget.IExecuted> {
+    return this._executed;
+  }
+
+  /**
    * Start a new turn: its first cell goes after the active cell, the next ones after it.
    */
   startTurn(): void {
@@ -62,6 +71,8 @@ export class LiveNotebookTarget implements INotebookTarget {
 
   /**
    * Insert a code cell after the active cell, or after the agent's previous cell of this turn.
+   * In a notebook that holds only the empty code cell a new notebook starts with (no source, no
+   * outputs, never run), the code goes into that cell instead.
    *
    * @param source - the cell's source.
    * @returns the new cell's id.
@@ -124,14 +135,22 @@ export class LiveNotebookTarget implements INotebookTarget {
     if (!Private.isCode(cell)) {
       throw new NotACodeCellError(cellId, cell.type);
     }
-    const kernel = await this._kernel();
+    let kernel;
+    try {
+      kernel = await this._kernel();
+    } catch (error) {
+      this._emitExecuted(cell, undefined, error);
+      throw error;
+    }
     const code = cell.sharedModel.getSource();
     cell.outputs.clear();
     cell.executionCount = null;
     cell.executionState = 'running';
     const writer = new Private.OutputWriter(cell);
+    let result: IExecutionResult | undefined;
+    let failure: unknown;
     try {
-      const result = await this._executor.execute(kernel, code, {
+      result = await this._executor.execute(kernel, code, {
         ...options,
         onOutput: outputs => {
           writer.write(outputs);
@@ -145,10 +164,15 @@ export class LiveNotebookTarget implements INotebookTarget {
         cell.trusted = true;
       }
       return result;
+    } catch (error) {
+      failure = error;
+      throw error;
     } finally {
       if (!cell.isDisposed) {
         cell.executionState = 'idle';
       }
+      // After the cell is idle and its outputs are in, as listeners of a finished run expect.
+      this._emitExecuted(cell, result, failure);
     }
   }
 
@@ -269,6 +293,14 @@ export class LiveNotebookTarget implements INotebookTarget {
       throw new Error('The notebook is not loaded.');
     }
     const notebook = this._panel.content;
+    const blank = cellType === 'code' ? this._untouchedFirstCell() : undefined;
+    if (blank) {
+      // A new notebook's empty cell: the agent's code goes there, not below an empty cell the
+      // user would have to delete. Undo deletes it (and leaves an empty cell, see undoTurn).
+      blank.sharedModel.setSource(source);
+      this._anchorId = blank.id;
+      return blank.id;
+    }
     let index = model.cells.length;
     const anchor = this._anchorId ? this.findCell(this._anchorId) : undefined;
     if (anchor) {
@@ -296,6 +328,37 @@ export class LiveNotebookTarget implements INotebookTarget {
     return cellId;
   }
 
+  /**
+   * The notebook's only cell when it is the empty code cell of a new notebook: no source, no
+   * outputs, never run, and not the agent's own.
+   */
+  private _untouchedFirstCell(): ICodeCellModel | undefined {
+    const cells = this._panel.model?.cells;
+    if (!cells || cells.length !== 1) {
+      return undefined;
+    }
+    const cell = cells.get(0);
+    if (
+      !Private.isCode(cell) ||
+      cell.id === this._anchorId ||
+      cell.sharedModel.getSource() !== '' ||
+      cell.outputs.length > 0 ||
+      cell.executionCount !== null
+    ) {
+      return undefined;
+    }
+    return cell;
+  }
+
+  private _emitExecuted(cell: ICodeCellModel, result: IExecutionResult | undefined, failure: unknown): void {
+    if (cell.isDisposed) {
+      return;
+    }
+    const status = result?.status;
+    const error = result ? Private.executionError(result) : Private.thrownError(failure);
+    this._executed.emit({ cell, success: status === 'ok', status, ...(error ? { error } : {}) });
+  }
+
   private async _kernel() {
     const sessionContext = this._panel.sessionContext;
     await sessionContext.ready;
@@ -310,6 +373,7 @@ export class LiveNotebookTarget implements INotebookTarget {
   private _executor: KernelExecutor;
   private _anchorId: string | null = null;
   private _activeAtStart: string | null = null;
+  private _executed = new Signal<this, LiveNotebookTarget.IExecuted>(this);
 }
 
 /**
@@ -330,11 +394,63 @@ export namespace LiveNotebookTarget {
      */
     executor?: KernelExecutor;
   }
+
+  /**
+   * One execution by the target.
+   */
+  export interface IExecuted {
+    /**
+     * The cell that ran.
+     */
+    cell: ICodeCellModel;
+
+    /**
+     * Whether the code ran to its end without an error.
+     */
+    success: boolean;
+
+    /**
+     * How the execution ended; `undefined` when it could not start.
+     */
+    status?: ExecutionStatus;
+
+    /**
+     * Why it did not succeed: the exception's name and message, or the reason it stopped.
+     */
+    error?: { ename: string; evalue: string };
+  }
 }
 
 namespace Private {
   export function isCode(cell: ICellModel): cell is ICodeCellModel {
     return cell.type === 'code';
+  }
+
+  /**
+   * The error of a finished execution that did not succeed, in the kernel's terms.
+   */
+  export function executionError(result: IExecutionResult): { ename: string; evalue: string } | undefined {
+    switch (result.status) {
+      case 'ok':
+        return undefined;
+      case 'error':
+        return result.error ?? { ename: 'Error', evalue: 'The code raised an error.' };
+      case 'timeout':
+        return { ename: 'Timeout', evalue: 'The time limit ran out and the cell was interrupted.' };
+      case 'interrupted':
+        return { ename: 'Interrupted', evalue: 'The run was stopped and the cell interrupted.' };
+      case 'dead-kernel':
+        return { ename: 'DeadKernel', evalue: 'The kernel died while the cell ran.' };
+    }
+  }
+
+  /**
+   * An exception that kept an execution from finishing, in the same shape.
+   */
+  export function thrownError(failure: unknown): { ename: string; evalue: string } {
+    return failure instanceof Error
+      ? { ename: failure.name, evalue: failure.message }
+      : { ename: 'Error', evalue: String(failure) };
   }
 
   export function indexOf(cells: Iterable<ICellModel>, target: ICellModel): number {

@@ -7,13 +7,15 @@ import { INotebookTracker, NotebookPanel } from '@jupyterlab/notebook';
 import { IRenderMimeRegistry } from '@jupyterlab/rendermime';
 import { ISettingRegistry } from '@jupyterlab/settingregistry';
 import { IStatusBar } from '@jupyterlab/statusbar';
+import { ITranslator, nullTranslator } from '@jupyterlab/translation';
 import type { ReadonlyPartialJSONObject } from '@lumino/coreutils';
 
-import { AgentSession } from './agentSession';
 import { ChatPanel } from './chatPanel';
+import { CodeInterpreter } from './codeInterpreter';
 import { CommandIDs } from './commandIds';
 import { DEFAULT_SETTINGS, readSettings, type ICodeInterpreterSettings } from './settings';
 import { CodeInterpreterStatus } from './statusItem';
+import { ICodeInterpreter } from './tokens';
 
 /**
  * The settings plugin id (schema/plugin.json).
@@ -22,14 +24,16 @@ export const PLUGIN_ID = 'jupyterlab-code-interpreter:plugin';
 
 /**
  * The code interpreter in JupyterLab: the sidebar chat, one agent session per open notebook,
- * the commands, the settings and the status bar item.
+ * the commands, the settings and the status bar item. It provides `ICodeInterpreter`, so other
+ * extensions can ask, stop and follow the agent.
  */
-export const codeInterpreterPlugin: JupyterFrontEndPlugin<void> = {
+export const codeInterpreterPlugin: JupyterFrontEndPlugin<ICodeInterpreter> = {
   id: PLUGIN_ID,
   description: 'A code interpreter: a language model writes, runs and revises cells of the current notebook.',
   autoStart: true,
+  provides: ICodeInterpreter,
   requires: [INotebookTracker, IRenderMimeRegistry],
-  optional: [ISettingRegistry, ICommandPalette, ILayoutRestorer, IStatusBar],
+  optional: [ISettingRegistry, ICommandPalette, ILayoutRestorer, IStatusBar, ITranslator],
   activate: (
     app: JupyterFrontEnd,
     tracker: INotebookTracker,
@@ -37,40 +41,53 @@ export const codeInterpreterPlugin: JupyterFrontEndPlugin<void> = {
     settingRegistry: ISettingRegistry | null,
     palette: ICommandPalette | null,
     restorer: ILayoutRestorer | null,
-    statusBar: IStatusBar | null
-  ) => {
+    statusBar: IStatusBar | null,
+    translator: ITranslator | null
+  ): ICodeInterpreter => {
+    translator = translator ?? nullTranslator;
+    const trans = translator.load('jupyterlab_code_interpreter');
     let settings: ICodeInterpreterSettings = { ...DEFAULT_SETTINGS };
-    const sessions = new Map<NotebookPanel, AgentSession>();
-    const sessionFor = (panel: NotebookPanel): AgentSession => {
-      let session = sessions.get(panel);
-      if (!session) {
-        session = new AgentSession({
-          panel,
-          settings: () => settings,
-          serverModel: () => chat.serverConfig?.model ?? '',
-          serverSettings: app.serviceManager.serverSettings
-        });
-        sessions.set(panel, session);
-        panel.disposed.connect(() => {
-          sessions.get(panel)?.dispose();
-          sessions.delete(panel);
-        });
+
+    /**
+     * A new notebook with a Python kernel, for a prompt sent when none is open.
+     */
+    const createNotebook = async (): Promise<NotebookPanel> => {
+      const created = await app.commands.execute('notebook:create-new', { kernelName: 'python3' });
+      if (!(created instanceof NotebookPanel)) {
+        throw new Error(trans.__('No notebook is open and a new one could not be created.'));
       }
-      return session;
+      await created.context.ready;
+      showCurrent();
+      return created;
     };
 
-    const chat = new ChatPanel({ commands: app.commands, rendermime, modelSetting: () => settings.model });
+    const interpreter = new CodeInterpreter({
+      tracker,
+      settings: () => settings,
+      serverModel: () => chat.serverConfig?.model ?? '',
+      serverSettings: app.serviceManager.serverSettings,
+      createNotebook
+    });
+
+    const chat = new ChatPanel({
+      commands: app.commands,
+      rendermime,
+      modelSetting: () => settings.model,
+      translator
+    });
     app.shell.add(chat, 'right', { rank: 600 });
     restorer?.add(chat, 'code-interpreter');
 
-    const status = statusBar ? new CodeInterpreterStatus(() => void app.commands.execute(CommandIDs.open)) : null;
+    const status = statusBar
+      ? new CodeInterpreterStatus({ onClick: () => void app.commands.execute(CommandIDs.open), translator })
+      : null;
     if (statusBar && status) {
       statusBar.registerStatusItem(`${PLUGIN_ID}:status`, { item: status, align: 'left', rank: 5 });
     }
 
     const showCurrent = () => {
       const panel = tracker.currentWidget;
-      const session = panel ? sessionFor(panel) : null;
+      const session = panel ? interpreter.sessionFor(panel) : null;
       chat.setSession(session);
       status?.setSession(session);
       if (app.commands.hasCommand(CommandIDs.stop)) {
@@ -92,26 +109,9 @@ export const codeInterpreterPlugin: JupyterFrontEndPlugin<void> = {
       );
     }
 
-    /**
-     * The current notebook, or a new one when none is open.
-     */
-    const currentOrNewNotebook = async (): Promise<NotebookPanel> => {
-      const current = tracker.currentWidget;
-      if (current) {
-        return current;
-      }
-      const created = await app.commands.execute('notebook:create-new', { kernelName: 'python3' });
-      if (!(created instanceof NotebookPanel)) {
-        throw new Error('No notebook is open and a new one could not be created.');
-      }
-      await created.context.ready;
-      showCurrent();
-      return created;
-    };
-
     app.commands.addCommand(CommandIDs.open, {
-      label: 'Code Interpreter: Open',
-      caption: 'Open the code interpreter sidebar',
+      label: trans.__('Code Interpreter: Open'),
+      caption: trans.__('Open the code interpreter sidebar'),
       icon: args => (args.isPalette ? undefined : chat.title.icon),
       execute: args => {
         app.shell.activateById(chat.id);
@@ -125,8 +125,10 @@ export const codeInterpreterPlugin: JupyterFrontEndPlugin<void> = {
 
     app.commands.addCommand(CommandIDs.ask, {
       label: args =>
-        args.prompt ? `Code Interpreter: Ask "${String(args.prompt).slice(0, 40)}"` : 'Code Interpreter: Ask…',
-      caption: 'Send a prompt to the code interpreter for the current notebook',
+        args.prompt
+          ? trans.__('Code Interpreter: Ask "%1"', String(args.prompt).slice(0, 40))
+          : trans.__('Code Interpreter: Ask…'),
+      caption: trans.__('Send a prompt to the code interpreter for the current notebook'),
       describedBy: {
         args: {
           type: 'object',
@@ -143,8 +145,7 @@ export const codeInterpreterPlugin: JupyterFrontEndPlugin<void> = {
         if (!chat.isVisible) {
           app.shell.activateById(chat.id);
         }
-        const panel = await currentOrNewNotebook();
-        const result = await sessionFor(panel).ask(prompt);
+        const result = await interpreter.ask(prompt);
         return {
           outcome: result.outcome,
           ...(result.reason ? { reason: result.reason } : {}),
@@ -154,28 +155,23 @@ export const codeInterpreterPlugin: JupyterFrontEndPlugin<void> = {
     });
 
     app.commands.addCommand(CommandIDs.stop, {
-      label: 'Code Interpreter: Stop',
-      caption: 'Stop the model and interrupt the running cell',
-      isEnabled: () => !!(tracker.currentWidget && sessions.get(tracker.currentWidget)?.isRunning),
-      execute: () => {
-        const panel = tracker.currentWidget;
-        if (panel) {
-          sessions.get(panel)?.stop();
-        }
-      }
+      label: trans.__('Code Interpreter: Stop'),
+      caption: trans.__('Stop the model and interrupt the running cell'),
+      isEnabled: () => interpreter.isRunning(),
+      execute: () => interpreter.stop()
     });
 
     // Sessions exist for every open notebook; the sidebar follows the current one.
-    tracker.widgetAdded.connect((_, panel) => {
-      sessionFor(panel).runningChanged.connect(() => app.commands.notifyCommandChanged(CommandIDs.stop));
-    });
+    tracker.widgetAdded.connect((_, panel) => void interpreter.sessionFor(panel));
+    interpreter.runningChanged.connect(() => app.commands.notifyCommandChanged(CommandIDs.stop));
     tracker.currentChanged.connect(showCurrent);
     showCurrent();
 
     if (palette) {
       for (const command of [CommandIDs.open, CommandIDs.ask, CommandIDs.stop]) {
-        palette.addItem({ command, category: 'Code Interpreter', args: { isPalette: true } });
+        palette.addItem({ command, category: trans.__('Code Interpreter'), args: { isPalette: true } });
       }
     }
+    return interpreter;
   }
 };

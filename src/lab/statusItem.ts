@@ -1,6 +1,7 @@
 // Copyright (c) jupyterlab-code-interpreter contributors.
 // Distributed under the terms of the Modified BSD License.
 
+import { nullTranslator, type ITranslator, type TranslationBundle } from '@jupyterlab/translation';
 import { Widget } from '@lumino/widgets';
 
 import type { AgentEvent } from '../agent/events';
@@ -14,13 +15,14 @@ export class CodeInterpreterStatus extends Widget {
   /**
    * Construct the item.
    *
-   * @param onClick - what a click does (open the sidebar).
+   * @param options - what a click does, and the translations.
    */
-  constructor(onClick: () => void) {
+  constructor(options: CodeInterpreterStatus.IOptions) {
     super();
+    this._trans = (options.translator ?? nullTranslator).load('jupyterlab_code_interpreter');
     this.addClass('jp-CodeInterpreter-statusItem');
-    this.node.title = 'Code Interpreter';
-    this.node.addEventListener('click', onClick);
+    this.node.title = this._trans.__('Code Interpreter');
+    this.node.addEventListener('click', options.onClick);
     this._render();
   }
 
@@ -46,10 +48,10 @@ export class CodeInterpreterStatus extends Widget {
   private _onEvent(_: AgentSession, event: AgentEvent): void {
     switch (event.type) {
       case 'model-request':
-        this._activity = 'thinking';
+        this._activity = this._trans.__('thinking');
         break;
       case 'execution-start':
-        this._activity = `running cell, attempt ${event.attempt} of ${event.maxAttempts}`;
+        this._activity = this._trans.__('running cell, attempt %1 of %2', event.attempt, event.maxAttempts);
         break;
       case 'turn-end':
         this._activity = '';
@@ -63,9 +65,34 @@ export class CodeInterpreterStatus extends Widget {
   private _render(): void {
     const running = !!this._session?.isRunning;
     this.node.dataset.status = running ? 'running' : 'idle';
-    this.node.textContent = `Code Interpreter: ${running ? this._activity || 'running' : 'idle'}`;
+    const trans = this._trans;
+    this.node.textContent = trans.__(
+      'Code Interpreter: %1',
+      running ? this._activity || trans.__('running') : trans.__('idle')
+    );
   }
 
   private _session: AgentSession | null = null;
   private _activity = '';
+  private _trans: TranslationBundle;
+}
+
+/**
+ * The namespace for `CodeInterpreterStatus` statics.
+ */
+export namespace CodeInterpreterStatus {
+  /**
+   * The options of the status item.
+   */
+  export interface IOptions {
+    /**
+     * What a click does (open the sidebar).
+     */
+    onClick: () => void;
+
+    /**
+     * The application's translations; English when omitted.
+     */
+    translator?: ITranslator;
+  }
 }

@@ -30,7 +30,8 @@ export interface IUndoResult {
 /**
  * Revert every cell a turn touched: the cells it inserted are deleted, the cells it edited get
  * their previous source back (outputs cleared), in one shared-model transaction (one change for
- * collaborators and for the document's history).
+ * collaborators and for the document's history). A notebook left without cells gets one empty
+ * code cell.
  *
  * @param model - the notebook.
  * @param turn - the turn, as the conversation record keeps it.
@@ -59,9 +60,16 @@ export function undoTurn(model: INotebookModel, turn: ITurnRecord): IUndoResult 
       }
     }
     // Bottom up, so that each deletion leaves the indices still to delete in place.
-    for (const index of [...new Set(deletions)].sort((a, b) => b - a)) {
+    const indices = [...new Set(deletions)].sort((a, b) => b - a);
+    for (const index of indices) {
       model.sharedModel.deleteCell(index);
       result.deleted++;
+    }
+    // A turn that wrote into a new notebook's empty cell took the only cell; as when the person
+    // deletes every cell, the notebook keeps one empty code cell to type in. (The count is taken
+    // from before the transaction: the cell lists are only updated when it ends.)
+    if (indices.length > 0 && indices.length === model.cells.length) {
+      model.sharedModel.insertCell(0, { cell_type: 'code', source: '', metadata: {} });
     }
   });
   return result;

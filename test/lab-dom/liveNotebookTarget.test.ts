@@ -113,6 +113,65 @@ describe('LiveNotebookTarget cell placement', () => {
     expect(panel.content.mode).toBe('edit');
   });
 
+  it("writes a turn's first code into a new notebook's empty cell, not below it", async () => {
+    const shared = panel.model!.sharedModel;
+    shared.transact(() => {
+      shared.deleteCellRange(0, shared.cells.length);
+      shared.insertCell(0, { id: 'blank', cell_type: 'code', source: '', metadata: {} });
+    });
+    panel.content.activeCellIndex = 0;
+    const target = new LiveNotebookTarget({ panel });
+    target.startTurn();
+
+    const first = await target.insertCode('a = 1');
+    const second = await target.insertCode('b = 2');
+
+    expect(first).toBe('blank');
+    expect(cellIds()).toEqual(['blank', second]);
+    expect(target.getSource('blank')).toBe('a = 1');
+    expect(panel.content.activeCell?.model.id).toBe(second);
+  });
+
+  it('keeps an empty cell that ran, has outputs, or is one of several, and puts markdown below it', async () => {
+    const target = new LiveNotebookTarget({ panel });
+    const only = (cell: nbformat.ICell) => {
+      const shared = panel.model!.sharedModel;
+      shared.transact(() => {
+        shared.deleteCellRange(0, shared.cells.length);
+        shared.insertCell(0, cell);
+      });
+      panel.content.activeCellIndex = 0;
+      target.startTurn();
+    };
+    const blank = (id: string, fields: Partial<nbformat.ICodeCell> = {}): nbformat.ICodeCell => ({
+      id,
+      cell_type: 'code',
+      source: '',
+      metadata: {},
+      outputs: [],
+      execution_count: null,
+      ...fields
+    });
+
+    only(blank('ran', { execution_count: 3 }));
+    const ranNext = await target.insertCode('x = 1');
+    expect(cellIds()).toEqual(['ran', ranNext]);
+
+    only(blank('printed', { outputs: [{ output_type: 'stream', name: 'stdout', text: 'hi\n' }] }));
+    const printedNext = await target.insertCode('x = 1');
+    expect(cellIds()).toEqual(['printed', printedNext]);
+
+    only(blank('blank'));
+    const markdown = await target.insertMarkdown('# Title');
+    expect(cellIds()).toEqual(['blank', markdown]);
+
+    // Two cells: the empty one is the user's layout, not a new notebook's placeholder.
+    only(blank('blank'));
+    panel.model!.sharedModel.insertCell(1, blank('second'));
+    const placed = await target.insertCode('y = 2');
+    expect(cellIds()).toEqual(['blank', placed, 'second']);
+  });
+
   it('lists the cells in order with their kinds, sources and execution counts', async () => {
     const target = new LiveNotebookTarget({ panel });
     target.startTurn();

@@ -1,7 +1,11 @@
 import type { ICodeCellModel } from '@jupyterlab/cells';
 import { NotebookModel } from '@jupyterlab/notebook';
 
-import { CONVERSATION_METADATA_KEY, type IConversationRecord, type ITurnRecord } from '../../src/conversation/conversationRecord';
+import {
+  CONVERSATION_METADATA_KEY,
+  type IConversationRecord,
+  type ITurnRecord
+} from '../../src/conversation/conversationRecord';
 import { markTurnUndone, undoTurn } from '../../src/lab/undoTurn';
 
 /**
@@ -79,6 +83,38 @@ describe('undoTurn', () => {
     undoTurn(model, turn);
 
     expect(changes).toBe(1);
+    model.dispose();
+  });
+
+  it('leaves one empty code cell when the turn had written into the only cell of a new notebook', () => {
+    const model = new NotebookModel();
+    model.sharedModel.insertCells(0, [
+      { id: 'agent-1', cell_type: 'code', source: 'a = 1', metadata: {}, outputs: [], execution_count: 1 },
+      { id: 'agent-2', cell_type: 'code', source: 'print(a)', metadata: {}, outputs: [], execution_count: 2 }
+    ]);
+    const turn: ITurnRecord = {
+      prompt: 'print a',
+      startedAt: '2026-11-24T10:00:00.000Z',
+      outcome: 'completed',
+      cells: [
+        { cellId: 'agent-1', previousSource: null },
+        { cellId: 'agent-2', previousSource: null }
+      ],
+      executions: 2
+    };
+
+    const result = undoTurn(model, turn);
+
+    expect(result).toEqual({ deleted: 2, restored: 0, missing: 0 });
+    expect(model.cells.length).toBe(1);
+    const cell = model.cells.get(0) as ICodeCellModel;
+    expect([cell.type, cell.sharedModel.getSource(), cell.outputs.length, cell.executionCount]).toEqual([
+      'code',
+      '',
+      0,
+      null
+    ]);
+    expect(['agent-1', 'agent-2']).not.toContain(cell.id);
     model.dispose();
   });
 

@@ -2,11 +2,13 @@
  * The code interpreter in a real JupyterLab, with a real kernel; the model is the scripted server
  * (../modelReplies.ts) behind the Jupyter server's proxy.
  */
+import * as http from 'node:http';
+import type { AddressInfo } from 'node:net';
 import * as path from 'node:path';
 
 import { expect, test, type IJupyterLabPageFixture } from '@jupyterlab/galata';
 
-import { CODE } from '../modelReplies';
+import { CODE, INLINE_PNG } from '../modelReplies';
 
 interface ITurnResult {
   outcome: string;
@@ -238,10 +240,11 @@ test.describe('code interpreter sidebar', () => {
 
   test('the conversation is saved with the notebook, and a turn can be undone after reopening', async ({ page }) => {
     await newNotebook(page, 'persist.ipynb');
-    const before = (await notebookJSON(page)).cells.length;
     expect((await ask(page, 'What is the answer?')).outcome).toBe('completed');
     let notebook = await notebookJSON(page);
-    expect(notebook.cells).toHaveLength(before + 1);
+    // The new notebook's empty cell took the agent's code.
+    const before = 0;
+    expect(notebook.cells).toHaveLength(1);
     expect(outputText(notebook.cells[before])).toContain('answer is 42');
     expect((notebook.metadata.code_interpreter as { turns: unknown[] }).turns).toHaveLength(1);
 
@@ -266,7 +269,7 @@ test.describe('code interpreter sidebar', () => {
     await turnEnds.nth(1).locator('.jp-CodeInterpreter-undo').click();
     await expect(turnEnds.nth(1).locator('.jp-CodeInterpreter-undone')).toBeVisible();
     notebook = await notebookJSON(page);
-    expect(notebook.cells).toHaveLength(before + 1);
+    expect(notebook.cells).toHaveLength(1);
     expect(text(notebook.cells[before].source)).toBe(CODE.undo);
 
     // Undo of the first turn deletes the cell it inserted.
@@ -274,8 +277,8 @@ test.describe('code interpreter sidebar', () => {
     await expect(sidebar.locator('.jp-CodeInterpreter-undone')).toHaveCount(2);
     await expect(sidebar.locator('.jp-CodeInterpreter-undo')).toHaveCount(0);
     notebook = await notebookJSON(page);
-    expect(notebook.cells).toHaveLength(before);
-    expect(notebook.cells.some(c => text(c.source) === CODE.undo)).toBe(false);
+    // The notebook is left as it was created: one empty cell.
+    expect(notebook.cells.map(cell => [cell.cell_type, text(cell.source)])).toEqual([['code', '']]);
     const turns = (notebook.metadata.code_interpreter as { turns: { undoneAt?: string }[] }).turns;
     expect(turns.map(turn => !!turn.undoneAt)).toEqual([true, true]);
   });
@@ -375,5 +378,99 @@ test.describe('code interpreter sidebar', () => {
     // the work tree clean.
     const folder = process.env.UPDATE_SCREENSHOT ? 'docs' : path.join('test-results', 'ui-tests');
     await page.screenshot({ path: path.resolve(__dirname, '..', '..', folder, 'screenshot.png') });
+  });
+
+  test('an answer loads nothing from other hosts; a remote image is a link to it', async ({ page }) => {
+    // A host the test controls, on loopback, so that a fetch would really arrive and be counted.
+    const received: string[] = [];
+    let controlSeen!: () => void;
+    const control = new Promise<void>(resolve => (controlSeen = resolve));
+    const remote = http.createServer((request, response) => {
+      if (request.url === '/control') {
+        controlSeen();
+      } else {
+        received.push(request.url ?? '');
+      }
+      response.writeHead(404, { 'Access-Control-Allow-Origin': '*' }).end();
+    });
+    await new Promise<void>(resolve => remote.listen(0, '127.0.0.1', resolve));
+    const origin = `http://127.0.0.1:${(remote.address() as AddressInfo).port}`;
+    const fromPage: string[] = [];
+    page.on('request', request => {
+      if (request.url().startsWith(origin) && !request.url().endsWith('/control')) {
+        fromPage.push(request.url());
+      }
+    });
+    try {
+      await newNotebook(page, 'remote.ipynb');
+      expect((await ask(page, `Show remote content from ${origin} please`)).outcome).toBe('completed');
+      const answer = page.locator(`${SIDEBAR} .jp-CodeInterpreter-assistant`).last();
+      await expect(answer).toContainText('And an inline dot');
+
+      // The page asks the host for a control resource after the answer was rendered: once it
+      // arrives, any fetch the rendering started would have arrived before it.
+      await page.evaluate(url => fetch(url, { mode: 'no-cors' }).then(() => undefined), `${origin}/control`);
+      await control;
+      expect(received).toEqual([]);
+      expect(fromPage).toEqual([]);
+
+      // The remote image is a link the person can follow; the inline images stay images.
+      const link = answer.locator(`a[href="${origin}/chart.png?q=secret"]`);
+      await expect(link).toBeVisible();
+      await expect(link).toHaveText('secret chart');
+      await expect(answer.locator(`a[href="${origin}/html-img.png"]`)).toHaveText('html image');
+      await expect(answer.locator(`img[src="${INLINE_PNG}"]`)).toHaveCount(2);
+      await expect(answer.locator('img:not([src^="data:"])')).toHaveCount(0);
+      await expect(answer.locator('iframe, link, style, video, image, [style*="url"]')).toHaveCount(0);
+      await expect(answer.locator('img[srcset]')).toHaveCount(0);
+    } finally {
+      await new Promise(resolve => remote.close(resolve));
+    }
+  });
+
+  test('long words wrap inside the sidebar; in a new notebook the agent writes into the first cell', async ({
+    page
+  }) => {
+    await newNotebook(page, 'wrap.ipynb');
+    // The new notebook's one empty cell takes the agent's code: no empty cell is left above it.
+    expect((await ask(page, 'What is the answer?')).outcome).toBe('completed');
+    const cells = (await notebookJSON(page)).cells;
+    expect(cells.map(cell => text(cell.source))).toEqual([CODE.undo]);
+    expect(outputText(cells[0])).toContain('answer is 42');
+    await expect(page.locator('.jp-Notebook .jp-Cell').first()).toContainText('answer is 42');
+
+    // A URL-like word of 300 characters, in the prompt and in the model's error.
+    const word = `https://example.invalid/${'segment-'.repeat(40)}`.slice(0, 300);
+    expect(word).toHaveLength(300);
+    const result = await ask(page, `Fail with a long error ${word}`);
+    expect(result.outcome).toBe('model-error');
+    const sidebar = page.locator(SIDEBAR);
+    const error = sidebar.locator('.jp-CodeInterpreter-turn-end').last();
+    await expect(error).toContainText('Model error');
+    await expect(error).toContainText(word.slice(-40));
+    await expect(sidebar.locator('.jp-CodeInterpreter-user').last()).toContainText(word);
+
+    // Every entry's text ends within the panel: its right edge is left of the sidebar's, and
+    // nothing in the transcript is wider than the transcript.
+    const overflow = await page.evaluate(selector => {
+      const panel = document.querySelector(selector)!.getBoundingClientRect();
+      const transcript = document.querySelector(`${selector} .jp-CodeInterpreter-transcript`)!;
+      const entries = Array.from(document.querySelectorAll(`${selector} .jp-CodeInterpreter-entry`));
+      const past = entries
+        .map(entry => {
+          const range = document.createRange();
+          range.selectNodeContents(entry);
+          return { entry: entry.className, right: range.getBoundingClientRect().right, wide: entry.scrollWidth };
+        })
+        .filter(({ right }) => right > panel.right + 0.5);
+      return {
+        past,
+        entries: entries.length,
+        transcriptScroll: transcript.scrollWidth - transcript.clientWidth
+      };
+    }, SIDEBAR);
+    expect(overflow.entries).toBeGreaterThanOrEqual(4);
+    expect(overflow.past).toEqual([]);
+    expect(overflow.transcriptScroll).toBeLessThanOrEqual(0);
   });
 });

@@ -1,0 +1,167 @@
+// Copyright (c) jupyterlab-code-interpreter contributors.
+// Distributed under the terms of the Modified BSD License.
+
+import type { ICodeCellModel } from '@jupyterlab/cells';
+import type { NotebookPanel } from '@jupyterlab/notebook';
+import { Token } from '@lumino/coreutils';
+import type { ISignal } from '@lumino/signaling';
+
+import type { AgentEvent } from '../agent/events';
+import type { TurnOutcome } from '../conversation/conversationRecord';
+import type { ExecutionStatus } from '../kernel/tokens';
+
+/**
+ * The code interpreter, for other extensions: ask it to work on a notebook, stop it, and follow
+ * what it does and the cells it runs.
+ */
+export const ICodeInterpreter = new Token<ICodeInterpreter>(
+  'jupyterlab-code-interpreter:ICodeInterpreter',
+  'The code interpreter: send a prompt for a notebook, stop a turn, follow the agent and its executions.'
+);
+
+/**
+ * The code interpreter's service. One agent session per open notebook; a turn at a time in each.
+ */
+export interface ICodeInterpreter {
+  /**
+   * The agent's events as they happen, each with the notebook it works on (the transcript of
+   * every notebook, not only the current one).
+   */
+  readonly events: ISignal<ICodeInterpreter, ICodeInterpreter.IEventArgs>;
+
+  /**
+   * Emitted after each execution of a cell by the agent in a live notebook, whatever its outcome.
+   *
+   * JupyterLab's `NotebookActions.executed` is not emitted for these: the agent runs code through
+   * its own executor (a time limit, a refused `input()`, no change of the notebook's mode), and
+   * only JupyterLab's own actions can emit that signal.
+   */
+  readonly executed: ISignal<ICodeInterpreter, ICodeInterpreter.IExecutedArgs>;
+
+  /**
+   * Send a prompt, as if typed in the sidebar, and wait for the turn to end.
+   *
+   * @param prompt - what to ask.
+   * @param options - the notebook to work on; the current notebook (or a new one) when omitted.
+   * @returns how the turn ended.
+   * @throws when a turn is already running in that notebook, or no notebook could be opened.
+   */
+  ask(prompt: string, options?: ICodeInterpreter.IAskOptions): Promise<ICodeInterpreter.ITurnResult>;
+
+  /**
+   * Stop a notebook's turn: its model request is aborted and its running cell interrupted.
+   *
+   * @param notebook - the notebook; the current one when omitted.
+   */
+  stop(notebook?: NotebookPanel): void;
+
+  /**
+   * Whether a turn is running in a notebook.
+   *
+   * @param notebook - the notebook; the current one when omitted.
+   * @returns `true` while a turn runs there.
+   */
+  isRunning(notebook?: NotebookPanel): boolean;
+}
+
+/**
+ * The types of the `ICodeInterpreter` service.
+ */
+export namespace ICodeInterpreter {
+  /**
+   * Options of `ask`.
+   */
+  export interface IAskOptions {
+    /**
+     * The notebook to work on. Default: the current notebook, or a new one when none is open.
+     */
+    notebook?: NotebookPanel;
+  }
+
+  /**
+   * How a turn ended.
+   */
+  export interface ITurnResult {
+    /**
+     * The outcome.
+     */
+    outcome: TurnOutcome;
+
+    /**
+     * Why, in one sentence, when the outcome is not `completed`.
+     */
+    reason?: string;
+
+    /**
+     * How many executions the turn made, revisions included.
+     */
+    executions: number;
+
+    /**
+     * The notebook the turn worked on.
+     */
+    notebook: NotebookPanel;
+  }
+
+  /**
+   * An agent event and the notebook it belongs to.
+   */
+  export interface IEventArgs {
+    /**
+     * The notebook.
+     */
+    notebook: NotebookPanel;
+
+    /**
+     * The event.
+     */
+    event: AgentEvent;
+  }
+
+  /**
+   * One execution of a cell by the agent.
+   */
+  export interface IExecutedArgs {
+    /**
+     * The notebook.
+     */
+    notebook: NotebookPanel;
+
+    /**
+     * The cell that ran; its outputs and execution count are already written.
+     */
+    cell: ICodeCellModel;
+
+    /**
+     * Whether the code ran to its end without an error.
+     */
+    success: boolean;
+
+    /**
+     * How the execution ended; `undefined` when it could not start (no kernel).
+     */
+    status?: ExecutionStatus;
+
+    /**
+     * What went wrong when `success` is false: the exception the code raised, or why the
+     * execution stopped or could not start.
+     */
+    error?: IExecutionError;
+  }
+
+  /**
+   * Why an execution did not succeed.
+   */
+  export interface IExecutionError {
+    /**
+     * The error's name: the exception's class (`ZeroDivisionError`), or `Timeout`, `Interrupted`,
+     * `DeadKernel`, or the name of the error that kept the execution from starting.
+     */
+    ename: string;
+
+    /**
+     * The error's message.
+     */
+    evalue: string;
+  }
+}
