@@ -13,7 +13,13 @@ import type { AgentSession } from './agentSession';
 import { CommandIDs } from './commandIds';
 import { codeInterpreterIcon } from './icons';
 import { RemoteFreeSanitizer } from './remoteFreeSanitizer';
-import { fetchServerConfig, updateServerConfig, type IServerConfig } from './serverConfig';
+import {
+  fetchServerConfig,
+  localModelState,
+  updateServerConfig,
+  type ILocalModelState,
+  type IServerConfig
+} from './serverConfig';
 import type { Transcript, TranscriptEntry } from './transcript';
 
 /**
@@ -79,6 +85,17 @@ export class ChatPanel extends Panel {
     // Nothing runs yet: Send, not Stop (setSession(null) changes nothing, so it would not do this).
     this._onRunningChanged();
     void this.refreshConfig();
+  }
+
+  /**
+   * Dispose of the panel and stop reading the local model's state. Safe to call more than once.
+   */
+  dispose(): void {
+    if (this.isDisposed) {
+      return;
+    }
+    clearTimeout(this._localModelPoll);
+    super.dispose();
   }
 
   /**
@@ -195,6 +212,13 @@ export class ChatPanel extends Panel {
       return;
     }
     this._input.value = '';
+    if (this._config?.provider === 'local') {
+      // The first request loads the local model: show its progress meanwhile.
+      void localModelState(true).then(
+        state => this._renderLocalModel(state),
+        () => undefined
+      );
+    }
     void this._commands.execute(CommandIDs.ask, { prompt }).catch(error => {
       // Nothing the user wrote is lost: the prompt comes back unless they typed a new one.
       if (!this._input.value) {
@@ -467,6 +491,10 @@ export class ChatPanel extends Panel {
       this._notice.hide();
       return;
     }
+    if (config.provider === 'local') {
+      this._renderLocalModel();
+      return;
+    }
     const model = this._modelSetting() || config.model;
     if (config.has_api_key && model) {
       this._notice.hide();
@@ -503,7 +531,21 @@ export class ChatPanel extends Panel {
     save.type = 'submit';
     save.className = 'jp-Button jp-mod-styled jp-mod-accept';
     save.textContent = trans.__('Save on server');
-    form.append(...(config.has_api_key ? [] : [key]), modelInput, save);
+    const useLocal = document.createElement('button');
+    useLocal.type = 'button';
+    useLocal.className = 'jp-Button jp-mod-styled jp-CodeInterpreter-useLocal';
+    useLocal.textContent = trans.__('Use the local model');
+    useLocal.title = trans.__(
+      'Forget the endpoint and its key on the server, and use the model the server runs itself'
+    );
+    useLocal.addEventListener('click', () => {
+      void updateServerConfig({ base_url: '', api_key: '' })
+        .then(() => this.refreshConfig())
+        .catch(error => {
+          hint.textContent = trans.__('The server refused the settings: %1', (error as Error).message);
+        });
+    });
+    form.append(...(config.has_api_key ? [] : [key]), modelInput, save, useLocal);
     form.addEventListener('submit', event => {
       event.preventDefault();
       const update: { api_key?: string; model?: string } = {};
@@ -525,6 +567,76 @@ export class ChatPanel extends Panel {
     this._notice.show();
   }
 
+  /**
+   * The embedded local model's state: loading (with progress), ready, failed with the reason, or
+   * how to get it; while it loads the state is read again each second.
+   */
+  private _renderLocalModel(state?: ILocalModelState): void {
+    const trans = this._trans;
+    const node = this._notice.node;
+    if (!state) {
+      void localModelState(false)
+        .then(read => this._renderLocalModel(read))
+        .catch(error => {
+          node.textContent = trans.__('The local model state could not be read: %1', (error as Error).message);
+          this._notice.show();
+        });
+      return;
+    }
+    node.replaceChildren();
+    const line = document.createElement('div');
+    line.className = 'jp-CodeInterpreter-localModel';
+    line.dataset.state = state.state;
+    const action = (label: string, start: boolean) => {
+      const button = document.createElement('button');
+      button.type = 'button';
+      button.className = 'jp-Button jp-mod-styled jp-mod-accept';
+      button.textContent = label;
+      button.addEventListener('click', () => {
+        button.disabled = true;
+        void localModelState(start)
+          .then(read => this._renderLocalModel(read))
+          .catch(error => (line.textContent = (error as Error).message));
+      });
+      return button;
+    };
+    switch (state.state) {
+      case 'idle':
+        line.textContent = trans.__('Local model %1: it loads on first use.', state.model);
+        node.append(line, action(trans.__('Load now'), true));
+        break;
+      case 'loading': {
+        const progress = state.progress;
+        const percent = progress && progress.total > 0 ? Math.floor((100 * progress.done) / progress.total) : null;
+        line.textContent =
+          percent === null
+            ? trans.__('Loading the local model %1…', state.model)
+            : trans.__('Loading the local model %1… %2%', state.model, percent);
+        node.append(line);
+        clearTimeout(this._localModelPoll);
+        this._localModelPoll = window.setTimeout(() => {
+          if (!this.isDisposed) {
+            this._renderLocalModel();
+          }
+        }, 1000);
+        break;
+      }
+      case 'ready':
+        line.textContent = trans.__('Local model %1, ready (context %2 tokens).', state.model, state.context_size);
+        node.append(line);
+        break;
+      case 'failed':
+        line.textContent = trans.__('The local model failed: %1', state.reason ?? '');
+        node.append(line, action(trans.__('Try again'), true));
+        break;
+      default:
+        line.textContent = state.reason ?? trans.__('No local model is installed.');
+        node.append(line);
+        break;
+    }
+    this._notice.show();
+  }
+
   private _scrollToEnd(force = false): void {
     const node = this._list.node;
     const nearEnd = node.scrollHeight - node.scrollTop - node.clientHeight < 80;
@@ -537,6 +649,7 @@ export class ChatPanel extends Panel {
 
   private _commands: CommandRegistry;
   private _rendermime: IRenderMimeRegistry;
+  private _localModelPoll = 0;
   private _modelSetting: () => string;
   private _trans: TranslationBundle;
   private _session: AgentSession | null = null;

@@ -27,11 +27,67 @@ export interface IServerConfig {
    * Whether kernel websockets run without Nagle's delay.
    */
   tcp_nodelay: boolean;
+
+  /**
+   * `local` when the embedded model serves (no endpoint and no key configured), else `remote`.
+   */
+  provider?: 'local' | 'remote';
 }
 
 /**
  * What the browser may change on the server.
  */
+/**
+ * The embedded local model's state, as `code-interpreter/local-model` reports it.
+ */
+export interface ILocalModelState {
+  /**
+   * `idle` (loads on first use), `loading`, `ready`, `failed` (`reason` says why) or
+   * `unavailable` (the `local` extra is not installed; `reason` says how to get it).
+   */
+  state: 'idle' | 'loading' | 'ready' | 'failed' | 'unavailable';
+
+  /**
+   * Why it failed or is unavailable.
+   */
+  reason: string | null;
+
+  /**
+   * How far loading has got.
+   */
+  progress: { stage: string; done: number; total: number } | null;
+
+  /**
+   * The served model's name.
+   */
+  model: string;
+
+  /**
+   * Its context window in tokens.
+   */
+  context_size: number;
+}
+
+/**
+ * Read the local model's state, or start it (`start`), as the sidebar does to warm it up.
+ *
+ * @param start - start it when it is idle or failed.
+ * @param settings - the server connection settings (default: the page's).
+ * @returns the state.
+ * @throws {ServerConnection.ResponseError} when the server extension answers with an error.
+ */
+export async function localModelState(
+  start = false,
+  settings = ServerConnection.makeSettings()
+): Promise<ILocalModelState> {
+  const url = URLExt.join(settings.baseUrl, 'code-interpreter', 'local-model');
+  const response = await ServerConnection.makeRequest(url, { method: start ? 'POST' : 'GET' }, settings);
+  if (!response.ok) {
+    throw await ServerConnection.ResponseError.create(response);
+  }
+  return (await response.json()) as ILocalModelState;
+}
+
 export interface IServerConfigUpdate {
   api_key?: string;
   model?: string;

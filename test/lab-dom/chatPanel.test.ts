@@ -11,6 +11,7 @@ import type { JupyterServerProcess } from '../../src/node/jupyterServerProcess';
 import { AgentSession } from '../../src/lab/agentSession';
 import { ChatPanel } from '../../src/lab/chatPanel';
 import { CommandIDs } from '../../src/lab/commandIds';
+import { updateServerConfig } from '../../src/lab/serverConfig';
 import { DEFAULT_SETTINGS } from '../../src/lab/settings';
 import { startJupyter } from '../support/jupyter';
 import { closeNotebook, openNotebook, serviceManagerFor } from './support/liveNotebook';
@@ -22,7 +23,7 @@ beforeAll(async () => {
   // extension enabled from this checkout, whether or not it is pip-installed yet (the UI tests
   // install it, after these run).
   server = await startJupyter({
-    env: { CODE_INTERPRETER_MODEL: '' },
+    env: { CODE_INTERPRETER_MODEL: '', OPENAI_BASE_URL: '', OPENAI_API_KEY: '' },
     extraArgs: ['--ServerApp.jpserver_extensions=jupyterlab_code_interpreter=True']
   });
   // The sidebar reaches the server extension with the page's default connection.
@@ -120,7 +121,7 @@ function until(node: HTMLElement, condition: () => boolean, what: string): Promi
 }
 
 describe('ChatPanel without a notebook', () => {
-  it('shows the empty state, and asks for a model and a key when the server has neither', async () => {
+  it("shows the empty state and, with nothing configured, the local model's state", async () => {
     const { chat } = createChat();
     await chat.refreshConfig();
 
@@ -128,28 +129,57 @@ describe('ChatPanel without a notebook', () => {
     expect(find(chat, '.jp-CodeInterpreter-empty').textContent).toMatch(/^Ask for an analysis/);
     expect(find(chat, '.jp-CodeInterpreter-notebook').textContent).toBe('no notebook open');
     expect(find(chat, '.jp-CodeInterpreter-status').textContent).toBe('idle');
-    expect(chat.serverConfig).toMatchObject({ model: '', has_api_key: false });
+    expect(chat.serverConfig).toMatchObject({ provider: 'local', has_api_key: false });
 
     const notice = find(chat, '.jp-CodeInterpreter-notice');
-    expect(isShown(notice)).toBe(true);
-    const hint = find(chat, '.jp-CodeInterpreter-hint').textContent ?? '';
-    expect(hint).toContain(`Model endpoint: ${chat.serverConfig!.base_url}.`);
-    expect(hint).toContain('No model is set');
-    expect(hint).toContain('No API key is set on the server');
-    expect(find<HTMLInputElement>(chat, '.jp-CodeInterpreter-keyInput').type).toBe('password');
-    expect(find<HTMLInputElement>(chat, '.jp-CodeInterpreter-modelInput').value).toBe('');
+    await until(notice, () => !!notice.querySelector('.jp-CodeInterpreter-localModel'), 'the local model state');
+    const state = find(chat, '.jp-CodeInterpreter-localModel');
+    // Nothing has asked the model yet: it is not loaded (test servers load nothing they do not use).
+    expect(state.dataset.state).toBe('idle');
+    expect(state.textContent).toContain('qwen2.5-coder-1.5b-instruct');
+    expect(notice.querySelector('.jp-CodeInterpreter-keyInput')).toBeNull();
     chat.dispose();
   });
 
-  it('names the model of the user settings instead of asking for one', async () => {
-    const { chat } = createChat({ modelSetting: 'gpt-4o-mini' });
-    await chat.refreshConfig();
+  describe('with an endpoint set on the server', () => {
+    beforeEach(async () => {
+      await updateServerConfig({ base_url: 'http://127.0.0.1:9/v1' });
+    });
 
-    const hint = find(chat, '.jp-CodeInterpreter-hint').textContent ?? '';
-    expect(hint).toContain('Model: gpt-4o-mini.');
-    expect(hint).not.toContain('No model is set');
-    expect(hint).toContain('No API key is set on the server');
-    chat.dispose();
+    afterEach(async () => {
+      await updateServerConfig({ base_url: '', api_key: '' });
+    });
+
+    it('asks for a model and a key, and switches back to the local model on request', async () => {
+      const { chat } = createChat();
+      await chat.refreshConfig();
+
+      expect(chat.serverConfig).toMatchObject({ provider: 'remote', model: '', has_api_key: false });
+      const notice = find(chat, '.jp-CodeInterpreter-notice');
+      expect(isShown(notice)).toBe(true);
+      const hint = find(chat, '.jp-CodeInterpreter-hint').textContent ?? '';
+      expect(hint).toContain('Model endpoint: http://127.0.0.1:9/v1.');
+      expect(hint).toContain('No model is set');
+      expect(hint).toContain('No API key is set on the server');
+      expect(find<HTMLInputElement>(chat, '.jp-CodeInterpreter-keyInput').type).toBe('password');
+      expect(find<HTMLInputElement>(chat, '.jp-CodeInterpreter-modelInput').value).toBe('');
+
+      find<HTMLButtonElement>(chat, '.jp-CodeInterpreter-useLocal').click();
+      await until(notice, () => !!notice.querySelector('.jp-CodeInterpreter-localModel'), 'the local model state');
+      expect(chat.serverConfig).toMatchObject({ provider: 'local', base_url: '' });
+      chat.dispose();
+    });
+
+    it('names the model of the user settings instead of asking for one', async () => {
+      const { chat } = createChat({ modelSetting: 'gpt-4o-mini' });
+      await chat.refreshConfig();
+
+      const hint = find(chat, '.jp-CodeInterpreter-hint').textContent ?? '';
+      expect(hint).toContain('Model: gpt-4o-mini.');
+      expect(hint).not.toContain('No model is set');
+      expect(hint).toContain('No API key is set on the server');
+      chat.dispose();
+    });
   });
 
   it('says the server extension did not answer when its endpoint is not there', async () => {

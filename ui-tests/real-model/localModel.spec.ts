@@ -22,6 +22,7 @@ test('computes the mean of 3, 5, 10, 12 into a notebook cell, with no endpoint c
   await prompt.press('Enter');
   // The answer is written into a cell of the notebook and run on its kernel.
   await expect(page.locator('.jp-Notebook .jp-OutputArea-output').filter({ hasText: '7.5' }).first()).toBeVisible();
-  // The turn ends (Send comes back in place of Stop).
+  // The turn ends (Send comes back in place of Stop), and the sidebar says the model is ready.
   await expect(sidebar.getByRole('button', { name: /send/i })).toBeVisible();
+  await expect(sidebar.locator('.jp-CodeInterpreter-localModel[data-state="ready"]')).toBeVisible();
 });
