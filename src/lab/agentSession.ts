@@ -4,6 +4,7 @@
 import type { NotebookPanel } from '@jupyterlab/notebook';
 import type { ServerConnection } from '@jupyterlab/services';
 import type { IDisposable } from '@lumino/disposable';
+import type { ITranslator } from '@jupyterlab/translation';
 import { Signal, type ISignal } from '@lumino/signaling';
 
 import { Agent } from '../agent/agent';
@@ -36,6 +37,7 @@ export class AgentSession implements IDisposable {
     this._serverModel = options.serverModel ?? (() => '');
     this._serverSettings = options.serverSettings;
     this.target = new LiveNotebookTarget({ panel: options.panel });
+    this.transcript = new Transcript({ translator: options.translator });
     void options.panel.context.ready.then(() => {
       if (!this._isDisposed && !this._agent) {
         this.transcript.restore(this.target.loadConversation());
@@ -51,7 +53,7 @@ export class AgentSession implements IDisposable {
   /**
    * What the sidebar shows.
    */
-  readonly transcript = new Transcript();
+  readonly transcript: Transcript;
 
   /**
    * The notebook panel.
@@ -334,6 +336,11 @@ export namespace AgentSession {
      * The server connection; the default one when omitted.
      */
     serverSettings?: ServerConnection.ISettings;
+
+    /**
+     * Translates what the sidebar shows of the session.
+     */
+    translator?: ITranslator;
   }
 }
 

@@ -3,6 +3,7 @@
 
 import type { INotebookTracker, NotebookPanel } from '@jupyterlab/notebook';
 import type { ServerConnection } from '@jupyterlab/services';
+import type { ITranslator } from '@jupyterlab/translation';
 import type { IDisposable } from '@lumino/disposable';
 import { Signal, type ISignal } from '@lumino/signaling';
 
@@ -27,6 +28,7 @@ export class CodeInterpreter implements ICodeInterpreter, IDisposable {
     this._settings = options.settings;
     this._serverModel = options.serverModel ?? (() => '');
     this._serverSettings = options.serverSettings;
+    this._translator = options.translator;
     this._createNotebook = options.createNotebook;
   }
 
@@ -75,7 +77,8 @@ export class CodeInterpreter implements ICodeInterpreter, IDisposable {
         panel: notebook,
         settings: this._settings,
         serverModel: this._serverModel,
-        serverSettings: this._serverSettings
+        serverSettings: this._serverSettings,
+        translator: this._translator
       });
       this._sessions.set(notebook, session);
       session.events.connect((_, event) => this._events.emit({ notebook, event }));
@@ -159,6 +162,7 @@ export class CodeInterpreter implements ICodeInterpreter, IDisposable {
   private _settings: () => ICodeInterpreterSettings;
   private _serverModel: () => string;
   private _serverSettings?: ServerConnection.ISettings;
+  private _translator?: ITranslator;
   private _createNotebook?: () => Promise<NotebookPanel>;
   private _sessions = new Map<NotebookPanel, AgentSession>();
   private _events = new Signal<this, ICodeInterpreter.IEventArgs>(this);
@@ -194,6 +198,11 @@ export namespace CodeInterpreter {
      * The server connection; the default one when omitted.
      */
     serverSettings?: ServerConnection.ISettings;
+
+    /**
+     * Translates the sessions' transcripts.
+     */
+    translator?: ITranslator;
 
     /**
      * Opens a new notebook (ready, with a kernel) for `ask` when none is open; without it, `ask`

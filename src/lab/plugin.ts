@@ -66,7 +66,8 @@ export const codeInterpreterPlugin: JupyterFrontEndPlugin<ICodeInterpreter> = {
       settings: () => settings,
       serverModel: () => chat.serverConfig?.model ?? '',
       serverSettings: app.serviceManager.serverSettings,
-      createNotebook
+      createNotebook,
+      translator
     });
 
     const chat = new ChatPanel({

@@ -1,6 +1,7 @@
 // Copyright (c) jupyterlab-code-interpreter contributors.
 // Distributed under the terms of the Modified BSD License.
 
+import { nullTranslator, type ITranslator, type TranslationBundle } from '@jupyterlab/translation';
 import { Signal, type ISignal } from '@lumino/signaling';
 
 import type { IApprovalRequest } from '../agent/approval';
@@ -25,6 +26,15 @@ export type TranscriptEntry =
  * from the conversation saved in the notebook. Holds no DOM, so the view can be swapped.
  */
 export class Transcript {
+  /**
+   * Construct a transcript.
+   *
+   * @param options - the translator of its labels.
+   */
+  constructor(options: Transcript.IOptions = {}) {
+    this._trans = (options.translator ?? nullTranslator).load('jupyterlab_code_interpreter');
+  }
+
   /**
    * The entries, oldest first.
    */
@@ -52,7 +62,7 @@ export class Transcript {
    * @param record - the conversation kept with the notebook.
    */
   restore(record: IConversationRecord | undefined): void {
-    this._entries = record ? Private.entriesOf(record) : [];
+    this._entries = record ? Private.entriesOf(record, this._trans) : [];
     this._current = null;
     this._turn = record?.turns.length ?? 0;
     this._thinking = false;
@@ -117,24 +127,27 @@ export class Transcript {
         break;
       }
       case 'model-retry':
-        this._step({ state: 'info', label: `The answer was cut off; asking again (${event.reason})` });
+        this._step({ state: 'info', label: this._trans.__('The answer was cut off; asking again (%1)', event.reason) });
         break;
       case 'protocol-fallback':
-        this._step({ state: 'info', label: 'The endpoint refused tools; continuing with code blocks in text' });
+        this._step({
+          state: 'info',
+          label: this._trans.__('Code blocks in the text run from now on: %1', event.reason)
+        });
         break;
       case 'cell-inserted':
         this._step({
           state: 'info',
           cellId: event.cellId,
-          label: event.cellType === 'code' ? 'Wrote' : 'Added markdown',
+          label: event.cellType === 'code' ? this._trans.__('Wrote') : this._trans.__('Added markdown'),
           code: event.cellType === 'code' ? event.source : undefined
         });
         break;
       case 'cell-revised':
-        this._step({ state: 'revised', cellId: event.cellId, label: 'Revised', code: event.source });
+        this._step({ state: 'revised', cellId: event.cellId, label: this._trans.__('Revised'), code: event.source });
         break;
       case 'execution-skipped':
-        this._step({ state: 'skipped', cellId: event.cellId, label: `Not run: ${event.reason}` });
+        this._step({ state: 'skipped', cellId: event.cellId, label: this._trans.__('Not run: %1', event.reason) });
         break;
       case 'execution-start':
         this._running.set(
@@ -142,7 +155,7 @@ export class Transcript {
           this._step({
             state: 'running',
             cellId: event.cellId,
-            label: 'Running',
+            label: this._trans.__('Running'),
             attempt: event.attempt,
             maxAttempts: event.maxAttempts
           })
@@ -154,7 +167,7 @@ export class Transcript {
           this._step({
             state: 'running',
             cellId: event.cellId,
-            label: 'Running',
+            label: this._trans.__('Running'),
             attempt: event.attempt,
             maxAttempts: event.maxAttempts
           });
@@ -163,12 +176,12 @@ export class Transcript {
         step.state = result.status === 'ok' ? 'ok' : 'error';
         step.status = result.status;
         step.executionCount = result.executionCount;
-        [step.label, step.detail] = Private.describeStatus(result.status, result.error);
+        [step.label, step.detail] = Private.describeStatus(result.status, result.error, this._trans);
         this.update(step);
         break;
       }
       case 'kernel-restarted':
-        this._step({ state: 'warning', label: `Kernel restarted: ${event.reason}` });
+        this._step({ state: 'warning', label: this._trans.__('Kernel restarted: %1', event.reason) });
         break;
       case 'warning':
         this._step({ state: 'warning', label: event.message });
@@ -208,12 +221,23 @@ export class Transcript {
   private _turn = 0;
   private _thinking = false;
   private _changed = new Signal<this, Transcript.IChange>(this);
+  private _trans: TranslationBundle;
 }
 
 /**
  * The namespace for `Transcript` types.
  */
 export namespace Transcript {
+  /**
+   * The options of a transcript.
+   */
+  export interface IOptions {
+    /**
+     * Translates the labels of its steps.
+     */
+    translator?: ITranslator;
+  }
+
   /**
    * What the user asked.
    */
@@ -306,19 +330,20 @@ namespace Private {
    */
   export function describeStatus(
     status: ExecutionStatus,
-    error?: { ename: string; evalue: string }
+    error: { ename: string; evalue: string } | undefined,
+    trans: TranslationBundle
   ): [string, string | undefined] {
     switch (status) {
       case 'ok':
-        return ['Ran', undefined];
+        return [trans.__('Ran'), undefined];
       case 'error':
-        return ['Error in', error ? `${error.ename}: ${error.evalue}` : undefined];
+        return [trans.__('Error in'), error ? `${error.ename}: ${error.evalue}` : undefined];
       case 'timeout':
-        return ['Timed out:', 'the cell was interrupted'];
+        return [trans.__('Timed out:'), trans.__('the cell was interrupted')];
       case 'interrupted':
-        return ['Interrupted', undefined];
+        return [trans.__('Interrupted'), undefined];
       case 'dead-kernel':
-        return ['The kernel died running', undefined];
+        return [trans.__('The kernel died running'), undefined];
     }
   }
 
@@ -326,8 +351,27 @@ namespace Private {
    * The entries of a saved conversation: prompts, answers, and a step for each tool call or
    * execution result, with a turn end after each turn.
    */
-  export function entriesOf(record: IConversationRecord): TranscriptEntry[] {
+  export function entriesOf(record: IConversationRecord, trans: TranslationBundle): TranscriptEntry[] {
     const entries: TranscriptEntry[] = [];
+    // Where each turn's prompt is: the message sent may carry notes before the user's words
+    // (the notebook's cells, the kernel's state), which the sidebar does not show.
+    const promptAt = new Map<number, string>();
+    let from = 0;
+    for (const saved of record.turns) {
+      const index =
+        saved.messageIndex ??
+        record.messages.findIndex(
+          (message, i) =>
+            i >= from &&
+            message.role === 'user' &&
+            typeof message.content === 'string' &&
+            message.content.endsWith(saved.prompt)
+        );
+      if (index >= from) {
+        promptAt.set(index, saved.prompt);
+        from = index + 1;
+      }
+    }
     const toolNames = new Map<string, string>();
     let turn = 0;
     const endTurn = () => {
@@ -342,21 +386,27 @@ namespace Private {
         });
       }
     };
-    for (const message of record.messages) {
+    record.messages.forEach((message, index) => {
       const text = textOf(message);
       switch (message.role) {
-        case 'user':
-          if (typeof message.content === 'string' && !text.startsWith(EXECUTION_RESULT_PREFIX)) {
+        case 'user': {
+          const prompt = promptAt.get(index);
+          if (prompt !== undefined) {
             if (turn > 0) {
               endTurn();
             }
             turn += 1;
-            entries.push({ kind: 'user', text, turn });
+            entries.push({ kind: 'user', text: prompt, turn });
           } else if (text.startsWith(EXECUTION_RESULT_PREFIX)) {
             const failed = /Traceback|Error\b/.test(text);
-            entries.push({ kind: 'step', state: failed ? 'error' : 'ok', label: failed ? 'Error' : 'Ran code' });
+            entries.push({
+              kind: 'step',
+              state: failed ? 'error' : 'ok',
+              label: failed ? trans.__('Error') : trans.__('Ran code')
+            });
           }
           break;
+        }
         case 'assistant':
           if (text.trim()) {
             entries.push({ kind: 'assistant', text, streaming: false });
@@ -372,14 +422,18 @@ namespace Private {
           const cellId = /^cell_id: (\S+)/m.exec(text)?.[1];
           const status = /^status: (\S+)/m.exec(text)?.[1];
           const ok = status === 'ok';
-          const revised = name === 'edit_cell' ? 'Revised and ' : '';
+          const edited = name === 'edit_cell';
           const label =
             name === 'add_markdown'
-              ? 'Added markdown'
+              ? trans.__('Added markdown')
               : status === 'ok'
-                ? `${revised || 'R'}${revised ? 'ran' : 'an'}`
+                ? edited
+                  ? trans.__('Revised and ran')
+                  : trans.__('Ran')
                 : status
-                  ? `${revised}${status} in`
+                  ? edited
+                    ? trans.__('Revised and %1 in', status)
+                    : trans.__('%1 in', status)
                   : text.split('\n')[0];
           entries.push({ kind: 'step', state: ok ? 'ok' : status ? 'error' : 'warning', label, cellId });
           break;
@@ -387,7 +441,7 @@ namespace Private {
         default:
           break;
       }
-    }
+    });
     if (turn > 0) {
       endTurn();
     }

@@ -172,4 +172,40 @@ describe('Transcript', () => {
     expect(transcript.entries.map(entry => entry.kind)).toEqual(['user', 'assistant', 'step', 'turn-end']);
     expect(transcript.entries.filter(entry => entry.kind === 'user')).toHaveLength(1);
   });
+
+  it("shows each turn's prompt without the notes sent with it, and a call written in the text as a step", () => {
+    const transcript = new Transcript();
+    transcript.restore({
+      version: 1,
+      protocol: 'tools',
+      messages: [
+        { role: 'user', content: 'The notebook as it is now (latest cells last):\n--- cell a ---\nx = 1\n\nPrint x.' },
+        {
+          role: 'assistant',
+          content: '<tool_call>{"name": "execute_code", "arguments": {"code": "print(x)"}}</tool_call>'
+        },
+        { role: 'user', content: 'Execution result: \ncell_id: c1\nstatus: ok\noutput:\n1' },
+        { role: 'assistant', content: 'x is 1.' },
+        { role: 'user', content: "The kernel's state:\nx: int = 2\n\nAnd now?" },
+        { role: 'user', content: 'Nothing was run: to run code, call the execute_code tool.' }
+      ],
+      turns: [
+        { prompt: 'Print x.', startedAt: '', outcome: 'completed', cells: [], executions: 1, messageIndex: 0 },
+        { prompt: 'And now?', startedAt: '', outcome: 'completed', cells: [], executions: 0, messageIndex: 4 }
+      ]
+    });
+    const users = transcript.entries
+      .filter(entry => entry.kind === 'user')
+      .map(entry => ('text' in entry ? entry.text : ''));
+    expect(users).toEqual(['Print x.', 'And now?']);
+    expect(transcript.entries.map(entry => entry.kind)).toEqual([
+      'user',
+      'assistant',
+      'step',
+      'assistant',
+      'turn-end',
+      'user',
+      'turn-end'
+    ]);
+  });
 });
