@@ -14,7 +14,8 @@ describe('readSettings', () => {
       executionTimeout: 'soon',
       approval: 'sometimes',
       vision: 'off',
-      outputBudget: 800.7
+      outputBudget: 800.7,
+      temperature: 7
     });
     expect(settings).toEqual({
       model: 'gpt-4o-mini',
@@ -23,7 +24,9 @@ describe('readSettings', () => {
       executionTimeout: DEFAULT_SETTINGS.executionTimeout,
       approval: DEFAULT_SETTINGS.approval,
       vision: 'off',
-      outputBudget: 800
+      outputBudget: 800,
+      // Above the schema's maximum of 2: the highest allowed.
+      temperature: 2
     });
   });
 });
