@@ -342,7 +342,8 @@ describe('code-interpreter eval', () => {
 
   it('exit codes: usage errors and unreachable endpoints', async () => {
     expect(await runEvalCommand(['--dataset', 'nope'])).toBe(2);
-    expect(await runEvalCommand(['--dataset', 'humaneval+', '--data', dataFile])).toBe(2); // no model
+    // An endpoint without a model name (with neither, the embedded local model is used).
+    expect(await runEvalCommand(['--dataset', 'humaneval+', '--data', dataFile, '--base-url', server.baseUrl])).toBe(2);
     expect(
       await runEvalCommand(['--dataset', 'humaneval+', '--data', dataFile, '--model', 'm', '--mode', 'other'])
     ).toBe(2);
