@@ -622,12 +622,13 @@ export class Agent implements IDisposable {
         this._emit({ type: 'cell-revised', cellId, source: decision.code, previousSource });
       }
     }
-    state.ranCode.add(this._target.getSource(cellId));
     const attempt = ++state.turn.executions;
     const maxAttempts = this._options.maxAttempts;
     this._emit({ type: 'execution-start', cellId, attempt, maxAttempts });
     let result: IExecutionResult;
     try {
+      // Read here: the person may have deleted the cell while it waited for approval.
+      state.ranCode.add(this._target.getSource(cellId));
       result = await this._target.execute(cellId, {
         timeoutMs: this._options.cellTimeoutMs,
         signal: state.signal,
