@@ -139,7 +139,9 @@ const CODE: Record<string, string> = {
   'a.csv': "import pandas as pd\ndf = pd.read_csv('a.csv')\nprint('mean_x =', df['x'].mean())",
   // The wrong row for the name: min instead of max.
   'b.csv':
-    "import pandas as pd\ndf = pd.read_csv('b.csv')\nprint('max_score =', float(df['score'].max()))\nprint('top_name =', df.loc[df['score'].idxmin(), 'name'])"
+    "import pandas as pd\ndf = pd.read_csv('b.csv')\nprint('max_score =', float(df['score'].max()))\nprint('top_name =', df.loc[df['score'].idxmin(), 'name'])",
+  // The answer printed by the cell only.
+  'c.csv': 'import pandas as pd\nprint(f"@rows[{len(pd.read_csv(\'c.csv\'))}]")'
 };
 
 /** execute_code first; then the answer, built from what the tool result says. */
@@ -159,7 +161,9 @@ function script(request: IRecordedRequest): ScriptedReply | undefined {
   const content =
     file === 'a.csv'
       ? `The mean of x is ${value('mean_x')}.\n\n@mean_x[${value('mean_x')}]`
-      : `@max_score[ ${value('max_score')} ]\n@top_name[${value('top_name')}]`;
+      : file === 'b.csv'
+        ? `@max_score[ ${value('max_score')} ]\n@top_name[${value('top_name')}]`
+        : 'The answer is in the output above.';
   return { kind: 'text', content };
 }
 
@@ -302,14 +306,25 @@ describe('code-interpreter eval --dataset dabench', () => {
     expect(await run(outDir)).toBe(2);
   });
 
-  it('--kernel-state off: the model is not shown the kernel state', async () => {
+  it("--kernel-state off hides the kernel state; an answer only in the last cell's output is read there", async () => {
+    const other = join(dir, 'data-c');
+    mkdirSync(join(other, 'tables'), { recursive: true });
+    writeFileSync(
+      join(other, 'questions.jsonl'),
+      `${JSON.stringify({ id: 4, question: 'How many rows?', constraints: '', format: '@rows[n]', file_name: 'c.csv' })}\n`
+    );
+    writeFileSync(join(other, 'labels.jsonl'), `${JSON.stringify({ id: 4, common_answers: [['rows', '2']] })}\n`);
+    writeFileSync(join(other, 'tables', 'c.csv'), 'v\n1\n2\n');
     const outDir = join(dir, 'no-state');
     const before = server.requests.length;
-    expect(await run(outDir, ['--limit', '1', '--kernel-state', 'off', '--workers', '1'])).toBe(0);
+    expect(await run(outDir, ['--data', other, '--kernel-state', 'off', '--workers', '1'])).toBe(0);
     const first = server.requests[before];
     const prompt = contentText(first.body.messages.find(message => message.role === 'user')?.content);
-    expect(prompt.startsWith('Answer this question about the data in the file `a.csv`')).toBe(true);
+    expect(prompt.startsWith('Answer this question about the data in the file `c.csv`')).toBe(true);
     expect(prompt).not.toContain("The kernel's state now");
+    expect(records(outDir)).toMatchObject([
+      { task_id: '4', answer_source: 'cell-output', correct: true, response: 'The answer is in the output above.' }
+    ]);
     expect(summaryOf(outDir)).toMatchObject({ n: 1, kernel_state_tokens: 0, accuracy: { by_question: 1 } });
   });
 
