@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 
 import { datasetFamily, datasetSections } from '../eval/dataset';
+import { DABENCH_HELP, runDabenchCommand } from './dabenchCommand';
 import { TaskSolver } from '../eval/taskSolver';
 import type { EvalMode, TestSection } from '../eval/tokens';
 import { ModelClient } from '../model/modelClient';
@@ -16,6 +17,7 @@ import {
   type IOpenModel
 } from './modelEndpoint';
 import {
+  ExitCode,
   parseCommandLine,
   parseDataset,
   parsePositiveInt,
@@ -33,7 +35,8 @@ import {
 export const EVAL_HELP = `Usage: code-interpreter eval --dataset NAME [--model MODEL] [options]
 
 Run a model on HumanEval(+) or MBPP(+) as the OpenCodeInterpreter paper does, with execution
-feedback in Jupyter kernels, and score pass@1 (greedy, temperature 0) with EvalPlus's verdicts.
+feedback in Jupyter kernels, and score pass@1 (greedy, temperature 0) with EvalPlus's verdicts;
+or run the product's agent on InfiAgent-DABench (--dataset dabench, below).
 
 Modes (--mode):
   single           one answer per task
@@ -68,6 +71,9 @@ ${SHARED_HELP}
 Writes samples.jsonl (EvalPlus format), results.jsonl (verdicts, attempts, feedback, tokens per
 task) and summary.json into --out (default ./code-interpreter-eval/DATASET-MODE), prints a table
 on stdout and a progress bar on stderr. Ctrl-C stops and keeps what finished; --resume continues.
+
+${DABENCH_HELP}
+
 Exit codes: 0 done, 1 failure or stopped, 2 usage error, 3 Jupyter server or model endpoint unreachable.
 `;
 
@@ -81,6 +87,13 @@ export async function runEvalCommand(argv: string[]): Promise<number> {
   const values = parseCommandLine(argv, Private.parse, EVAL_HELP);
   if (typeof values === 'number') {
     return values;
+  }
+  if (values.dataset === 'dabench') {
+    return runDabenchCommand(values);
+  }
+  if (values['kernel-state'] !== undefined) {
+    process.stderr.write('code-interpreter eval: --kernel-state applies to --dataset dabench only.\n');
+    return ExitCode.Usage;
   }
   let opened: IOpenModel | undefined;
   try {
@@ -155,7 +168,8 @@ namespace Private {
         'critic-model': { type: 'string' },
         'critic-base-url': { type: 'string' },
         'critic-api-key': { type: 'string' },
-        'max-tokens': { type: 'string' }
+        'max-tokens': { type: 'string' },
+        'kernel-state': { type: 'string' }
       },
       allowPositionals: false,
       strict: true

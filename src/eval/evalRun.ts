@@ -13,14 +13,9 @@ import type { TaskSolver } from './taskSolver';
 import type { DatasetName, EvalMode, IEvalTask, IGroundTruth, ISectionVerdict, TestSection } from './tokens';
 
 /**
- * `summary.json`.
+ * What every `summary.json` holds, whatever the dataset.
  */
-export interface IEvalSummary {
-  dataset: DatasetName;
-  /**
-   * The mode, or `samples` for `evaluate`.
-   */
-  mode: EvalMode | 'samples';
+export interface IRunSummaryBase {
   model: string | null;
   /**
    * Tasks with a result.
@@ -30,6 +25,21 @@ export interface IEvalSummary {
    * Tasks the run set out to do.
    */
   total: number;
+  tokens: { prompt: number; completion: number };
+  wall_time_s: number;
+  workers: number;
+  interrupted: boolean;
+}
+
+/**
+ * `summary.json` of the code datasets (HumanEval, MBPP and their EvalPlus versions).
+ */
+export interface IEvalSummary extends IRunSummaryBase {
+  dataset: DatasetName;
+  /**
+   * The mode, or `samples` for `evaluate`.
+   */
+  mode: EvalMode | 'samples';
   /**
    * Samples evaluated (more than `n` when tasks have several).
    */
@@ -39,11 +49,7 @@ export interface IEvalSummary {
    * and plus tests (EvalPlus's `+` score), `null` for the base-only datasets.
    */
   'pass@1': { base: number; plus: number | null };
-  tokens: { prompt: number; completion: number };
-  wall_time_s: number;
-  workers: number;
   kernel_restarts: number;
-  interrupted: boolean;
   data_file: string;
   max_attempts?: number;
   critic_model?: string | null;

@@ -15,6 +15,7 @@ export class ProgressBar {
     this._stream = options.stream;
     this._total = options.total;
     this._label = options.label;
+    this._metric = options.metric ?? 'pass@1 base';
     this._started = Date.now();
   }
 
@@ -22,7 +23,7 @@ export class ProgressBar {
    * Show the progress.
    *
    * @param done - tasks finished (this run and resumed ones).
-   * @param passBase - how many of them pass the base tests.
+   * @param passBase - how many of them pass the base tests (or count as right, for the metric).
    * @param passPlus - how many pass base and plus tests, or `undefined` when there are none.
    */
   update(done: number, passBase: number, passPlus: number | undefined): void {
@@ -33,7 +34,7 @@ export class ProgressBar {
     const seconds = Math.round((Date.now() - this._started) / 1000);
     const line =
       `${this._label} [${'#'.repeat(filled)}${'.'.repeat(width - filled)}] ${done}/${this._total}` +
-      ` pass@1 base ${rate(passBase)}` +
+      ` ${this._metric} ${rate(passBase)}` +
       (passPlus === undefined ? '' : ` plus ${rate(passPlus)}`) +
       ` ${seconds}s`;
     if (this._stream.isTTY) {
@@ -61,6 +62,7 @@ export class ProgressBar {
   private _stream: ProgressBar.IStream;
   private _total: number;
   private _label: string;
+  private _metric: string;
   private _started: number;
   private _drawn = false;
   private _lastPrinted = 0;
@@ -85,5 +87,9 @@ export namespace ProgressBar {
     stream: IStream;
     total: number;
     label: string;
+    /**
+     * The name of the rate shown; default `pass@1 base`.
+     */
+    metric?: string;
   }
 }

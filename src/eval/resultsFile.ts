@@ -36,11 +36,12 @@ export interface IResultRecord {
 }
 
 /**
- * The run's outputs in one folder: `results.jsonl` grows a line per finished task (so a stopped
+ * The run's outputs in one folder (records of type `R`: {@link IResultRecord} for the code
+ * datasets): `results.jsonl` grows a line per finished task (so a stopped
  * run keeps them and `--resume` skips them); `samples.jsonl` (EvalPlus's format) and
  * `summary.json` are written from all records at the end.
  */
-export class ResultsFile {
+export class ResultsFile<R extends ResultsFile.IKeyed = IResultRecord> {
   /**
    * Open the folder.
    *
@@ -65,7 +66,7 @@ export class ResultsFile {
       }
       for (const line of lines) {
         try {
-          const record = JSON.parse(line) as IResultRecord;
+          const record = JSON.parse(line) as R;
           this._records.push(record);
           this._keys.add(ResultsFile.keyOf(record));
         } catch {
@@ -83,7 +84,7 @@ export class ResultsFile {
   /**
    * Every record, earlier runs' first.
    */
-  get records(): readonly IResultRecord[] {
+  get records(): readonly R[] {
     return this._records;
   }
 
@@ -102,7 +103,7 @@ export class ResultsFile {
    *
    * @param record - the record.
    */
-  append(record: IResultRecord): void {
+  append(record: R): void {
     this._records.push(record);
     this._keys.add(ResultsFile.keyOf(record));
     appendFileSync(this.resultsPath, `${JSON.stringify(record)}\n`);
@@ -113,7 +114,7 @@ export class ResultsFile {
    *
    * @param taskOrder - the dataset's task ids, in order.
    */
-  writeSamples(taskOrder: readonly string[]): void {
+  writeSamples(this: ResultsFile<IResultRecord>, taskOrder: readonly string[]): void {
     const position = new Map(taskOrder.map((id, index) => [id, index]));
     const sorted = [...this._records].sort(
       (a, b) =>
@@ -147,7 +148,7 @@ export class ResultsFile {
     }
   }
 
-  private _records: IResultRecord[] = [];
+  private _records: R[] = [];
   private _keys = new Set<string>();
 }
 
@@ -155,6 +156,14 @@ export class ResultsFile {
  * The namespace for `ResultsFile` statics.
  */
 export namespace ResultsFile {
+  /**
+   * What identifies a record: every kind of record (a code task's, a DABench question's) has these.
+   */
+  export interface IKeyed {
+    task_id: string;
+    sample_index?: number;
+  }
+
   /**
    * The folder holds results and `--resume` was not given.
    */

@@ -1,6 +1,7 @@
 // Copyright (c) jupyterlab-code-interpreter contributors.
 // Distributed under the terms of the Modified BSD License.
 
+import type { IDabenchSummary } from './dabenchRun';
 import type { IEvalSummary } from './evalRun';
 
 /**
@@ -9,19 +10,36 @@ import type { IEvalSummary } from './evalRun';
  * @param summary - the run's summary.
  * @returns the table, lines ending in a newline.
  */
-export function formatSummaryTable(summary: IEvalSummary): string {
+export function formatSummaryTable(summary: IEvalSummary | IDabenchSummary): string {
   const percent = (value: number | null) => (value === null ? '-' : `${(100 * value).toFixed(1)}`);
-  const header = ['dataset', 'mode', 'model', 'n', 'pass@1 base', 'pass@1 plus', 'tokens', 'wall time'];
-  const row = [
-    summary.dataset,
-    summary.mode,
-    summary.model ?? '-',
-    String(summary.n),
-    percent(summary['pass@1'].base),
-    percent(summary['pass@1'].plus),
-    String(summary.tokens.prompt + summary.tokens.completion),
-    `${summary.wall_time_s.toFixed(1)}s`
-  ];
+  let header: string[];
+  let row: string[];
+  if (summary.dataset === 'dabench') {
+    header = ['dataset', 'model', 'n', 'by question', 'by sub-answer', 'proportional', 'errors', 'tokens', 'wall time'];
+    row = [
+      summary.dataset,
+      summary.model ?? '-',
+      String(summary.n),
+      percent(summary.accuracy.by_question),
+      percent(summary.accuracy.by_sub_answer),
+      percent(summary.accuracy.proportional_by_sub_answer),
+      String(summary.errors),
+      String(summary.tokens.prompt + summary.tokens.completion),
+      `${summary.wall_time_s.toFixed(1)}s`
+    ];
+  } else {
+    header = ['dataset', 'mode', 'model', 'n', 'pass@1 base', 'pass@1 plus', 'tokens', 'wall time'];
+    row = [
+      summary.dataset,
+      summary.mode,
+      summary.model ?? '-',
+      String(summary.n),
+      percent(summary['pass@1'].base),
+      percent(summary['pass@1'].plus),
+      String(summary.tokens.prompt + summary.tokens.completion),
+      `${summary.wall_time_s.toFixed(1)}s`
+    ];
+  }
   const widths = header.map((title, index) => Math.max(title.length, row[index].length));
   const line = (cells: string[]) =>
     cells

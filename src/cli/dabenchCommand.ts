@@ -1,0 +1,150 @@
+// Copyright (c) jupyterlab-code-interpreter contributors.
+// Distributed under the terms of the Modified BSD License.
+
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+
+import { packageRoot } from '../eval/dataset';
+import { runDabench } from '../eval/dabenchRun';
+import { formatSummaryTable } from '../eval/summaryTable';
+import { createTiktokenCounter } from '../feedback/tiktokenCounter';
+import { ExitCode, UsageError } from './commonOptions';
+import { defaultWorkers, exitCodeOf, parsePositiveInt, withInterrupt, type SharedValues } from './evalOptions';
+import { chooseModel, describeLocalModelProgress, openModel, type IOpenModel } from './modelEndpoint';
+
+/**
+ * The help of `code-interpreter eval --dataset dabench` (a part of `eval --help`).
+ */
+export const DABENCH_HELP = `InfiAgent-DABench (--dataset dabench):
+  The product's agent answers each data-analysis question in a notebook of its own (one kernel per
+  question, the question's CSV in the notebook's folder), with a session's settings (system
+  prompt, tools protocol auto, feedback, 3 executions, 60 s per cell, temperature 0). The answer is
+  read as @name[value] lines from the agent's final answer (else from the last cell's output) and
+  scored: text ignoring case and blanks around it; a number when it rounds to the label at the
+  label's decimals (or is within 1e-6); a comma-separated label item by item.
+  --data DIR                  questions.jsonl, labels.jsonl and tables/*.csv (the benchmark's dev
+                              set, CC BY-NC 4.0, not shipped: get it from github.com/InfiAgent/InfiAgent,
+                              examples/DA-Agent/data); default in a source checkout: ../shared/data/dabench
+  --kernel-state on|off       show the kernel's state (variables, frames, files) to the model at the
+                              start of the turn, as a session does (default on: 600 tokens)
+  --max-attempts N            executions per question (default 3, as a session)
+  Writes results.jsonl (each question's notebook, answer and sub-answer verdicts), summary.json
+  (accuracy by question, by sub-answer, and proportional by sub-answer) and the notebooks under
+  --out (default ./code-interpreter-eval/dabench).`;
+
+/**
+ * The values `eval` parses that a DABench run reads.
+ */
+export type DabenchValues = SharedValues & {
+  mode?: string;
+  'feedback-tests'?: string;
+  'critic-model'?: string;
+  'critic-base-url'?: string;
+  'critic-api-key'?: string;
+  'max-attempts'?: string;
+  'max-tokens'?: string;
+  'kernel-state'?: string;
+  'base-url'?: string;
+  'api-key'?: string;
+  model?: string;
+  'local-model'?: string;
+  gguf?: string;
+  'context-size'?: string;
+};
+
+/**
+ * `code-interpreter eval --dataset dabench`.
+ *
+ * @param values - the parsed options of `eval`.
+ * @returns the exit code: 0 done, 1 stopped or failed, 2 usage error, 3 Jupyter or the model
+ * unreachable.
+ */
+export async function runDabenchCommand(values: DabenchValues): Promise<number> {
+  let opened: IOpenModel | undefined;
+  try {
+    for (const name of [
+      'mode',
+      'feedback-tests',
+      'critic-model',
+      'critic-base-url',
+      'critic-api-key',
+      'max-tokens',
+      'min-time-limit',
+      'gt-time-limit-factor',
+      'cache-dir'
+    ] as const) {
+      if (values[name] !== undefined) {
+        throw new UsageError(`--${name} does not apply to dabench (the agent runs as in a session).`);
+      }
+    }
+    const workers = parsePositiveInt('--workers', values.workers, defaultWorkers());
+    const limit = parsePositiveInt('--limit', values.limit);
+    const maxAttempts = parsePositiveInt('--max-attempts', values['max-attempts'], 3);
+    const kernelState = values['kernel-state'] ?? 'on';
+    if (kernelState !== 'on' && kernelState !== 'off') {
+      throw new UsageError(`--kernel-state must be on or off, not "${kernelState}".`);
+    }
+    const dataDir = Private.resolveDataDir(values.data);
+    const choice = chooseModel(values);
+    opened = await openModel(choice, {
+      server: values['server-url']
+        ? { url: values['server-url'], token: values.token ?? process.env.JUPYTER_TOKEN ?? '' }
+        : undefined,
+      onProgress: progress => process.stderr.write(`${describeLocalModelProgress(progress)}\n`)
+    });
+    const model = opened;
+    const outDir = values.out ?? join('code-interpreter-eval', 'dabench');
+    const tokenCounter = await createTiktokenCounter();
+    const summary = await withInterrupt(signal =>
+      runDabench({
+        dataDir,
+        outDir,
+        workers,
+        limit,
+        resume: !!values.resume,
+        jupyter: { serverUrl: values['server-url'], token: values.token },
+        // Greedy decoding, as the other datasets.
+        model: { client: model.client, contextWindow: model.contextWindow, temperature: 0 },
+        agent: { maxAttempts, kernelStateTokens: kernelState === 'on' ? 600 : 0 },
+        tokenCounter,
+        progress: process.stderr,
+        signal
+      })
+    );
+    process.stdout.write(formatSummaryTable(summary));
+    process.stderr.write(`Results in ${outDir}\n`);
+    return summary.interrupted ? ExitCode.Failed : ExitCode.Ok;
+  } catch (error) {
+    const { code, message } = exitCodeOf(error);
+    process.stderr.write(`code-interpreter eval: ${message}\n`);
+    return code;
+  } finally {
+    await opened?.close();
+  }
+}
+
+namespace Private {
+  /**
+   * The data folder: `--data`, or the shared copy next to a source checkout.
+   */
+  export function resolveDataDir(value: string | undefined): string {
+    const check = (dir: string) => existsSync(join(dir, 'questions.jsonl')) && existsSync(join(dir, 'labels.jsonl'));
+    if (value) {
+      if (!check(value)) {
+        throw new UsageError(
+          `${value} is not a DABench folder: it must hold questions.jsonl, labels.jsonl and tables/.`
+        );
+      }
+      return value;
+    }
+    const root = packageRoot();
+    const candidate = root && existsSync(join(root, 'src')) ? join(root, '..', 'shared', 'data', 'dabench') : undefined;
+    if (candidate && check(candidate)) {
+      return candidate;
+    }
+    throw new UsageError(
+      '--data DIR is required for dabench: a folder with questions.jsonl, labels.jsonl and tables/ from ' +
+        'https://github.com/InfiAgent/InfiAgent (examples/DA-Agent/data; CC BY-NC 4.0, for evaluation only).'
+    );
+  }
+}
