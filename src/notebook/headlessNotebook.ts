@@ -370,7 +370,16 @@ namespace Private {
         if (!isNotFound(error)) {
           throw error;
         }
-        await contents.save(folder, { type: 'directory' });
+        try {
+          await contents.save(folder, { type: 'directory' });
+        } catch (saveError) {
+          // Another notebook opened at the same time may have made it in between (the server
+          // answers "File exists"): a folder that is there now is what was wanted.
+          const made = await contents.get(folder, { content: false }).catch(() => undefined);
+          if (made?.type !== 'directory') {
+            throw saveError;
+          }
+        }
       }
     }
   }
