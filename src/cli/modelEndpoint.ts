@@ -12,7 +12,7 @@ import { UsageError } from './commonOptions';
  * server's extension serves, through its proxy, else one started for this command).
  */
 export type ModelChoice =
-  | { kind: 'endpoint'; baseURL: string; apiKey: string; model: string }
+  | { kind: 'endpoint'; baseURL: string; apiKey: string; model: string; contextSize?: number }
   | { kind: 'local'; model?: string; gguf?: string; contextSize?: number };
 
 /**
@@ -34,7 +34,8 @@ export const MODEL_CHOICE_HELP = `Model (with no endpoint and no key, the embedd
   --local-model NAME   the embedded model: 1.5b (default) or 0.5b; with --server-url, the one that
                        server's extension serves is used, through its proxy (never a second model)
   --gguf PATH          serve this GGUF file as the local model instead
-  --context-size N     the local model's context window in tokens (default 8192)`;
+  --context-size N     the context window in tokens: the local model's (default 8192), or an
+                       endpoint's where it does not say itself (Ollama's num_ctx, say)`;
 
 /**
  * Choose the model from the options and the environment.
@@ -80,7 +81,7 @@ export function chooseModel(
     if (!model) {
       throw new UsageError(`No model given for ${baseURL}: pass --model NAME or set CODE_INTERPRETER_MODEL.`);
     }
-    return { kind: 'endpoint', baseURL, apiKey, model };
+    return { kind: 'endpoint', baseURL, apiKey, model, contextSize };
   }
   return { kind: 'local', model: localModel, gguf: values.gguf, contextSize };
 }
@@ -125,7 +126,9 @@ export async function openModel(
 ): Promise<IOpenModel> {
   if (choice.kind === 'endpoint') {
     const client = new ModelClient({ baseURL: choice.baseURL, apiKey: choice.apiKey, model: choice.model });
-    return { client, contextWindow: await client.contextWindow(options.signal), close: async () => undefined };
+    // What the endpoint says wins; the option covers endpoints that do not say.
+    const contextWindow = (await client.contextWindow(options.signal)) ?? choice.contextSize;
+    return { client, contextWindow, close: async () => undefined };
   }
   if (options.server) {
     // The server's own model, through its extension's proxy: one model on the machine.

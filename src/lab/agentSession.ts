@@ -253,11 +253,12 @@ export class AgentSession implements IDisposable {
     });
     this._agent = agent;
     this._agentKey = key;
-    // The model's context window, where the endpoint says (the proxy's code-interpreter/props):
-    // requests are kept within it from then on.
+    // The model's context window, where the endpoint says (the proxy's code-interpreter/props),
+    // else the setting: requests are kept within it from then on.
     void client.contextWindow().then(tokens => {
-      if (tokens && !agent.isDisposed) {
-        agent.contextWindowTokens = tokens;
+      const window = tokens ?? settings.contextWindow;
+      if (window && !agent.isDisposed) {
+        agent.contextWindowTokens = window;
       }
     });
     return agent;

@@ -61,6 +61,11 @@ export interface ICodeInterpreterSettings {
    * Sampling temperature (0: greedy, the same answer to the same request).
    */
   temperature: number;
+
+  /**
+   * The model's context window in tokens, for endpoints that do not say (0: ask the endpoint).
+   */
+  contextWindow: number;
 }
 
 /**
@@ -74,7 +79,8 @@ export const DEFAULT_SETTINGS: Readonly<ICodeInterpreterSettings> = Object.freez
   approval: 'risky',
   vision: 'auto',
   outputBudget: 1500,
-  temperature: 0
+  temperature: 0,
+  contextWindow: 0
 });
 
 /**
@@ -103,7 +109,8 @@ export function readSettings(composite: Readonly<Record<string, unknown>>): ICod
     approval: pick('approval', oneOf<ApprovalPolicy>('never', 'always', 'risky')),
     vision: pick('vision', oneOf<VisionSetting>('auto', 'on', 'off')),
     outputBudget: Math.floor(pick('outputBudget', isCount)),
-    temperature: Math.min(2, pick('temperature', isCount))
+    temperature: Math.min(2, pick('temperature', isCount)),
+    contextWindow: Math.floor(pick('contextWindow', isCount))
   };
 }
 

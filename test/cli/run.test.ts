@@ -381,6 +381,14 @@ describe('code-interpreter run', () => {
         RunCommand.parse(['task', '--max-attempts', '2', '--base-url', 'http://127.0.0.1:9/v1'], env, '/')
       ).toThrow('No model given');
       expect(RunCommand.parse(['task', '--max-attempts', '2'], env, '/').model).toEqual({ kind: 'local' });
+      // For an endpoint, the window to assume where it does not say (Ollama).
+      expect(
+        RunCommand.parse(
+          ['task', '--base-url', 'http://127.0.0.1:9/v1', '--model', 'm', '--context-size', '4096'],
+          env,
+          '/'
+        ).model
+      ).toMatchObject({ kind: 'endpoint', contextSize: 4096 });
       expect(() => RunCommand.parse(['task', '--local-model', '7b'], env, '/')).toThrow(
         '--local-model must be 1.5b or 0.5b, not "7b"'
       );

@@ -15,7 +15,8 @@ describe('readSettings', () => {
       approval: 'sometimes',
       vision: 'off',
       outputBudget: 800.7,
-      temperature: 7
+      temperature: 7,
+      contextWindow: 4096.5
     });
     expect(settings).toEqual({
       model: 'gpt-4o-mini',
@@ -26,7 +27,8 @@ describe('readSettings', () => {
       vision: 'off',
       outputBudget: 800,
       // Above the schema's maximum of 2: the highest allowed.
-      temperature: 2
+      temperature: 2,
+      contextWindow: 4096
     });
   });
 });
