@@ -5,6 +5,7 @@ project's scripted OpenAI-compatible model server (test/support) as a separate p
 
 from __future__ import annotations
 
+import asyncio
 import json
 import os
 import shutil
@@ -16,6 +17,7 @@ from pathlib import Path
 from typing import Any, Callable
 
 import pytest
+from jupyter_server.utils import url_path_join
 from traitlets.config import Config
 
 from jupyterlab_code_interpreter.config import SETTINGS_KEY, CodeInterpreter
@@ -119,3 +121,33 @@ def scripted_model(tmp_path: Path) -> Iterator[Callable[..., ScriptedModel]]:
     yield start
     for model in started:
         model.stop()
+
+
+@pytest.fixture
+def open_raw_chat_request(
+    jp_serverapp: Any, http_server_client: Any, jp_http_port: int, jp_base_url: str
+) -> Callable[[bytes], Any]:
+    """Send a chat completion request to the proxy over a raw socket, so a test can hang up when it likes.
+
+    Returns:
+        An async function taking the JSON body and returning the socket's (reader, writer) once the
+        request is sent. http_server_client is requested for its side effect: the server accepting
+        on jp_http_port.
+    """
+
+    async def open_request(body: bytes) -> tuple[asyncio.StreamReader, asyncio.StreamWriter]:
+        path = url_path_join(jp_base_url, "code-interpreter", "v1", "chat", "completions")
+        token = jp_serverapp.identity_provider.token
+        reader, writer = await asyncio.open_connection("127.0.0.1", jp_http_port)
+        writer.write(
+            (
+                f"POST {path} HTTP/1.1\r\nHost: 127.0.0.1:{jp_http_port}\r\n"
+                f"Authorization: token {token}\r\nContent-Type: application/json\r\n"
+                f"Content-Length: {len(body)}\r\n\r\n"
+            ).encode()
+            + body
+        )
+        await writer.drain()
+        return reader, writer
+
+    return open_request

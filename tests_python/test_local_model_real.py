@@ -222,6 +222,7 @@ async def test_a_long_prompt_abandoned_through_the_proxy_is_cancelled(
     jp_http_port: int,
     jp_base_url: str,
     local_model_manager: Any,
+    open_raw_chat_request: Any,
 ) -> None:
     # A prompt of about 6000 tokens takes llama.cpp over a minute to read on two cores, and
     # nothing is answered meanwhile. llama.cpp cancels a request whose client connection has
@@ -233,18 +234,7 @@ async def test_a_long_prompt_abandoned_through_the_proxy_is_cancelled(
     (log,) = (cache_folder().parent / "logs").glob(f"local-model-*-{local_model_manager._process.pid}.log")
     prompt = "The quick brown fox jumps over the lazy dog. " * 600
     body = json.dumps({"messages": [{"role": "user", "content": prompt}], "max_tokens": 1, "stream": True}).encode()
-    path = f"{jp_base_url.rstrip('/')}/code-interpreter/v1/chat/completions"
-    token = jp_serverapp.identity_provider.token
-    reader, writer = await asyncio.open_connection("127.0.0.1", jp_http_port)
-    writer.write(
-        (
-            f"POST {path} HTTP/1.1\r\nHost: 127.0.0.1:{jp_http_port}\r\n"
-            f"Authorization: token {token}\r\nContent-Type: application/json\r\n"
-            f"Content-Length: {len(body)}\r\n\r\n"
-        ).encode()
-        + body
-    )
-    await writer.drain()
+    _, writer = await open_raw_chat_request(body)
     assert await _log_line(log, "launch_slot_", 60), "the model server did not take the request"
     hung_up_at = time.monotonic()
     writer.close()

@@ -64,8 +64,8 @@ async def test_first_event_arrives_before_the_upstream_finishes(
     jp_base_url: str,
     code_interpreter: Any,
     scripted_model: Any,
+    open_raw_chat_request: Any,
 ) -> None:
-    # http_server_client is requested for its side effect: the server accepting on jp_http_port.
     # The scripted server sends the role event at once, then pauses a minute before
     # each content chunk. A proxy that buffered would deliver nothing until the
     # upstream finished, and the read below would time out instead. A raw socket is
@@ -73,19 +73,8 @@ async def test_first_event_arrives_before_the_upstream_finishes(
     model = scripted_model([{"kind": "text", "content": "abcdefgh" * 2, "chunkSize": 8, "delayMs": 60000}])
     code_interpreter.base_url = model.base_url
     body = json.dumps({"model": "m", "messages": MESSAGES, "stream": True}).encode()
-    path = url_path_join(jp_base_url, *CHAT)
-    token = jp_serverapp.identity_provider.token
-    reader, writer = await asyncio.open_connection("127.0.0.1", jp_http_port)
+    reader, writer = await open_raw_chat_request(body)
     try:
-        writer.write(
-            (
-                f"POST {path} HTTP/1.1\r\nHost: 127.0.0.1:{jp_http_port}\r\n"
-                f"Authorization: token {token}\r\nContent-Type: application/json\r\n"
-                f"Content-Length: {len(body)}\r\n\r\n"
-            ).encode()
-            + body
-        )
-        await writer.drain()
         head = await asyncio.wait_for(reader.readuntil(b"\r\n\r\n"), 30)
         first = await asyncio.wait_for(reader.readuntil(b"\n\n"), 30)
     finally:
@@ -397,6 +386,7 @@ async def test_upstream_request_is_closed_soon_after_the_browser_hangs_up(
     jp_base_url: str,
     code_interpreter: Any,
     behaviour: str,
+    open_raw_chat_request: Any,
 ) -> None:
     # An abandoned request must not keep the model working for nobody: llama.cpp stops
     # generating when its client connection closes, and only then.
@@ -404,19 +394,8 @@ async def test_upstream_request_is_closed_soon_after_the_browser_hangs_up(
     code_interpreter.base_url = await upstream.start()
     loop = asyncio.get_running_loop()
     body = json.dumps({"model": "m", "messages": MESSAGES, "stream": True}).encode()
-    path = url_path_join(jp_base_url, *CHAT)
-    token = jp_serverapp.identity_provider.token
-    reader, writer = await asyncio.open_connection("127.0.0.1", jp_http_port)
+    reader, writer = await open_raw_chat_request(body)
     try:
-        writer.write(
-            (
-                f"POST {path} HTTP/1.1\r\nHost: 127.0.0.1:{jp_http_port}\r\n"
-                f"Authorization: token {token}\r\nContent-Type: application/json\r\n"
-                f"Content-Length: {len(body)}\r\n\r\n"
-            ).encode()
-            + body
-        )
-        await writer.drain()
         await asyncio.wait_for(upstream.received.wait(), 30)
         if behaviour != "silent":
             head = await asyncio.wait_for(reader.readuntil(b"\r\n\r\n"), 30)

@@ -10,7 +10,13 @@ import { formatSummaryTable } from '../eval/summaryTable';
 import { createTiktokenCounter } from '../feedback/tiktokenCounter';
 import { ExitCode, UsageError } from './commonOptions';
 import { defaultWorkers, exitCodeOf, parsePositiveInt, withInterrupt, type SharedValues } from './evalOptions';
-import { chooseModel, describeLocalModelProgress, openModel, type IOpenModel } from './modelEndpoint';
+import {
+  chooseModel,
+  describeLocalModelProgress,
+  openModel,
+  type IModelChoiceValues,
+  type IOpenModel
+} from './modelEndpoint';
 
 /**
  * The help of `code-interpreter eval --dataset dabench` (a part of `eval --help`).
@@ -35,22 +41,17 @@ export const DABENCH_HELP = `InfiAgent-DABench (--dataset dabench):
 /**
  * The values `eval` parses that a DABench run reads.
  */
-export type DabenchValues = SharedValues & {
-  mode?: string;
-  'feedback-tests'?: string;
-  'critic-model'?: string;
-  'critic-base-url'?: string;
-  'critic-api-key'?: string;
-  'max-attempts'?: string;
-  'max-tokens'?: string;
-  'kernel-state'?: string;
-  'base-url'?: string;
-  'api-key'?: string;
-  model?: string;
-  'local-model'?: string;
-  gguf?: string;
-  'context-size'?: string;
-};
+export type DabenchValues = SharedValues &
+  IModelChoiceValues & {
+    mode?: string;
+    'feedback-tests'?: string;
+    'critic-model'?: string;
+    'critic-base-url'?: string;
+    'critic-api-key'?: string;
+    'max-attempts'?: string;
+    'max-tokens'?: string;
+    'kernel-state'?: string;
+  };
 
 /**
  * `code-interpreter eval --dataset dabench`.

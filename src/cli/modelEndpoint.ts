@@ -25,6 +25,18 @@ export const LOCAL_MODEL_OPTIONS = {
 } as const;
 
 /**
+ * The parsed options that choose the model.
+ */
+export interface IModelChoiceValues {
+  'base-url'?: string;
+  'api-key'?: string;
+  model?: string;
+  'local-model'?: string;
+  gguf?: string;
+  'context-size'?: string;
+}
+
+/**
  * Help lines for the model options.
  */
 export const MODEL_CHOICE_HELP = `Model (with no endpoint and no key, the embedded local model is used):
@@ -45,17 +57,7 @@ export const MODEL_CHOICE_HELP = `Model (with no endpoint and no key, the embedd
  * @returns the choice.
  * @throws {UsageError} when an endpoint is named without a model, or an option is malformed.
  */
-export function chooseModel(
-  values: {
-    'base-url'?: string;
-    'api-key'?: string;
-    model?: string;
-    'local-model'?: string;
-    gguf?: string;
-    'context-size'?: string;
-  },
-  env: NodeJS.ProcessEnv = process.env
-): ModelChoice {
+export function chooseModel(values: IModelChoiceValues, env: NodeJS.ProcessEnv = process.env): ModelChoice {
   const localModel = values['local-model'];
   if (localModel !== undefined && localModel !== '1.5b' && localModel !== '0.5b') {
     throw new UsageError(`--local-model must be 1.5b or 0.5b, not "${localModel}"`);

@@ -150,27 +150,11 @@ export class Transcript {
         this._step({ state: 'skipped', cellId: event.cellId, label: this._trans.__('Not run: %1', event.reason) });
         break;
       case 'execution-start':
-        this._running.set(
-          event.cellId,
-          this._step({
-            state: 'running',
-            cellId: event.cellId,
-            label: this._trans.__('Running'),
-            attempt: event.attempt,
-            maxAttempts: event.maxAttempts
-          })
-        );
+        this._running.set(event.cellId, this._runningStep(event));
         break;
       case 'execution-end': {
-        const step =
-          this._running.get(event.cellId) ??
-          this._step({
-            state: 'running',
-            cellId: event.cellId,
-            label: this._trans.__('Running'),
-            attempt: event.attempt,
-            maxAttempts: event.maxAttempts
-          });
+        // An execution whose start was not seen (the sidebar opened meanwhile) gets its step now.
+        const step = this._running.get(event.cellId) ?? this._runningStep(event);
         this._running.delete(event.cellId);
         const { result } = event;
         step.state = result.status === 'ok' ? 'ok' : 'error';
@@ -206,6 +190,19 @@ export class Transcript {
 
   private _step(fields: Omit<Transcript.IStepEntry, 'kind'>): Transcript.IStepEntry {
     return this.add({ kind: 'step', ...fields });
+  }
+
+  /**
+   * The step of a cell being run, added to the entries.
+   */
+  private _runningStep(event: { cellId: string; attempt: number; maxAttempts: number }): Transcript.IStepEntry {
+    return this._step({
+      state: 'running',
+      cellId: event.cellId,
+      label: this._trans.__('Running'),
+      attempt: event.attempt,
+      maxAttempts: event.maxAttempts
+    });
   }
 
   private _setThinking(value: boolean): void {

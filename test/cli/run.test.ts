@@ -8,30 +8,7 @@ import type { JupyterServerProcess } from '../../src/node/jupyterServerProcess';
 import { projectPython, startJupyter } from '../support/jupyter';
 import { ScriptedModelServer, type ScriptedReply } from '../support/scriptedModelServer';
 import { lastCellId } from '../support/agentHarness';
-
-const CLI = join(__dirname, '..', '..', 'bin', 'code-interpreter.js');
-
-/**
- * Run the built command line as a user would, and collect what it printed.
- */
-function runCli(
-  args: string[],
-  env: Record<string, string>,
-  cwd: string
-): Promise<{ code: number | null; stdout: string; stderr: string; ms: number }> {
-  const started = Date.now();
-  return new Promise(resolve => {
-    const child = spawn(process.execPath, [CLI, ...args], {
-      cwd,
-      env: { ...process.env, CODE_INTERPRETER_PYTHON: projectPython(), ...env }
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', chunk => (stdout += chunk));
-    child.stderr.on('data', chunk => (stderr += chunk));
-    child.on('close', code => resolve({ code, stdout, stderr, ms: Date.now() - started }));
-  });
-}
+import { CLI, runCli } from '../support/cliProcess';
 
 /**
  * Resolves once a file exists in a folder: the folder is watched first, then checked, so that a file
