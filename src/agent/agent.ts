@@ -7,6 +7,8 @@ import type { ChatCompletionContentPart } from 'openai/resources/chat/completion
 
 import { ApproximateTokenCounter } from '../feedback/approximateTokenCounter';
 import { renderKernelState } from '../feedback/kernelStateText';
+import type { IMentionedEntry } from '../kernel/mentionDescriber';
+import type { KernelInspection } from '../kernel/namespaceInspector';
 import { renderFeedback } from '../feedback/renderFeedback';
 import type { IRenderedFeedback, ITokenCounter } from '../feedback/tokens';
 import type { ExecutionStatus, IExecutionResult } from '../kernel/tokens';
@@ -27,6 +29,7 @@ import {
 } from '../conversation/conversationRecord';
 import type { AgentEvent } from './events';
 import { ContextWindow } from './contextWindow';
+import { findMentions, renderMentions } from './mentions';
 import { NotebookContext } from './notebookContext';
 import { systemPrompt } from './prompts';
 
@@ -51,6 +54,7 @@ export class Agent implements IDisposable {
       contextBudgetTokens: options.contextBudgetTokens ?? 12_000,
       notebookContextTokens: options.notebookContextTokens ?? 1500,
       kernelStateTokens: options.kernelStateTokens ?? 600,
+      mentionTokens: options.mentionTokens ?? 1500,
       maxModelRequests: options.maxModelRequests ?? 2 * Math.max(1, options.maxAttempts ?? 3) + 4,
       turnTokenBudget: options.turnTokenBudget ?? 0,
       turnTimeBudgetMs: options.turnTimeBudgetMs ?? 0,
@@ -154,8 +158,15 @@ export class Agent implements IDisposable {
       executions: 0,
       messageIndex: this._messages.length
     };
-    const kernelNote = await this._kernelNote();
-    const preamble = [this._undoNote(), this._notebookNote(), kernelNote].filter(Boolean).join('\n\n');
+    const mentions = findMentions(prompt);
+    const inspection = await this._inspectKernel(mentions);
+    const mentionNote = renderMentions(mentions, Private.mentionedIn(inspection), this._target.cells(), {
+      budgetTokens: this._options.mentionTokens,
+      counter: this._counter
+    });
+    const preamble = [this._undoNote(), this._notebookNote(), this._kernelNote(inspection), mentionNote]
+      .filter(Boolean)
+      .join('\n\n');
     this._turns.push(turn);
     this._messages.push({ role: 'user', content: preamble ? `${preamble}\n\n${prompt}` : prompt });
     const state: Private.ITurnState = {
@@ -372,27 +383,39 @@ export class Agent implements IDisposable {
   }
 
   /**
+   * Ask the kernel for its state (when the model is shown it) and for what the user mentioned.
+   * A failure is a warning, never the end of the turn.
+   */
+  private async _inspectKernel(mentions: string[]): Promise<KernelInspection | undefined> {
+    if (this._options.kernelStateTokens <= 0 && !mentions.length) {
+      return undefined;
+    }
+    try {
+      return await this._target.inspectKernel({
+        timeoutMs: mentions.length ? Private.MENTION_INSPECTION_TIMEOUT_MS : Private.KERNEL_INSPECTION_TIMEOUT_MS,
+        mentions
+      });
+    } catch (error) {
+      this._emit({ type: 'warning', message: `The kernel could not be inspected: ${(error as Error).message}` });
+      return undefined;
+    }
+  }
+
+  /**
    * What the model is told of the kernel's variables at the start of a turn: the user may have
    * defined or changed some since the last one, in cells the model never saw run. Like the
    * notebook note, it goes with the prompt (never the system prompt) and only when it differs
    * from the last one sent, so that requests keep their common prefix.
    */
-  private async _kernelNote(): Promise<string | undefined> {
+  private _kernelNote(inspection: KernelInspection | undefined): string | undefined {
     const budgetTokens = this._options.kernelStateTokens;
-    if (budgetTokens <= 0) {
+    if (budgetTokens <= 0 || !inspection) {
       return undefined;
     }
     const heading = "The kernel's state now (variables from all cells that ran):";
-    let state: string;
-    try {
-      const inspection = await this._target.inspectKernel({ timeoutMs: Private.KERNEL_INSPECTION_TIMEOUT_MS });
-      // The budget covers the heading and the blank line that parts it from the prompt.
-      const room = budgetTokens - this._counter.count(heading) - 2;
-      state = renderKernelState(inspection, { budgetTokens: room, counter: this._counter });
-    } catch (error) {
-      this._emit({ type: 'warning', message: `The kernel could not be inspected: ${(error as Error).message}` });
-      return undefined;
-    }
+    // The budget covers the heading and the blank line that parts it from the prompt.
+    const room = budgetTokens - this._counter.count(heading) - 2;
+    const state = renderKernelState(inspection, { budgetTokens: room, counter: this._counter });
     if (!state || state === this._lastKernelNote) {
       return undefined;
     }
@@ -880,6 +903,13 @@ export namespace Agent {
     kernelStateTokens?: number;
 
     /**
+     * Tokens of the fuller description of what the user's prompt mentions with `@` (a frame's
+     * first rows and `describe()`, a file's first lines, a cell's source), shared between the
+     * mentions. Default 1500.
+     */
+    mentionTokens?: number;
+
+    /**
      * Tokens one turn may use (prompt and completion, over all its requests); 0 for no limit.
      */
     turnTokenBudget?: number;
@@ -950,6 +980,18 @@ namespace Private {
    * How long a turn waits for the kernel to describe its namespace before going on without it.
    */
   export const KERNEL_INSPECTION_TIMEOUT_MS = 2000;
+
+  /**
+   * The same with mentions, whose fuller descriptions (a frame's `describe()`) take longer.
+   */
+  export const MENTION_INSPECTION_TIMEOUT_MS = 5000;
+
+  /**
+   * What the kernel said of the mentioned names, if it was inspected.
+   */
+  export function mentionedIn(inspection: KernelInspection | undefined): IMentionedEntry[] {
+    return inspection?.kind === 'namespace' ? (inspection.namespace.mentioned ?? []) : [];
+  }
 
   /**
    * How the loop ended.

@@ -3,6 +3,8 @@
 
 import type { Kernel, KernelMessage } from '@jupyterlab/services';
 
+import { MENTION_DESCRIBER, type IMentionedEntry } from './mentionDescriber';
+
 /**
  * One variable of the user's namespace, as the kernel described it.
  */
@@ -111,6 +113,11 @@ export interface IKernelNamespace {
    * The kernel ran out of its time allowance: some variables are described by type alone.
    */
   partial: boolean;
+
+  /**
+   * The names the user mentioned, described more fully (empty when none were asked for).
+   */
+  mentioned?: IMentionedEntry[];
 }
 
 /**
@@ -172,6 +179,8 @@ export async function inspectNamespace(
   const expression = Private.expression({
     maxVariables: options.maxVariables ?? 60,
     maxFiles: options.maxFiles ?? 20,
+    mentions: (options.mentions ?? []).slice(0, MAX_MENTIONS),
+    mentionChars: options.mentionChars ?? 3000,
     // The kernel describes variables for at most half the time the caller waits, so that a
     // large namespace still answers in time, with the rest by type.
     allowanceMs: Math.max(10, Math.floor(timeoutMs / 2))
@@ -243,8 +252,24 @@ export namespace inspectNamespace {
      * Entries of the working folder listed at most. Default 20.
      */
     maxFiles?: number;
+
+    /**
+     * Names the user mentioned with `@` (variables, or paths under the working folder), described
+     * more fully in `mentioned`; at most `MAX_MENTIONS`.
+     */
+    mentions?: string[];
+
+    /**
+     * Characters each mention's description may take. Default 3000.
+     */
+    mentionChars?: number;
   }
 }
+
+/**
+ * Mentions described in one inspection at most.
+ */
+export const MAX_MENTIONS = 8;
 
 namespace Private {
   /**
@@ -406,6 +431,14 @@ for entry in sorted(files, key=lambda e: e.name.lower())[:limits['files']]:
     except OSError:
         listed.append([entry.name, None])
 
+mentioned = []
+`;
+
+  /**
+   * The collector's last part: its findings as an object whose repr is their JSON, since user
+   * expressions come back as their text/plain repr.
+   */
+  const RESULT = String.raw`
 class Result:
     def __init__(self, text):
         self.text = text
@@ -415,7 +448,8 @@ class Result:
 result = Result(json.dumps({
     'cwd': cwd, 'total': len(candidates), 'variables': variables, 'modules': modules,
     'files': listed, 'filesTotal': min(seen, 1000), 'filesCapped': capped,
-    'elapsedMs': round((time.perf_counter() - started) * 1000, 2), 'partial': partial
+    'elapsedMs': round((time.perf_counter() - started) * 1000, 2), 'partial': partial,
+    'mentioned': mentioned
 }, default=str))
 `;
 
@@ -423,18 +457,27 @@ result = Result(json.dumps({
    * The user expression: the collector compiled and run in a fresh globals dict, whose `result`
    * is the expression's value.
    */
-  export function expression(limits: { maxVariables: number; maxFiles: number; allowanceMs: number }): string {
+  export function expression(limits: {
+    maxVariables: number;
+    maxFiles: number;
+    allowanceMs: number;
+    mentions: string[];
+    mentionChars: number;
+  }): string {
     const given = JSON.stringify({
       variables: Math.max(0, Math.floor(limits.maxVariables)),
       files: Math.max(0, Math.floor(limits.maxFiles)),
       columns: 30,
       frames: 8,
-      allowance: limits.allowanceMs
+      allowance: limits.allowanceMs,
+      mentions: limits.mentions,
+      mentionChars: Math.max(100, Math.floor(limits.mentionChars))
     });
+    const code = COLLECTOR + (limits.mentions.length ? MENTION_DESCRIBER : '') + RESULT;
     // A JSON string is also a Python string literal; the get_ipython of IPython itself, in case
     // the user rebound the name.
     return (
-      `(lambda g: (exec(${JSON.stringify(COLLECTOR)}, g), g['result'])[1])` +
+      `(lambda g: (exec(${JSON.stringify(code)}, g), g['result'])[1])` +
       `({'limits': ${given}, 'get_ipython': __import__('IPython').get_ipython})`
     );
   }

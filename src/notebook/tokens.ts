@@ -110,6 +110,17 @@ export interface IInspectKernelOptions {
    * Variables described at most (all are counted). Default 60.
    */
   maxVariables?: number;
+
+  /**
+   * Entries of the working folder listed at most. Default 20.
+   */
+  maxFiles?: number;
+
+  /**
+   * Names the user mentioned with `@`, to describe more fully (variables, or files and folders
+   * under the kernel's working folder).
+   */
+  mentions?: string[];
 }
 
 /**

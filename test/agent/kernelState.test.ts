@@ -81,8 +81,12 @@ describe("The kernel's state for the model", () => {
 
     const direct = await notebook.inspectKernel();
     expect(direct.kind).toBe('namespace');
-    await agent.run('Hi');
-    expect(contentText(model.requests[0].body.messages.at(-1)?.content)).toContain('answer: int = 42');
+    // A mention makes the kernel describe more (describe(), a file's lines): no trace either.
+    await agent.run('Hi, what is @answer? See @history_before and @missing.csv');
+    const prompt = contentText(model.requests[0].body.messages.at(-1)?.content);
+    expect(prompt).toContain('answer: int = 42');
+    expect(prompt).toContain('@answer (variable):\nint: 42');
+    expect(prompt).toContain('@missing.csv:\nno variable, file or cell has this name');
     // The turn added no cell and changed no output.
     expect(JSON.stringify(notebook.document.cells)).toBe(documentBefore);
 
@@ -107,6 +111,36 @@ describe("The kernel's state for the model", () => {
     expect(seen.last).toBe(42);
     expect(seen.who).toEqual(['answer', 'history_before', 'json', 're']);
     expect(seen.hidden).toEqual([]);
+  });
+
+  it('describes what the prompt mentions more fully: a frame, a CSV file and a cell', async () => {
+    const { agent, notebook, model } = await harness.setUp([text('Noted.')]);
+    const rows = Array.from({ length: 40 }, (_, i) => `${['N', 'S', 'E'][i % 3]},${i * 10},${i % 7}`);
+    await run(
+      notebook,
+      [
+        'import pandas as pd',
+        `open("sales.csv", "w").write("region,amount,units\\n" + ${JSON.stringify(rows.join('\n'))} + "\\n")`,
+        'sales = pd.read_csv("sales.csv")'
+      ].join('\n')
+    );
+    await agent.run('Summarise @sales, using @sales.csv and @cell1.');
+    const prompt = contentText(model.requests[0].body.messages.at(-1)?.content);
+    const note = prompt.slice(prompt.indexOf('What the user mentioned:'));
+    // The frame: its shape, all dtypes, first rows and describe().
+    expect(note).toContain('@sales (variable):\nshape: (40, 3)');
+    expect(note).toContain('dtypes: region str, amount int64, units int64');
+    expect(note).toMatch(/first rows:\n\s+region\s+amount\s+units\n0\s+N\s+0\s+0/);
+    expect(note).toMatch(/describe\(\):\n[^]*mean[^]*195\.0/);
+    // The file: its size, line count and first lines as they are on disk.
+    expect(note).toMatch(
+      /@sales\.csv \(file\):\n\d+ bytes, 41 lines; first lines:\nregion,amount,units\nN,0,0\nS,10,1/
+    );
+    // The first cell, by its id and source.
+    const firstCell = notebook.cells()[0];
+    expect(note).toContain(`@cell1 (cell ${firstCell.id}, code, In [1]):\nimport pandas as pd`);
+    // The question itself comes last, unchanged.
+    expect(prompt.endsWith('Summarise @sales, using @sales.csv and @cell1.')).toBe(true);
   });
 
   it('does not wait behind a running cell: a busy kernel is skipped at once', async () => {

@@ -1,0 +1,142 @@
+// Copyright (c) jupyterlab-code-interpreter contributors.
+// Distributed under the terms of the Modified BSD License.
+
+import { clipText } from '../feedback/textTruncation';
+import type { ITokenCounter } from '../feedback/tokens';
+import type { IMentionedEntry } from '../kernel/mentionDescriber';
+import { MAX_MENTIONS } from '../kernel/namespaceInspector';
+import type { ICellSummary } from '../notebook/tokens';
+
+/**
+ * The names a prompt mentions with `@`: `@df`, `@data/sales.csv`, `@cell3` (the notebook's third
+ * cell) or `@"file with spaces.csv"`. An `@` inside a word (an e-mail address, a decorator call in
+ * quoted code) is not a mention; punctuation that ends a sentence is not part of the name.
+ *
+ * @param prompt - what the user wrote.
+ * @returns the distinct names in order, at most `MAX_MENTIONS`.
+ */
+export function findMentions(prompt: string): string[] {
+  const names: string[] = [];
+  for (const match of prompt.matchAll(Private.MENTION)) {
+    const name = match[1] ?? match[2].replace(Private.TRAILING_PUNCTUATION, '');
+    if (name && !names.includes(name)) {
+      names.push(name);
+    }
+  }
+  return names.slice(0, MAX_MENTIONS);
+}
+
+/**
+ * The cell a mention such as `cell3` names (counting from 1, as the sidebar lists them).
+ *
+ * @param name - the mentioned name.
+ * @param cells - the notebook's cells.
+ * @returns the cell and its position, or `undefined` when the name is not a cell's.
+ */
+export function mentionedCell(name: string, cells: ICellSummary[]): { cell: ICellSummary; index: number } | undefined {
+  const match = /^cell(\d+)$/i.exec(name);
+  const index = match ? Number(match[1]) - 1 : -1;
+  return index >= 0 && index < cells.length ? { cell: cells[index], index } : undefined;
+}
+
+/**
+ * Describe what the user mentioned, for the model, within a token budget shared evenly between
+ * the mentions (a long description keeps its beginning and end).
+ *
+ * A name the kernel knows as a variable is that variable even if it looks like a cell's; a name
+ * that is neither a variable, a file nor a cell is said to be unknown, so the model does not
+ * guess at it.
+ *
+ * @param names - the mentioned names, as `findMentions` gave them.
+ * @param entries - what the kernel said of them (empty when it was not asked or did not answer).
+ * @param cells - the notebook's cells.
+ * @param options - the budget and the token counter.
+ * @returns the note (empty when there were no mentions).
+ */
+export function renderMentions(
+  names: string[],
+  entries: IMentionedEntry[],
+  cells: ICellSummary[],
+  options: renderMentions.IOptions
+): string {
+  if (!names.length) {
+    return '';
+  }
+  const share = Math.max(40, Math.floor(options.budgetTokens / names.length));
+  const parts = names.map(name => {
+    const entry = entries.find(candidate => candidate.name === name);
+    const cell = entry?.kind === 'variable' ? undefined : mentionedCell(name, cells);
+    let heading: string;
+    let body: string;
+    if (entry && entry.kind !== 'missing') {
+      heading = `@${name} (${entry.kind})`;
+      body = entry.text;
+    } else if (cell) {
+      const count = cell.cell.cellType === 'code' ? `, In [${cell.cell.executionCount ?? ' '}]` : '';
+      heading = `@${name} (cell ${cell.cell.id}, ${cell.cell.cellType}${count})`;
+      body = cell.cell.source;
+    } else {
+      heading = `@${name}`;
+      body = entry ? 'no variable, file or cell has this name' : 'not described: the kernel was not inspected';
+    }
+    return `${heading}:\n${Private.fit(body, share - options.counter.count(heading) - 2, options.counter)}`;
+  });
+  return `What the user mentioned:\n${parts.join('\n')}`;
+}
+
+/**
+ * The namespace for `renderMentions` statics.
+ */
+export namespace renderMentions {
+  /**
+   * Options of the rendering.
+   */
+  export interface IOptions {
+    /**
+     * Tokens the whole note may use.
+     */
+    budgetTokens: number;
+
+    /**
+     * Counts tokens.
+     */
+    counter: ITokenCounter;
+  }
+}
+
+namespace Private {
+  /**
+   * `@` at the start or after a space or an opening bracket, then a quoted name or a run of
+   * characters without spaces.
+   */
+  export const MENTION = /(?:^|[\s([{,])@(?:"([^"\n]+)"|([^\s@"'`]+))/g;
+
+  /**
+   * What ends a sentence after a name rather than belonging to it.
+   */
+  export const TRAILING_PUNCTUATION = /[.,;:!?)\]}]+$/;
+
+  /**
+   * The text within a token count: whole when it fits, else its beginning and end with the
+   * number of characters left out between them.
+   */
+  export function fit(text: string, tokens: number, counter: ITokenCounter): string {
+    if (counter.count(text) <= tokens) {
+      return text;
+    }
+    // Characters per token of this text, to aim the cut; a second pass fixes an undershoot.
+    const ratio = text.length / Math.max(1, counter.count(text));
+    let window = Math.max(20, Math.floor((tokens * ratio) / 2) - 20);
+    for (let attempt = 0; attempt < 3; attempt++) {
+      const { text: kept, gap } = clipText(text, window);
+      const clipped = gap
+        ? `${kept.slice(0, gap.at)}\n... (${gap.characters} characters left out) ...\n${kept.slice(gap.at)}`
+        : kept;
+      if (counter.count(clipped) <= tokens || window <= 20) {
+        return clipped;
+      }
+      window = Math.floor(window * 0.8);
+    }
+    return text.slice(0, Math.max(0, tokens));
+  }
+}
