@@ -262,6 +262,46 @@ describe('LiveNotebookTarget execution on the notebook kernel', () => {
   });
 });
 
+describe('LiveNotebookTarget kernel inspection', () => {
+  it("describes the notebook kernel's namespace and mentions, and leaves nothing in the notebook", async () => {
+    const target = new LiveNotebookTarget({ panel });
+    const userRun = await target.execute('user-code');
+    expect(userRun.status).toBe('ok');
+    const before = JSON.stringify(panel.model!.toJSON());
+
+    const inspection = await target.inspectKernel({ mentions: ['base', 'nothing_here'] });
+
+    expect(inspection.kind).toBe('namespace');
+    const namespace = inspection.kind === 'namespace' ? inspection.namespace : undefined;
+    expect(namespace?.variables).toContainEqual({ name: 'base', kind: 'scalar', type: 'int', value: '40' });
+    expect(namespace?.mentioned).toEqual([
+      { name: 'base', kind: 'variable', text: 'int: 40' },
+      { name: 'nothing_here', kind: 'missing', text: '' }
+    ]);
+    // No cell, output or execution count changed, and the next run counts on from the user's.
+    expect(JSON.stringify(panel.model!.toJSON())).toBe(before);
+    target.startTurn();
+    const next = await target.insertCode('base + 2');
+    expect((await target.execute(next)).executionCount).toBe((userRun.executionCount as number) + 1);
+  });
+
+  it('skips a kernel running a cell the user just started, without waiting for it', async () => {
+    const target = new LiveNotebookTarget({ panel });
+    panel.model!.cells.get(0).sharedModel.setSource('import time\ntime.sleep(2)');
+    const widget = panel.content.widgets[0] as CodeCell;
+    // Run as JupyterLab's run command does: the cell is marked running before the kernel says busy.
+    const running = CodeCell.execute(widget, panel.sessionContext);
+    const started = Date.now();
+
+    const inspection = await target.inspectKernel();
+
+    expect(inspection).toMatchObject({ kind: 'skipped', reason: 'busy' });
+    expect(Date.now() - started).toBeLessThan(500);
+    await running;
+    expect((await target.inspectKernel()).kind).toBe('namespace');
+  });
+});
+
 describe('LiveNotebookTarget stopping a cell', () => {
   it('interrupts a running cell when the stop signal fires, and leaves the cell idle with what it printed', async () => {
     const target = new LiveNotebookTarget({ panel });
