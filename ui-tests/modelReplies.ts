@@ -117,6 +117,16 @@ export function reply(request: IRecordedRequest): ScriptedReply {
     }
     return text('Changed.');
   }
+  if (prompt.includes('highest total')) {
+    // As a model would: the code uses a frame the prompt describes, with the columns it lists.
+    if (!toolResult) {
+      return call('execute_code', { code: highestTotalCode(prompt) });
+    }
+    return text('The region is printed under the cell.');
+  }
+  if (prompt.includes('Compare')) {
+    return text('Compared.');
+  }
   if (prompt.includes('answer')) {
     if (!toolResult) {
       return call('execute_code', { code: CODE.undo });
@@ -162,6 +172,22 @@ export function remoteContentAnswer(origin: string): string {
 /**
  * The last message the user typed (not a tool result or an execution result).
  */
+/**
+ * The code for "which region has the highest total?": with the columns of a frame `df` the prompt
+ * describes (its first text column and first numeric one), else reading the file itself, as a
+ * model that does not know the kernel's state has to.
+ */
+function highestTotalCode(prompt: string): string {
+  const columns = /^df: DataFrame, .*\n {2}columns: (.*)$/m.exec(prompt)?.[1];
+  const typed = (columns ?? '').split(', ').map(column => column.split(' '));
+  const group = typed.find(([, dtype]) => dtype === 'str' || dtype === 'object')?.[0];
+  const value = typed.find(([, dtype]) => /^(int|float)/.test(dtype ?? ''))?.[0];
+  if (!group || !value) {
+    return 'import pandas as pd\ndata = pd.read_csv("sales.csv")\nprint(data.groupby("region")["total"].sum().idxmax())';
+  }
+  return `print(df.groupby(${JSON.stringify(group)})[${JSON.stringify(value)}].sum().idxmax())`;
+}
+
 function lastPrompt(messages: Messages): string {
   for (let i = messages.length - 1; i >= 0; i--) {
     const message = messages[i];

@@ -3,6 +3,8 @@
 
 import { MimeModel, type IRenderMimeRegistry } from '@jupyterlab/rendermime';
 import type { IRenderMime } from '@jupyterlab/rendermime';
+import { PathExt } from '@jupyterlab/coreutils';
+import type { Contents } from '@jupyterlab/services';
 import type { CommandRegistry } from '@lumino/commands';
 import { nullTranslator, type ITranslator, type TranslationBundle } from '@jupyterlab/translation';
 import { Panel, Widget } from '@lumino/widgets';
@@ -11,7 +13,10 @@ import { describeRiskKind } from '../agent/riskyCode';
 import type { TurnOutcome } from '../conversation/conversationRecord';
 import type { AgentSession } from './agentSession';
 import { CommandIDs } from './commandIds';
+import type { INamespaceVariable } from '../kernel/namespaceInspector';
+import { formatByteSize } from '../feedback/imageInfo';
 import { codeInterpreterIcon } from './icons';
+import { MentionPopup, type IMentionCandidate } from './mentionPopup';
 import { RemoteFreeSanitizer } from './remoteFreeSanitizer';
 import {
   fetchServerConfig,
@@ -39,7 +44,9 @@ export class ChatPanel extends Panel {
     // from fetching anything they name (see RemoteFreeSanitizer).
     this._rendermime = options.rendermime.clone({ sanitizer: new RemoteFreeSanitizer(options.rendermime.sanitizer) });
     this._modelSetting = options.modelSetting;
-    this._trans = (options.translator ?? nullTranslator).load('jupyterlab_code_interpreter');
+    this._translator = options.translator ?? nullTranslator;
+    this._trans = this._translator.load('jupyterlab_code_interpreter');
+    this._contents = options.contents;
     const trans = this._trans;
     this.id = 'jp-code-interpreter';
     this.addClass('jp-CodeInterpreter');
@@ -95,6 +102,7 @@ export class ChatPanel extends Panel {
       return;
     }
     clearTimeout(this._localModelPoll);
+    this._mentions.dispose();
     super.dispose();
   }
 
@@ -180,7 +188,15 @@ export class ChatPanel extends Panel {
     input.className = 'jp-CodeInterpreter-input';
     input.rows = 3;
     input.placeholder = trans.__('Ask the code interpreter… (Enter to send, Shift+Enter for a new line)');
+    const mentions = new MentionPopup({
+      input,
+      candidates: () => this._mentionCandidates(),
+      translator: this._translator
+    });
     input.addEventListener('keydown', event => {
+      if (mentions.handleKey(event)) {
+        return;
+      }
       if (event.key === 'Enter' && !event.shiftKey && !event.isComposing) {
         event.preventDefault();
         event.stopPropagation();
@@ -199,11 +215,55 @@ export class ChatPanel extends Panel {
     const buttons = document.createElement('div');
     buttons.className = 'jp-CodeInterpreter-buttons';
     buttons.append(send, stop);
-    composer.node.append(input, buttons);
+    composer.node.append(mentions.node, input, buttons);
     this._input = input;
+    this._mentions = mentions;
     this._sendButton = send;
     this._stopButton = stop;
     return composer;
+  }
+
+  /**
+   * What the user can mention now: the kernel's variables (not asked while it runs code), the
+   * notebook's cells and the entries of the notebook's folder, where its kernel starts.
+   */
+  private async _mentionCandidates(): Promise<IMentionCandidate[]> {
+    const target = this._session?.target;
+    if (!target) {
+      return [];
+    }
+    const folder = PathExt.dirname(target.name);
+    const [inspection, listing] = await Promise.all([
+      target.inspectKernel({ maxVariables: 200, maxFiles: 0 }),
+      this._contents?.get(folder, { content: true }).catch(() => null) ?? Promise.resolve(null)
+    ]);
+    const candidates: IMentionCandidate[] = [];
+    if (inspection.kind === 'namespace') {
+      for (const variable of inspection.namespace.variables) {
+        candidates.push({ kind: 'variable', name: variable.name, detail: Private.variableDetail(variable) });
+      }
+    }
+    target.cells().forEach((cell, index) => {
+      const firstLine = cell.source.split('\n').find(line => line.trim()) ?? '';
+      candidates.push({
+        kind: 'cell',
+        name: `cell${index + 1}`,
+        detail: firstLine.length > 40 ? `${firstLine.slice(0, 39)}…` : firstLine || this._trans.__('empty')
+      });
+    });
+    const entries = Array.isArray(listing?.content) ? (listing.content as Contents.IModel[]) : [];
+    for (const entry of entries) {
+      if (entry.name.startsWith('.') || entry.path === target.name) {
+        continue;
+      }
+      const folderEntry = entry.type === 'directory';
+      candidates.push({
+        kind: folderEntry ? 'folder' : 'file',
+        name: folderEntry ? `${entry.name}/` : entry.name,
+        detail: folderEntry ? this._trans.__('folder') : Private.sizeText(entry.size)
+      });
+    }
+    return candidates;
   }
 
   private _send(): void {
@@ -651,7 +711,9 @@ export class ChatPanel extends Panel {
   private _rendermime: IRenderMimeRegistry;
   private _localModelPoll = 0;
   private _modelSetting: () => string;
+  private _translator: ITranslator;
   private _trans: TranslationBundle;
+  private _contents: Contents.IManager | undefined;
   private _session: AgentSession | null = null;
   private _header: Widget;
   private _notice: Widget;
@@ -660,6 +722,7 @@ export class ChatPanel extends Panel {
   private _thinking: Widget;
   private _composer: Widget;
   private _input!: HTMLTextAreaElement;
+  private _mentions!: MentionPopup;
   private _sendButton!: HTMLButtonElement;
   private _stopButton!: HTMLButtonElement;
   private _widgets = new Map<TranscriptEntry, Widget>();
@@ -695,10 +758,34 @@ export namespace ChatPanel {
      * The application's translations; English when omitted.
      */
     translator?: ITranslator;
+
+    /**
+     * The server's contents, to offer the notebook folder's files as mentions; none when omitted.
+     */
+    contents?: Contents.IManager;
   }
 }
 
 namespace Private {
+  /**
+   * A variable's type and size, as the mention list shows it.
+   */
+  export function variableDetail(variable: INamespaceVariable): string {
+    const { kind, type, shape, dtype, length, value } = variable;
+    if (value !== undefined) {
+      return `${type} = ${value}`;
+    }
+    const size = shape ? (kind === 'dataframe' ? `${shape[0]} × ${shape[1]}` : `(${shape.join(', ')})`) : '';
+    return [type, size, dtype, length === undefined ? '' : `len ${length}`].filter(Boolean).join(' ');
+  }
+
+  /**
+   * A file's size, or nothing when the server did not give it.
+   */
+  export function sizeText(size: number | undefined): string {
+    return typeof size === 'number' ? formatByteSize(size) : '';
+  }
+
   /**
    * An answer of the model, rendered as markdown by JupyterLab's own renderer. While the answer
    * streams, it is rendered at the next animation frame after a token arrives, and never twice at

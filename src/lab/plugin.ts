@@ -74,7 +74,8 @@ export const codeInterpreterPlugin: JupyterFrontEndPlugin<ICodeInterpreter> = {
       commands: app.commands,
       rendermime,
       modelSetting: () => settings.model,
-      translator
+      translator,
+      contents: app.serviceManager.contents
     });
     app.shell.add(chat, 'right', { rank: 600 });
     restorer?.add(chat, 'code-interpreter');

@@ -5,6 +5,8 @@
  */
 import { expect, test } from '@jupyterlab/galata';
 
+import { chatRequests, lastUserMessage, SALES_CSV } from '../chatRequests';
+
 test.use({ autoGoto: true });
 
 test('computes the mean of 3, 5, 10, 12 into a notebook cell, with no endpoint configured', async ({ page }) => {
@@ -25,4 +27,31 @@ test('computes the mean of 3, 5, 10, 12 into a notebook cell, with no endpoint c
   // The turn ends (Send comes back in place of Stop), and the sidebar says the model is ready.
   await expect(sidebar.getByRole('button', { name: /send/i })).toBeVisible();
   await expect(sidebar.locator('.jp-CodeInterpreter-localModel[data-state="ready"]')).toBeVisible();
+});
+
+test("the request describes the user's dataframe, from the kernel, with its real columns", async ({
+  page,
+  tmpPath
+}) => {
+  await page.contents.uploadContent(SALES_CSV, 'text', `${tmpPath}/sales.csv`);
+  await page.notebook.createNew('sales.ipynb');
+  await page.waitForSelector('.jp-Notebook-ExecutionIndicator[data-status="idle"]', { timeout: 60_000 });
+  await page.notebook.setCell(0, 'code', 'import pandas as pd\ndf = pd.read_csv("sales.csv")');
+  await page.notebook.runCell(0);
+  await page.evaluate(() =>
+    (
+      window as unknown as { jupyterapp: { commands: { execute(id: string): Promise<unknown> } } }
+    ).jupyterapp.commands.execute('code-interpreter:open')
+  );
+  const sidebar = page.locator('#jp-code-interpreter');
+  const requests = chatRequests(page);
+  const prompt = sidebar.locator('textarea.jp-CodeInterpreter-input');
+  await prompt.fill('Which region has the highest total?');
+  await prompt.press('Enter');
+  await expect(sidebar.getByRole('button', { name: /send/i })).toBeVisible({ timeout: 300_000 });
+  // What the model chose to write is its own; what it was told is the product's.
+  const first = lastUserMessage(requests[0]);
+  expect(first).toContain('df: DataFrame, 6 rows x 3 columns');
+  expect(first).toContain('columns: region str, month str, total int64');
+  expect(first.endsWith('Which region has the highest total?')).toBe(true);
 });

@@ -8,6 +8,7 @@ import * as path from 'node:path';
 
 import { expect, test, type IJupyterLabPageFixture } from '@jupyterlab/galata';
 
+import { chatRequests, lastUserMessage, SALES_CSV } from '../chatRequests';
 import { CODE, INLINE_PNG } from '../modelReplies';
 
 interface ITurnResult {
@@ -281,6 +282,112 @@ test.describe('code interpreter sidebar', () => {
     expect(notebook.cells.map(cell => [cell.cell_type, text(cell.source)])).toEqual([['code', '']]);
     const turns = (notebook.metadata.code_interpreter as { turns: { undoneAt?: string }[] }).turns;
     expect(turns.map(turn => !!turn.undoneAt)).toEqual([true, true]);
+  });
+
+  test("the agent's first cell uses the user's dataframe as the kernel holds it, and the summary leaves no trace", async ({
+    page,
+    tmpPath
+  }) => {
+    await page.contents.uploadContent(SALES_CSV, 'text', `${tmpPath}/sales.csv`);
+    await newNotebook(page, 'sales.ipynb');
+    await page.notebook.setCell(0, 'code', 'import pandas as pd\ndf = pd.read_csv("sales.csv")');
+    await page.notebook.runCell(0);
+    const before = await notebookJSON(page);
+    const requests = chatRequests(page);
+
+    expect((await ask(page, 'Which region has the highest total?')).outcome).toBe('completed');
+
+    // The request described df with its real columns.
+    const prompt = lastUserMessage(requests[0]);
+    expect(prompt).toContain('df: DataFrame, 6 rows x 3 columns');
+    expect(prompt).toContain('columns: region str, month str, total int64');
+    expect(prompt).toContain('files in');
+    expect(prompt).toContain('sales.csv (100 bytes)');
+    // The agent's cell works on df, grouped by those columns, and reads no file of its own.
+    const notebook = await notebookJSON(page);
+    // Running the user's cell added an empty one below it; the agent's cell comes after that.
+    expect(notebook.cells.map(cell => text(cell.source) !== '')).toEqual([true, false, true]);
+    const agentCell = notebook.cells[2];
+    expect(text(agentCell.source)).toBe('print(df.groupby("region")["total"].sum().idxmax())');
+    expect(outputText(agentCell)).toBe('West\n');
+    // The kernel summary added nothing the user sees: the user's cell is as it was.
+    expect(notebook.cells[0]).toEqual(before.cells[0]);
+    const history = await page.evaluate(async () => {
+      const app = (
+        window as unknown as {
+          jupyterapp: {
+            shell: {
+              currentWidget: {
+                sessionContext: { session: { kernel: { requestHistory(c: object): Promise<{ content: object }> } } };
+              };
+            };
+          };
+        }
+      ).jupyterapp;
+      const kernel = app.shell.currentWidget.sessionContext.session.kernel;
+      // Session 0 is the kernel's own session (the history database holds other kernels' too).
+      const reply = await kernel.requestHistory({
+        output: false,
+        raw: true,
+        hist_access_type: 'range',
+        session: 0,
+        start: 1,
+        stop: 1000
+      });
+      return (reply.content as { history: [number, number, string][] }).history.map(entry => entry[2]);
+    });
+    // The history holds the user's cell and the agent's, nothing of the inspection.
+    expect(history).toEqual(['import pandas as pd\ndf = pd.read_csv("sales.csv")', text(agentCell.source)]);
+    const counts = notebook.cells.map(cell => (cell as { execution_count?: number | null }).execution_count);
+    expect(counts).toEqual([1, null, 2]);
+  });
+
+  test('typing @ offers the variables, cells and files; a mention gets the model a fuller description', async ({
+    page,
+    tmpPath
+  }) => {
+    await page.contents.uploadContent(SALES_CSV, 'text', `${tmpPath}/sales.csv`);
+    await newNotebook(page, 'mentions.ipynb');
+    await page.notebook.setCell(0, 'code', 'import pandas as pd\ndf = pd.read_csv("sales.csv")\nlimit = 100');
+    await page.notebook.runCell(0);
+    const sidebar = page.locator(SIDEBAR);
+    const input = sidebar.locator('textarea.jp-CodeInterpreter-input');
+    const list = sidebar.locator('.jp-CodeInterpreter-mentions');
+
+    await input.click();
+    await input.pressSequentially('Compare @');
+    await expect(list).toBeVisible();
+    const options = list.getByRole('option');
+    await expect(options.filter({ hasText: 'df' }).first()).toContainText('variable · DataFrame 6 × 3');
+    await expect(options.filter({ hasText: 'limit' })).toContainText('int = 100');
+    await expect(options.filter({ hasText: 'cell1' })).toContainText('import pandas as pd');
+    await expect(options.filter({ hasText: 'sales.csv' })).toContainText('file');
+    // Typing narrows the list; Enter writes the mention.
+    await input.pressSequentially('sa');
+    await expect(options).toHaveCount(1);
+    await input.press('Enter');
+    await expect(input).toHaveValue('Compare @sales.csv ');
+    await expect(list).toBeHidden();
+    // Down and Escape: the list closes and the text stays as typed.
+    await input.pressSequentially('with @');
+    await expect(options.first()).toHaveAttribute('aria-selected', 'true');
+    await input.press('ArrowDown');
+    await expect(options.nth(1)).toHaveAttribute('aria-selected', 'true');
+    await input.press('Escape');
+    await expect(list).toBeHidden();
+    await input.pressSequentially('df');
+    const requests = chatRequests(page);
+    await input.press('Enter');
+    await expect(list).toBeHidden();
+    await expect(sidebar.locator('.jp-CodeInterpreter-turn-end')).toContainText('Done');
+
+    const prompt = lastUserMessage(requests[0]);
+    expect(prompt.endsWith('Compare @sales.csv with @df')).toBe(true);
+    expect(prompt).toMatch(
+      /@sales\.csv \(file\):\n\d+ bytes, 7 lines; first lines:\nregion,month,total\nNorth,Jan,120/
+    );
+    expect(prompt).toContain('@df (variable):\nshape: (6, 3)');
+    expect(prompt).toMatch(/describe\(\):[^]*mean[^]*170\.0/);
   });
 
   test('shows how to connect a model when the server has no key; the key goes to the server only', async ({
