@@ -59,7 +59,8 @@ Model options:
   --critic-model NAME         the critic of human-feedback mode (default: the coder model)
   --critic-base-url URL       its endpoint (default: --base-url)
   --critic-api-key KEY        its key (default: --api-key)
-  --max-tokens N              the longest answer
+  --max-tokens N              the longest answer, in tokens (default 1024: a model that repeats itself
+                              cannot hold a task for the whole context window)
 Run options:
   --mode MODE                 single | exec-feedback | self-feedback | human-feedback (default single)
   --max-attempts N            the coder's answers per task, the first included (default 2: one
@@ -103,7 +104,7 @@ export async function runEvalCommand(argv: string[]): Promise<number> {
       const mode = Private.parseMode(values.mode);
       const feedbackSections = Private.parseFeedbackTests(values['feedback-tests'], datasetSections(dataset));
       const attempts = parsePositiveInt('--max-attempts', values['max-attempts'], 2);
-      const maxTokens = parsePositiveInt('--max-tokens', values['max-tokens']);
+      const maxTokens = parsePositiveInt('--max-tokens', values['max-tokens'], 1024);
       const choice = chooseModel(values);
       const dataFile = resolveDataFile(dataset, values.data);
       opened = await openModel(choice, {
