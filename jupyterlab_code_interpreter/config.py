@@ -13,6 +13,13 @@ from traitlets.config import Configurable
 #: Where the server extension keeps its `CodeInterpreter` in the tornado settings.
 SETTINGS_KEY = "code_interpreter"
 
+#: The resource every handler of the extension names to jupyter_server's authorizer, with the action
+#: it needs: ``read`` (see the settings, the local model's state, the endpoint's model list and
+#: context window), ``write`` (change the settings) or ``execute`` (ask the model, start the local
+#: model). A deployment that grants a user less than full access to a server (JupyterHub's custom
+#: scopes mapped by an Authorizer) then decides who may spend the model or move the endpoint.
+AUTH_RESOURCE = "code_interpreter"
+
 #: The endpoint a key with no endpoint of its own is meant for.
 OPENAI_BASE_URL = "https://api.openai.com/v1"
 
