@@ -52,9 +52,12 @@ class ConfigHandler(APIHandler):
         A base_url of "" (with no api_key) switches back to the embedded local model.
 
         Raises:
-            HTTPError: 400 when the body is not a JSON object of strings, names an
-                unknown setting, or base_url is not an http(s) URL.
+            HTTPError: 403 when the admin locked the settings (CodeInterpreter.lock_settings); 400 when
+                the body is not a JSON object of strings, names an unknown setting, or base_url is not
+                an http(s) URL.
         """
+        if self.code_interpreter.lock_settings:
+            raise web.HTTPError(403, "The model settings are set by the administrator (CodeInterpreter.lock_settings).")
         try:
             update = json.loads(self.request.body or b"null")
         except ValueError as error:
