@@ -293,16 +293,19 @@ class ModelRelay(web.RequestHandler):
             keys.append(self._upstream.api_key)
         return [key for key in keys if key]
 
-    def send_json_error(self, status: int, message: str, kind: str) -> None:
+    def send_json_error(self, status: int, message: str, kind: str, headers: dict[str, str] | None = None) -> None:
         """Answer with an error in the shape OpenAI clients read (``error.message``).
 
         Args:
             status: the HTTP status.
             message: what went wrong, for a person; never contains the key.
             kind: a short machine-readable error type.
+            headers: more headers, such as ``Retry-After``.
         """
         self.clear()
         self.set_status(status)
+        for name, value in (headers or {}).items():
+            self.set_header(name, value)
         for key in self._secrets():
             message = message.replace(key, "***")
         body = {"error": {"message": message, "type": kind}, "message": message}
