@@ -13,6 +13,13 @@ from traitlets.config import Configurable
 #: Where the server extension keeps its `CodeInterpreter` in the tornado settings.
 SETTINGS_KEY = "code_interpreter"
 
+#: The resource every handler of the extension names to jupyter_server's authorizer, with the action
+#: it needs: ``read`` (see the settings, the local model's state, the endpoint's model list and
+#: context window), ``write`` (change the settings) or ``execute`` (ask the model, start the local
+#: model). A deployment that grants a user less than full access to a server (JupyterHub's custom
+#: scopes mapped by an Authorizer) then decides who may spend the model or move the endpoint.
+AUTH_RESOURCE = "code_interpreter"
+
 #: The endpoint a key with no endpoint of its own is meant for.
 OPENAI_BASE_URL = "https://api.openai.com/v1"
 
@@ -40,6 +47,23 @@ class CodeInterpreter(Configurable):
     model = Unicode(
         config=True,
         help="Model used when a request names none. Default: $CODE_INTERPRETER_MODEL.",
+    )
+
+    api_key_from_hub = Bool(
+        False,
+        config=True,
+        help="Send this server's own JupyterHub API token ($JUPYTERHUB_API_TOKEN) upstream as the key, "
+        "instead of api_key: for the model service a JupyterHub runs (python -m "
+        "jupyterlab_code_interpreter.hub_service), which checks the token and adds the provider's key, "
+        "so that key never enters the user's server.",
+    )
+
+    lock_settings = Bool(
+        False,
+        config=True,
+        help="The admin's settings are final: POST code-interpreter/config is refused (403), so a user "
+        "cannot move the endpoint, the key or the model. Give it on the single-user server's command "
+        "line (JupyterHub's Spawner.args), which wins over the user's own config files.",
     )
 
     tcp_nodelay = Bool(
@@ -108,6 +132,8 @@ class CodeInterpreter(Configurable):
 
     @default("api_key")
     def _default_api_key(self) -> str:
+        if self.api_key_from_hub:
+            return os.environ.get("JUPYTERHUB_API_TOKEN", "")
         return os.environ.get("OPENAI_API_KEY", "")
 
     @validate("api_key")
@@ -124,8 +150,8 @@ class CodeInterpreter(Configurable):
         """The settings a client may see: everything but the key itself.
 
         Returns:
-            ``{model, base_url, has_api_key, tcp_nodelay, provider}``; base_url is empty when the
-            local model is in use.
+            ``{model, base_url, has_api_key, tcp_nodelay, provider, locked}``; base_url is empty when
+            the local model is in use; locked is lock_settings (the client shows the settings as final).
         """
         return {
             "provider": self.provider,
@@ -133,4 +159,5 @@ class CodeInterpreter(Configurable):
             "base_url": self.remote_base_url if self.provider == "remote" else "",
             "has_api_key": bool(self.api_key),
             "tcp_nodelay": self.tcp_nodelay,
+            "locked": self.lock_settings,
         }

@@ -7,10 +7,11 @@ from __future__ import annotations
 import json
 from urllib.parse import urlsplit
 
+from jupyter_server.auth.decorator import authorized
 from jupyter_server.base.handlers import APIHandler
 from tornado import web
 
-from .config import SETTINGS_KEY, CodeInterpreter
+from .config import AUTH_RESOURCE, SETTINGS_KEY, CodeInterpreter
 from .proxy import LOCAL_MODEL_SETTINGS_KEY
 
 # The settings a client may change at run time (on Binder there is no config file
@@ -20,6 +21,8 @@ _WRITABLE = ("api_key", "model", "base_url")
 
 class ConfigHandler(APIHandler):
     """GET shows the settings without the key; POST sets any of api_key, model, base_url."""
+
+    auth_resource = AUTH_RESOURCE
 
     @property
     def code_interpreter(self) -> CodeInterpreter:
@@ -32,6 +35,7 @@ class ConfigHandler(APIHandler):
         return json.dumps(view)
 
     @web.authenticated
+    @authorized("read")
     def get(self) -> None:
         """Answer ``{provider, model, base_url, has_api_key, tcp_nodelay, local_model}``; never a key.
 
@@ -41,15 +45,19 @@ class ConfigHandler(APIHandler):
         self.finish(self._view())
 
     @web.authenticated
+    @authorized("write")
     def post(self) -> None:
         """Change the settings named in the JSON body and answer as GET does.
 
         A base_url of "" (with no api_key) switches back to the embedded local model.
 
         Raises:
-            HTTPError: 400 when the body is not a JSON object of strings, names an
-                unknown setting, or base_url is not an http(s) URL.
+            HTTPError: 403 when the admin locked the settings (CodeInterpreter.lock_settings); 400 when
+                the body is not a JSON object of strings, names an unknown setting, or base_url is not
+                an http(s) URL.
         """
+        if self.code_interpreter.lock_settings:
+            raise web.HTTPError(403, "The model settings are set by the administrator (CodeInterpreter.lock_settings).")
         try:
             update = json.loads(self.request.body or b"null")
         except ValueError as error:

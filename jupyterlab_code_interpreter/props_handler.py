@@ -10,10 +10,11 @@ import json
 from typing import Any
 
 import httpx
+from jupyter_server.auth.decorator import authorized
 from jupyter_server.base.handlers import APIHandler
 from tornado import web
 
-from .config import SETTINGS_KEY, CodeInterpreter
+from .config import AUTH_RESOURCE, SETTINGS_KEY, CodeInterpreter
 from .local_model.manager import LocalModelManager
 from .proxy import CLIENT_SETTINGS_KEY, LOCAL_MODEL_SETTINGS_KEY, Upstream
 
@@ -25,7 +26,10 @@ _REQUEST_TIMEOUT = 10.0
 class PropsHandler(APIHandler):
     """GET answers ``{"context_window": <int or null>}``."""
 
+    auth_resource = AUTH_RESOURCE
+
     @web.authenticated
+    @authorized("read")
     async def get(self) -> None:
         """Ask llama.cpp's ``/props``, else vLLM's ``max_model_len`` in ``/v1/models``, else say null."""
         ci: CodeInterpreter = self.settings[SETTINGS_KEY]

@@ -21,11 +21,12 @@ from dataclasses import dataclass
 from typing import Any
 
 import httpx
+from jupyter_server.auth.decorator import authorized
 from jupyter_server.base.handlers import APIHandler
 from tornado import web
 from tornado.iostream import StreamClosedError
 
-from .config import SETTINGS_KEY, CodeInterpreter
+from .config import AUTH_RESOURCE, SETTINGS_KEY, CodeInterpreter
 from .local_model.manager import LocalModelManager, LocalModelUnavailable
 
 #: Where the extension keeps the HTTP client used for upstream requests.
@@ -108,8 +109,14 @@ async def current_upstream(settings: dict[str, Any]) -> Upstream:
     return Upstream(endpoint.base_url, endpoint.api_key, endpoint.model)
 
 
-class _ModelProxyHandler(APIHandler):
-    """Forwards one request to ``<base_url>/<upstream_path>`` and relays the answer."""
+class ModelRelay(web.RequestHandler):
+    """Forwards one request to ``<base_url>/<upstream_path>`` and relays the answer.
+
+    The relay itself, shared by the server extension's proxy and the JupyterHub model service
+    (hub_service.py), which differ only in who may ask and where the settings come from: both keep
+    a `CodeInterpreter` under ``SETTINGS_KEY`` and an httpx client under ``CLIENT_SETTINGS_KEY`` in
+    their tornado settings.
+    """
 
     def initialize(self, upstream_path: str) -> None:
         """Set the path under the endpoint's base URL this handler forwards to."""
@@ -131,16 +138,13 @@ class _ModelProxyHandler(APIHandler):
         """The extension's settings."""
         return self.settings[SETTINGS_KEY]
 
-    async def _resolve_upstream(self) -> Upstream | None:
-        """The endpoint to forward to; None after answering 503 because the local model cannot serve."""
-        try:
-            self._upstream = await current_upstream(self.settings)
-        except LocalModelUnavailable as error:
-            self.send_json_error(503, str(error), "local_model_unavailable")
-            return None
-        return self._upstream
+    def finish_as(self, content_type: str, chunk: bytes | str | None = None) -> None:
+        """Finish the response with this Content-Type (jupyter_server's API handlers set their own)."""
+        self.set_header("Content-Type", content_type)
+        self.finish(chunk)
 
     async def _forward(self, upstream: Upstream, method: str, body: bytes | None) -> None:
+        self._upstream = upstream
         if self._client_gone:
             # The browser left while the local model was starting: nobody to ask for.
             return
@@ -253,7 +257,7 @@ class _ModelProxyHandler(APIHandler):
             self._commit_headers()
             if self._error_body is not None:
                 self.write(self._scrub(bytes(self._error_body)))
-        self.finish(set_content_type=content_type)
+        self.finish_as(content_type)
 
     def _upstream_failed(self, error: Exception, url: str) -> None:
         if self._client_gone:
@@ -268,7 +272,7 @@ class _ModelProxyHandler(APIHandler):
                 message = f"The model endpoint stopped answering: {reason}"
                 event = {"error": {"message": message, "type": "upstream_error"}}
                 self.write(b"data: " + json.dumps(event).encode() + b"\n\n")
-            self.finish(set_content_type=self._upstream_headers.get("Content-Type", "application/json"))
+            self.finish_as(self._upstream_headers.get("Content-Type", "application/json"))
             return
         if timed_out:
             message = f"The model endpoint at {url} did not answer in time ({reason})."
@@ -289,25 +293,49 @@ class _ModelProxyHandler(APIHandler):
             keys.append(self._upstream.api_key)
         return [key for key in keys if key]
 
-    def send_json_error(self, status: int, message: str, kind: str) -> None:
+    def send_json_error(self, status: int, message: str, kind: str, headers: dict[str, str] | None = None) -> None:
         """Answer with an error in the shape OpenAI clients read (``error.message``).
 
         Args:
             status: the HTTP status.
             message: what went wrong, for a person; never contains the key.
             kind: a short machine-readable error type.
+            headers: more headers, such as ``Retry-After``.
         """
         self.clear()
         self.set_status(status)
+        for name, value in (headers or {}).items():
+            self.set_header(name, value)
         for key in self._secrets():
             message = message.replace(key, "***")
-        self.finish(json.dumps({"error": {"message": message, "type": kind}, "message": message}))
+        body = {"error": {"message": message, "type": kind}, "message": message}
+        self.finish_as("application/json", json.dumps(body))
+
+
+class _ModelProxyHandler(ModelRelay, APIHandler):
+    """The server extension's proxy: Jupyter-authenticated requests to the configured endpoint or the
+    embedded local model."""
+
+    auth_resource = AUTH_RESOURCE
+
+    def finish_as(self, content_type: str, chunk: bytes | str | None = None) -> None:
+        """Finish through APIHandler.finish, which would otherwise set JSON over any Content-Type."""
+        self.finish(chunk, set_content_type=content_type)
+
+    async def _resolve_upstream(self) -> Upstream | None:
+        """The endpoint to forward to; None after answering 503 because the local model cannot serve."""
+        try:
+            return await current_upstream(self.settings)
+        except LocalModelUnavailable as error:
+            self.send_json_error(503, str(error), "local_model_unavailable")
+            return None
 
 
 class ChatCompletionsHandler(_ModelProxyHandler):
     """``POST code-interpreter/v1/chat/completions``."""
 
     @web.authenticated
+    @authorized("execute")
     async def post(self) -> None:
         """Forward a chat completion request, filling in the configured model if none is named."""
         try:
@@ -334,6 +362,7 @@ class ModelsHandler(_ModelProxyHandler):
     """``GET code-interpreter/v1/models``."""
 
     @web.authenticated
+    @authorized("read")
     async def get(self) -> None:
         """Forward a model list request."""
         upstream = await self._resolve_upstream()

@@ -87,34 +87,38 @@ class ScriptedModel:
                 self.process.wait(10)
 
 
-@pytest.fixture
-def scripted_model(tmp_path: Path) -> Iterator[Callable[..., ScriptedModel]]:
-    """Start the scripted model server (test/support/scripted-model-server.mjs) with a script."""
+def start_scripted_model(directory: Path, name: str, script: Any, api_key: str | None = None) -> ScriptedModel:
+    """Start the scripted model server (test/support/scripted-model-server.mjs) with a script, its
+    script and request log kept in ``directory`` under ``name``. The caller stops it."""
     node = shutil.which("node")
     if node is None or not LAUNCHER.exists():
         pytest.fail(f"the scripted model server needs node and {LAUNCHER}")
+    script_path = directory / f"script-{name}.json"
+    script_path.write_text(json.dumps(script))
+    log_path = directory / f"requests-{name}.jsonl"
+    args = [node, str(LAUNCHER), "--script", str(script_path), "--log", str(log_path)]
+    if api_key is not None:
+        args += ["--api-key", api_key]
+    env = {name: value for name, value in os.environ.items() if name not in _ENV}
+    process = subprocess.Popen(args, cwd=REPO, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env)
+    stderr: list[str] = []
+    # Drain stderr so the child never blocks on a full pipe; kept for failure messages.
+    threading.Thread(target=lambda: stderr.extend(process.stderr), daemon=True).start()  # type: ignore[arg-type]
+    line = process.stdout.readline() if process.stdout else ""
+    if not line.startswith("READY "):
+        process.kill()
+        process.wait()
+        pytest.fail(f"scripted model server did not start: {line!r} {''.join(stderr)}")
+    return ScriptedModel(line.split(" ", 1)[1].strip(), log_path, process, stderr)
+
+
+@pytest.fixture
+def scripted_model(tmp_path: Path) -> Iterator[Callable[..., ScriptedModel]]:
+    """Start the scripted model server (test/support/scripted-model-server.mjs) with a script."""
     started: list[ScriptedModel] = []
 
     def start(script: Any, api_key: str | None = None) -> ScriptedModel:
-        n = len(started)
-        script_path = tmp_path / f"script-{n}.json"
-        script_path.write_text(json.dumps(script))
-        log_path = tmp_path / f"requests-{n}.jsonl"
-        args = [node, str(LAUNCHER), "--script", str(script_path), "--log", str(log_path)]
-        if api_key is not None:
-            args += ["--api-key", api_key]
-        process = subprocess.Popen(
-            args, cwd=REPO, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=dict(os.environ)
-        )
-        stderr: list[str] = []
-        # Drain stderr so the child never blocks on a full pipe; kept for failure messages.
-        threading.Thread(target=lambda: stderr.extend(process.stderr), daemon=True).start()  # type: ignore[arg-type]
-        line = process.stdout.readline() if process.stdout else ""
-        if not line.startswith("READY "):
-            process.kill()
-            process.wait()
-            pytest.fail(f"scripted model server did not start: {line!r} {''.join(stderr)}")
-        model = ScriptedModel(line.split(" ", 1)[1].strip(), log_path, process, stderr)
+        model = start_scripted_model(tmp_path, str(len(started)), script, api_key)
         started.append(model)
         return model
 

@@ -31,6 +31,7 @@ async def test_get_shows_settings_but_not_the_key(jp_fetch: Any) -> None:
         "base_url": "http://127.0.0.1:9/v1",
         "has_api_key": True,
         "tcp_nodelay": True,
+        "locked": False,
     }
 
 
@@ -38,7 +39,14 @@ async def test_defaults_without_config_or_environment_are_the_local_model(jp_fet
     response = await jp_fetch("code-interpreter", "config")
     view = json.loads(response.body)
     local_model = view.pop("local_model")
-    assert view == {"provider": "local", "model": "", "base_url": "", "has_api_key": False, "tcp_nodelay": True}
+    assert view == {
+        "provider": "local",
+        "model": "",
+        "base_url": "",
+        "has_api_key": False,
+        "tcp_nodelay": True,
+        "locked": False,
+    }
     # Asking does not start it: a server that never uses the model loads nothing.
     assert local_model["state"] in ("idle", "unavailable")
     assert (local_model["model"], local_model["context_size"]) == ("qwen2.5-coder-1.5b-instruct", 8192)
@@ -80,6 +88,7 @@ async def test_post_sets_values_and_answers_without_the_key(jp_fetch: Any, code_
         "base_url": "http://127.0.0.1:8000/v1",
         "has_api_key": True,
         "tcp_nodelay": True,
+        "locked": False,
     }
     assert code_interpreter.api_key == KEY
     again = await jp_fetch("code-interpreter", "config")
@@ -142,3 +151,29 @@ async def test_the_key_leaves_the_environment_kernels_inherit(
 
     assert code_interpreter.api_key == KEY
     assert "OPENAI_API_KEY" not in os.environ
+
+
+@pytest.mark.parametrize(
+    "jp_server_config",
+    [{"CodeInterpreter": {"lock_settings": True, "base_url": "http://127.0.0.1:9/v1", "model": "admins-model"}}],
+    indirect=True,
+)
+async def test_locked_settings_refuse_every_change(jp_fetch: Any, code_interpreter: Any) -> None:
+    view = json.loads((await jp_fetch("code-interpreter", "config")).body)
+    assert (view["locked"], view["base_url"], view["model"]) == (True, "http://127.0.0.1:9/v1", "admins-model")
+    for update in ({"base_url": "http://127.0.0.1:8001/v1"}, {"api_key": KEY}, {"model": "mine"}, {"base_url": ""}):
+        with pytest.raises(HTTPClientError) as refused:
+            await jp_fetch("code-interpreter", "config", method="POST", body=json.dumps(update))
+        assert refused.value.code == 403
+    assert (code_interpreter.base_url, code_interpreter.api_key, code_interpreter.model) == (
+        "http://127.0.0.1:9/v1",
+        "",
+        "admins-model",
+    )
+
+
+def test_the_hub_token_is_the_key_when_asked(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("JUPYTERHUB_API_TOKEN", "hub-token-of-this-server")
+    monkeypatch.setenv("OPENAI_API_KEY", KEY)
+    assert CodeInterpreter(api_key_from_hub=True).api_key == "hub-token-of-this-server"
+    assert CodeInterpreter().api_key == KEY
