@@ -10,7 +10,9 @@ a ``pass`` round trip measured 44 ms through the websocket and 4.3 ms with
 
 When the kernels run on a gateway (``--gateway-url``) the server relays each message between two
 websockets, the client's and its own to the gateway; ``NoDelayGatewayWebSocketConnection`` sets
-``TCP_NODELAY`` on both.
+``TCP_NODELAY`` on both and acknowledges the gateway's frames at once (``TCP_QUICKACK``), since the
+gateway's own Nagle delay cannot be configured: ``pass`` through Enterprise Gateway took 48.6 ms
+with the stock class and 10.6 ms with this one (docs/deployments.md).
 """
 
 from __future__ import annotations
