@@ -84,6 +84,7 @@ export default tseslint.config(
       'jupyterlab_code_interpreter/labextension/',
       'bench/out/',
       '.venv/',
+      '.venv-gateway/',
       'test-results/',
       'playwright-report/',
       '**/*.d.ts'

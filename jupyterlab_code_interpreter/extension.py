@@ -23,7 +23,7 @@ from .proxy import (
     ModelsHandler,
     make_http_client,
 )
-from .websocket import NoDelayKernelWebsocketConnection
+from .websocket import NoDelayGatewayWebSocketConnection, NoDelayKernelWebsocketConnection
 
 if TYPE_CHECKING:
     from jupyter_server.serverapp import ServerApp
@@ -37,8 +37,9 @@ def link(serverapp: ServerApp) -> None:
 
     Linking happens before ``init_webapp``, which hands
     ``ServerApp.kernel_websocket_connection_class`` to the handlers, so setting the
-    trait here is all it takes. A class the user configured (including the stock
-    one, to switch this off) and the gateway's own class are left alone.
+    trait here is all it takes. When kernels run on a gateway, the gateway's connection
+    class with the same fix is chosen. A class the user configured (including the stock
+    one, to switch this off) is left alone.
 
     Args:
         serverapp: the server being set up.
@@ -49,7 +50,8 @@ def link(serverapp: ServerApp) -> None:
         return
     if serverapp.trait_has_value("kernel_websocket_connection_class"):
         chosen = serverapp.kernel_websocket_connection_class
-        if not (isinstance(chosen, type) and issubclass(chosen, NoDelayKernelWebsocketConnection)):
+        ours = (NoDelayKernelWebsocketConnection, NoDelayGatewayWebSocketConnection)
+        if not (isinstance(chosen, type) and issubclass(chosen, ours)):
             serverapp.log.info(
                 "code-interpreter: ServerApp.kernel_websocket_connection_class is configured (%s); kept as it is.",
                 chosen,
@@ -57,7 +59,7 @@ def link(serverapp: ServerApp) -> None:
         return
     # The same singleton ServerApp.init_configurables creates a moment later.
     if GatewayClient.instance(parent=serverapp).gateway_enabled:
-        serverapp.log.info("code-interpreter: kernels run on a gateway; its websocket class is kept.")
+        serverapp.kernel_websocket_connection_class = NoDelayGatewayWebSocketConnection
         return
     serverapp.kernel_websocket_connection_class = NoDelayKernelWebsocketConnection
 

@@ -7,16 +7,36 @@ after ``status: busy``) until the client's delayed ACK comes, about 40 ms later;
 a ``pass`` round trip measured 44 ms through the websocket and 4.3 ms with
 ``TCP_NODELAY`` set. jupyter_server lets the connection class be configured
 (``ServerApp.kernel_websocket_connection_class``), so this subclass is all it takes.
+
+When the kernels run on a gateway (``--gateway-url``) the server relays each message between two
+websockets, the client's and its own to the gateway; ``NoDelayGatewayWebSocketConnection`` sets
+``TCP_NODELAY`` on both and acknowledges the gateway's frames at once (``TCP_QUICKACK``), since the
+gateway's own Nagle delay cannot be configured: ``pass`` through Enterprise Gateway took 48.6 ms
+with the stock class and 10.6 ms with this one (docs/deployments.md).
 """
 
 from __future__ import annotations
 
 import asyncio
+import socket
 from typing import Any
 
+from jupyter_server.gateway.connections import GatewayWebSocketConnection
+from jupyter_server.services.kernels.connection.base import BaseKernelWebsocketConnection
 from jupyter_server.services.kernels.connection.channels import ZMQChannelsWebsocketConnection
 
 from .config import SETTINGS_KEY, CodeInterpreter
+
+
+def _nodelay_wanted(connection: BaseKernelWebsocketConnection) -> bool:
+    """Whether ``CodeInterpreter.tcp_nodelay`` is on for this connection's server."""
+    settings: dict[str, Any] = connection.websocket_handler.settings
+    code_interpreter = settings.get(SETTINGS_KEY)
+    if isinstance(code_interpreter, CodeInterpreter):
+        return code_interpreter.tcp_nodelay
+    # The class was configured without the extension being loaded (a private
+    # server started with PYTHONPATH): read the same config section directly.
+    return CodeInterpreter(config=connection.config).tcp_nodelay
 
 
 class NoDelayKernelWebsocketConnection(ZMQChannelsWebsocketConnection):
@@ -27,16 +47,61 @@ class NoDelayKernelWebsocketConnection(ZMQChannelsWebsocketConnection):
 
     def connect(self) -> asyncio.Future[None] | None:  # type: ignore[override]
         """Connect to the kernel's channels, after turning Nagle off on the websocket."""
-        if self._nodelay_wanted():
+        if _nodelay_wanted(self):
             # Called from the handler's open(), when the websocket stream exists.
             self.websocket_handler.set_nodelay(True)
         return super().connect()
 
-    def _nodelay_wanted(self) -> bool:
-        settings: dict[str, Any] = self.websocket_handler.settings
-        code_interpreter = settings.get(SETTINGS_KEY)
-        if isinstance(code_interpreter, CodeInterpreter):
-            return code_interpreter.tcp_nodelay
-        # The class was configured without the extension being loaded (a private
-        # server started with PYTHONPATH): read the same config section directly.
-        return CodeInterpreter(config=self.config).tcp_nodelay
+
+class NoDelayGatewayWebSocketConnection(GatewayWebSocketConnection):
+    """The gateway's kernel websocket connection without Nagle's delay on either hop.
+
+    On the client's websocket and on this server's websocket to the gateway, TCP_NODELAY is set.
+    The gateway's own writes cannot be configured (Enterprise Gateway 3.3 sets no TCP_NODELAY),
+    so it would hold ``execute_input`` after ``status: busy`` until this server's delayed ACK,
+    about 40 ms; this server acknowledges at once instead (TCP_QUICKACK, Linux), renewed after
+    every read and write since the kernel may drop back to delayed ACKs.
+
+    Switched off by ``c.CodeInterpreter.tcp_nodelay = False``.
+    """
+
+    _gateway_socket: socket.socket | None = None
+
+    async def connect(self) -> None:
+        """Open the websocket to the gateway, Nagle off on both sides of this server."""
+        wanted = _nodelay_wanted(self)
+        if wanted:
+            self.websocket_handler.set_nodelay(True)
+        await super().connect()
+        if wanted and self.ws_future is not None:
+            self.ws_future.add_done_callback(self._gateway_nodelay)
+
+    def handle_outgoing_message(self, incoming_msg: str, *args: Any) -> None:
+        """Relay a message from the gateway to the client, then acknowledge the next at once."""
+        super().handle_outgoing_message(incoming_msg, *args)
+        self._quick_ack()
+
+    def _write_message(self, message: str) -> None:
+        super()._write_message(message)
+        self._quick_ack()
+
+    def _gateway_nodelay(self, future: asyncio.Future[Any]) -> None:
+        if future.cancelled() or future.exception() is not None:
+            return
+        # tornado's WebSocketClientConnection keeps its detached IOStream on its protocol.
+        stream = getattr(getattr(future.result(), "protocol", None), "stream", None)
+        if stream is None or stream.closed():
+            return
+        stream.set_nodelay(True)
+        self._gateway_socket = stream.socket
+        self._quick_ack()
+
+    def _quick_ack(self) -> None:
+        sock = self._gateway_socket
+        if sock is None or not hasattr(socket, "TCP_QUICKACK"):
+            return
+        try:
+            sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_QUICKACK, 1)
+        except OSError:
+            # Closed meanwhile; the base class handles the lost connection.
+            self._gateway_socket = None

@@ -18,7 +18,7 @@ from jupyter_server.services.kernels.websocket import KernelWebsocketHandler
 from traitlets.config import Config
 
 from jupyterlab_code_interpreter.extension import link
-from jupyterlab_code_interpreter.websocket import NoDelayKernelWebsocketConnection
+from jupyterlab_code_interpreter.websocket import NoDelayGatewayWebSocketConnection, NoDelayKernelWebsocketConnection
 
 NODELAY_CLASS = "jupyterlab_code_interpreter.websocket.NoDelayKernelWebsocketConnection"
 STOCK_CLASS = "jupyter_server.services.kernels.connection.channels.ZMQChannelsWebsocketConnection"
@@ -151,11 +151,11 @@ async def test_class_alone_honours_the_switch(
     assert nodelay == 0
 
 
-def test_gateway_keeps_its_own_class() -> None:
+def test_gateway_gets_the_gateway_class_without_delay() -> None:
     GatewayClient.clear_instance()
     try:
         app = ServerApp(config=Config({"GatewayClient": {"url": "http://127.0.0.1:9"}}))
         link(app)
-        assert not app.trait_has_value("kernel_websocket_connection_class")
+        assert app.kernel_websocket_connection_class is NoDelayGatewayWebSocketConnection
     finally:
         GatewayClient.clear_instance()

@@ -9,7 +9,14 @@ import { runDabench } from '../eval/dabenchRun';
 import { formatSummaryTable } from '../eval/summaryTable';
 import { createTiktokenCounter } from '../feedback/tiktokenCounter';
 import { ExitCode, UsageError } from './commonOptions';
-import { defaultWorkers, exitCodeOf, parsePositiveInt, withInterrupt, type SharedValues } from './evalOptions';
+import {
+  defaultWorkers,
+  exitCodeOf,
+  parsePositiveInt,
+  parseServers,
+  withInterrupt,
+  type SharedValues
+} from './evalOptions';
 import {
   chooseModel,
   describeLocalModelProgress,
@@ -78,6 +85,11 @@ export async function runDabenchCommand(values: DabenchValues): Promise<number> 
         throw new UsageError(`--${name} does not apply to dabench (the agent runs as in a session).`);
       }
     }
+    const servers = parseServers(values);
+    if (servers.length > 1) {
+      throw new UsageError('dabench runs on one Jupyter server: give one --server-url.');
+    }
+    const [server] = servers;
     const workers = parsePositiveInt('--workers', values.workers, defaultWorkers());
     const limit = parsePositiveInt('--limit', values.limit);
     const maxAttempts = parsePositiveInt('--max-attempts', values['max-attempts'], 3);
@@ -88,9 +100,7 @@ export async function runDabenchCommand(values: DabenchValues): Promise<number> 
     const dataDir = Private.resolveDataDir(values.data);
     const choice = chooseModel(values);
     opened = await openModel(choice, {
-      server: values['server-url']
-        ? { url: values['server-url'], token: values.token ?? process.env.JUPYTER_TOKEN ?? '' }
-        : undefined,
+      server,
       onProgress: progress => process.stderr.write(`${describeLocalModelProgress(progress)}\n`)
     });
     const model = opened;
@@ -103,7 +113,7 @@ export async function runDabenchCommand(values: DabenchValues): Promise<number> 
         workers,
         limit,
         resume: !!values.resume,
-        jupyter: { serverUrl: values['server-url'], token: values.token },
+        jupyter: { serverUrl: server?.url, token: server?.token },
         // Greedy decoding, as the other datasets.
         model: { client: model.client, contextWindow: model.contextWindow, temperature: 0 },
         agent: { maxAttempts, kernelStateTokens: kernelState === 'on' ? 600 : 0 },

@@ -21,6 +21,7 @@ import {
   parseCommandLine,
   parseDataset,
   parsePositiveInt,
+  parseServers,
   parseTimeLimits,
   resolveDataFile,
   runEvaluationCommand,
@@ -107,10 +108,9 @@ export async function runEvalCommand(argv: string[]): Promise<number> {
       const maxTokens = parsePositiveInt('--max-tokens', values['max-tokens'], 1024);
       const choice = chooseModel(values);
       const dataFile = resolveDataFile(dataset, values.data);
+      // The local model of a server's extension: the first server's.
       opened = await openModel(choice, {
-        server: values['server-url']
-          ? { url: values['server-url'], token: values.token ?? process.env.JUPYTER_TOKEN ?? '' }
-          : undefined,
+        server: parseServers(values)[0],
         onProgress: progress => process.stderr.write(`${describeLocalModelProgress(progress)}\n`)
       });
       const coder = opened.client;

@@ -25,8 +25,8 @@ export const SHARED_OPTIONS = {
   workers: { type: 'string' },
   limit: { type: 'string' },
   resume: { type: 'boolean' },
-  'server-url': { type: 'string' },
-  token: { type: 'string' },
+  'server-url': { type: 'string', multiple: true },
+  token: { type: 'string', multiple: true },
   'cache-dir': { type: 'string' },
   'min-time-limit': { type: 'string' },
   'gt-time-limit-factor': { type: 'string' },
@@ -37,7 +37,11 @@ export const SHARED_OPTIONS = {
  * The values of the shared options, as `util.parseArgs` gives them.
  */
 export type SharedValues = {
-  [name in keyof typeof SHARED_OPTIONS]?: (typeof SHARED_OPTIONS)[name]['type'] extends 'boolean' ? boolean : string;
+  [name in keyof typeof SHARED_OPTIONS]?: (typeof SHARED_OPTIONS)[name]['type'] extends 'boolean'
+    ? boolean
+    : (typeof SHARED_OPTIONS)[name] extends { multiple: true }
+      ? string[]
+      : string;
 };
 
 /**
@@ -48,10 +52,12 @@ export const SHARED_HELP = `  --dataset NAME              ${DATASET_NAMES.join('
                               source checkout with ../shared/data/<file> next to it (the default there)
   --out DIR                   where results.jsonl, samples.jsonl and summary.json go
   --resume                    continue the run whose results are in --out
-  --workers N                 parallel kernels (default: half the CPUs, at least 1)
+  --workers N                 parallel kernels in all (default: half the CPUs, at least 1, per server)
   --limit N                   only the first N tasks
-  --server-url URL            a running Jupyter server (default: start a private one)
-  --token TOKEN               its token
+  --server-url URL            a running Jupyter server (default: start a private one); repeat it, or
+                              give a comma list, for several: the workers are spread over them
+  --token TOKEN               its token (env JUPYTER_TOKEN); one for every server, or one per
+                              --server-url in the same order
   --cache-dir DIR             where expected outputs are cached (default ~/.cache/jupyterlab-code-interpreter/eval)
   --min-time-limit SECONDS    the least time a test call gets (default 1, as EvalPlus)
   --gt-time-limit-factor X    a test call gets X times the reference solution's time (default 4, as EvalPlus)
@@ -137,6 +143,38 @@ export function parsePositiveNumber(name: string, value: string | undefined): nu
     throw new UsageError(`${name} must be a positive number, not "${value}".`);
   }
   return parsed;
+}
+
+/**
+ * A running Jupyter server named on the command line.
+ */
+export interface IServerValue {
+  url: string;
+  token: string;
+}
+
+/**
+ * The Jupyter servers of `--server-url` (repeated, or comma lists) with their tokens.
+ *
+ * @param values - the shared options.
+ * @param env - the environment (`JUPYTER_TOKEN` when no `--token` is given).
+ * @returns the servers in order; none when no `--server-url` is given.
+ * @throws {UsageError} when a URL is not one, or the tokens do not match the servers.
+ */
+export function parseServers(values: SharedValues, env: NodeJS.ProcessEnv = process.env): IServerValue[] {
+  const urls = (values['server-url'] ?? []).flatMap(text => text.split(',')).map(text => text.trim());
+  for (const url of urls) {
+    if (!URL.canParse(url)) {
+      throw new UsageError(`--server-url is not a URL: "${url}"`);
+    }
+  }
+  const tokens = values.token ?? [];
+  if (tokens.length > 1 && tokens.length !== urls.length) {
+    throw new UsageError(
+      `--token is given ${tokens.length} times for ${urls.length} servers: give one for all, or one per --server-url.`
+    );
+  }
+  return urls.map((url, index) => ({ url, token: tokens[tokens.length > 1 ? index : 0] ?? env.JUPYTER_TOKEN ?? '' }));
 }
 
 /**
@@ -241,7 +279,8 @@ export async function runEvaluationCommand(
 ): Promise<number> {
   try {
     // The shared numbers first: a bad value is the mistake to report, not what prepare() finds.
-    const workers = parsePositiveInt('--workers', values.workers, defaultWorkers());
+    const servers = parseServers(values);
+    const workers = parsePositiveInt('--workers', values.workers, defaultWorkers() * Math.max(1, servers.length));
     const limit = parsePositiveInt('--limit', values.limit);
     const timeLimits = parseTimeLimits(values);
     const specific = await prepare();
@@ -251,7 +290,7 @@ export async function runEvaluationCommand(
         workers,
         limit,
         resume: !!values.resume,
-        jupyter: { serverUrl: values['server-url'], token: values.token },
+        jupyter: { servers },
         cacheDir: values['cache-dir'],
         timeLimits,
         progress: process.stderr,

@@ -68,7 +68,11 @@ export interface IEvalRunOptions {
    */
   limit?: number;
   resume: boolean;
-  jupyter: { serverUrl?: string; token?: string; python?: string };
+  /**
+   * Running Jupyter servers (or servers of gateways) to spread the workers over, in turn; with
+   * none, a private server is started with `python`.
+   */
+  jupyter: { servers?: { url: string; token: string }[]; python?: string };
   /**
    * Where expected outputs are cached; default {@link defaultCacheDir}.
    */
@@ -135,7 +139,7 @@ export async function runEvaluation(options: IEvalRunOptions): Promise<IEvalSumm
     }
   };
   let restarts = 0;
-  let jupyter: JupyterConnection | undefined;
+  let jupyter: JupyterConnection[] = [];
   let pool: KernelPool | undefined;
   const finish = (): IEvalSummary => {
     bar?.finish();
@@ -155,12 +159,11 @@ export async function runEvaluation(options: IEvalRunOptions): Promise<IEvalSumm
   try {
     if (items.length) {
       showProgress();
-      jupyter = await JupyterConnection.open({
-        'server-url': options.jupyter.serverUrl,
-        token: options.jupyter.token,
-        python: options.jupyter.python
-      });
-      pool = await KernelPool.start(jupyter.kernels, Math.min(options.workers, items.length));
+      jupyter = await Private.openServers(options.jupyter);
+      pool = await KernelPool.start(
+        jupyter.map(connection => connection.kernels),
+        Math.min(options.workers, items.length)
+      );
       const truths = new GroundTruthStore({
         cacheDir: options.cacheDir ?? defaultCacheDir(),
         dataHash: data.hash,
@@ -203,7 +206,7 @@ export async function runEvaluation(options: IEvalRunOptions): Promise<IEvalSumm
   } finally {
     restarts = pool?.restarts ?? 0;
     await pool?.dispose();
-    await jupyter?.close();
+    await Promise.all(jupyter.map(connection => connection.close()));
   }
   // What finished is written even when the run failed: --resume picks it up.
   const summary = finish();
@@ -214,6 +217,27 @@ export async function runEvaluation(options: IEvalRunOptions): Promise<IEvalSumm
 }
 
 namespace Private {
+  /**
+   * Connect to every server named (in parallel), or start a private one.
+   *
+   * @throws {UnreachableError} when one cannot be reached; the others are closed.
+   */
+  export async function openServers(jupyter: IEvalRunOptions['jupyter']): Promise<JupyterConnection[]> {
+    const servers = jupyter.servers?.length ? jupyter.servers : [undefined];
+    const opened = await Promise.allSettled(
+      servers.map(server =>
+        JupyterConnection.open({ 'server-url': server?.url, token: server?.token, python: jupyter.python })
+      )
+    );
+    const connections = opened.flatMap(result => (result.status === 'fulfilled' ? [result.value] : []));
+    const failure = opened.find((result): result is PromiseRejectedResult => result.status === 'rejected');
+    if (failure) {
+      await Promise.all(connections.map(connection => connection.close()));
+      throw failure.reason;
+    }
+    return connections;
+  }
+
   /**
    * One unit of work: a task to solve, or one sample to check.
    */

@@ -6,7 +6,8 @@ import type { KernelManager } from '@jupyterlab/services';
 import { EvalKernel } from './evalKernel';
 
 /**
- * Parallel workers, one kernel each, taking items from a shared queue.
+ * Parallel workers, one kernel each, taking items from a shared queue; the kernels may be on
+ * several Jupyter servers.
  */
 export class KernelPool {
   private constructor(private _kernels: EvalKernel[]) {}
@@ -14,14 +15,19 @@ export class KernelPool {
   /**
    * Start the kernels (in parallel).
    *
-   * @param manager - the kernel manager of the Jupyter server.
-   * @param size - how many kernels (workers).
+   * @param managers - the kernel manager of the Jupyter server, or of each server: the kernels are
+   *   dealt to them in turn (worker i on server i mod n), and a kernel restarts on its own server.
+   * @param size - how many kernels (workers) in all.
    * @returns the pool.
    * @throws when a kernel cannot start; the ones that did are shut down.
    */
-  static async start(manager: KernelManager, size: number): Promise<KernelPool> {
+  static async start(managers: KernelManager | readonly KernelManager[], size: number): Promise<KernelPool> {
+    const servers = Array.isArray(managers) ? managers : [managers as KernelManager];
+    if (servers.length === 0) {
+      throw new Error('KernelPool.start: no kernel manager');
+    }
     const started = await Promise.allSettled(
-      Array.from({ length: Math.max(1, size) }, () => EvalKernel.start(manager))
+      Array.from({ length: Math.max(1, size) }, (_, index) => EvalKernel.start(servers[index % servers.length]))
     );
     const kernels = started.flatMap(result => (result.status === 'fulfilled' ? [result.value] : []));
     const failure = started.find((result): result is PromiseRejectedResult => result.status === 'rejected');

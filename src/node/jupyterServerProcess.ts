@@ -52,6 +52,13 @@ export class JupyterServerProcess {
     // model's key is not for the kernels: code the model writes could print it.
     const env: NodeJS.ProcessEnv = { ...process.env, ...options.env, JUPYTER_TOKEN: token };
     delete env.OPENAI_API_KEY;
+    if (options.gateway) {
+      // Kernels on a gateway; its token, like the server's, goes by the environment.
+      args.push(`--gateway-url=${options.gateway.url}`);
+      if (options.gateway.token) {
+        env.JUPYTER_GATEWAY_AUTH_TOKEN = options.gateway.token;
+      }
+    }
     const packageRoot = options.noDelay === false ? undefined : pythonPackageRoot();
     if (options.noDelay === false) {
       // Stock behaviour even where the server extension is pip-installed and would turn it on.
@@ -59,7 +66,8 @@ export class JupyterServerProcess {
     } else if (packageRoot) {
       // The server extension's kernel websocket without Nagle's delay (40 ms a message), taken
       // from this package's own copy whether or not it is pip-installed in that Python.
-      args.push(`--ServerApp.kernel_websocket_connection_class=${Private.NO_DELAY_CLASS}`);
+      const connectionClass = options.gateway ? Private.NO_DELAY_GATEWAY_CLASS : Private.NO_DELAY_CLASS;
+      args.push(`--ServerApp.kernel_websocket_connection_class=${connectionClass}`);
       env.PYTHONPATH = [packageRoot, env.PYTHONPATH].filter(Boolean).join(':');
     }
     const child = spawn(python, args, {
@@ -169,6 +177,12 @@ export namespace JupyterServerProcess {
      * connection class). Default true; false gives stock jupyter_server (for benchmarks).
      */
     noDelay?: boolean;
+
+    /**
+     * A kernel gateway (Jupyter Enterprise Gateway or Kernel Gateway) that runs the server's
+     * kernels: `--gateway-url`, with the gateway's token if it has one.
+     */
+    gateway?: { url: string; token?: string };
   }
 }
 
@@ -177,6 +191,11 @@ namespace Private {
    * The server extension's kernel websocket connection class.
    */
   export const NO_DELAY_CLASS = 'jupyterlab_code_interpreter.websocket.NoDelayKernelWebsocketConnection';
+
+  /**
+   * The same for a server whose kernels run on a gateway.
+   */
+  export const NO_DELAY_GATEWAY_CLASS = 'jupyterlab_code_interpreter.websocket.NoDelayGatewayWebSocketConnection';
 
   /**
    * Whether the server answers an authenticated status request.

@@ -9,8 +9,11 @@ import { projectPython } from './jupyter';
 import { ScriptedModelServer, type ScriptFunction, type ScriptedReply } from './scriptedModelServer';
 
 export class AgentHarness {
-  static async start(): Promise<AgentHarness> {
-    const connection = await JupyterConnection.open({ python: projectPython() });
+  /**
+   * Start a private Jupyter server, or connect to a running one (`server-url` and `token`).
+   */
+  static async start(server: { 'server-url'?: string; token?: string } = {}): Promise<AgentHarness> {
+    const connection = await JupyterConnection.open({ python: projectPython(), ...server });
     return new AgentHarness(connection);
   }
 
