@@ -1,0 +1,55 @@
+/**
+ * The sidebar on JupyterHub, in Chromium: a real Hub on loopback with two users (the deployment of
+ * docs/deployments.md, started by tests_python/hub_deployment.py with the scripted model behind the
+ * Hub's model service). Each test logs in as a person does, through the Hub's login page.
+ *
+ *   PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 npx playwright test -c ui-tests/playwright.hub.config.ts
+ */
+import { execFileSync } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import * as path from 'node:path';
+
+import { defineConfig } from '@playwright/test';
+
+import { CHROMIUM_ARGS } from './chromiumArgs';
+
+const root = path.resolve(__dirname, '..');
+const python = process.env.PYTHON ?? path.join(root, '.venv', 'bin', 'python');
+
+// Chosen once in the main process; the workers, which load this file again, inherit them.
+if (!process.env.HUB_PORT) {
+  const script =
+    'const s=require("net").createServer().listen(0,"127.0.0.1",()=>{process.stdout.write(String(s.address().port));s.close()})';
+  process.env.HUB_PORT = execFileSync(process.execPath, ['-e', script], { encoding: 'utf8' }).trim();
+}
+process.env.HUB_PASSWORD ??= randomBytes(12).toString('hex');
+const port = Number(process.env.HUB_PORT);
+
+export default defineConfig({
+  testDir: './hub',
+  outputDir: path.join(root, 'test-results', 'ui-tests-hub'),
+  reporter: [['list']],
+  workers: 1,
+  retries: 0,
+  timeout: 300_000,
+  expect: { timeout: 120_000 },
+  use: {
+    baseURL: `http://127.0.0.1:${port}`,
+    viewport: { width: 1400, height: 850 },
+    trace: 'retain-on-failure',
+    video: 'off',
+    launchOptions: {
+      executablePath: process.env.CHROMIUM ?? '/usr/bin/chromium',
+      args: CHROMIUM_ARGS
+    }
+  },
+  webServer: {
+    command: `${python} tests_python/hub_deployment.py --port ${port} --password ${process.env.HUB_PASSWORD}`,
+    cwd: root,
+    url: `http://127.0.0.1:${port}/hub/api/`,
+    timeout: 300_000,
+    reuseExistingServer: false,
+    stdout: 'pipe',
+    stderr: 'pipe'
+  }
+});
