@@ -45,7 +45,8 @@ def link(serverapp: ServerApp) -> None:
         serverapp: the server being set up.
     """
     settings = CodeInterpreter(parent=serverapp)
-    if not settings.tcp_nodelay:
+    gateway = GatewayClient.instance(parent=serverapp).gateway_enabled
+    if not settings.tcp_nodelay and not gateway:
         serverapp.log.info("code-interpreter: TCP_NODELAY on kernel websockets is off (CodeInterpreter.tcp_nodelay).")
         return
     if serverapp.trait_has_value("kernel_websocket_connection_class"):
@@ -57,8 +58,10 @@ def link(serverapp: ServerApp) -> None:
                 chosen,
             )
         return
-    # The same singleton ServerApp.init_configurables creates a moment later.
-    if GatewayClient.instance(parent=serverapp).gateway_enabled:
+    # The same singleton ServerApp.init_configurables creates a moment later. With a gateway the
+    # class is chosen even when tcp_nodelay is off: its session ids keep JupyterLab's reconnects
+    # working (see NoDelayGatewayWebSocketConnection); Nagle is then left on.
+    if gateway:
         serverapp.kernel_websocket_connection_class = NoDelayGatewayWebSocketConnection
         return
     serverapp.kernel_websocket_connection_class = NoDelayKernelWebsocketConnection

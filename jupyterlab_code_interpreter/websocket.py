@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import asyncio
 import socket
+import uuid
 from typing import Any
 
 from jupyter_server.gateway.connections import GatewayWebSocketConnection
@@ -63,9 +64,37 @@ class NoDelayGatewayWebSocketConnection(GatewayWebSocketConnection):
     every read and write since the kernel may drop back to delayed ACKs.
 
     Switched off by ``c.CodeInterpreter.tcp_nodelay = False``.
+
+    Two more changes make a gateway usable from JupyterLab at all. This server never selects the
+    kernel websocket subprotocol a client offers (it relays the gateway's JSON as it is), so
+    Chromium fails the first handshake and JupyterLab reconnects at once without subprotocols,
+    with the same session id; this server has meanwhile opened its websocket to the gateway for
+    the first one. Enterprise Gateway 3.3 then holds two connections of one session: it takes the
+    first for a stale one, restores its buffered (empty) channels into the second and fails with
+    ``KeyError: 'iopub'`` on every reconnect. So each connection to the gateway carries a session
+    id of its own (the client's, with a suffix), and a gateway connection that completes after its
+    client has gone is closed instead of being left open.
     """
 
     _gateway_socket: socket.socket | None = None
+    _gateway_session: str | None = None
+
+    @property
+    def session_id(self) -> str:
+        """The session id sent to the gateway: the client's, made unique to this connection."""
+        client_session = super().session_id
+        if not client_session:
+            return client_session
+        if self._gateway_session is None:
+            self._gateway_session = f"{client_session}-{uuid.uuid4().hex[:12]}"
+        return self._gateway_session
+
+    def _connection_done(self, future: asyncio.Future[Any]) -> None:
+        super()._connection_done(future)
+        # The client went while the gateway was still answering: tornado cannot cancel the
+        # connect, so the connection that arrives now is closed here, or the gateway keeps it.
+        if self.disconnected and not future.cancelled() and future.exception() is None:
+            future.result().close()
 
     async def connect(self) -> None:
         """Open the websocket to the gateway, Nagle off on both sides of this server."""

@@ -159,3 +159,15 @@ def test_gateway_gets_the_gateway_class_without_delay() -> None:
         assert app.kernel_websocket_connection_class is NoDelayGatewayWebSocketConnection
     finally:
         GatewayClient.clear_instance()
+
+
+def test_gateway_gets_the_gateway_class_also_with_nagle_on() -> None:
+    # Its own session ids keep JupyterLab's reconnect working on the gateway, delay or not.
+    GatewayClient.clear_instance()
+    try:
+        config = {"GatewayClient": {"url": "http://127.0.0.1:9"}, "CodeInterpreter": {"tcp_nodelay": False}}
+        app = ServerApp(config=Config(config))
+        link(app)
+        assert app.kernel_websocket_connection_class is NoDelayGatewayWebSocketConnection
+    finally:
+        GatewayClient.clear_instance()

@@ -5,25 +5,20 @@
  *
  *   PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 npx playwright test -c ui-tests/playwright.hub.config.ts
  */
-import { execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import * as path from 'node:path';
 
 import { defineConfig } from '@playwright/test';
 
 import { CHROMIUM_ARGS } from './chromiumArgs';
+import { freePort } from './loopbackPort';
 
 const root = path.resolve(__dirname, '..');
 const python = process.env.PYTHON ?? path.join(root, '.venv', 'bin', 'python');
 
-// Chosen once in the main process; the workers, which load this file again, inherit them.
-if (!process.env.HUB_PORT) {
-  const script =
-    'const s=require("net").createServer().listen(0,"127.0.0.1",()=>{process.stdout.write(String(s.address().port));s.close()})';
-  process.env.HUB_PORT = execFileSync(process.execPath, ['-e', script], { encoding: 'utf8' }).trim();
-}
+const port = freePort('HUB_PORT');
+// Like the port, chosen once in the main process for the workers.
 process.env.HUB_PASSWORD ??= randomBytes(12).toString('hex');
-const port = Number(process.env.HUB_PORT);
 
 export default defineConfig({
   testDir: './hub',
