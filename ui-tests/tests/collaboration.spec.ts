@@ -175,7 +175,7 @@ test.describe('real-time collaboration', () => {
 
     // The file on disk is the shared document, saved by the collaboration server.
     await expect.poll(async () => sources(await fileOnDisk(request, path))).toEqual(expected);
-    expect(turns(await fileOnDisk(request, path))).toHaveLength(1);
+    await expect.poll(async () => turns(await fileOnDisk(request, path)).length).toBe(1);
 
     // Undo on A: only the agent's cell goes, on both pages; B's cells stay as B left them.
     await sidebarA.locator('.jp-CodeInterpreter-turn-end .jp-CodeInterpreter-undo').click();
