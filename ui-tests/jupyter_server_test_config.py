@@ -29,6 +29,15 @@ c.LabApp.expose_app_in_browser = True
 c.ServerApp.disable_check_xsrf = False
 # CI containers often run as root.
 c.ServerApp.allow_root = True
+# Real-time collaboration (jupyter-collaboration, in requirements-dev.txt) is on for every UI test:
+# notebooks open as shared documents, which the collaboration server saves to disk. Its document
+# history goes to a new folder of each run, not to the current folder (its default); everything
+# else is jupyter-collaboration's default (docs/deployments.md, "Real-time collaboration").
+try:
+    distribution("jupyter-collaboration")
+except PackageNotFoundError:
+    raise SystemExit("The UI tests run with real-time collaboration: pip install -r requirements-dev.txt") from None
+c.SQLiteYStore.db_path = str(Path(tempfile.mkdtemp(prefix="ci-ui-tests-ystore-")) / "ystore.db")
 
 labextension_paths = [str(Path(jupyterlab.__file__).parent / "galata")]
 try:

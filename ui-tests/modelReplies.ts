@@ -21,6 +21,10 @@ export const CODE = {
   sleep: 'import time\nfor _ in range(1200):\n    time.sleep(0.05)\nprint("finished")',
   risky: 'import os\nprint("exit status", os.system("echo approved-by-test"))',
   undo: 'answer = 41 + 1\nprint("answer is", answer)',
+  // Prints, then runs until the test creates release.txt in the notebook's folder: the turn is
+  // still running, its output already written, for as long as the test needs.
+  collaborator:
+    'import pathlib\nimport time\nprint("waiting for the collaborator", flush=True)\nwhile not pathlib.Path("release.txt").exists():\n    time.sleep(0.05)\nprint("released")',
   changed: 'answer = 6 * 7\nprint("answer is still", answer)',
   plotFailing:
     'import matplotlib.pyplot as plt\nx = np.linspace(0, 4 * np.pi, 200)\nplt.plot(x, np.sin(x))\nplt.title("sin(x)")\nplt.show()',
@@ -99,6 +103,12 @@ export function reply(request: IRecordedRequest): ScriptedReply {
       return call('execute_code', { code: CODE.sleep });
     }
     return text('The computation was stopped.');
+  }
+  if (prompt.includes('collaborator')) {
+    if (!toolResult) {
+      return call('execute_code', { code: CODE.collaborator }, 'One cell, which waits for the collaborator.');
+    }
+    return text('The collaborator released the cell.');
   }
   if (prompt.includes('shell command')) {
     if (!toolResult) {

@@ -1,7 +1,7 @@
 // Copyright (c) jupyterlab-code-interpreter contributors.
 // Distributed under the terms of the Modified BSD License.
 
-import type { NotebookPanel } from '@jupyterlab/notebook';
+import type { INotebookModel, NotebookPanel } from '@jupyterlab/notebook';
 import type { ServerConnection } from '@jupyterlab/services';
 import type { IDisposable } from '@lumino/disposable';
 import type { ITranslator } from '@jupyterlab/translation';
@@ -10,7 +10,7 @@ import { Signal, type ISignal } from '@lumino/signaling';
 import { Agent } from '../agent/agent';
 import { LazyTokenCounter } from '../feedback/lazyTokenCounter';
 import type { ApprovalDecision, IApprovalRequest } from '../agent/approval';
-import type { ITurnRecord } from '../conversation/conversationRecord';
+import { CONVERSATION_METADATA_KEY, type ITurnRecord } from '../conversation/conversationRecord';
 import type { AgentEvent } from '../agent/events';
 import type { IRisk } from '../agent/riskyCode';
 import { createApprovalHook } from './approvalPolicy';
@@ -39,9 +39,13 @@ export class AgentSession implements IDisposable {
     this.target = new LiveNotebookTarget({ panel: options.panel });
     this.transcript = new Transcript({ translator: options.translator });
     void options.panel.context.ready.then(() => {
-      if (!this._isDisposed && !this._agent) {
+      if (this._isDisposed) {
+        return;
+      }
+      if (!this._agent) {
         this.transcript.restore(this.target.loadConversation());
       }
+      this._panel.model?.metadataChanged.connect(this._onMetadataChanged, this);
     });
   }
 
@@ -159,7 +163,12 @@ export class AgentSession implements IDisposable {
       throw new Error(`Turn ${entry.turn} is not in this notebook's conversation.`);
     }
     const result = undoTurn(model, turn);
-    markTurnUndone(model, entry.turn);
+    this._writingConversation = true;
+    try {
+      markTurnUndone(model, entry.turn);
+    } finally {
+      this._writingConversation = false;
+    }
     // The agent keeps its own copy of the turns; the next one reads them back with the mark.
     this._disposeAgent();
     entry.undone = true;
@@ -264,6 +273,21 @@ export class AgentSession implements IDisposable {
     return agent;
   }
 
+  /**
+   * The saved conversation changed: when it was not this session's own write (a turn running here
+   * or an undo here), a collaborator on the same notebook (real-time collaboration) ran a turn or
+   * undid one. The sidebar shows the conversation as it now is, and the agent is made again at
+   * the next turn, so that it continues the shared conversation instead of overwriting it with
+   * its own older copy.
+   */
+  private _onMetadataChanged(_: INotebookModel, change: { key: string }): void {
+    if (change.key !== CONVERSATION_METADATA_KEY || this._running || this._writingConversation) {
+      return;
+    }
+    this._disposeAgent();
+    this.transcript.restore(this.target.loadConversation());
+  }
+
   private _askPerson(request: IApprovalRequest, risks: IRisk[], signal: AbortSignal): Promise<ApprovalDecision> {
     const entry = this.transcript.add<Transcript.IApprovalEntry>({
       kind: 'approval',
@@ -304,6 +328,7 @@ export class AgentSession implements IDisposable {
   private _agent: Agent | null = null;
   private _agentKey = '';
   private _running: Promise<Agent.ITurnResult> | null = null;
+  private _writingConversation = false;
   private _pending = new Map<Transcript.IApprovalEntry, (decision: ApprovalDecision) => void>();
   private _runningChanged = new Signal<this, boolean>(this);
   private _events = new Signal<this, AgentEvent>(this);

@@ -247,6 +247,12 @@ export class LiveNotebookTarget implements INotebookTarget {
    * Store the conversation in the notebook metadata and save the notebook, so that reopening it
    * shows the conversation.
    *
+   * With real-time collaboration the metadata is part of the shared document, which the
+   * collaboration server writes to disk by itself shortly after each change: the notebook is not
+   * saved from here. A save request would only race the server's own save of this very change
+   * (jupyter-collaboration 5.0 leaves a save request unanswered when a change reaches the server
+   * just after it, and the turn would wait for the answer forever).
+   *
    * @param record - the conversation.
    */
   async saveConversation(record: IConversationRecord): Promise<void> {
@@ -255,7 +261,7 @@ export class LiveNotebookTarget implements INotebookTarget {
       throw new Error('The notebook is not loaded.');
     }
     model.setMetadata(CONVERSATION_METADATA_KEY, JSONExt.deepCopy(record as unknown as PartialJSONObject));
-    if (!this._panel.isDisposed && !this._panel.context.isDisposed) {
+    if (!model.collaborative && !this._panel.isDisposed && !this._panel.context.isDisposed) {
       await this._panel.context.save();
     }
   }

@@ -357,4 +357,46 @@ describe('ChatPanel with a notebook session', () => {
     chat.dispose();
     session.dispose();
   });
+
+  it('shows the conversation as another browser on the notebook saved it (real-time collaboration)', async () => {
+    const session = new AgentSession({ panel, settings: () => DEFAULT_SETTINGS });
+    await panel.context.ready;
+    const { chat } = createChat();
+    chat.setSession(session);
+    await until(chat.node, () => chat.node.querySelector('.jp-CodeInterpreter-turn-end') !== null, 'the turn is shown');
+
+    // Another client's turn arrives through the shared document's metadata.
+    const shared = JSON.parse(JSON.stringify(panel.model!.getMetadata(CONVERSATION_METADATA_KEY)));
+    shared.messages.push(
+      { role: 'user', content: 'and twice that?' },
+      { role: 'assistant', content: 'Twice that is **84**.' }
+    );
+    shared.turns.push({
+      prompt: 'and twice that?',
+      startedAt: '2026-11-24T10:05:00.000Z',
+      outcome: 'completed',
+      cells: [{ cellId: 'user-1', previousSource: 'answer = 0' }],
+      executions: 1,
+      messageIndex: 2
+    });
+    panel.model!.setMetadata(CONVERSATION_METADATA_KEY, shared);
+
+    await until(
+      chat.node,
+      () => chat.node.querySelectorAll('.jp-CodeInterpreter-user').length === 2,
+      "the other browser's turn is shown"
+    );
+    const prompts = Array.from(chat.node.querySelectorAll('.jp-CodeInterpreter-user'), node => node.textContent);
+    expect(prompts).toEqual(['compute the answer', 'and twice that?']);
+    // The first turn is still shown undone (by the previous test); the new one can be undone.
+    expect(chat.node.querySelectorAll('.jp-CodeInterpreter-undone')).toHaveLength(1);
+    expect(chat.node.querySelectorAll('.jp-CodeInterpreter-undo')).toHaveLength(1);
+    // Its own undo is not taken for another browser's change: the turn stays marked undone.
+    find<HTMLButtonElement>(chat, '.jp-CodeInterpreter-undo').click();
+    expect(chat.node.querySelectorAll('.jp-CodeInterpreter-undone')).toHaveLength(2);
+    expect(chat.node.querySelectorAll('.jp-CodeInterpreter-user')).toHaveLength(2);
+
+    chat.dispose();
+    session.dispose();
+  });
 });

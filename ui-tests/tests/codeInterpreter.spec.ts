@@ -6,73 +6,11 @@ import * as http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import * as path from 'node:path';
 
-import { expect, test, type IJupyterLabPageFixture } from '@jupyterlab/galata';
+import { expect, test } from '@jupyterlab/galata';
 
 import { chatRequests, lastUserMessage, SALES_CSV } from '../chatRequests';
 import { CODE, INLINE_PNG } from '../modelReplies';
-
-interface ITurnResult {
-  outcome: string;
-  reason?: string;
-  executions: number;
-}
-
-interface INotebookJSON {
-  cells: {
-    id: string;
-    cell_type: string;
-    source: string | string[];
-    outputs?: { text?: string | string[]; ename?: string }[];
-  }[];
-  metadata: Record<string, unknown>;
-}
-
-/** The sidebar. */
-const SIDEBAR = '#jp-code-interpreter';
-
-/**
- * Send a prompt through the `code-interpreter:ask` command, as a script or another extension would.
- */
-function ask(page: IJupyterLabPageFixture, prompt: string): Promise<ITurnResult> {
-  return page.evaluate(
-    text =>
-      (
-        window as unknown as { jupyterapp: { commands: { execute(id: string, args: object): Promise<unknown> } } }
-      ).jupyterapp.commands.execute('code-interpreter:ask', { prompt: text }) as Promise<ITurnResult>,
-    prompt
-  );
-}
-
-/**
- * The current notebook as nbformat JSON (read from the live model, not the file).
- */
-function notebookJSON(page: IJupyterLabPageFixture): Promise<INotebookJSON> {
-  return page.evaluate(() => {
-    const app = (
-      window as unknown as { jupyterapp: { shell: { currentWidget: { content: { model: { toJSON(): unknown } } } } } }
-    ).jupyterapp;
-    return app.shell.currentWidget.content.model.toJSON() as INotebookJSON;
-  });
-}
-
-function text(value: string | string[] | undefined): string {
-  return Array.isArray(value) ? value.join('') : (value ?? '');
-}
-
-function outputText(cell: INotebookJSON['cells'][number]): string {
-  return (cell.outputs ?? []).map(output => text(output.text) + (output.ename ?? '')).join('');
-}
-
-async function newNotebook(page: IJupyterLabPageFixture, name: string): Promise<void> {
-  await page.notebook.createNew(name);
-  await page.waitForSelector('.jp-Notebook-ExecutionIndicator[data-status="idle"]', { timeout: 60_000 });
-  await page.evaluate(() =>
-    (
-      window as unknown as { jupyterapp: { commands: { execute(id: string): Promise<unknown> } } }
-    ).jupyterapp.commands.execute('code-interpreter:open')
-  );
-  await expect(page.locator(SIDEBAR)).toBeVisible();
-}
+import { ask, newNotebook, notebookJSON, outputText, SIDEBAR, text, type ITurnResult } from '../notebookHelpers';
 
 test.describe('code interpreter sidebar', () => {
   test.use({ autoGoto: true });
