@@ -66,9 +66,11 @@ export class CodeInterpreterStatus extends Widget {
     const running = !!this._session?.isRunning;
     this.node.dataset.status = running ? 'running' : 'idle';
     const trans = this._trans;
+    // "ready" rather than "idle": the kernel's status item says "Idle", and tools that look for
+    // that word in the status bar (Galata's runCell, for one) must find the kernel's alone.
     this.node.textContent = trans.__(
       'Code Interpreter: %1',
-      running ? this._activity || trans.__('running') : trans.__('idle')
+      running ? this._activity || trans.__('running') : trans.__('ready')
     );
   }
 

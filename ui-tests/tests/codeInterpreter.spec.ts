@@ -313,10 +313,14 @@ test.describe('code interpreter sidebar', () => {
     await expect(options.nth(1)).toHaveAttribute('aria-selected', 'true');
     await input.press('Escape');
     await expect(list).toBeHidden();
+    // Typing on opens the list again; Enter takes the mention, the next Enter sends.
     await input.pressSequentially('df');
-    const requests = chatRequests(page);
+    await expect(options.first()).toHaveText(/^df/);
     await input.press('Enter');
     await expect(list).toBeHidden();
+    await expect(input).toHaveValue('Compare @sales.csv with @df ');
+    const requests = chatRequests(page);
+    await input.press('Enter');
     await expect(sidebar.locator('.jp-CodeInterpreter-turn-end')).toContainText('Done');
 
     const prompt = lastUserMessage(requests[0]);
