@@ -167,13 +167,8 @@ class ServiceChatCompletionsHandler(_ServiceHandler):
     @web.authenticated
     async def post(self) -> None:
         """Forward a chat completion request with the admin's model and key."""
-        try:
-            payload = json.loads(self.request.body or b"null")
-        except ValueError:
-            self.send_json_error(400, "The request body is not valid JSON.", "invalid_request_error")
-            return
-        if not isinstance(payload, dict):
-            self.send_json_error(400, "The request body must be a JSON object.", "invalid_request_error")
+        payload = self.json_object_body()
+        if payload is None:
             return
         # The admin's model set is the service's: a name the client sends (a sidebar default, the
         # command line's "local") does not choose another.

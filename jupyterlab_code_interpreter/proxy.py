@@ -293,6 +293,18 @@ class ModelRelay(web.RequestHandler):
             keys.append(self._upstream.api_key)
         return [key for key in keys if key]
 
+    def json_object_body(self) -> dict[str, Any] | None:
+        """The request body as a JSON object, or ``None`` after answering 400 in OpenAI's error shape."""
+        try:
+            payload = json.loads(self.request.body or b"null")
+        except ValueError:
+            self.send_json_error(400, "The request body is not valid JSON.", "invalid_request_error")
+            return None
+        if not isinstance(payload, dict):
+            self.send_json_error(400, "The request body must be a JSON object.", "invalid_request_error")
+            return None
+        return payload
+
     def send_json_error(self, status: int, message: str, kind: str, headers: dict[str, str] | None = None) -> None:
         """Answer with an error in the shape OpenAI clients read (``error.message``).
 
@@ -338,13 +350,8 @@ class ChatCompletionsHandler(_ModelProxyHandler):
     @authorized("execute")
     async def post(self) -> None:
         """Forward a chat completion request, filling in the configured model if none is named."""
-        try:
-            payload = json.loads(self.request.body or b"null")
-        except ValueError:
-            self.send_json_error(400, "The request body is not valid JSON.", "invalid_request_error")
-            return
-        if not isinstance(payload, dict):
-            self.send_json_error(400, "The request body must be a JSON object.", "invalid_request_error")
+        payload = self.json_object_body()
+        if payload is None:
             return
         upstream = await self._resolve_upstream()
         if upstream is None:
