@@ -43,15 +43,16 @@ export function mentionedCell(name: string, cells: ICellSummary[]): { cell: ICel
  * Describe what the user mentioned, for the model, within a token budget shared evenly between
  * the mentions (a long description keeps its beginning and end).
  *
- * A name the kernel knows as a variable is that variable even if it looks like a cell's; a name
- * that is neither a variable, a file nor a cell is said to be unknown, so the model does not
- * guess at it.
+ * A name the kernel knows as a variable is that variable even if it looks like a cell's. A name
+ * that is neither a variable, a file nor a cell is left out: an `@` word that names nothing was
+ * most likely not meant as a mention (a decorator, an answer format such as `@mean[1.5]`, a
+ * handle), and the sidebar only offers names that exist.
  *
  * @param names - the mentioned names, as `findMentions` gave them.
  * @param entries - what the kernel said of them (empty when it was not asked or did not answer).
  * @param cells - the notebook's cells.
  * @param options - the budget and the token counter.
- * @returns the note (empty when there were no mentions).
+ * @returns the note (empty when no mention names anything).
  */
 export function renderMentions(
   names: string[],
@@ -59,28 +60,25 @@ export function renderMentions(
   cells: ICellSummary[],
   options: renderMentions.IOptions
 ): string {
-  if (!names.length) {
-    return '';
-  }
-  const share = Math.max(40, Math.floor(options.budgetTokens / names.length));
-  const parts = names.map(name => {
+  const described: [string, string][] = [];
+  for (const name of names) {
     const entry = entries.find(candidate => candidate.name === name);
     const cell = entry?.kind === 'variable' ? undefined : mentionedCell(name, cells);
-    let heading: string;
-    let body: string;
     if (entry && entry.kind !== 'missing') {
-      heading = `@${name} (${entry.kind})`;
-      body = entry.text;
+      described.push([`@${name} (${entry.kind})`, entry.text]);
     } else if (cell) {
       const count = cell.cell.cellType === 'code' ? `, In [${cell.cell.executionCount ?? ' '}]` : '';
-      heading = `@${name} (cell ${cell.cell.id}, ${cell.cell.cellType}${count})`;
-      body = cell.cell.source;
-    } else {
-      heading = `@${name}`;
-      body = entry ? 'no variable, file or cell has this name' : 'not described: the kernel was not inspected';
+      described.push([`@${name} (cell ${cell.cell.id}, ${cell.cell.cellType}${count})`, cell.cell.source]);
     }
-    return `${heading}:\n${Private.fit(body, share - options.counter.count(heading) - 2, options.counter)}`;
-  });
+  }
+  if (!described.length) {
+    return '';
+  }
+  const share = Math.max(40, Math.floor(options.budgetTokens / described.length));
+  const parts = described.map(
+    ([heading, body]) =>
+      `${heading}:\n${Private.fit(body, share - options.counter.count(heading) - 2, options.counter)}`
+  );
   return `What the user mentioned:\n${parts.join('\n')}`;
 }
 

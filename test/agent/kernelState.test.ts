@@ -86,7 +86,8 @@ describe("The kernel's state for the model", () => {
     const prompt = contentText(model.requests[0].body.messages.at(-1)?.content);
     expect(prompt).toContain('answer: int = 42');
     expect(prompt).toContain('@answer (variable):\nint: 42');
-    expect(prompt).toContain('@missing.csv:\nno variable, file or cell has this name');
+    // A name of nothing (here a file that is not there) is not taken for a mention.
+    expect(prompt).not.toContain('@missing.csv (');
     // The turn added no cell and changed no output.
     expect(JSON.stringify(notebook.document.cells)).toBe(documentBefore);
 

@@ -30,14 +30,16 @@ describe('findMentions', () => {
 describe('renderMentions', () => {
   const counter = new ApproximateTokenCounter();
 
-  it('names a cell by its id; a variable of a cell-like name stays a variable', () => {
+  it('names a cell by its id; a variable of a cell-like name stays a variable; names of nothing are left out', () => {
     expect(mentionedCell('cell1', CELLS)?.cell.id).toBe('a');
     expect(mentionedCell('cell3', CELLS)).toBeUndefined();
     const note = renderMentions(
-      ['cell1', 'cell2', 'nowhere'],
+      ['cell1', 'cell2', 'nowhere', 'mean[1.5]', 'cell9'],
       [
         { name: 'cell2', kind: 'variable', text: 'int: 5' },
-        { name: 'nowhere', kind: 'missing', text: '' }
+        { name: 'nowhere', kind: 'missing', text: '' },
+        { name: 'mean[1.5]', kind: 'missing', text: '' },
+        { name: 'cell9', kind: 'missing', text: '' }
       ],
       CELLS,
       { budgetTokens: 600, counter }
@@ -48,9 +50,7 @@ describe('renderMentions', () => {
         '@cell1 (cell a, code, In [3]):',
         'df = load()',
         '@cell2 (variable):',
-        'int: 5',
-        '@nowhere:',
-        'no variable, file or cell has this name'
+        'int: 5'
       ].join('\n')
     );
   });
@@ -67,10 +67,8 @@ describe('renderMentions', () => {
     expect(note.endsWith('line 399')).toBe(true);
   });
 
-  it('says when the kernel gave nothing, and is empty without mentions', () => {
-    expect(renderMentions(['df'], [], [], { budgetTokens: 100, counter })).toBe(
-      'What the user mentioned:\n@df:\nnot described: the kernel was not inspected'
-    );
+  it('is empty when nothing is mentioned or nothing mentioned exists', () => {
+    expect(renderMentions(['df'], [], [], { budgetTokens: 100, counter })).toBe('');
     expect(renderMentions([], [], CELLS, { budgetTokens: 100, counter })).toBe('');
   });
 });
