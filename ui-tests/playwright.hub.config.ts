@@ -44,6 +44,9 @@ export default defineConfig({
     url: `http://127.0.0.1:${port}/hub/api/`,
     timeout: 300_000,
     reuseExistingServer: false,
+    // The Hub stops the users' servers and its proxy on SIGTERM; a SIGKILL of its process group
+    // (Playwright's default) would leave them running, each in a session of its own.
+    gracefulShutdown: { signal: 'SIGTERM', timeout: 30_000 },
     stdout: 'pipe',
     stderr: 'pipe'
   }
