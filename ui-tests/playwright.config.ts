@@ -6,29 +6,16 @@
  *   PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 npx playwright test -c ui-tests/playwright.config.ts
  * Chromium is Debian's (/usr/bin/chromium, or $CHROMIUM); no browser is downloaded.
  */
-import { execFileSync } from 'node:child_process';
 import * as path from 'node:path';
 
 import { defineConfig } from '@playwright/test';
 
 import { CHROMIUM_ARGS } from './chromiumArgs';
+import { freePort } from './loopbackPort';
 
 const baseConfig = require('@jupyterlab/galata/lib/playwright-config');
 
 const root = path.resolve(__dirname, '..');
-
-/**
- * A free loopback port, chosen once in the main process; the workers, which load this file again,
- * inherit it through the environment.
- */
-function freePort(variable: string): number {
-  if (!process.env[variable]) {
-    const script =
-      'const s=require("net").createServer().listen(0,"127.0.0.1",()=>{process.stdout.write(String(s.address().port));s.close()})';
-    process.env[variable] = execFileSync(process.execPath, ['-e', script], { encoding: 'utf8' }).trim();
-  }
-  return Number(process.env[variable]);
-}
 
 const jupyterPort = freePort('JUPYTER_PORT');
 const modelPort = freePort('MODEL_PORT');
