@@ -186,8 +186,9 @@ def running_hub(
         wait_for(lambda: _answers(hub.url + "hub/api/"), 60, "the Hub did not start", directory)
         hub.api("POST", "users", json={"usernames": list(USERS)})
         for user in USERS:
-            if hub.api("POST", f"users/{user}/server").status_code not in (201, 202):
-                raise RuntimeError(f"{user}'s server was not started")
+            response = hub.api("POST", f"users/{user}/server")
+            if response.status_code not in (201, 202):
+                raise RuntimeError(f"{user}'s server was not started: {response.status_code} {response.text}")
         for user in USERS:
             wait_for(
                 lambda user=user: hub.api("GET", f"users/{user}").json()["servers"].get("", {}).get("ready"),

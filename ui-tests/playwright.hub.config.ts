@@ -41,7 +41,9 @@ export default defineConfig({
   webServer: {
     command: `${python} tests_python/hub_deployment.py --port ${port} --password ${process.env.HUB_PASSWORD}`,
     cwd: root,
-    url: `http://127.0.0.1:${port}/hub/api/`,
+    // Ready when the script says so, after both users' servers run: the Hub's API answers earlier,
+    // and a browser login racing the script's own spawn requests made them fail.
+    wait: { stdout: /READY http/ },
     timeout: 300_000,
     reuseExistingServer: false,
     // The Hub stops the users' servers and its proxy on SIGTERM; a SIGKILL of its process group
