@@ -68,6 +68,9 @@ Run options:
                               refinement, as the paper; single mode always 1)
   --feedback-tests WHICH      base | all: the hidden tests whose failures are fed back in
                               exec-feedback and human-feedback (default base)
+  --retry-temperature T       when the coder answers a failing solution again unchanged, it is told
+                              so and asked once more, at this temperature with a fixed seed
+                              (default 0: greedy, which mostly gives the same answer again)
 ${SHARED_HELP}
 
 Writes samples.jsonl (EvalPlus format), results.jsonl (verdicts, attempts, feedback, tokens per
@@ -106,6 +109,7 @@ export async function runEvalCommand(argv: string[]): Promise<number> {
       const feedbackSections = Private.parseFeedbackTests(values['feedback-tests'], datasetSections(dataset));
       const attempts = parsePositiveInt('--max-attempts', values['max-attempts'], 2);
       const maxTokens = parsePositiveInt('--max-tokens', values['max-tokens'], 1024);
+      const retryTemperature = Private.parseTemperature(values['retry-temperature']);
       const choice = chooseModel(values);
       const dataFile = resolveDataFile(dataset, values.data);
       // The local model of a server's extension: the first server's.
@@ -140,11 +144,17 @@ export async function runEvalCommand(argv: string[]): Promise<number> {
         maxTokens,
         timeLimits: parseTimeLimits(values),
         // Reproducible verdicts on the local llama.cpp server (see TaskSolver.IOptions).
-        requestExtras: choice.kind === 'local' ? { cache_prompt: false } : undefined
+        requestExtras: choice.kind === 'local' ? { cache_prompt: false } : undefined,
+        retryTemperature
       });
       const outDir = values.out ?? join('code-interpreter-eval', `${dataset.replace('+', '-plus')}-${mode}`);
       const judgedBy = mode === 'human-feedback' ? (criticModel ?? model) : undefined;
-      return { dataset, dataFile, outDir, solver: { solver, mode, model, criticModel: judgedBy, maxAttempts } };
+      return {
+        dataset,
+        dataFile,
+        outDir,
+        solver: { solver, mode, model, criticModel: judgedBy, maxAttempts, retryTemperature }
+      };
     });
   } finally {
     await opened?.close();
@@ -162,6 +172,7 @@ namespace Private {
         mode: { type: 'string' },
         'max-attempts': { type: 'string' },
         'feedback-tests': { type: 'string' },
+        'retry-temperature': { type: 'string' },
         'base-url': { type: 'string' },
         'api-key': { type: 'string' },
         model: { type: 'string' },
@@ -183,6 +194,17 @@ namespace Private {
       throw new UsageError(`Unknown mode "${mode}": use ${MODES.join(', ')}.`);
     }
     return mode as EvalMode;
+  }
+
+  export function parseTemperature(value: string | undefined): number {
+    if (value === undefined) {
+      return 0;
+    }
+    const temperature = Number(value);
+    if (value.trim() === '' || !Number.isFinite(temperature) || temperature < 0 || temperature > 2) {
+      throw new UsageError(`--retry-temperature must be a number from 0 to 2, not "${value}".`);
+    }
+    return temperature;
   }
 
   export function parseFeedbackTests(value: string | undefined, sections: TestSection[]): TestSection[] {

@@ -53,6 +53,10 @@ export interface IEvalSummary extends IRunSummaryBase {
   data_file: string;
   max_attempts?: number;
   critic_model?: string | null;
+  /**
+   * The temperature of the answer asked for after a repeated failing solution.
+   */
+  retry_temperature?: number;
 }
 
 /**
@@ -81,7 +85,14 @@ export interface IEvalRunOptions {
   /**
    * Solve with a model (`eval`)...
    */
-  solver?: { solver: TaskSolver; mode: EvalMode; model: string; criticModel?: string; maxAttempts: number };
+  solver?: {
+    solver: TaskSolver;
+    mode: EvalMode;
+    model: string;
+    criticModel?: string;
+    maxAttempts: number;
+    retryTemperature?: number;
+  };
   /**
    * ...or check existing samples (`evaluate`): the solutions of each task.
    */
@@ -292,6 +303,7 @@ namespace Private {
       feedback: outcome.feedback,
       ...(outcome.guidance.length ? { guidance: outcome.guidance } : {}),
       ...(outcome.repeats ? { repeats: outcome.repeats } : {}),
+      ...(outcome.answers.length > 1 ? { answers: outcome.answers } : {}),
       tokens: { prompt: outcome.tokens.promptTokens, completion: outcome.tokens.completionTokens },
       ...(outcome.error ? { error: outcome.error } : {}),
       duration_ms: Date.now() - started
@@ -383,7 +395,11 @@ namespace Private {
       interrupted: run.interrupted,
       data_file: options.dataFile,
       ...(options.solver
-        ? { max_attempts: options.solver.maxAttempts, critic_model: options.solver.criticModel ?? null }
+        ? {
+            max_attempts: options.solver.maxAttempts,
+            critic_model: options.solver.criticModel ?? null,
+            retry_temperature: options.solver.retryTemperature ?? 0
+          }
         : {})
     };
   }

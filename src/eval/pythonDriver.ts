@@ -47,6 +47,7 @@ def __code_interpreter_eval_install():
     import doctest
     import io
     import json
+    import linecache
     import math
     import os
     import pickle
@@ -402,6 +403,8 @@ def __code_interpreter_eval_install():
         return atol
 
     def load_solution(code, namespace):
+        # A traceback that shows the failing line, not only its number, tells the model what to fix.
+        linecache.cache['<solution>'] = (len(code), None, code.splitlines(True), '<solution>')
         exec(compile(code, '<solution>', 'exec'), namespace)
 
     def check_section(dataset, task, section, code, expected, limits, budget):

@@ -30,6 +30,10 @@ export interface IResultRecord {
    * Answers that repeated an earlier failing solution unchanged.
    */
   repeats?: number;
+  /**
+   * The solution of every answer, in order, when there was more than one.
+   */
+  answers?: string[];
   tokens?: { prompt: number; completion: number };
   error?: string;
   duration_ms: number;

@@ -65,6 +65,11 @@ export interface ISolveOutcome {
   repeats: number;
 
   /**
+   * The solution of every answer, in order, repeats included.
+   */
+  answers: string[];
+
+  /**
    * Tokens of the coder and the critic.
    */
   tokens: ITokenUsage;
@@ -119,8 +124,10 @@ export class TaskSolver {
     let attempts = 0;
     const tried = new Set<string>();
     let lastResult: string | undefined;
+    // Whether the answer being asked for follows a repeat: it is asked once, and may be sampled.
     let askedAgain = false;
     let repeats = 0;
+    const answers: string[] = [];
     let error: string | undefined;
     const check = async (code: string, sections: TestSection[]) => {
       const missing = sections.filter(section => !cache.get(code, section));
@@ -142,7 +149,17 @@ export class TaskSolver {
     while (attempts < maxAttempts) {
       let response: IModelResponse;
       try {
-        response = await Private.ask(options.coder, messages, options.maxTokens, signal, tokens, options.requestExtras);
+        const sampled = askedAgain && (options.retryTemperature ?? 0) > 0;
+        response = await Private.ask(
+          options.coder,
+          messages,
+          options.maxTokens,
+          signal,
+          tokens,
+          options.requestExtras,
+          // A fixed seed per retry keeps a sampled run reproducible where the endpoint honours it.
+          sampled ? { temperature: options.retryTemperature ?? 0, seed: Private.RETRY_SEED + repeats } : undefined
+        );
       } catch (caught) {
         if (caught instanceof ModelError && caught.kind === 'bad-request') {
           error = caught.message;
@@ -154,15 +171,18 @@ export class TaskSolver {
       messages.push({ role: 'assistant', content: response.content });
       const raw = Private.pickCode(response.content, task.entryPoint);
       solution = await this._sanitize(kernel, task, raw, signal);
+      answers.push(solution);
       if (tried.has(solution) && lastResult !== undefined && !askedAgain) {
         // A small model often answers its failing solution again, unchanged: it is told so and
-        // asked once for another approach, and the repeat does not count as an attempt.
+        // asked once more for another approach (greedy decoding gives the same answer to nearly
+        // the same prompt, hence the sampling), and the repeat does not count as an attempt.
         askedAgain = true;
         attempts--;
         repeats++;
         messages.push({ role: 'user', content: repeatedSolutionMessage(lastResult) });
         continue;
       }
+      askedAgain = false;
       tried.add(solution);
       if (attempts >= maxAttempts) {
         break;
@@ -203,7 +223,7 @@ export class TaskSolver {
       messages.push({ role: 'user', content: message });
     }
     const verdicts = await check(solution, options.sections);
-    return { solution, verdicts, attempts, feedback, guidance, repeats, tokens, error };
+    return { solution, verdicts, attempts, feedback, guidance, repeats, answers, tokens, error };
   }
 
   /**
@@ -314,6 +334,11 @@ export namespace TaskSolver {
      * to run; without the cache two runs of a mode give the same verdicts.
      */
     requestExtras?: Record<string, unknown>;
+    /**
+     * The temperature of the answer asked for after the coder repeated a failing solution
+     * (default 0: greedy, like every other answer). Sent with a fixed seed.
+     */
+    retryTemperature?: number;
   }
 }
 
@@ -324,8 +349,13 @@ namespace Private {
   export const SELF_CHECK_SECONDS = 10;
 
   /**
-   * Ask a model, greedily (temperature 0, as pass@1 in the paper); an answer cut off midway is
-   * asked again, twice at most.
+   * The seed of the first sampled retry; the next ones count up from it.
+   */
+  export const RETRY_SEED = 1234;
+
+  /**
+   * Ask a model, greedily (temperature 0, as pass@1 in the paper) unless `sampling` says
+   * otherwise; an answer cut off midway is asked again, twice at most.
    */
   export async function ask(
     client: ModelClient,
@@ -333,12 +363,18 @@ namespace Private {
     maxTokens: number | undefined,
     signal: AbortSignal | undefined,
     tokens: ITokenUsage,
-    extras?: Record<string, unknown>
+    extras?: Record<string, unknown>,
+    sampling?: { temperature: number; seed: number }
   ): Promise<IModelResponse> {
     for (let attempt = 0; ; attempt++) {
       try {
         const response = await client.stream(
-          { messages: [...messages], temperature: 0, maxTokens, extraBody: extras },
+          {
+            messages: [...messages],
+            temperature: sampling?.temperature ?? 0,
+            maxTokens,
+            extraBody: sampling ? { ...extras, seed: sampling.seed } : extras
+          },
           { signal }
         );
         tokens.promptTokens += response.usage.promptTokens;

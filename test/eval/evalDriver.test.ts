@@ -175,6 +175,11 @@ describe('evaluation driver', () => {
     expect(describeTestFailure(t, raising)).toMatch(
       /^Calling truncate_number\(3\.5\) raised an error:\n[\s\S]*ValueError: no$/
     );
+    // The traceback shows the solution's failing line itself, not only its number.
+    const indexing = await check('def truncate_number(number):\n    digits = [number]\n    return digits[3] % 1.0\n');
+    expect(describeTestFailure(t, indexing)).toContain(
+      '  File "<solution>", line 3, in truncate_number\n    return digits[3] % 1.0\n'
+    );
     // Solutions cannot leave interpreter-wide settings behind for the next task.
     const lowered = await check(
       'import sys\nsys.setrecursionlimit(200)\ndef truncate_number(number):\n    return number % 1.0\n'

@@ -222,6 +222,56 @@ describe('code-interpreter eval', () => {
     expect(byTask['HumanEval/3'].base_status).toBe('pass');
   });
 
+  it('exec-feedback: a repeated failing solution is told so and asked once more, sampled under --retry-temperature', async () => {
+    // Wrong, the same wrong code again after the feedback, then right.
+    const answers = [WRONG.separate_paren_groups, WRONG.separate_paren_groups, RIGHT.separate_paren_groups];
+    const repeating = await ScriptedModelServer.start({
+      script: request => ({
+        kind: 'text' as const,
+        content: fence(answers[request.body.messages.filter(message => message.role === 'assistant').length])
+      })
+    });
+    const oneTask = join(dir, 'one-task.jsonl');
+    subsetDataFile(HUMANEVAL_PLUS, ['HumanEval/1'], oneTask);
+    const args = (outDir: string, temperature: string) => [
+      '--dataset',
+      'humaneval+',
+      '--data',
+      oneTask,
+      '--mode',
+      'exec-feedback',
+      '--base-url',
+      repeating.baseUrl,
+      '--model',
+      'scripted-coder',
+      '--workers',
+      '1',
+      '--out',
+      outDir,
+      '--cache-dir',
+      join(dir, 'cache'),
+      '--retry-temperature',
+      temperature
+    ];
+    try {
+      expect(await runEvalCommand(args(join(dir, 'bad-temperature'), 'hot'))).toBe(2);
+      const outDir = join(dir, 'repeat');
+      expect(await runEvalCommand(args(outDir, '0.7'))).toBe(0);
+      const requests = repeating.requests.map(request => request.body);
+      expect(requests).toHaveLength(3);
+      expect(requests.map(body => body.temperature)).toEqual([0, 0, 0.7]);
+      expect(requests[0].seed).toBeUndefined();
+      expect(typeof requests[2].seed).toBe('number');
+      expect(lastUserMessageText(requests[2])).toContain('This is the same code as your previous answer');
+      const [record] = readRecords(outDir);
+      expect(record).toMatchObject({ attempts: 2, repeats: 1, base_status: 'pass' });
+      expect(record.answers?.map(answer => answer.includes('return []'))).toEqual([true, true, false]);
+      expect(readSummary(outDir).retry_temperature).toBe(0.7);
+    } finally {
+      await repeating.stop();
+    }
+  });
+
   it("self-feedback: only the code's own run and the visible examples reach the model", async () => {
     const { code, outDir, requests } = await run('self-feedback');
     expect(code).toBe(0);
