@@ -73,8 +73,8 @@ Run options:
                               (default 0: greedy, which mostly gives the same answer again)
 ${SHARED_HELP}
 
-Writes samples.jsonl (EvalPlus format), results.jsonl (verdicts, attempts, feedback, tokens per
-task) and summary.json into --out (default ./code-interpreter-eval/DATASET-MODE), prints a table
+Writes samples.jsonl (EvalPlus format), results.jsonl (verdicts, attempts, every answer, feedback,
+tokens per task) and summary.json (with whether a second run would give the same answers) into --out (default ./code-interpreter-eval/DATASET-MODE), prints a table
 on stdout and a progress bar on stderr. Ctrl-C stops and keeps what finished; --resume continues.
 
 ${DABENCH_HELP}
@@ -153,7 +153,15 @@ export async function runEvalCommand(argv: string[]): Promise<number> {
         dataset,
         dataFile,
         outDir,
-        solver: { solver, mode, model, criticModel: judgedBy, maxAttempts, retryTemperature }
+        solver: {
+          solver,
+          mode,
+          model,
+          criticModel: judgedBy,
+          maxAttempts,
+          retryTemperature,
+          reproducibility: Private.reproducibility(choice.kind === 'local', retryTemperature)
+        }
       };
     });
   } finally {
@@ -194,6 +202,16 @@ namespace Private {
       throw new UsageError(`Unknown mode "${mode}": use ${MODES.join(', ')}.`);
     }
     return mode as EvalMode;
+  }
+
+  /**
+   * Whether two runs give the same answers, as summary.json says it.
+   */
+  export function reproducibility(local: boolean, retryTemperature: number): string {
+    const sampled = retryTemperature > 0 ? ', retries sampled with fixed seeds' : '';
+    return local
+      ? `same answers run to run: greedy${sampled}, on the local model with its prompt cache off`
+      : `not guaranteed: greedy${sampled}, but an endpoint's batching and prompt cache can change answers from run to run`;
   }
 
   export function parseTemperature(value: string | undefined): number {

@@ -57,6 +57,10 @@ export interface IEvalSummary extends IRunSummaryBase {
    * The temperature of the answer asked for after a repeated failing solution.
    */
   retry_temperature?: number;
+  /**
+   * Whether a second run would give the same answers, and why (or why not).
+   */
+  reproducibility?: string;
 }
 
 /**
@@ -92,6 +96,7 @@ export interface IEvalRunOptions {
     criticModel?: string;
     maxAttempts: number;
     retryTemperature?: number;
+    reproducibility?: string;
   };
   /**
    * ...or check existing samples (`evaluate`): the solutions of each task.
@@ -398,7 +403,8 @@ namespace Private {
         ? {
             max_attempts: options.solver.maxAttempts,
             critic_model: options.solver.criticModel ?? null,
-            retry_temperature: options.solver.retryTemperature ?? 0
+            retry_temperature: options.solver.retryTemperature ?? 0,
+            ...(options.solver.reproducibility ? { reproducibility: options.solver.reproducibility } : {})
           }
         : {})
     };

@@ -98,5 +98,8 @@ describe('code-interpreter on the embedded local model', () => {
     // These five are easy for this model (it solves 19 of the first 20 greedily): most must pass,
     // which shows its answers were read and scored, not only that the run ended.
     expect(results.filter(result => result.base_status === 'pass').length).toBeGreaterThanOrEqual(3);
+    // The local server's prompt cache is off for the run, so a second run gives the same answers.
+    const summary = JSON.parse(readFileSync(join(out, 'summary.json'), 'utf8')) as { reproducibility?: string };
+    expect(summary.reproducibility).toMatch(/^same answers run to run/);
   });
 });
