@@ -74,8 +74,9 @@ Run options:
 ${SHARED_HELP}
 
 Writes samples.jsonl (EvalPlus format), results.jsonl (verdicts, attempts, every answer, feedback,
-tokens per task) and summary.json (with whether a second run would give the same answers) into --out (default ./code-interpreter-eval/DATASET-MODE), prints a table
-on stdout and a progress bar on stderr. Ctrl-C stops and keeps what finished; --resume continues.
+tokens per task) and summary.json (with whether a second run would give the same answers) into
+--out (default ./code-interpreter-eval/DATASET-MODE), prints a table on stdout and a progress bar
+on stderr. Ctrl-C stops and keeps what finished; --resume continues.
 
 ${DABENCH_HELP}
 
