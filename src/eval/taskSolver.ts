@@ -349,7 +349,7 @@ namespace Private {
   export const SELF_CHECK_SECONDS = 10;
 
   /**
-   * The seed of the first sampled retry; the next ones count up from it.
+   * The seeds of sampled retries: this plus the number of repeats so far.
    */
   export const RETRY_SEED = 1234;
 
