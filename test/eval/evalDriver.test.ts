@@ -128,6 +128,29 @@ describe('evaluation driver', () => {
     expect(describeSelfCheck(similar, crashing)).toContain('ZeroDivisionError');
   });
 
+  it("finds no fault in a canonical solution from its prompt's examples, except where the prompt is wrong", async () => {
+    const mbpp = loadDataset(MBPP_PLUS).tasks;
+    const faulted: string[] = [];
+    for (const [t, code] of [
+      ...humaneval.map(t => [t, t.prompt + t.canonicalSolution] as const),
+      ...mbpp.map(t => [t, t.canonicalSolution] as const)
+    ]) {
+      const report = (
+        await kernel.call(
+          { op: 'self_check', raw: code, code, prompt: t.prompt, entry_point: t.entryPoint, seconds: 5 },
+          { timeoutMs: 30000 }
+        )
+      ).result as unknown as ISelfCheckReport;
+      if (describeSelfCheck(t, report) !== undefined) {
+        faulted.push(t.taskId);
+      }
+    }
+    // Examples with nothing under them (`longest([])` is None, `f(x) == y` holds), lines that are
+    // not Python (`f(x) => y`) and MBPP+'s `math.isclose` without an import once gave correct
+    // solutions made-up faults. These two prompts' examples contradict their own tests.
+    expect(faulted).toEqual(['HumanEval/47', 'HumanEval/116']);
+  });
+
   it('limits each call, reports timeouts and replaces a kernel that ignores interrupts', async () => {
     const t = task('HumanEval/2');
     const store = new GroundTruthStore({ cacheDir: join(dir, 'cache'), dataHash: 'test', family: 'humaneval' });
