@@ -122,12 +122,13 @@ export class TaskSolver {
     ];
     let solution = '';
     let attempts = 0;
-    const tried = new Set<string>();
     let lastResult: string | undefined;
     // Whether the answer being asked for follows a repeat: it is asked once, and may be sampled.
     let askedAgain = false;
     let repeats = 0;
+    // Every answer's solution, in order: also what the model already tried.
     const answers: string[] = [];
+    const retryTemperature = options.retryTemperature ?? 0;
     let error: string | undefined;
     const check = async (code: string, sections: TestSection[]) => {
       const missing = sections.filter(section => !cache.get(code, section));
@@ -149,7 +150,7 @@ export class TaskSolver {
     while (attempts < maxAttempts) {
       let response: IModelResponse;
       try {
-        const sampled = askedAgain && (options.retryTemperature ?? 0) > 0;
+        const sampled = askedAgain && retryTemperature > 0;
         response = await Private.ask(
           options.coder,
           messages,
@@ -158,7 +159,7 @@ export class TaskSolver {
           tokens,
           options.requestExtras,
           // A fixed seed per retry keeps a sampled run reproducible where the endpoint honours it.
-          sampled ? { temperature: options.retryTemperature ?? 0, seed: Private.RETRY_SEED + repeats } : undefined
+          sampled ? { temperature: retryTemperature, seed: Private.RETRY_SEED + repeats } : undefined
         );
       } catch (caught) {
         if (caught instanceof ModelError && caught.kind === 'bad-request') {
@@ -171,8 +172,9 @@ export class TaskSolver {
       messages.push({ role: 'assistant', content: response.content });
       const raw = Private.pickCode(response.content, task.entryPoint);
       solution = await this._sanitize(kernel, task, raw, signal);
+      const repeated = answers.includes(solution);
       answers.push(solution);
-      if (tried.has(solution) && lastResult !== undefined && !askedAgain) {
+      if (repeated && lastResult !== undefined && !askedAgain) {
         // A small model often answers its failing solution again, unchanged: it is told so and
         // asked once more for another approach (greedy decoding gives the same answer to nearly
         // the same prompt, hence the sampling), and the repeat does not count as an attempt.
@@ -183,7 +185,6 @@ export class TaskSolver {
         continue;
       }
       askedAgain = false;
-      tried.add(solution);
       if (attempts >= maxAttempts) {
         break;
       }
