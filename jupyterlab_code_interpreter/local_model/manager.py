@@ -22,9 +22,11 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from .catalog import ModelSpec, get_model
+from .catalog import ModelSpec, get_model, installed_instead, is_installed
 from .server import ServeOptions, default_threads
 
+#: How a Jupyter user chooses a model (for installed_instead).
+CHOOSE_IN_JUPYTER = 'c.CodeInterpreter.local_model = "{key}" in jupyter_server_config.py, then restart Jupyter'
 #: How much of the child's stderr is kept to explain an unexpected exit.
 _STDERR_TAIL_LINES = 20
 # How long the child may take to leave after its stdin is closed and SIGTERM is sent.
@@ -93,14 +95,19 @@ class LocalModelManager:
 
     def _missing_extra(self) -> str:
         """Why the local model cannot run here ("" when it can): the extra's packages are absent."""
-        needed = ["xllamacpp"]
-        if not self._options.gguf:
-            needed.append(self.spec.part_module.format(n=1))
-        if all(importlib.util.find_spec(name) is not None for name in needed):
+        server_installed = importlib.util.find_spec("xllamacpp") is not None
+        if server_installed and (self._options.gguf or is_installed(self.spec)):
             return ""
+        install = f'pip install "jupyterlab-code-interpreter[{self.spec.extra}]" and restart Jupyter'
+        if server_installed and not self._options.gguf:
+            instead = installed_instead(self.spec.key, CHOOSE_IN_JUPYTER)
+        else:
+            instead = ""
+        if instead:
+            return f"The local model {self.spec.key} is not installed ({install}).{instead}"
         return (
-            f'The local model is not installed: pip install "jupyterlab-code-interpreter[{self.spec.extra}]" '
-            "and restart Jupyter, or configure a model endpoint (base URL and key)."
+            f"The local model {'' if self._options.gguf else self.spec.key + ' '}is not installed: {install}, "
+            "or configure a model endpoint (base URL and key)."
         )
 
     def status(self) -> dict[str, Any]:

