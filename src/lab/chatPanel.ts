@@ -7,8 +7,10 @@ import { PathExt } from '@jupyterlab/coreutils';
 import type { Contents } from '@jupyterlab/services';
 import type { CommandRegistry } from '@lumino/commands';
 import { nullTranslator, type ITranslator, type TranslationBundle } from '@jupyterlab/translation';
+import { Signal, type ISignal } from '@lumino/signaling';
 import { Panel, Widget } from '@lumino/widgets';
 
+import type { AgentEvent } from '../agent/events';
 import { describeRiskKind } from '../agent/riskyCode';
 import type { TurnOutcome } from '../conversation/conversationRecord';
 import type { AgentSession } from './agentSession';
@@ -23,6 +25,7 @@ import {
   localModelState,
   updateServerConfig,
   type ILocalModelState,
+  type IModelReadiness,
   type IServerConfig
 } from './serverConfig';
 import type { Transcript, TranscriptEntry } from './transcript';
@@ -121,6 +124,20 @@ export class ChatPanel extends Panel {
   }
 
   /**
+   * Whether the model can answer, as the sidebar shows it (`null` until the server has answered).
+   */
+  get modelReadiness(): IModelReadiness | null {
+    return this._readiness;
+  }
+
+  /**
+   * Emitted when the model's readiness shown in the sidebar changes (the status bar follows it).
+   */
+  get modelReadinessChanged(): ISignal<this, IModelReadiness> {
+    return this._readinessChanged;
+  }
+
+  /**
    * Show another notebook's session.
    *
    * @param session - the session, or `null` when no notebook is current.
@@ -132,11 +149,13 @@ export class ChatPanel extends Panel {
     if (this._session) {
       this._session.transcript.changed.disconnect(this._onTranscriptChanged, this);
       this._session.runningChanged.disconnect(this._onRunningChanged, this);
+      this._session.events.disconnect(this._onAgentEvent, this);
     }
     this._session = session;
     if (session) {
       session.transcript.changed.connect(this._onTranscriptChanged, this);
       session.runningChanged.connect(this._onRunningChanged, this);
+      session.events.connect(this._onAgentEvent, this);
     }
     const name = this._header.node.querySelector('.jp-CodeInterpreter-notebook');
     if (name) {
@@ -286,6 +305,34 @@ export class ChatPanel extends Panel {
       }
       this._showError((error as Error).message);
     });
+  }
+
+  /**
+   * The local model's state changes when it is asked (it loads) and when an answer fails: read it
+   * again then, whether the prompt came from the sidebar or from a command.
+   */
+  private _onAgentEvent(_: AgentSession, event: AgentEvent): void {
+    if (this._config?.provider !== 'local') {
+      return;
+    }
+    if ((event.type === 'model-request' && this._readiness?.state !== 'ready') || event.type === 'turn-end') {
+      this._renderLocalModel();
+    }
+  }
+
+  private _setReadiness(readiness: IModelReadiness): void {
+    const last = this._readiness;
+    if (
+      last &&
+      last.state === readiness.state &&
+      last.provider === readiness.provider &&
+      last.model === readiness.model &&
+      last.reason === readiness.reason
+    ) {
+      return;
+    }
+    this._readiness = readiness;
+    this._readinessChanged.emit(readiness);
   }
 
   private _showError(message: string): void {
@@ -544,6 +591,7 @@ export class ChatPanel extends Panel {
         this._configError
       );
       this._notice.show();
+      this._setReadiness({ state: 'unavailable', provider: null, model: '', reason: node.textContent });
       return;
     }
     const config = this._config;
@@ -556,6 +604,7 @@ export class ChatPanel extends Panel {
       return;
     }
     const model = this._modelSetting() || config.model;
+    this._setReadiness({ state: 'ready', provider: 'remote', model, reason: '' });
     if (config.has_api_key && model) {
       this._notice.hide();
       return;
@@ -640,6 +689,7 @@ export class ChatPanel extends Panel {
         .catch(error => {
           node.textContent = trans.__('The local model state could not be read: %1', (error as Error).message);
           this._notice.show();
+          this._setReadiness({ state: 'unavailable', provider: 'local', model: '', reason: node.textContent });
         });
       return;
     }
@@ -695,6 +745,12 @@ export class ChatPanel extends Panel {
         break;
     }
     this._notice.show();
+    this._setReadiness({
+      state: state.state,
+      provider: 'local',
+      model: state.model,
+      reason: state.state === 'failed' || state.state === 'unavailable' ? (line.textContent ?? '') : ''
+    });
   }
 
   private _scrollToEnd(force = false): void {
@@ -728,6 +784,8 @@ export class ChatPanel extends Panel {
   private _widgets = new Map<TranscriptEntry, Widget>();
   private _config: IServerConfig | null = null;
   private _configError = '';
+  private _readiness: IModelReadiness | null = null;
+  private _readinessChanged = new Signal<this, IModelReadiness>(this);
 }
 
 /**

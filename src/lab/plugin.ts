@@ -85,6 +85,9 @@ export const codeInterpreterPlugin: JupyterFrontEndPlugin<ICodeInterpreter> = {
       : null;
     if (statusBar && status) {
       statusBar.registerStatusItem(`${PLUGIN_ID}:status`, { item: status, align: 'left', rank: 5 });
+      // The status bar says what the sidebar says about the model.
+      status.setModelReadiness(chat.modelReadiness);
+      chat.modelReadinessChanged.connect((_, readiness) => status.setModelReadiness(readiness));
     }
 
     const showCurrent = () => {

@@ -69,6 +69,33 @@ export interface ILocalModelState {
 }
 
 /**
+ * Whether the model the sidebar will ask can answer, as the sidebar last learned it: the local
+ * model's state, or `ready` for an endpoint (its answers tell the rest), or `unavailable` when
+ * the server extension did not answer. The sidebar and the status bar show the same one.
+ */
+export interface IModelReadiness {
+  /**
+   * The local model's state, `ready` for an endpoint, `unavailable` without the server extension.
+   */
+  state: ILocalModelState['state'];
+
+  /**
+   * Who serves: the embedded model, an endpoint, or `null` when the server extension did not answer.
+   */
+  provider: 'local' | 'remote' | null;
+
+  /**
+   * The model's name, when known.
+   */
+  model: string;
+
+  /**
+   * Why it is failed or unavailable ("" otherwise).
+   */
+  reason: string;
+}
+
+/**
  * Read the local model's state, or start it (`start`), as the sidebar does to warm it up.
  *
  * @param start - start it when it is idle or failed.

@@ -6,10 +6,12 @@ import { Widget } from '@lumino/widgets';
 
 import type { AgentEvent } from '../agent/events';
 import type { AgentSession } from './agentSession';
+import type { IModelReadiness } from './serverConfig';
 
 /**
- * The status bar item: whether the current notebook's code interpreter is idle or running, and
- * what it is doing (thinking, running a cell, attempt k of n). Clicking it opens the sidebar.
+ * The status bar item: whether the current notebook's code interpreter is running and what it is
+ * doing (thinking, running a cell, attempt k of n), and otherwise whether its model can answer,
+ * as the sidebar says it (ready, loading, failed, not installed). Clicking it opens the sidebar.
  */
 export class CodeInterpreterStatus extends Widget {
   /**
@@ -45,6 +47,16 @@ export class CodeInterpreterStatus extends Widget {
     this._render();
   }
 
+  /**
+   * Show the model's readiness, as the sidebar last learned it.
+   *
+   * @param readiness - the readiness, or `null` while it is unknown.
+   */
+  setModelReadiness(readiness: IModelReadiness | null): void {
+    this._readiness = readiness;
+    this._render();
+  }
+
   private _onEvent(_: AgentSession, event: AgentEvent): void {
     switch (event.type) {
       case 'model-request':
@@ -66,15 +78,31 @@ export class CodeInterpreterStatus extends Widget {
     const running = !!this._session?.isRunning;
     this.node.dataset.status = running ? 'running' : 'idle';
     const trans = this._trans;
+    const readiness = this._readiness;
+    const model = readiness?.state ?? 'unknown';
+    this.node.dataset.modelState = model;
+    this.node.title = readiness?.reason || trans.__('Code Interpreter');
+    if (running) {
+      this.node.textContent = trans.__('Code Interpreter: %1', this._activity || trans.__('running'));
+      return;
+    }
     // "ready" rather than "idle": the kernel's status item says "Idle", and tools that look for
-    // that word in the status bar (Galata's runCell, for one) must find the kernel's alone.
-    this.node.textContent = trans.__(
-      'Code Interpreter: %1',
-      running ? this._activity || trans.__('running') : trans.__('ready')
-    );
+    // that word in the status bar (Galata's runCell, for one) must find the kernel's alone. A
+    // local model that loads on first use is ready to be asked; one that failed or is not
+    // installed is not, and the status bar never says otherwise than the sidebar.
+    const words: Record<string, string> = {
+      ready: trans.__('ready'),
+      idle: trans.__('ready'),
+      loading: trans.__('loading the model'),
+      failed: trans.__('model failed'),
+      unavailable: trans.__('no model'),
+      unknown: trans.__('checking the model')
+    };
+    this.node.textContent = trans.__('Code Interpreter: %1', words[model] ?? model);
   }
 
   private _session: AgentSession | null = null;
+  private _readiness: IModelReadiness | null = null;
   private _activity = '';
   private _trans: TranslationBundle;
 }
