@@ -135,9 +135,11 @@ test('a visitor opens the demo, runs its setup cell and gets a suggested prompt 
   expect(setupIndex, 'the demo has a setup cell').toBeGreaterThanOrEqual(0);
   const figures = expectedFigures(text(demo.cells[setupIndex].source), CHECKS[prompt!]);
 
-  // Binder opens JupyterLab on the notebook (urlpath=lab/tree/binder/demo.ipynb).
+  // JupyterLab, then the notebook, as a visitor opens it (Binder's urlpath=lab/tree/binder/demo.ipynb
+  // does both at once; Galata's page.goto waits for the launcher of a plain start).
+  await page.goto();
   const opened = Date.now();
-  await page.goto(`tree/${DEMO}`);
+  await page.notebook.openByPath(DEMO);
   await page.waitForSelector('.jp-Notebook-ExecutionIndicator[data-status="idle"]', { timeout: 120_000 });
 
   // Before anything is asked, the sidebar says the embedded model loads on first use (or is
