@@ -139,7 +139,14 @@ test('a visitor opens the demo, runs its setup cell and gets a suggested prompt 
   // does both at once; Galata's page.goto waits for the launcher of a plain start).
   await page.goto();
   const opened = Date.now();
-  await page.notebook.openByPath(DEMO);
+  await page.evaluate(
+    filePath =>
+      (
+        window as unknown as { jupyterapp: { commands: { execute(id: string, args: object): Promise<unknown> } } }
+      ).jupyterapp.commands.execute('docmanager:open', { path: filePath }),
+    DEMO
+  );
+  await expect(page.locator('.jp-NotebookPanel .jp-Cell').first()).toBeVisible();
   await page.waitForSelector('.jp-Notebook-ExecutionIndicator[data-status="idle"]', { timeout: 120_000 });
 
   // Before anything is asked, the sidebar says the embedded model loads on first use (or is
