@@ -16,6 +16,7 @@ import type { ModelAction } from '../model/actions';
 import { ModelClient, type IModelResponse } from '../model/modelClient';
 import { ModelError, type ModelErrorKind } from '../model/modelError';
 import { CONTENT_CALL_PREFIX, findContentCalls } from '../model/contentCalls';
+import { cataloguedProtocol } from '../model/modelCatalog';
 import { EXECUTION_RESULT_PREFIX, codeToRun, endOfFirstBlock } from '../model/textProtocol';
 import { NOTEBOOK_TOOLS, NOTEBOOK_TOOL_NAMES, parseToolCalls } from '../model/toolsProtocol';
 import { CellNotFoundError, NotACodeCellError, type INotebookTarget } from '../notebook/tokens';
@@ -29,7 +30,9 @@ import {
 } from '../conversation/conversationRecord';
 import type { AgentEvent } from './events';
 import { ContextWindow } from './contextWindow';
+import { checkGrounding, namedDataFiles, needsCode } from './grounding';
 import { findMentions, renderMentions } from './mentions';
+import { MAX_MENTIONS } from '../kernel/namespaceInspector';
 import { NotebookContext } from './notebookContext';
 import { systemPrompt } from './prompts';
 
@@ -69,7 +72,11 @@ export class Agent implements IDisposable {
     this._notebookContext = new NotebookContext(this._counter);
     const saved = this._target.loadConversation();
     this._requestedProtocol = options.protocol ?? 'auto';
-    this._protocol = this._requestedProtocol === 'auto' ? (saved?.protocol ?? 'tools') : this._requestedProtocol;
+    // `auto` starts where the catalog measured the model does best, else in tools.
+    this._protocol =
+      this._requestedProtocol === 'auto'
+        ? (saved?.protocol ?? cataloguedProtocol(this._model.model)?.protocol ?? 'tools')
+        : this._requestedProtocol;
     if (saved) {
       this._messages = Private.withToolCallsAnswered(saved.messages);
       this._turns = saved.turns.map(turn => ({ ...turn, cells: [...turn.cells] }));
@@ -158,8 +165,14 @@ export class Agent implements IDisposable {
       executions: 0,
       messageIndex: this._messages.length
     };
-    const mentions = findMentions(prompt);
+    // Data files the prompt names are described as `@` mentions are, as part of the kernel's
+    // state: the model reads their delimiter, columns and first rows instead of guessing them.
+    const named = this._options.kernelStateTokens > 0 ? namedDataFiles(prompt) : [];
+    const mentions = [...new Set([...findMentions(prompt), ...named])].slice(0, MAX_MENTIONS);
     const inspection = await this._inspectKernel(mentions);
+    if (inspection?.kind === 'namespace' && inspection.namespace.packages) {
+      this._installedPackages = inspection.namespace.packages;
+    }
     const mentionNote = renderMentions(mentions, Private.mentionedIn(inspection), this._target.cells(), {
       budgetTokens: this._options.mentionTokens,
       counter: this._counter
@@ -177,9 +190,12 @@ export class Agent implements IDisposable {
       lastStatus: undefined,
       requests: 0,
       pendingImages: [],
-      ranCode: new Set(),
+      ranCode: new Map(),
       codeWithoutCall: 0,
-      repeats: 0
+      repeats: 0,
+      needsCode: needsCode(prompt, Private.knownNames(inspection)),
+      groundingAsked: false,
+      ungrounded: []
     };
     this._emit({ type: 'turn-start', turn: this._turns.length, prompt });
     let ended: Private.ITurnEnding;
@@ -197,6 +213,7 @@ export class Agent implements IDisposable {
       outcome: ended.outcome,
       reason: ended.reason,
       modelErrorKind: ended.modelErrorKind,
+      ungrounded: ended.ungrounded,
       executions: turn.executions,
       lastStatus: state.lastStatus,
       tokens: state.tokens,
@@ -211,6 +228,7 @@ export class Agent implements IDisposable {
       type: 'turn-end',
       outcome: result.outcome,
       reason: result.reason,
+      ungrounded: result.ungrounded,
       executions: result.executions,
       tokens: result.tokens,
       durationMs: result.durationMs
@@ -268,9 +286,14 @@ export class Agent implements IDisposable {
         continue;
       }
       if (!actions.length) {
-        return state.lastStatus === undefined || state.lastStatus === 'ok'
-          ? { outcome: 'completed' }
-          : { outcome: 'gave-up', reason: `The model stopped after a failed execution (${state.lastStatus}).` };
+        if (state.lastStatus !== undefined && state.lastStatus !== 'ok') {
+          return { outcome: 'gave-up', reason: `The model stopped after a failed execution (${state.lastStatus}).` };
+        }
+        const verdict = this._verifyAnswer(response.content, state);
+        if (verdict === 'ask-again') {
+          continue;
+        }
+        return verdict;
       }
       let failure: string | undefined;
       for (const action of actions) {
@@ -343,8 +366,10 @@ export class Agent implements IDisposable {
           {
             signal: state.signal,
             onDelta: text => this._emit({ type: 'model-delta', text }),
-            // The paper's text protocol: the answer ends with its first code block.
-            cutAt: tools ? undefined : endOfFirstBlock
+            // The paper's text protocol: the answer ends with its first code block. So does an
+            // answer in `auto` from a model that has made no native call: its block will run, and
+            // what it writes after the block (an invented output) must never show.
+            cutAt: !tools || this._runsCodeBlocks() ? endOfFirstBlock : undefined
           }
         );
         state.tokens +=
@@ -479,7 +504,7 @@ export class Agent implements IDisposable {
       return { actions: [] };
     }
     if (state.ranCode.has(code)) {
-      return this._repeated(state);
+      return this._repeated(state, code);
     }
     // The paper's convention: after a failure the next block replaces the failed cell.
     const failed = this._failedCellId;
@@ -520,19 +545,20 @@ export class Agent implements IDisposable {
       return { actions: [] };
     }
     state.codeWithoutCall++;
-    if (state.codeWithoutCall < 2) {
+    if (state.codeWithoutCall < 2 && !this._runsCodeBlocks()) {
       this._messages.push({
         role: 'user',
         content: 'Nothing was run: to run code, call the execute_code tool with the code as its "code" argument.'
       });
       return { actions: [], askAgain: true };
     }
+    const reason =
+      state.codeWithoutCall < 2
+        ? 'The model answered with a code block instead of a tool call; its code blocks now run as they are.'
+        : 'The model answered with code but no tool call twice in a row; its code blocks now run as they are.';
     this._protocol = 'text';
-    this._emit({
-      type: 'protocol-fallback',
-      reason: 'The model answered with code but no tool call twice in a row; its code blocks now run as they are.'
-    });
-    return state.ranCode.has(code) ? this._repeated(state) : { actions: [{ kind: 'execute', code }] };
+    this._emit({ type: 'protocol-fallback', reason });
+    return state.ranCode.has(code) ? this._repeated(state, code) : { actions: [{ kind: 'execute', code }] };
   }
 
   /**
@@ -540,6 +566,7 @@ export class Agent implements IDisposable {
    * answer a success with the same code again, which would add the same cell once more.
    */
   private _withoutRepeats(actions: ModelAction[], state: Private.ITurnState): ModelAction[] {
+    // Code that failed is not run again either; the 'repeat' answer says it failed.
     return actions.map(action =>
       (action.kind === 'execute' || action.kind === 'edit') && state.ranCode.has(action.code)
         ? { kind: 'repeat', code: action.code, toolCallId: action.toolCallId }
@@ -551,7 +578,14 @@ export class Agent implements IDisposable {
    * The model answered with code that already ran in this turn: it is not run again, and the model
    * is asked to answer from the result it has; the second time, the turn ends.
    */
-  private _repeated(state: Private.ITurnState): Private.IAnswerActions {
+  private _repeated(state: Private.ITurnState, code: string): Private.IAnswerActions {
+    const failed = Private.failedRun(state, code);
+    if (failed) {
+      // Never "already ran" for code that failed: the model must change it.
+      this._emit({ type: 'warning', message: 'The model sent again code that failed; it was not run again.' });
+      this._messages.push({ role: 'user', content: `${EXECUTION_RESULT_PREFIX}${failed}` });
+      return { actions: [], askAgain: true };
+    }
     state.repeats++;
     this._emit({ type: 'warning', message: 'The model repeated code that already ran; it was not run again.' });
     if (state.repeats >= 2) {
@@ -559,6 +593,51 @@ export class Agent implements IDisposable {
     }
     this._messages.push({ role: 'user', content: `${EXECUTION_RESULT_PREFIX}${Private.REPEAT_NOTE}` });
     return { actions: [], askAgain: true };
+  }
+
+  /**
+   * Whether code blocks in the answer run as they are: the text protocol, or `auto` with a model
+   * that has made no native tool call in the conversation (it writes code blocks, as code models
+   * are trained to, and would otherwise see its code not run).
+   */
+  private _runsCodeBlocks(): boolean {
+    if (this._protocol === 'text') {
+      return true;
+    }
+    return (
+      this._requestedProtocol === 'auto' &&
+      !this._messages.some(message => message.role === 'assistant' && (message.tool_calls?.length ?? 0) > 0)
+    );
+  }
+
+  /**
+   * Decide how a turn whose model answered without code ends: `completed` when every figure the
+   * answer states is shown by an output (or is in the prompt) and a question about data ran code;
+   * otherwise the model is asked once to compute and print it, and then the turn is `unverified`.
+   */
+  private _verifyAnswer(answer: string, state: Private.ITurnState): Private.ITurnEnding | 'ask-again' {
+    const { ungrounded } = checkGrounding(answer, [state.turn.prompt, ...Private.outputsShown(this._messages)]);
+    const ranNothing = state.needsCode && state.turn.executions === 0;
+    if (!ungrounded.length && !ranNothing) {
+      return { outcome: 'completed' };
+    }
+    const canAsk =
+      !state.groundingAsked &&
+      state.requests < this._options.maxModelRequests &&
+      state.turn.executions < this._options.maxAttempts;
+    this._emit({ type: 'ungrounded-answer', figures: ungrounded, ranNothing, willAsk: canAsk });
+    if (canAsk) {
+      state.groundingAsked = true;
+      this._messages.push({ role: 'user', content: Private.groundingRequest(ungrounded, ranNothing) });
+      return 'ask-again';
+    }
+    return {
+      outcome: 'unverified',
+      ungrounded,
+      reason: ungrounded.length
+        ? `The answer states ${ungrounded.join(', ')}, which no cell's output shows.`
+        : 'The question is about data, and no code ran to read it.'
+    };
   }
 
   /**
@@ -570,11 +649,18 @@ export class Agent implements IDisposable {
         this._emit({ type: 'warning', message: `The model called ${action.toolName} wrongly: ${action.error}.` });
         this._answerTool(action.toolCallId, `Error: ${action.error}. Nothing was run.`);
         return;
-      case 'repeat':
+      case 'repeat': {
+        const failed = Private.failedRun(state, action.code);
+        if (failed) {
+          this._emit({ type: 'warning', message: 'The model sent again code that failed; it was not run again.' });
+          this._answerTool(action.toolCallId, failed);
+          return;
+        }
         state.repeats++;
         this._emit({ type: 'warning', message: 'The model repeated code that already ran; it was not run again.' });
         this._answerTool(action.toolCallId, Private.REPEAT_NOTE);
         return;
+      }
       case 'markdown': {
         const cellId = await this._target.insertMarkdown(action.text);
         this._touch(state.turn, cellId, null);
@@ -649,9 +735,10 @@ export class Agent implements IDisposable {
     const maxAttempts = this._options.maxAttempts;
     this._emit({ type: 'execution-start', cellId, attempt, maxAttempts });
     let result: IExecutionResult;
+    let ranSource = '';
     try {
       // Read here: the person may have deleted the cell while it waited for approval.
-      state.ranCode.add(this._target.getSource(cellId));
+      ranSource = this._target.getSource(cellId);
       result = await this._target.execute(cellId, {
         timeoutMs: this._options.cellTimeoutMs,
         signal: state.signal,
@@ -681,12 +768,15 @@ export class Agent implements IDisposable {
         this._emit({ type: 'warning', message: `The kernel could not be restarted: ${(error as Error).message}` });
       }
     }
-    const feedback = renderFeedback(result, {
+    const rendered = renderFeedback(result, {
       budgetTokens: this._options.outputBudgetTokens,
       vision: this._options.vision,
       counter: this._counter,
       timeoutMs: this._options.cellTimeoutMs
     });
+    const missing = Private.missingModuleNote(result, this._installedPackages);
+    const feedback = missing ? { ...rendered, text: `${rendered.text}\n${missing}` } : rendered;
+    state.ranCode.set(ranSource, { status: result.status, feedback: feedback.text });
     this._emit({
       type: 'feedback',
       cellId,
@@ -831,6 +921,7 @@ export class Agent implements IDisposable {
   private _messages: ChatMessage[] = [];
   private _turns: ITurnRecord[] = [];
   private _failedCellId: string | undefined;
+  private _installedPackages: string[] | undefined;
   private _lastNotebookNote: string | undefined;
   private _lastKernelNote: string | undefined;
   private _controller: AbortController | null = null;
@@ -898,7 +989,7 @@ export namespace Agent {
     /**
      * Tokens of the kernel's state (the user's variables, frames with their columns, modules,
      * the working folder's files) shown to the model at the start of a turn when it changed;
-     * 0 shows none. Default 600.
+     * 0 shows none, nor the first look at data files the prompt names. Default 600.
      */
     kernelStateTokens?: number;
 
@@ -963,6 +1054,10 @@ export namespace Agent {
      * What kind of model failure ended the turn, when the outcome is `model-error`.
      */
     modelErrorKind?: ModelErrorKind;
+    /**
+     * The figures of the answer that no output shows, when the outcome is `unverified`.
+     */
+    ungrounded?: string[];
     executions: number;
     lastStatus: ExecutionStatus | undefined;
     tokens: number;
@@ -1000,6 +1095,79 @@ namespace Private {
     outcome: TurnOutcome;
     reason?: string;
     modelErrorKind?: ModelErrorKind;
+    ungrounded?: string[];
+  }
+
+  /**
+   * The names a question may be about: the kernel's variables and the files of its folder.
+   */
+  export function knownNames(inspection: KernelInspection | undefined): string[] {
+    if (inspection?.kind !== 'namespace') {
+      return [];
+    }
+    const { variables, files } = inspection.namespace;
+    return [...variables.map(variable => variable.name), ...files.map(([name]) => name)];
+  }
+
+  /**
+   * What the model is told when it sends again code that failed in this turn, or `undefined`
+   * when the code did not fail.
+   */
+  export function failedRun(state: ITurnState, code: string): string | undefined {
+    const ran = state.ranCode.get(code);
+    if (!ran || ran.status === 'ok') {
+      return undefined;
+    }
+    return `This exact code failed (${ran.status}); it was not run again. Its result was:\n${ran.feedback}\nChange the code to fix the error.`;
+  }
+
+  /**
+   * The execution results the conversation showed the model, without their header lines (cell
+   * ids, statuses and execution counts are not results).
+   */
+  export function outputsShown(messages: ChatMessage[]): string[] {
+    const shown: string[] = [];
+    for (const message of messages) {
+      const content = (message as { content?: unknown }).content;
+      const text =
+        typeof content === 'string'
+          ? content
+          : Array.isArray(content)
+            ? (content as { type: string; text?: string }[]).map(part => part.text ?? '').join('\n')
+            : '';
+      if (message.role === 'tool' || (message.role === 'user' && text.startsWith(EXECUTION_RESULT_PREFIX))) {
+        shown.push(text.replace(/^(cell_id|status|execution_count): .*$/gm, ''));
+      }
+    }
+    return shown;
+  }
+
+  /**
+   * What the model is asked when its answer states figures no output shows, or when it ran
+   * nothing for a question about data.
+   */
+  export function groundingRequest(ungrounded: string[], ranNothing: boolean): string {
+    if (!ungrounded.length) {
+      return 'Nothing was run, and this question is about data that only code can read. Write code that computes the answer and prints it.';
+    }
+    const figures = ungrounded.join(', ');
+    return `Your answer states ${figures}, which no cell's output shows${ranNothing ? ' (no code ran)' : ''}. Write code that computes ${ungrounded.length > 1 ? 'these figures' : 'it'} and prints ${ungrounded.length > 1 ? 'them' : 'it'}; state only figures an output shows.`;
+  }
+
+  /**
+   * What the model is told after an import of a module the kernel lacks: not to use it, and
+   * which data packages the kernel has.
+   */
+  export function missingModuleNote(result: IExecutionResult, installed: string[] | undefined): string | undefined {
+    const error = result.outputs.find(output => output.output_type === 'error') as
+      | { ename?: string; evalue?: string }
+      | undefined;
+    if (error?.ename !== 'ModuleNotFoundError') {
+      return undefined;
+    }
+    const module = /'([^']+)'/.exec(error.evalue ?? '')?.[1] ?? 'that module';
+    const have = installed?.length ? ` Installed data packages: ${installed.join(', ')}.` : '';
+    return `Note: ${module} is not installed in this kernel; do not import it, do the job with what is installed.${have}`;
   }
 
   /**
@@ -1020,9 +1188,21 @@ namespace Private {
      */
     pendingImages: { cellId: string; parts: ChatCompletionContentPart[] }[];
     /**
-     * Sources of the cells run in this turn.
+     * Sources of the cells run in this turn, with how they ended and what the model was told.
      */
-    ranCode: Set<string>;
+    ranCode: Map<string, { status: ExecutionStatus; feedback: string }>;
+    /**
+     * Whether the question names data (a file, a variable) that only code can read.
+     */
+    needsCode: boolean;
+    /**
+     * Whether the model was already asked to compute the figures of its answer.
+     */
+    groundingAsked: boolean;
+    /**
+     * The figures of the final answer that no output shows.
+     */
+    ungrounded: string[];
     /**
      * Answers in a row with code but no tool call (tools protocol).
      */

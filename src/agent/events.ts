@@ -27,6 +27,7 @@ export type AgentEvent =
   | AgentEvent.IKernelRestarted
   | AgentEvent.IFeedback
   | AgentEvent.IWarning
+  | AgentEvent.IUngroundedAnswer
   | AgentEvent.ITurnEnd;
 
 /**
@@ -175,6 +176,27 @@ export namespace AgentEvent {
   }
 
   /**
+   * The model's final answer states figures that no output shows ("not computed by any cell"),
+   * or it ran no code for a question about data.
+   */
+  export interface IUngroundedAnswer {
+    type: 'ungrounded-answer';
+    /**
+     * The figures as the answer wrote them (empty when the fault is that nothing ran).
+     */
+    figures: string[];
+    /**
+     * Whether no code ran for a question that needs it.
+     */
+    ranNothing: boolean;
+    /**
+     * Whether the model is asked to compute them now (once a turn); otherwise the turn ends
+     * `unverified`.
+     */
+    willAsk: boolean;
+  }
+
+  /**
    * The turn ended.
    */
   export interface ITurnEnd {
@@ -184,6 +206,10 @@ export namespace AgentEvent {
      * Why, in one sentence, when the outcome is not `completed`.
      */
     reason?: string;
+    /**
+     * The answer's figures that no output shows, when the outcome is `unverified`.
+     */
+    ungrounded?: string[];
     executions: number;
     tokens: number;
     durationMs: number;

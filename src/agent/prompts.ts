@@ -12,24 +12,24 @@ import type { ModelProtocol } from '../conversation/conversationRecord';
  * @returns the system prompt.
  */
 export function systemPrompt(protocol: ModelProtocol): string {
-  // Short, with one example of a call and of its result: a 1.5B model follows an example far
-  // better than a list of rules.
+  // Short, with one example of the form of a call and of its result: a 1.5B model follows an
+  // example far better than a list of rules. The example's code is a placeholder, never code that
+  // could be taken for an answer (a `print(sum(...))` example was answered to "compute the mean").
   const common =
-    'You are a code interpreter in a Jupyter notebook with a live Python kernel. Variables persist between cells. Run code to compute answers; never guess results. input() is not available.';
+    'You are a code interpreter in a Jupyter notebook with a live Python kernel. Variables persist between cells. Run code to compute answers and print every figure you report; never guess results or file contents. input() is not available.';
   if (protocol === 'tools') {
     return [
       common,
-      'To run code, call execute_code. Example:',
-      '<tool_call>{"name": "execute_code", "arguments": {"code": "print(sum([1, 2, 3]))"}}</tool_call>',
-      'The result comes back as: cell_id: c1, status: ok, output: 6',
-      'If a cell fails, fix it with edit_cell and its cell_id. When done, answer in plain text without a call.'
+      'To run code, call execute_code, in this form:',
+      '<tool_call>{"name": "execute_code", "arguments": {"code": "<Python code that prints the results>"}}</tool_call>',
+      'The result comes back as: cell_id: <id>, status: ok or error, output: <what the code printed>',
+      'If a cell fails, fix it with edit_cell and its cell_id. When done, answer in plain text without a call, stating only figures an output shows.'
     ].join('\n');
   }
   return [
     common,
-    'To run code, write one ```python block and stop; it runs, and the result comes back in a message that begins "Execution result:". Example:',
-    '```python\nprint(sum([1, 2, 3]))\n```',
-    'Execution result: 6',
-    'If it failed, answer with the corrected code: it replaces the failed cell. When done, answer without a code block.'
+    'To run code, write one ```python block and stop; it runs, and what it printed comes back in a message that begins "Execution result:". The form:',
+    '```python\n<Python code that prints the results>\n```',
+    'If it failed, answer with the corrected code: it replaces the failed cell. When done, answer without a code block, stating only figures an output shows.'
   ].join('\n');
 }

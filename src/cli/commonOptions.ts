@@ -18,7 +18,12 @@ export enum ExitCode {
   Ok = 0,
   Failed = 1,
   Usage = 2,
-  Unreachable = 3
+  Unreachable = 3,
+  /**
+   * The model answered, but its answer states figures no cell's output shows, or it ran no code
+   * for a question about data.
+   */
+  Unverified = 4
 }
 
 /**

@@ -51,9 +51,11 @@ ${JUPYTER_OPTIONS_HELP}
 
   -h, --help           show this help
 
-Exit codes: 0 the last execution succeeded (or the model answered without code), 1 the agent gave
-up or the model failed, 2 usage error, 3 the Jupyter server or the model endpoint cannot be
-reached, 130 stopped with Ctrl-C.`;
+Exit codes: 0 the answer is grounded: the last execution succeeded and every figure the answer
+states is shown by a cell's output or the task (or it needed no code), 1 the agent gave up or the
+model failed, 2 usage error, 3 the Jupyter server or the model endpoint cannot be reached, 4
+unverified: the answer states figures no cell computed, or no code ran for a question about a
+file or a variable, 130 stopped with Ctrl-C.`;
 
 /**
  * Run `code-interpreter run`.
@@ -134,6 +136,9 @@ export async function runRunCommand(argv: string[], io: RunCommand.IIO = RunComm
     }
     if (result.outcome === 'stopped') {
       return 130;
+    }
+    if (result.outcome === 'unverified') {
+      return ExitCode.Unverified;
     }
     if (result.outcome === 'model-error' && result.modelErrorKind === 'unreachable') {
       return ExitCode.Unreachable;

@@ -43,7 +43,7 @@ export class TerminalRenderer {
         this._step('yellow', `model answer cut off, asking again (${event.reason})`);
         break;
       case 'protocol-fallback':
-        this._step('yellow', `the endpoint refuses tools; using the text protocol (${event.reason})`);
+        this._step('yellow', `using the text protocol: ${event.reason}`);
         break;
       case 'cell-inserted':
         this._step('dim', `${event.cellType} cell ${Private.short(event.cellId)} inserted`);
@@ -74,11 +74,18 @@ export class TerminalRenderer {
       case 'warning':
         this._step('yellow', event.message);
         break;
+      case 'ungrounded-answer': {
+        const what = event.figures.length
+          ? `not computed by any cell: ${event.figures.join(', ')}`
+          : 'no code ran for a question about data';
+        this._step('yellow', `${what}${event.willAsk ? '; asking the model to compute it' : ''}`);
+        break;
+      }
       case 'turn-end': {
         const seconds = (event.durationMs / 1000).toFixed(1);
         const reason = event.reason ? `: ${event.reason}` : '';
         this._step(
-          event.outcome === 'completed' ? 'green' : 'red',
+          event.outcome === 'completed' ? 'green' : event.outcome === 'unverified' ? 'yellow' : 'red',
           `${event.outcome}${reason} (${event.executions} executions, ${event.tokens} tokens, ${seconds} s)`
         );
         break;

@@ -25,8 +25,10 @@ export type ModelProtocol = 'tools' | 'text';
  * - `stopped`: the user stopped the turn.
  * - `budget-exhausted`: the turn's token or time budget ran out.
  * - `model-error`: the model endpoint failed (after retries).
+ * - `unverified`: the model answered, but its answer states figures that no output shows, or no
+ *   code ran for a question about data (docs/jupyterlab.md, "Answers grounded in outputs").
  */
-export type TurnOutcome = 'completed' | 'gave-up' | 'stopped' | 'budget-exhausted' | 'model-error';
+export type TurnOutcome = 'completed' | 'gave-up' | 'stopped' | 'budget-exhausted' | 'model-error' | 'unverified';
 
 /**
  * A cell the agent inserted or edited during a turn, with what it held before (for undo).

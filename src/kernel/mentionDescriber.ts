@@ -82,7 +82,34 @@ def full_file(path):
         with open(path, 'rb') as handle:
             count = sum(chunk.count(b'\n') for chunk in iter(lambda: handle.read(1 << 20), b''))
         counted = ', %d lines' % count
-    return '%d bytes%s; first lines:\n%s' % (size, counted, '\n'.join(cut(line, 200) for line in lines[:15]))
+    described = '%d bytes%s; first lines:\n%s' % (size, counted, '\n'.join(cut(line, 200) for line in lines[:15]))
+    table = table_of(path, lines)
+    return described + ('\n' + table if table else '')
+
+def table_of(path, lines):
+    # How pandas reads a delimited file: its delimiter and decimal mark, sniffed from the first
+    # lines, then its columns and dtypes, so the model need not guess them.
+    if not path.lower().endswith(('.csv', '.tsv', '.txt', '.dat')) or len(lines) < 2 or not in_time():
+        return ''
+    sample = lines[:15]
+    counts = {sep: min(line.count(sep) for line in sample if line.strip()) for sep in (',', ';', '\t', '|')}
+    sep = max(counts, key=lambda key: counts[key])
+    if counts[sep] == 0:
+        return ''
+    decimal = '.'
+    if sep != ',' and any(re.search(r'(^|' + re.escape(sep) + r')-?\d+,\d+($|' + re.escape(sep) + r')', line) for line in sample[1:]):
+        decimal = ','
+    pd = sys.modules.get('pandas')
+    try:
+        if pd is None:
+            import pandas as pd
+        frame = pd.read_csv(path, sep=sep, decimal=decimal, nrows=2000)
+    except Exception:
+        return 'delimiter %r, decimal mark %r' % (sep, decimal)
+    call = 'pd.read_csv(%r%s%s)' % (
+        os.path.basename(path), '' if sep == ',' else ', sep=%r' % sep, '' if decimal == '.' else ', decimal=%r' % decimal)
+    columns = ', '.join('%s %s' % (name, dtype) for name, dtype in list(frame.dtypes.astype(str).items())[:40])
+    return 'delimiter %r, decimal mark %r: read it with %s\ncolumns: %s' % (sep, decimal, call, columns)
 
 def full_folder(path):
     with os.scandir(path) as entries:

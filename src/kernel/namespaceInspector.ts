@@ -118,7 +118,32 @@ export interface IKernelNamespace {
    * The names the user mentioned, described more fully (empty when none were asked for).
    */
   mentioned?: IMentionedEntry[];
+
+  /**
+   * Which of the usual data packages the kernel can import (`DATA_PACKAGES`), so that a model
+   * that imports one it lacks can be told what it has instead.
+   */
+  packages?: string[];
 }
+
+/**
+ * The data packages whose presence the kernel reports: what a data analysis reaches for.
+ */
+export const DATA_PACKAGES = [
+  'pandas',
+  'numpy',
+  'scipy',
+  'statsmodels',
+  'sklearn',
+  'matplotlib',
+  'seaborn',
+  'plotly',
+  'polars',
+  'pyarrow',
+  'openpyxl',
+  'sympy',
+  'networkx'
+] as const;
 
 /**
  * What an inspection of the kernel gave: its namespace, or why there is none.
@@ -282,7 +307,7 @@ namespace Private {
    * object whose repr is the JSON, since user_expressions come back as their text/plain repr.
    */
   const COLLECTOR = String.raw`
-import json, os, sys, time, types
+import json, os, re, sys, time, types
 started = time.perf_counter()
 shell = get_ipython()
 ns = shell.user_ns
@@ -431,6 +456,15 @@ for entry in sorted(files, key=lambda e: e.name.lower())[:limits['files']]:
     except OSError:
         listed.append([entry.name, None])
 
+import importlib.util
+packages = []
+for package in limits['packages']:
+    try:
+        if package in sys.modules or importlib.util.find_spec(package) is not None:
+            packages.append(package)
+    except Exception:
+        pass
+
 mentioned = []
 `;
 
@@ -449,7 +483,7 @@ result = Result(json.dumps({
     'cwd': cwd, 'total': len(candidates), 'variables': variables, 'modules': modules,
     'files': listed, 'filesTotal': min(seen, 1000), 'filesCapped': capped,
     'elapsedMs': round((time.perf_counter() - started) * 1000, 2), 'partial': partial,
-    'mentioned': mentioned
+    'mentioned': mentioned, 'packages': packages
 }, default=str))
 `;
 
@@ -471,7 +505,8 @@ result = Result(json.dumps({
       frames: 8,
       allowance: limits.allowanceMs,
       mentions: limits.mentions,
-      mentionChars: Math.max(100, Math.floor(limits.mentionChars))
+      mentionChars: Math.max(100, Math.floor(limits.mentionChars)),
+      packages: DATA_PACKAGES
     });
     const code = COLLECTOR + (limits.mentions.length ? MENTION_DESCRIBER : '') + RESULT;
     // A JSON string is also a Python string literal; the get_ipython of IPython itself, in case

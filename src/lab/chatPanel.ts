@@ -940,6 +940,8 @@ namespace Private {
         return trans.__('Budget used up: %1', reason ?? '');
       case 'model-error':
         return trans.__('Model error: %1', reason ?? trans.__('the request failed'));
+      case 'unverified':
+        return trans.__('Not verified: %1 (%2).', reason ?? trans.__('the answer is not shown by any output'), runs);
     }
   }
 }

@@ -170,6 +170,17 @@ export class Transcript {
       case 'warning':
         this._step({ state: 'warning', label: event.message });
         break;
+      case 'ungrounded-answer': {
+        const label = event.figures.length
+          ? this._trans.__('Not computed by any cell: %1', event.figures.join(', '))
+          : this._trans.__('No code ran for a question about data');
+        this._step({
+          state: 'warning',
+          label,
+          detail: event.willAsk ? this._trans.__('Asking the model to compute it.') : undefined
+        });
+        break;
+      }
       case 'turn-end':
         this._setThinking(false);
         this._current = null;

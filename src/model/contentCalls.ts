@@ -1,6 +1,7 @@
 // Copyright (c) jupyterlab-code-interpreter contributors.
 // Distributed under the terms of the Modified BSD License.
 
+import { parseLenientJson } from './lenientJson';
 import type { IToolCall } from './modelClient';
 
 /**
@@ -122,7 +123,7 @@ namespace Private {
 
   /**
    * Read `{"name": ..., "arguments": {...}}` (or `parameters`), arguments given as an object or as
-   * JSON text.
+   * JSON text, repairing what small models get wrong (see `parseLenientJson`).
    *
    * @param text - the JSON text.
    * @param known - the tools offered.
@@ -134,7 +135,7 @@ namespace Private {
   export function parseJsonCall(text: string, known: Set<string>, tagged: boolean): IParsedCall | string | undefined {
     let value: unknown;
     try {
-      value = JSON.parse(text.trim());
+      value = parseLenientJson(text).value;
     } catch (error) {
       const named = /"name"\s*:\s*"([^"]+)"/.exec(text)?.[1];
       if (tagged || (named && known.has(named))) {
@@ -175,7 +176,7 @@ namespace Private {
       return undefined;
     }
     try {
-      const parsed: unknown = JSON.parse(args.trim());
+      const parsed: unknown = parseLenientJson(args).value;
       if (parsed && typeof parsed === 'object' && !Array.isArray(parsed)) {
         return { name, arguments: JSON.stringify(parsed) };
       }

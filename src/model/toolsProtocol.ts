@@ -4,6 +4,7 @@
 import type { ChatCompletionTool } from 'openai/resources/chat/completions';
 
 import type { ModelAction } from './actions';
+import { parseLenientJson } from './lenientJson';
 import type { IToolCall } from './modelClient';
 
 /**
@@ -78,7 +79,8 @@ export function parseToolCalls(calls: IToolCall[]): ModelAction[] {
     });
     let args: Record<string, unknown>;
     try {
-      const parsed: unknown = JSON.parse(call.arguments || '{}');
+      // Endpoints that parse calls out of the model's text pass its JSON on as written.
+      const parsed: unknown = parseLenientJson(call.arguments || '{}').value;
       if (!parsed || typeof parsed !== 'object' || Array.isArray(parsed)) {
         return invalid('the arguments must be a JSON object');
       }

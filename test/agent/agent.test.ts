@@ -428,7 +428,7 @@ describe('Agent with the tools protocol', () => {
 
   it('sends malformed tool arguments back to the model as a tool error', async () => {
     const { agent, model, notebook } = await harness.setUp([
-      { kind: 'tools', calls: [{ name: 'execute_code', arguments: '{"code": "print(1)', id: 'call_bad' }] },
+      { kind: 'tools', calls: [{ name: 'execute_code', arguments: '{{{', id: 'call_bad' }] },
       toolCall('execute_code', { code: 'print(1)' }),
       text('Done.')
     ]);

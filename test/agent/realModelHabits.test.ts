@@ -51,9 +51,9 @@ describe('Agent with what real models send', () => {
     expect(shown[0]).not.toContain('execute_code');
   });
 
-  it('tells the model exactly what is wrong with a malformed call, and runs its corrected one', async () => {
+  it('tells the model exactly what is wrong with a call no repair reads, and runs its corrected one', async () => {
     const { agent, notebook, model } = await harness.setUp([
-      text('<tool_call>{"name": "execute_code", "arguments": {"code": "print(1)"</tool_call>'),
+      text('<tool_call>{"name": "execute_code", "arguments": {{{"code"</tool_call>'),
       text(`<tool_call>${call('print(2)')}</tool_call>`),
       text('Done.')
     ]);
@@ -64,17 +64,19 @@ describe('Agent with what real models send', () => {
     expect(correction).toMatch(/^Error: the call to execute_code is not valid JSON/);
   });
 
-  it('switches auto to the text protocol after two answers with code but no call, and says so', async () => {
+  it('switches auto to the text protocol at the first answer with code but no call, and says so', async () => {
     const answer = 'Here is the code:\n```python\nprint(6 * 7)\n```';
-    const { agent, notebook, model, events } = await harness.setUp([text(answer), text(answer), text('It is 42.')]);
+    const { agent, notebook, model, events } = await harness.setUp([text(answer), text('It is 42.')]);
     const result = await agent.run('Compute 6 * 7.');
     expect(result).toMatchObject({ outcome: 'completed', executions: 1 });
     expect(codeCells(notebook)[0].outputs).toEqual([{ output_type: 'stream', name: 'stdout', text: '42\n' }]);
     expect(events.filter(event => event.type === 'protocol-fallback')).toHaveLength(1);
     expect(agent.protocol).toBe('text');
     expect(agent.conversation.protocol).toBe('text');
-    // The third request is a text-protocol one: no tools.
-    expect(model.requests[2].body.tools).toBeUndefined();
+    // The first request offered tools; the second is a text-protocol one.
+    expect(model.requests[0].body.tools).toBeDefined();
+    expect(model.requests[1].body.tools).toBeUndefined();
+    expect(model.requests).toHaveLength(2);
   });
 
   it('runs a text answer up to its first block: an invented result reaches no request, cell or event', async () => {

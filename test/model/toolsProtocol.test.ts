@@ -15,9 +15,20 @@ describe('tool calls', () => {
     ]);
   });
 
-  it('that are malformed or unknown become errors for the model, not exceptions', () => {
+  it('that small models break are repaired: an unclosed string, a triple-quoted one', () => {
     const actions = parseToolCalls([
       { id: 'a', name: 'execute_code', arguments: '{"code": "print(1)' },
+      { id: 'b', name: 'execute_code', arguments: '{"code": """x = 2\\nprint(x)"""}' }
+    ]);
+    expect(actions).toEqual([
+      { kind: 'execute', code: 'print(1)', toolCallId: 'a' },
+      { kind: 'execute', code: 'x = 2\nprint(x)', toolCallId: 'b' }
+    ]);
+  });
+
+  it('that are malformed or unknown become errors for the model, not exceptions', () => {
+    const actions = parseToolCalls([
+      { id: 'a', name: 'execute_code', arguments: '{{{' },
       { id: 'b', name: 'execute_code', arguments: '{"source": "print(1)"}' },
       { id: 'c', name: 'run_shell', arguments: '{}' },
       { id: 'd', name: 'edit_cell', arguments: '[1, 2]' }

@@ -30,6 +30,7 @@ export class AgentHarness {
       serverContextWindow?: number;
       clientKey?: string;
       path?: string;
+      modelName?: string;
     } = {}
   ): Promise<{ agent: Agent; notebook: HeadlessNotebook; model: ScriptedModelServer; events: AgentEvent[] }> {
     const model = await ScriptedModelServer.start({
@@ -49,7 +50,7 @@ export class AgentHarness {
     const client = new ModelClient({
       baseURL: model.baseUrl,
       apiKey: options.clientKey ?? 'test-key',
-      model: 'scripted-model',
+      model: options.modelName ?? 'scripted-model',
       maxRetries: 2
     });
     const agent = new Agent({ model: client, target: notebook, cellTimeoutMs: 20000, ...options });
