@@ -64,7 +64,9 @@ export const codeInterpreterPlugin: JupyterFrontEndPlugin<ICodeInterpreter> = {
     const interpreter = new CodeInterpreter({
       tracker,
       settings: () => settings,
-      serverModel: () => chat.serverConfig?.model ?? '',
+      // The embedded model is named `local`, so that the catalog (model/modelCatalog.ts) gives it
+      // the protocol it does best with; the proxy sends the served name.
+      serverModel: () => chat.serverConfig?.model || (chat.serverConfig?.provider === 'local' ? 'local' : ''),
       serverSettings: app.serviceManager.serverSettings,
       createNotebook,
       translator
