@@ -13,7 +13,8 @@
  *   `3.640054944640259`, `8` matches `7.5`), whatever the sign;
  * - a percentage matches its value or its fraction (`45.3%` matches `45.3` and `0.4532`);
  * - integers below 10 are not checked (they count things: "2 columns", "step 1"), nor numbers
- *   inside words or names (`df2`, `c1`, `x86_64`).
+ *   inside words or names (`df2`, `c1`, `x86_64`), nor those in code, HTML tags, link targets and
+ *   URLs.
  */
 export interface IGrounding {
   /**
@@ -91,7 +92,13 @@ namespace Private {
    * The figures an answer states outside its fenced and inline code.
    */
   export function answerFigures(answer: string): IFigure[] {
-    const prose = answer.replace(/```[\s\S]*?(```|$)/g, ' ').replace(/`[^`\n]*`/g, ' ');
+    // Code, markup, link targets and URLs state no figures.
+    const prose = answer
+      .replace(/```[\s\S]*?(```|$)/g, ' ')
+      .replace(/`[^`\n]*`/g, ' ')
+      .replace(/<[^>\n]*>/g, ' ')
+      .replace(/\]\([^)\s]*\)/g, '] ')
+      .replace(/\b(?:https?|data|file):\S+/gi, ' ');
     const figures: IFigure[] = [];
     for (const match of prose.matchAll(/(?<![\w.$-])-?(\d{1,3}(?:,\d{3})+|\d+)(\.\d+)?(?![\w])(\s?%)?/g)) {
       const [text, whole, fraction = '', percent] = match;

@@ -82,6 +82,12 @@ export interface IDabenchSummary extends IRunSummaryBase {
    * Questions recorded as errors (counted wrong).
    */
   errors: number;
+  /**
+   * Questions whose turn ran no code at all (every answer to a question about a file should run
+   * some), and those that ended `unverified` (the answer's figures were shown by no output).
+   */
+  no_code: number;
+  unverified: number;
   max_attempts: number;
   kernel_state_tokens: number;
   data_dir: string;
@@ -202,6 +208,8 @@ export async function runDabench(options: IDabenchRunOptions): Promise<IDabenchS
       total: verdicts.flat().length
     },
     errors: records.filter(record => record.error).length,
+    no_code: records.filter(record => record.executions === 0).length,
+    unverified: records.filter(record => record.outcome === 'unverified').length,
     tokens: records.reduce(
       (sum, record) => ({
         prompt: sum.prompt + record.tokens.prompt,

@@ -15,7 +15,19 @@ export function formatSummaryTable(summary: IEvalSummary | IDabenchSummary): str
   let header: string[];
   let row: string[];
   if (summary.dataset === 'dabench') {
-    header = ['dataset', 'model', 'n', 'by question', 'by sub-answer', 'proportional', 'errors', 'tokens', 'wall time'];
+    header = [
+      'dataset',
+      'model',
+      'n',
+      'by question',
+      'by sub-answer',
+      'proportional',
+      'no code',
+      'unverified',
+      'errors',
+      'tokens',
+      'wall time'
+    ];
     row = [
       summary.dataset,
       summary.model ?? '-',
@@ -23,6 +35,8 @@ export function formatSummaryTable(summary: IEvalSummary | IDabenchSummary): str
       percent(summary.accuracy.by_question),
       percent(summary.accuracy.by_sub_answer),
       percent(summary.accuracy.proportional_by_sub_answer),
+      String(summary.no_code ?? '-'),
+      String(summary.unverified ?? '-'),
       String(summary.errors),
       String(summary.tokens.prompt + summary.tokens.completion),
       `${summary.wall_time_s.toFixed(1)}s`

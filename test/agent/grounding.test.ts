@@ -22,6 +22,9 @@ describe('checkGrounding', () => {
   it('leaves out small counts, names with digits and code', () => {
     const answer = 'Cell c1 of df2 has 3 columns; see `x = 99.5` and\n```python\nprint(123.4)\n```';
     expect(checkGrounding(answer, []).figures).toEqual([]);
+    const markup =
+      'See ![chart](http://127.0.0.1:8888/chart.png) and <svg width="10" height="10"></svg> at https://x.org/2024/55';
+    expect(checkGrounding(markup, []).figures).toEqual([]);
   });
 
   it('counts the prompt as evidence', () => {

@@ -279,13 +279,21 @@ describe('code-interpreter eval --dataset dabench', () => {
     expect(JSON.stringify(cell?.outputs)).toContain('mean_x = 7.5');
 
     const summary = summaryOf(outDir);
-    expect(summary).toMatchObject({ dataset: 'dabench', model: 'scripted-analyst', n: 2, total: 2, errors: 0 });
+    expect(summary).toMatchObject({
+      dataset: 'dabench',
+      model: 'scripted-analyst',
+      n: 2,
+      total: 2,
+      errors: 0,
+      no_code: 0,
+      unverified: 0
+    });
     expect(summary.accuracy.by_question).toBe(0.5);
     expect(summary.accuracy.by_sub_answer).toBeCloseTo(2 / 3, 12);
     expect(summary.accuracy.proportional_by_sub_answer).toBe(0.75);
     expect(summary.sub_answers).toEqual({ correct: 2, total: 3 });
     expect(summary.kernel_state_tokens).toBe(600);
-    expect(printed(stdout)).toMatch(/dabench\s+scripted-analyst\s+2\s+50\.0\s+66\.7\s+75\.0/);
+    expect(printed(stdout)).toMatch(/dabench\s+scripted-analyst\s+2\s+50\.0\s+66\.7\s+75\.0\s+0\s+0\s+0/);
 
     // --resume: the two finished questions are skipped (no model request for them); the third,
     // whose table is missing, is recorded as an error without reaching the model.
