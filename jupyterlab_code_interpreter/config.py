@@ -189,7 +189,8 @@ class CodeInterpreter(Configurable):
 
         Returns:
             ``{model, base_url, has_api_key, tcp_nodelay, provider, locked}``; base_url is empty when
-            the local model is in use, and without credentials (``redact_url``); locked is lock_settings (the client shows the settings as final).
+            the local model is in use, and without credentials (``redact_url``); locked is
+            lock_settings (the client shows the settings as final).
         """
         return {
             "provider": self.provider,

@@ -62,6 +62,8 @@ class ConfigHandler(APIHandler):
             update = json.loads(self.request.body or b"null")
         except ValueError as error:
             raise web.HTTPError(400, "The request body is not valid JSON.") from error
+        except RecursionError as error:
+            raise web.HTTPError(400, "The request body is nested too deeply.") from error
         if not isinstance(update, dict):
             raise web.HTTPError(400, "The request body must be a JSON object.")
         unknown = sorted(set(update) - set(_WRITABLE))
@@ -74,6 +76,10 @@ class ConfigHandler(APIHandler):
             parts = urlsplit(update["base_url"])
             if parts.scheme not in ("http", "https") or not parts.netloc:
                 raise web.HTTPError(400, "base_url must be an http:// or https:// URL.")
+        key = update.get("api_key", "").strip()
+        if any(ord(char) < 0x20 or ord(char) == 0x7F for char in key):
+            # It would defeat the scrub of error messages (an illegal header's message escapes it).
+            raise web.HTTPError(400, "api_key contains a line break or another control character.")
         # The key belongs to its endpoint: moving to another endpoint without a key of its own
         # must not send the old key there.
         moves_endpoint = "base_url" in update and update["base_url"].strip() != self.code_interpreter.base_url

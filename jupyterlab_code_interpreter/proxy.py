@@ -26,8 +26,9 @@ from jupyter_server.base.handlers import APIHandler
 from tornado import web
 from tornado.iostream import StreamClosedError
 
-from .config import AUTH_RESOURCE, SETTINGS_KEY, CodeInterpreter
+from .config import AUTH_RESOURCE, SETTINGS_KEY, CodeInterpreter, redact_url, url_secrets
 from .local_model.manager import LocalModelManager, LocalModelUnavailable
+from .request_policy import RequestRefused, restrict_chat_request
 
 #: Where the extension keeps the HTTP client used for upstream requests.
 CLIENT_SETTINGS_KEY = "code_interpreter_http_client"
@@ -52,24 +53,29 @@ _PASSED_HEADERS = frozenset(
 _PASSED_PREFIXES = ("x-ratelimit-",)
 
 # Error bodies are held back until complete so that the key can be scrubbed from
-# them; past this size the rest is dropped (error bodies are small).
+# them; past this size the rest is not read (error bodies are small).
 _ERROR_BODY_LIMIT = 1 << 20
 
 
-def make_http_client() -> httpx.AsyncClient:
+def make_http_client(max_connections: int = 64) -> httpx.AsyncClient:
     """The client for upstream requests (the proxy's and the props endpoint's).
+
+    Args:
+        max_connections: connections open at once (the Hub's model service gives each user a
+            client of their own with fewer).
 
     Returns:
         An httpx client that never follows redirects (one would carry the key to wherever
         ``Location`` points), ignores proxy variables and ``.netrc`` (an ``Authorization`` from a
         file must not be sent to the model endpoint) and trusts the system's certificate store;
-        a streamed answer holds a connection for its whole length, so up to 64 are open at once.
+        a streamed answer holds a connection for its whole length, so up to ``max_connections``
+        are open at once.
     """
     return httpx.AsyncClient(
         follow_redirects=False,
         trust_env=False,
         verify=ssl.create_default_context(),
-        limits=httpx.Limits(max_connections=64, max_keepalive_connections=8),
+        limits=httpx.Limits(max_connections=max_connections, max_keepalive_connections=min(8, max_connections)),
     )
 
 
@@ -205,10 +211,18 @@ class ModelRelay(web.RequestHandler):
             self._exchange.cancel()
         super().on_connection_close()
 
+    def http_client(self) -> httpx.AsyncClient:
+        """The client the upstream request goes through (the Hub's model service gives each user a
+        pool of their own)."""
+        return self.settings[CLIENT_SETTINGS_KEY]
+
+    def observe_answer(self, chunk: bytes) -> None:
+        """Called with each piece of a successful answer as it is relayed (the Hub's model service
+        reads the token counts from it)."""
+
     async def _relay_exchange(self, request: httpx.Request) -> None:
         """Send the request and pass the answer on as it comes; cancelling this closes the connection."""
-        client: httpx.AsyncClient = self.settings[CLIENT_SETTINGS_KEY]
-        response = await client.send(request, stream=True)
+        response = await self.http_client().send(request, stream=True)
         try:
             self._upstream_status = response.status_code
             self._upstream_reason = response.reason_phrase or None
@@ -218,6 +232,9 @@ class ModelRelay(web.RequestHandler):
                 async for chunk in response.aiter_raw():
                     room = _ERROR_BODY_LIMIT - len(self._error_body)
                     self._error_body += chunk[: max(room, 0)]
+                    if room <= len(chunk):
+                        # The rest is not read: an endless error body must not hold the request.
+                        break
                 return
             # Send the headers now: a streaming client learns at once that the
             # request was accepted, before the first token.
@@ -225,6 +242,7 @@ class ModelRelay(web.RequestHandler):
             await self._flush_to_browser()
             # Raw bytes: relayed with the upstream's Content-Encoding.
             async for chunk in response.aiter_raw():
+                self.observe_answer(chunk)
                 self.write(chunk)
                 # Waiting for the browser before reading on from the upstream is the back-pressure.
                 await self._flush_to_browser()
@@ -265,6 +283,8 @@ class ModelRelay(web.RequestHandler):
             return
         timed_out = isinstance(error, (httpx.TimeoutException, TimeoutError))
         reason = str(error) or type(error).__name__
+        # Credentials in the URL (user:password@, ?api-key=) are not for the caller's eyes.
+        url = redact_url(url)
         if self._committed:
             # Headers (and maybe tokens) are out: the status cannot change any more.
             # An SSE error event is what OpenAI clients understand mid-stream.
@@ -288,10 +308,11 @@ class ModelRelay(web.RequestHandler):
         return body
 
     def _secrets(self) -> list[str]:
-        keys = [self.code_interpreter.api_key]
+        keys = [self.code_interpreter.api_key, *url_secrets(self.code_interpreter.remote_base_url)]
         if self._upstream is not None:
-            keys.append(self._upstream.api_key)
-        return [key for key in keys if key]
+            keys += [self._upstream.api_key, *url_secrets(self._upstream.base_url)]
+        # Longest first, so that a key containing another secret is replaced whole.
+        return sorted({key for key in keys if key}, key=len, reverse=True)
 
     def json_object_body(self) -> dict[str, Any] | None:
         """The request body as a JSON object, or ``None`` after answering 400 in OpenAI's error shape."""
@@ -299,6 +320,9 @@ class ModelRelay(web.RequestHandler):
             payload = json.loads(self.request.body or b"null")
         except ValueError:
             self.send_json_error(400, "The request body is not valid JSON.", "invalid_request_error")
+            return None
+        except RecursionError:
+            self.send_json_error(400, "The request body is nested too deeply.", "invalid_request_error")
             return None
         if not isinstance(payload, dict):
             self.send_json_error(400, "The request body must be a JSON object.", "invalid_request_error")
@@ -356,12 +380,25 @@ class ChatCompletionsHandler(_ModelProxyHandler):
         upstream = await self._resolve_upstream()
         if upstream is None:
             return
+        ci = self.code_interpreter
         if upstream.local_model:
             # The local server serves this one model; a name meant for another endpoint
             # (CODE_INTERPRETER_MODEL, a client default) must not make the request fail.
             payload["model"] = upstream.local_model
-        elif not payload.get("model") and self.code_interpreter.model:
-            payload["model"] = self.code_interpreter.model
+        elif ci.lock_settings:
+            # The admin's model, fields and answer length, whatever the client asks.
+            try:
+                payload = restrict_chat_request(
+                    payload,
+                    model=ci.model,
+                    max_output_tokens=ci.max_output_tokens,
+                    output_tokens_field=ci.output_tokens_field,
+                )
+            except RequestRefused as error:
+                self.send_json_error(400, str(error), "invalid_request_error")
+                return
+        elif not payload.get("model") and ci.model:
+            payload["model"] = ci.model
         await self._forward(upstream, "POST", json.dumps(payload).encode())
 
 
@@ -371,7 +408,19 @@ class ModelsHandler(_ModelProxyHandler):
     @web.authenticated
     @authorized("read")
     async def get(self) -> None:
-        """Forward a model list request."""
+        """Forward a model list request. With the embedded local model not running, answer its name
+        without starting it: reading (``read``) must not load a 1-2 GB model, which POST
+        ``local-model`` and chat requests (``execute``) do."""
+        ci = self.code_interpreter
+        if ci.provider == "local":
+            manager: LocalModelManager = self.settings[LOCAL_MODEL_SETTINGS_KEY]
+            endpoint = manager.ready_endpoint()
+            if endpoint is None:
+                model = {"id": manager.status()["model"], "object": "model", "owned_by": "code-interpreter-local"}
+                self.finish_as("application/json", json.dumps({"object": "list", "data": [model]}))
+                return
+            await self._forward(Upstream(endpoint.base_url, endpoint.api_key, endpoint.model), "GET", None)
+            return
         upstream = await self._resolve_upstream()
         if upstream is not None:
             await self._forward(upstream, "GET", None)

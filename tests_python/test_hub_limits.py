@@ -42,3 +42,23 @@ def test_concurrent_requests_are_limited_until_one_ends() -> None:
 def test_zero_means_no_limit() -> None:
     limits = UserLimits()
     assert all(limits.acquire("user:alice") is None for _ in range(1000))
+
+
+def test_tokens_per_minute_and_per_day_admit_what_fits_and_say_when_more_will() -> None:
+    clock = _Clock()
+    limits = UserLimits(clock=clock, tokens_per_minute=1000, tokens_per_day=1500)
+    assert limits.acquire("user:alice", 600) is None
+    limits.release("user:alice")
+    assert limits.acquire("user:alice", 600) == 60.0  # 1200 > 1000 until the first leaves the minute
+    assert limits.acquire("user:bob", 600) is None  # bob's budget is his own
+    # The estimate is replaced by what the request spent.
+    entry = limits.last_entry("user:alice")
+    assert entry is not None
+    entry[1] = 100
+    assert limits.acquire("user:alice", 600) is None
+    limits.release("user:alice")
+    clock.now += 61
+    # 700 spent today: 900 more would pass the minute's budget but not the day's.
+    wait = limits.acquire("user:alice", 900)
+    assert wait is not None and 86000 < wait <= 86400
+    assert not limits.fits(2000) and limits.fits(1000)
