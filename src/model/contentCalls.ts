@@ -228,6 +228,11 @@ namespace Private {
         }
       }
     }
+    // An object still open at the end: a call whose code string lost its closing quote, which
+    // the lenient parser may close.
+    if (depth > 0 && text.slice(start).includes('"name"')) {
+      found.push({ start, end: text.length, text: text.slice(start) });
+    }
     return found;
   }
 }
