@@ -28,6 +28,8 @@ const BINDER_MEMORY = 2048 * 1024 * 1024;
  * `sales` table) of the figures its answer must show.
  */
 const CHECKS: Record<string, string> = {
+  "Print the sum of sales['revenue'].": "[sales['revenue'].sum()]",
+  "Print sales.groupby('region')['revenue'].sum().": "list(sales.groupby('region')['revenue'].sum())",
   'Compute the total revenue of the sales table with pandas and print it.': "[sales['revenue'].sum()]",
   'Compute the total revenue of each region of the sales table with pandas and print it.':
     "list(sales.groupby('region')['revenue'].sum())",
