@@ -53,9 +53,10 @@ Model options:
   --base-url URL              OpenAI-compatible endpoint (env OPENAI_BASE_URL; a key alone means OpenAI)
   --api-key KEY               its key (env OPENAI_API_KEY)
   --model NAME                the coder model (env CODE_INTERPRETER_MODEL; required with an endpoint)
-  --local-model NAME          with no endpoint and no key: the embedded local model, 1.5b (default)
-                              or 0.5b, started for the run and stopped after it; with --server-url,
-                              the model that server's extension serves, through its proxy
+  --local-model NAME          with no endpoint and no key: the embedded local model, 1.5b or 0.5b
+                              (default: the installed one; 1.5b when both are), started for the run
+                              and stopped after it; with --server-url, the model that server's
+                              extension serves, through its proxy
   --gguf PATH                 serve this GGUF file as the local model instead
   --critic-model NAME         the critic of human-feedback mode (default: the coder model)
   --critic-base-url URL       its endpoint (default: --base-url)

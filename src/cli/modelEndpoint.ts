@@ -43,8 +43,9 @@ export const MODEL_CHOICE_HELP = `Model (with no endpoint and no key, the embedd
   --base-url URL       an OpenAI-compatible endpoint (env OPENAI_BASE_URL)
   --api-key KEY        its key (env OPENAI_API_KEY; a key alone means OpenAI)
   --model NAME         the model (env CODE_INTERPRETER_MODEL; required with an endpoint)
-  --local-model NAME   the embedded model: 1.5b (default) or 0.5b; with --server-url, the one that
-                       server's extension serves is used, through its proxy (never a second model)
+  --local-model NAME   the embedded model: 1.5b or 0.5b (default: the installed one; 1.5b when both
+                       are); with --server-url, the one that server's extension serves is used,
+                       through its proxy (never a second model)
   --gguf PATH          serve this GGUF file as the local model instead
   --context-size N     the context window in tokens: the local model's (default 8192), or an
                        endpoint's where it does not say itself (Ollama's num_ctx, say)`;
