@@ -1,68 +1,116 @@
 // Copyright (c) jupyterlab-code-interpreter contributors.
 // Distributed under the terms of the Modified BSD License.
 
+import { Parser } from 'htmlparser2';
+
+/**
+ * HTML longer than this (in characters) is cut before it is parsed: what the model reads of an
+ * output is a few thousand tokens, and parsing more would only cost time on the browser's main
+ * thread.
+ */
+export const HTML_PARSE_LIMIT = 2_000_000;
+
 /**
  * Turn HTML into rough plain text without a DOM (feedback runs in Node as well as the browser).
  *
  * Used only when an output has no text/plain, text/markdown or JSON form; the result is meant to
  * be read, not rendered: scripts and styles go, block ends and table rows become line breaks,
- * table cells are separated by ` | `, tags go and the common entities are decoded.
+ * table cells are separated by ` | `, tags go and entities are decoded. The HTML is read by
+ * htmlparser2's tokenizer in one pass, so the time is linear in its length; past
+ * `HTML_PARSE_LIMIT` characters the rest is left out, and the text says so.
  *
  * @param html - an HTML fragment.
  * @returns its text.
  */
 export function htmlToText(html: string): string {
-  const text = html
-    .replace(Private.HIDDEN, '')
-    .replace(Private.COMMENT, '')
-    .replace(Private.CELL_END, ' | ')
-    .replace(Private.LINE_BREAK, '\n')
-    .replace(Private.TAG, '')
-    .replace(Private.ENTITY, Private.decodeEntity);
-  return text
-    .split('\n')
-    .map(line => Private.withoutTrailingBar(line.replace(Private.BLANKS, ' ').trim()))
-    .filter((line, index, lines) => line !== '' || (index > 0 && lines[index - 1] !== ''))
-    .join('\n')
-    .trim();
+  const cut = html.length > HTML_PARSE_LIMIT ? html.length - HTML_PARSE_LIMIT : 0;
+  const pieces: string[] = [];
+  let hidden = 0;
+  const parser = new Parser(
+    {
+      onopentag(name) {
+        if (Private.HIDDEN.has(name)) {
+          hidden++;
+        } else if (hidden === 0 && (name === 'br' || name === 'hr')) {
+          pieces.push('\n');
+        }
+      },
+      onclosetag(name) {
+        if (Private.HIDDEN.has(name)) {
+          hidden = Math.max(0, hidden - 1);
+        } else if (hidden === 0) {
+          if (name === 'td' || name === 'th') {
+            pieces.push(' | ');
+          } else if (Private.LINE_BREAK.has(name)) {
+            pieces.push('\n');
+          }
+        }
+      },
+      ontext(text) {
+        if (hidden === 0) {
+          pieces.push(text);
+        }
+      }
+    },
+    { decodeEntities: true }
+  );
+  parser.end(cut ? html.slice(0, HTML_PARSE_LIMIT) : html);
+  const text = Private.tidy(pieces.join(''));
+  return cut ? `${text}\n[${cut} more characters of HTML not read]` : text;
 }
 
 namespace Private {
-  export const HIDDEN = /<(script|style|head|template)\b[^>]*>[\s\S]*?<\/\1\s*>/gi;
-  export const COMMENT = /<!--[\s\S]*?-->/g;
-  export const CELL_END = /<\/t[dh]\s*>/gi;
-  export const LINE_BREAK =
-    /<br\s*\/?>|<\/(?:p|div|tr|li|h[1-6]|pre|table|ul|ol|dl|dt|dd|blockquote|caption)\s*>|<hr\s*\/?>/gi;
-  export const TAG = /<[^>]*>/g;
-  export const ENTITY = /&(#x[0-9a-f]+|#\d+|[a-z]+);/gi;
-  export const BLANKS = /[ \t\u00a0]+/g;
+  /**
+   * Elements whose content is not text to read.
+   */
+  export const HIDDEN = new Set(['script', 'style', 'head', 'template']);
+
+  /**
+   * Elements whose end breaks the line.
+   */
+  export const LINE_BREAK = new Set([
+    'p',
+    'div',
+    'tr',
+    'li',
+    'h1',
+    'h2',
+    'h3',
+    'h4',
+    'h5',
+    'h6',
+    'pre',
+    'table',
+    'ul',
+    'ol',
+    'dl',
+    'dt',
+    'dd',
+    'blockquote',
+    'caption'
+  ]);
+
+  const BLANKS = /[ \t\u00a0]+/g;
+
+  /**
+   * Blanks collapsed, lines trimmed, a row's trailing ` | ` removed, runs of empty lines made one.
+   */
+  export function tidy(text: string): string {
+    const lines: string[] = [];
+    for (const raw of text.split('\n')) {
+      const line = withoutTrailingBar(raw.replace(BLANKS, ' ').trim());
+      if (line !== '' || (lines.length > 0 && lines[lines.length - 1] !== '')) {
+        lines.push(line);
+      }
+    }
+    return lines.join('\n').trim();
+  }
 
   /**
    * A row's last cell leaves a ` | ` behind; removed without a regex anchored at the end,
    * which would be quadratic on long blank lines.
    */
-  export function withoutTrailingBar(line: string): string {
+  function withoutTrailingBar(line: string): string {
     return line.endsWith('|') ? line.slice(0, -1).trimEnd() : line;
-  }
-
-  const NAMED: Record<string, string> = {
-    amp: '&',
-    lt: '<',
-    gt: '>',
-    quot: '"',
-    apos: "'",
-    nbsp: ' ',
-    hellip: '…',
-    mdash: '—',
-    ndash: '–',
-    times: '×'
-  };
-
-  export function decodeEntity(entity: string, body: string): string {
-    if (body[0] === '#') {
-      const code = body[1] === 'x' || body[1] === 'X' ? parseInt(body.slice(2), 16) : parseInt(body.slice(1), 10);
-      return Number.isFinite(code) && code >= 0 && code <= 0x10ffff ? String.fromCodePoint(code) : entity;
-    }
-    return NAMED[body.toLowerCase()] ?? entity;
   }
 }

@@ -1,7 +1,8 @@
 // Copyright (c) jupyterlab-code-interpreter contributors.
 // Distributed under the terms of the Modified BSD License.
 
-import { htmlToText } from './htmlText';
+import { Parser } from 'htmlparser2';
+
 import type { ITokenCounter } from './tokens';
 
 /**
@@ -37,21 +38,30 @@ export interface IDataTable {
 }
 
 /**
- * Read the table of a pandas or polars DataFrame from its text/html rendering.
+ * HTML longer than this is not read as a table (the output's text/plain is read instead): a
+ * dataframe's rendering is this long only when display limits were lifted, and the model sees a
+ * few dozen of its rows anyway.
+ */
+export const TABLE_PARSE_LIMIT = 2_000_000;
+
+/**
+ * Read the table of a pandas or polars DataFrame from its text/html rendering, in one pass of
+ * htmlparser2's tokenizer (linear in the HTML's length).
  *
  * @param html - an output's text/html.
- * @returns the table, or `null` when the HTML is not a single dataframe table.
+ * @returns the table, or `null` when the HTML is not a single dataframe table or is longer than
+ *   `TABLE_PARSE_LIMIT`.
  */
 export function parseDataFrameHtml(html: string): IDataTable | null {
-  const tables = html.match(Private.TABLE);
-  if (!tables || tables.length !== 1 || !Private.DATAFRAME_CLASS.test(tables[0])) {
+  if (html.length > TABLE_PARSE_LIMIT || !/<table/i.test(html)) {
     return null;
   }
-  const table = tables[0];
-  const head = Private.THEAD.exec(table)?.[1] ?? '';
-  const body = Private.TBODY.exec(table)?.[1] ?? table.replace(Private.THEAD, '');
-  const header = Private.grid(head).map(row => row.cells);
-  const bodyRows = Private.grid(body);
+  const parsed = Private.parse(html);
+  if (parsed.tables !== 1 || !parsed.dataframe) {
+    return null;
+  }
+  const header = Private.grid(parsed.head).map(row => row.cells);
+  const bodyRows = Private.grid(parsed.sawBody ? parsed.body : parsed.loose);
   if (!bodyRows.length && !header.length) {
     return null;
   }
@@ -72,7 +82,7 @@ export function parseDataFrameHtml(html: string): IDataTable | null {
   const dataRows = rows.filter(row => row !== null).length;
   const dataColumns = elidedColumns.filter(elided => !elided).length;
   return {
-    shape: Private.shapeOf(html, table) ?? [dataRows, dataColumns],
+    shape: Private.shapeOf(parsed.outside) ?? [dataRows, dataColumns],
     header: header.map(pad),
     rows,
     indexColumns,
@@ -110,14 +120,167 @@ export function renderDataTable(
 }
 
 namespace Private {
-  export const TABLE = /<table\b[\s\S]*?<\/table\s*>/gi;
-  export const DATAFRAME_CLASS = /^<table\b[^>]*\bclass\s*=\s*["'][^"']*\bdataframe\b/i;
-  export const THEAD = /<thead\b[^>]*>([\s\S]*?)<\/thead\s*>/i;
-  export const TBODY = /<tbody\b[^>]*>([\s\S]*?)<\/tbody\s*>/i;
-  const ROW = /<tr\b[^>]*>([\s\S]*?)<\/tr\s*>/gi;
-  const CELL = /<(th|td)\b([^>]*)>([\s\S]*?)<\/\1\s*>/gi;
-  const PANDAS_SHAPE = /<p>\s*(\d+) rows (?:×|&times;|x) (\d+) columns?\s*<\/p>/i;
+  const PANDAS_SHAPE = /(\d+) rows (?:×|x) (\d+) columns?/i;
   const POLARS_SHAPE = /shape:\s*\((\d+),\s*(\d+)\)/;
+  const HIDDEN = new Set(['script', 'style', 'head', 'template']);
+
+  /**
+   * One cell as the tokenizer read it.
+   */
+  export interface IParsedCell {
+    header: boolean;
+    text: string;
+    colspan: number;
+    rowspan: number;
+  }
+
+  /**
+   * What one pass over the HTML found.
+   */
+  export interface IParsedHtml {
+    /**
+     * Tables at the top level (a table inside another makes this more than one).
+     */
+    tables: number;
+    /**
+     * Whether the (first) table's class names `dataframe`.
+     */
+    dataframe: boolean;
+    head: IParsedCell[][];
+    body: IParsedCell[][];
+    /**
+     * Rows in neither thead nor tbody.
+     */
+    loose: IParsedCell[][];
+    sawBody: boolean;
+    /**
+     * The text outside the table (where pandas and polars state the shape).
+     */
+    outside: string;
+  }
+
+  function span(value: string | undefined): number {
+    const parsed = Number(/^\s*(\d+)/.exec(value ?? '')?.[1] ?? 1);
+    // A span is capped: colspan="1000000000" must not make a billion cells.
+    return Math.min(1000, Math.max(1, parsed));
+  }
+
+  export function parse(html: string): IParsedHtml {
+    const result: IParsedHtml = {
+      tables: 0,
+      dataframe: false,
+      head: [],
+      body: [],
+      loose: [],
+      sawBody: false,
+      outside: ''
+    };
+    const outside: string[] = [];
+    let depth = 0;
+    let hidden = 0;
+    let section: 'head' | 'body' | 'loose' = 'loose';
+    let row: IParsedCell[] | null = null;
+    let cell: { cell: IParsedCell; pieces: string[] } | null = null;
+    const endCell = () => {
+      if (cell && row) {
+        cell.cell.text = cell.pieces.join('').replace(/\s+/g, ' ').trim();
+        row.push(cell.cell);
+      }
+      cell = null;
+    };
+    const endRow = () => {
+      endCell();
+      if (row) {
+        result[section].push(row);
+      }
+      row = null;
+    };
+    const parser = new Parser(
+      {
+        onopentag(name, attributes) {
+          if (HIDDEN.has(name)) {
+            hidden++;
+            return;
+          }
+          if (name === 'table') {
+            depth++;
+            if (depth === 1) {
+              result.tables++;
+              if (result.tables === 1) {
+                result.dataframe = /(^|\s)dataframe(\s|$)/i.test(attributes.class ?? '');
+              }
+            }
+            return;
+          }
+          if (depth !== 1 || result.tables !== 1) {
+            return;
+          }
+          if (name === 'thead') {
+            endRow();
+            section = 'head';
+          } else if (name === 'tbody') {
+            endRow();
+            section = 'body';
+            result.sawBody = true;
+          } else if (name === 'tr') {
+            endRow();
+            row = [];
+          } else if ((name === 'td' || name === 'th') && row) {
+            endCell();
+            cell = {
+              cell: {
+                header: name === 'th',
+                text: '',
+                colspan: span(attributes.colspan),
+                rowspan: span(attributes.rowspan)
+              },
+              pieces: []
+            };
+          } else if (name === 'br' && cell) {
+            cell.pieces.push(' ');
+          }
+        },
+        onclosetag(name) {
+          if (HIDDEN.has(name)) {
+            hidden = Math.max(0, hidden - 1);
+            return;
+          }
+          if (name === 'table') {
+            if (depth === 1 && result.tables === 1) {
+              endRow();
+            }
+            depth = Math.max(0, depth - 1);
+            return;
+          }
+          if (depth !== 1 || result.tables !== 1) {
+            return;
+          }
+          if (name === 'td' || name === 'th') {
+            endCell();
+          } else if (name === 'tr') {
+            endRow();
+          } else if (name === 'thead' || name === 'tbody') {
+            endRow();
+            section = 'loose';
+          }
+        },
+        ontext(text) {
+          if (hidden > 0) {
+            return;
+          }
+          if (depth === 0) {
+            outside.push(text);
+          } else if (cell) {
+            cell.pieces.push(text);
+          }
+        }
+      },
+      { decodeEntities: true }
+    );
+    parser.end(html);
+    result.outside = outside.join(' ');
+    return result;
+  }
 
   /**
    * Rows and columns shown at most, in the order tried until the text fits.
@@ -141,8 +304,7 @@ namespace Private {
    */
   const CELL_CHARS = 24;
 
-  export function shapeOf(html: string, table: string): [number, number] | undefined {
-    const outside = html.replace(table, '');
+  export function shapeOf(outside: string): [number, number] | undefined {
     const match = PANDAS_SHAPE.exec(outside) ?? POLARS_SHAPE.exec(outside);
     return match ? [Number(match[1]), Number(match[2])] : undefined;
   }
@@ -151,10 +313,10 @@ namespace Private {
    * The rows of a table section, spans expanded (a spanning label is repeated in every cell it
    * covers, so that each row reads on its own).
    */
-  export function grid(section: string): { cells: string[]; leadingHeaders: number }[] {
+  export function grid(section: IParsedCell[][]): { cells: string[]; leadingHeaders: number }[] {
     const result: { cells: string[]; leadingHeaders: number }[] = [];
     const carried: { text: string; rows: number }[] = [];
-    for (const row of section.matchAll(ROW)) {
+    for (const row of section) {
       const cells: string[] = [];
       let leadingHeaders = 0;
       let leading = true;
@@ -168,12 +330,12 @@ namespace Private {
           }
         }
       };
-      for (const cell of row[1].matchAll(CELL)) {
+      for (const cell of row) {
         takeCarried();
-        const text = htmlToText(cell[3]).replace(/\s+/g, ' ').trim();
-        const columns = Math.max(1, Number(/\bcolspan\s*=\s*["']?(\d+)/i.exec(cell[2])?.[1] ?? 1));
-        const rows = Math.max(1, Number(/\browspan\s*=\s*["']?(\d+)/i.exec(cell[2])?.[1] ?? 1));
-        leading &&= cell[1].toLowerCase() === 'th';
+        const text = cell.text;
+        const columns = cell.colspan;
+        const rows = cell.rowspan;
+        leading &&= cell.header;
         for (let i = 0; i < columns; i++) {
           if (rows > 1) {
             carried[cells.length] = { text, rows: rows - 1 };

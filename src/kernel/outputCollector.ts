@@ -111,15 +111,25 @@ export class OutputCollector {
     this._outputs = [...this._outputs, output];
   }
 
+  /**
+   * Append to the last output when it is the same stream. Only the new text and the stream's open
+   * last line are looked at (carriage returns act within a line, and the text before the last line
+   * break has none left), so a stream of many small writes costs time linear in its length.
+   */
   private _appendStream(name: nbformat.StreamType, text: string): void {
     this._clearIfPending();
     const last = this._outputs[this._outputs.length - 1];
-    if (last && last.output_type === 'stream' && last.name === name) {
-      const joined = Private.joinText(last.text as nbformat.MultilineString) + text;
-      this._outputs = [...this._outputs.slice(0, -1), { ...last, text: Private.applyCarriageReturns(joined) }];
+    if (last && last.output_type === 'stream' && last.name === name && this._stream?.output === last) {
+      const { head, tail } = Private.splitLastLine(this._stream.head, this._stream.tail, text);
+      const output: nbformat.IStream = { ...(last as nbformat.IStream), text: head + tail };
+      this._stream = { output, head, tail };
+      this._outputs = [...this._outputs.slice(0, -1), output];
       return;
     }
-    this._outputs = [...this._outputs, { output_type: 'stream', name, text: Private.applyCarriageReturns(text) }];
+    const { head, tail } = Private.splitLastLine('', '', text);
+    const output: nbformat.IStream = { output_type: 'stream', name, text: head + tail };
+    this._stream = { output, head, tail };
+    this._outputs = [...this._outputs, output];
   }
 
   private _clearIfPending(): void {
@@ -132,12 +142,17 @@ export class OutputCollector {
   private _clear(): void {
     this._outputs = [];
     this._displayIndices.clear();
+    this._stream = undefined;
   }
 
   private _outputs: nbformat.IOutput[] = [];
   private _displayIndices = new Map<string, number[]>();
   private _clearBeforeNextOutput = false;
   private _outputDroppedByServer = false;
+  /**
+   * The last stream output, its text as what ends with its last line break and the line after.
+   */
+  private _stream: { output: nbformat.IOutput; head: string; tail: string } | undefined;
 }
 
 namespace Private {
@@ -153,10 +168,24 @@ namespace Private {
   }
 
   /**
-   * nbformat allows text as a list of lines; join it.
+   * A stream's text after `text` is written to it, given as what ends with its last line break
+   * (`head`, carriage returns applied) and its open last line (`tail`, likewise): carriage returns
+   * are applied to the open line and the new text only.
    */
-  export function joinText(text: nbformat.MultilineString): string {
-    return Array.isArray(text) ? text.join('') : text;
+  export function splitLastLine(head: string, tail: string, text: string): { head: string; tail: string } {
+    if (!text.includes('\r')) {
+      // Only the new text is searched: the open line may be long (output written without line breaks).
+      const newline = text.lastIndexOf('\n');
+      return newline < 0
+        ? { head, tail: tail + text }
+        : { head: head + tail + text.slice(0, newline + 1), tail: text.slice(newline + 1) };
+    }
+    const open = applyCarriageReturns(tail + text);
+    const newline = open.lastIndexOf('\n');
+    if (newline < 0) {
+      return { head, tail: open };
+    }
+    return { head: head + open.slice(0, newline + 1), tail: open.slice(newline + 1) };
   }
 
   /**

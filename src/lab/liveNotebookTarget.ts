@@ -493,16 +493,24 @@ namespace Private {
       if (outputs.length < model.length) {
         // clear_output() ran in the kernel.
         model.clear();
+        this._written = [];
       }
       outputs.forEach((output, i) => {
         if (i < model.length) {
-          if (!JSONExt.deepEqual(model.get(i).toJSON() as PartialJSONObject, output as PartialJSONObject)) {
+          // The collector replaces an output that changed with a new object, so an output written
+          // before is recognised by identity, not by comparing its JSON with the model's (which,
+          // for every output at every message, made a long run quadratic).
+          if (this._written[i] !== output) {
             model.set(i, output);
           }
         } else {
           model.add(output);
         }
+        this._written[i] = output;
       });
+      this._written.length = outputs.length;
     }
+
+    private _written: nbformat.IOutput[] = [];
   }
 }
