@@ -1,6 +1,8 @@
 // Copyright (c) jupyterlab-code-interpreter contributors.
 // Distributed under the terms of the Modified BSD License.
 
+import { readFileSync } from 'node:fs';
+
 import { ModelClient } from '../model/modelClient';
 import { LocalModelProcess } from '../node/localModelProcess';
 import { UsageError } from './commonOptions';
@@ -21,7 +23,8 @@ export type ModelChoice =
 export const LOCAL_MODEL_OPTIONS = {
   'local-model': { type: 'string' },
   gguf: { type: 'string' },
-  'context-size': { type: 'string' }
+  'context-size': { type: 'string' },
+  'api-key-file': { type: 'string' }
 } as const;
 
 /**
@@ -30,6 +33,7 @@ export const LOCAL_MODEL_OPTIONS = {
 export interface IModelChoiceValues {
   'base-url'?: string;
   'api-key'?: string;
+  'api-key-file'?: string;
   model?: string;
   'local-model'?: string;
   gguf?: string;
@@ -41,7 +45,10 @@ export interface IModelChoiceValues {
  */
 export const MODEL_CHOICE_HELP = `Model (with no endpoint and no key, the embedded local model is used):
   --base-url URL       an OpenAI-compatible endpoint (env OPENAI_BASE_URL)
-  --api-key KEY        its key (env OPENAI_API_KEY; a key alone means OpenAI)
+  --api-key KEY        its key (a key alone means OpenAI); a key on the command line is
+                       readable by every user of the machine in \`ps\`: prefer the environment
+                       (OPENAI_API_KEY) or --api-key-file
+  --api-key-file PATH  read the key from this file (its first line)
   --model NAME         the model (env CODE_INTERPRETER_MODEL; required with an endpoint)
   --local-model NAME   the embedded model: 1.5b or 0.5b (default: the installed one; 1.5b when both
                        are); with --server-url, the one that server's extension serves is used,
@@ -49,6 +56,30 @@ export const MODEL_CHOICE_HELP = `Model (with no endpoint and no key, the embedd
   --gguf PATH          serve this GGUF file as the local model instead
   --context-size N     the context window in tokens: the local model's (default 8192), or an
                        endpoint's where it does not say itself (Ollama's num_ctx, say)`;
+
+/**
+ * The key in a key file: its first line, blanks around it removed.
+ *
+ * @param path - the file, if one was named.
+ * @returns the key, or undefined when no file was named.
+ * @throws {UsageError} when the file cannot be read or holds no key.
+ */
+function readKeyFile(path: string | undefined): string | undefined {
+  if (path === undefined) {
+    return undefined;
+  }
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch (error) {
+    throw new UsageError(`--api-key-file: cannot read ${path}: ${(error as Error).message}`);
+  }
+  const key = text.split(/\r?\n/)[0].trim();
+  if (!key) {
+    throw new UsageError(`--api-key-file: ${path} holds no key on its first line`);
+  }
+  return key;
+}
 
 /**
  * Choose the model from the options and the environment.
@@ -70,7 +101,7 @@ export function chooseModel(values: IModelChoiceValues, env: NodeJS.ProcessEnv =
       throw new UsageError(`--context-size must be a whole number of at least 512, not "${values['context-size']}"`);
     }
   }
-  const apiKey = values['api-key'] ?? env.OPENAI_API_KEY ?? '';
+  const apiKey = values['api-key'] ?? readKeyFile(values['api-key-file']) ?? env.OPENAI_API_KEY ?? '';
   const named = values['base-url'] ?? env.OPENAI_BASE_URL;
   const wantsLocal = localModel !== undefined || values.gguf !== undefined;
   if (!wantsLocal && (named || apiKey)) {

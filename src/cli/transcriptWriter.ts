@@ -1,7 +1,7 @@
 // Copyright (c) jupyterlab-code-interpreter contributors.
 // Distributed under the terms of the Modified BSD License.
 
-import { closeSync, openSync, writeSync } from 'node:fs';
+import { closeSync, constants, fchmodSync, openSync, writeSync } from 'node:fs';
 
 import type { AgentEvent } from '../agent/events';
 
@@ -11,10 +11,23 @@ import type { AgentEvent } from '../agent/events';
  */
 export class TranscriptWriter {
   /**
-   * @param path - the file; it is created or truncated.
+   * @param path - the file; it is created or truncated, readable and writable by its owner only
+   *   (it holds the whole conversation), and never through a symbolic link (which would let
+   *   someone who can write the folder point it at another file).
+   * @throws when the file cannot be opened, or is a symbolic link.
    */
   constructor(path: string) {
-    this._fd = openSync(path, 'w');
+    const { O_WRONLY, O_CREAT, O_TRUNC, O_NOFOLLOW } = constants;
+    try {
+      this._fd = openSync(path, O_WRONLY | O_CREAT | O_TRUNC | (O_NOFOLLOW ?? 0), 0o600);
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code === 'ELOOP') {
+        throw new Error(`The transcript ${path} is a symbolic link; it is not written through one.`);
+      }
+      throw error;
+    }
+    // An existing file keeps its mode when opened: made private here.
+    fchmodSync(this._fd, 0o600);
   }
 
   /**

@@ -113,6 +113,9 @@ export class ModelClient {
     this._apiKey = options.apiKey;
     this._clientOptions = options;
     this._fetch = options.fetch;
+    this._maxOutputTokens = options.maxOutputTokens ?? ModelClient.DEFAULT_MAX_OUTPUT_TOKENS;
+    this._idleTimeoutMs = options.idleTimeoutMs ?? ModelClient.DEFAULT_IDLE_TIMEOUT_MS;
+    this._outputTokensField = options.outputTokensField ?? ModelClient.outputTokensFieldFor(options.baseURL);
     this._openai = new OpenAI({
       baseURL: options.baseURL,
       // Local servers (Ollama, llama.cpp) need no key, but the SDK wants one.
@@ -168,6 +171,33 @@ export class ModelClient {
         options.onDelta?.(text);
       }
     };
+    const onChunk = (chunk: ChatCompletionChunk): void => {
+      if (chunk.usage) {
+        usage = {
+          ...usage,
+          promptTokens: chunk.usage.prompt_tokens ?? 0,
+          completionTokens: chunk.usage.completion_tokens ?? 0,
+          cachedPromptTokens: chunk.usage.prompt_tokens_details?.cached_tokens ?? usage.cachedPromptTokens
+        };
+      }
+      const timings = (chunk as Private.IChunkWithTimings).timings;
+      if (timings && typeof timings.prompt_n === 'number') {
+        usage = { ...usage, processedPromptTokens: timings.prompt_n, cachedPromptTokens: timings.cache_n ?? 0 };
+      }
+      const choice = chunk.choices?.[0];
+      if (!choice) {
+        return;
+      }
+      if (choice.delta?.content) {
+        emit(filter.push(choice.delta.content));
+      }
+      Private.mergeToolCallDeltas(calls, choice.delta?.tool_calls);
+      if (choice.finish_reason) {
+        finishReason = choice.finish_reason;
+      }
+    };
+    let idle = false;
+    const idleMs = this._idleTimeoutMs;
     // A signal of this request's own: the SDK leaves a listener on the signal it is given, and a
     // turn's signal lives through many requests.
     const controller = new AbortController();
@@ -177,50 +207,58 @@ export class ModelClient {
     }
     options.signal?.addEventListener('abort', onAbort, { once: true });
     try {
+      // Every request caps its answer: a model that never stops must not stream for ever.
+      const maxTokens = request.maxTokens ?? this._maxOutputTokens;
       const stream = await this._openai.chat.completions.create(
         {
           model: this.model,
           messages: request.messages,
           ...(hadTools ? { tools: request.tools } : {}),
           ...(request.temperature !== undefined ? { temperature: request.temperature } : {}),
-          ...(request.maxTokens !== undefined ? { max_tokens: request.maxTokens } : {}),
+          ...(maxTokens > 0 ? { [this._outputTokensField]: maxTokens } : {}),
           ...request.extraBody,
           stream: true,
           stream_options: { include_usage: true }
         },
         { signal: controller.signal }
       );
-      for await (const chunk of stream) {
-        if (chunk.usage) {
-          usage = {
-            ...usage,
-            promptTokens: chunk.usage.prompt_tokens ?? 0,
-            completionTokens: chunk.usage.completion_tokens ?? 0,
-            cachedPromptTokens: chunk.usage.prompt_tokens_details?.cached_tokens ?? usage.cachedPromptTokens
-          };
+      // The SDK's timeout ends once the headers arrive; a stream that then sends nothing for
+      // idleTimeoutMs is ended here.
+      let idleTimer: ReturnType<typeof setTimeout> | undefined;
+      const armIdle = () => {
+        if (idleMs > 0) {
+          clearTimeout(idleTimer);
+          idleTimer = setTimeout(() => {
+            idle = true;
+            controller.abort();
+          }, idleMs);
         }
-        const timings = (chunk as Private.IChunkWithTimings).timings;
-        if (timings && typeof timings.prompt_n === 'number') {
-          usage = { ...usage, processedPromptTokens: timings.prompt_n, cachedPromptTokens: timings.cache_n ?? 0 };
+      };
+      armIdle();
+      try {
+        for await (const chunk of stream) {
+          armIdle();
+          onChunk(chunk);
+          if (cut) {
+            // Leaving the loop closes the stream: the server stops generating what would be dropped.
+            finishReason = 'stop';
+            break;
+          }
         }
-        const choice = chunk.choices?.[0];
-        if (!choice) {
-          continue;
-        }
-        if (choice.delta?.content) {
-          emit(filter.push(choice.delta.content));
-        }
-        Private.mergeToolCallDeltas(calls, choice.delta?.tool_calls);
-        if (choice.finish_reason) {
-          finishReason = choice.finish_reason;
-        }
-        if (cut) {
-          // Leaving the loop closes the stream: the server stops generating what would be dropped.
-          finishReason = 'stop';
-          break;
-        }
+      } finally {
+        clearTimeout(idleTimer);
+      }
+      if (idle) {
+        // The SDK may end the iteration quietly when its signal aborts.
+        throw new Error('idle');
       }
     } catch (error) {
+      if (idle && !options.signal?.aborted) {
+        throw new ModelError(
+          'stream-interrupted',
+          `The model sent nothing for ${Math.round(idleMs / 1000)} s; the request was ended.`
+        );
+      }
       throw ModelError.from(error, this, hadTools);
     } finally {
       options.signal?.removeEventListener('abort', onAbort);
@@ -280,6 +318,9 @@ export class ModelClient {
   }
 
   private _openai: OpenAI;
+  private _maxOutputTokens: number;
+  private _idleTimeoutMs: number;
+  private _outputTokensField: 'max_tokens' | 'max_completion_tokens';
   private _apiKey: string;
   private _clientOptions: ModelClient.IOptions;
   private _fetch: typeof fetch | undefined;
@@ -289,6 +330,34 @@ export class ModelClient {
  * The namespace for `ModelClient` statics.
  */
 export namespace ModelClient {
+  /**
+   * The longest answer a request asks for when its caller names no limit, in tokens.
+   */
+  export const DEFAULT_MAX_OUTPUT_TOKENS = 4096;
+
+  /**
+   * How long a stream may send nothing before it is ended, in milliseconds (a local model on a
+   * slow CPU reading a long prompt sends its first token after a minute or two).
+   */
+  export const DEFAULT_IDLE_TIMEOUT_MS = 180_000;
+
+  /**
+   * The field an endpoint reads the answer's length limit from: OpenAI's own API wants
+   * `max_completion_tokens` (its reasoning models refuse `max_tokens`); other servers read
+   * `max_tokens`.
+   *
+   * @param baseURL - the endpoint.
+   * @returns the field's name.
+   */
+  export function outputTokensFieldFor(baseURL: string): 'max_tokens' | 'max_completion_tokens' {
+    try {
+      const host = new URL(baseURL).hostname;
+      return host === 'api.openai.com' || host.endsWith('.openai.azure.com') ? 'max_completion_tokens' : 'max_tokens';
+    } catch {
+      return 'max_tokens';
+    }
+  }
+
   /**
    * The options of a client.
    */
@@ -327,6 +396,24 @@ export namespace ModelClient {
      * Headers sent with every request.
      */
     headers?: Record<string, string>;
+
+    /**
+     * The answer's length limit when a request names none (`IModelRequest.maxTokens`); 0 sends
+     * none. Default `DEFAULT_MAX_OUTPUT_TOKENS`.
+     */
+    maxOutputTokens?: number;
+
+    /**
+     * The field the limit goes in; default `outputTokensFieldFor(baseURL)`.
+     */
+    outputTokensField?: 'max_tokens' | 'max_completion_tokens';
+
+    /**
+     * How long a stream may send nothing (before its first chunk or between two) before it is
+     * ended with a `stream-interrupted` error, in milliseconds; 0: no limit. Default
+     * `DEFAULT_IDLE_TIMEOUT_MS`.
+     */
+    idleTimeoutMs?: number;
   }
 
   /**

@@ -37,8 +37,8 @@ export class JupyterServerProcess {
     const ownsRootDir = !options.rootDir;
     const rootDir = options.rootDir ?? mkdtempSync(join(tmpdir(), 'code-interpreter-'));
     const args = [
-      '-m',
-      'jupyter_server',
+      '-c',
+      Private.STOP_WITH_PARENT,
       '--no-browser',
       `--ServerApp.ip=127.0.0.1`,
       `--ServerApp.port=${port}`,
@@ -73,7 +73,8 @@ export class JupyterServerProcess {
     const child = spawn(python, args, {
       cwd: rootDir,
       env,
-      stdio: ['ignore', 'ignore', 'pipe'],
+      // stdin is the pipe the server watches: it closes when this process ends in any way.
+      stdio: ['pipe', 'ignore', 'pipe'],
       // A process group of its own: Ctrl-C in the terminal reaches this process, which stops the
       // turn and saves, not the server (which would exit at once, its stdin not being a tty).
       detached: true
@@ -102,6 +103,12 @@ export class JupyterServerProcess {
         throw new Error(`${failure}\n${stderr.trim().split('\n').slice(-15).join('\n')}`);
       }
       if (await Private.answers(url, token)) {
+        // The port was free when chosen, not reserved: make sure the server answering is this
+        // one, which refuses any other token.
+        if (await Private.answers(url, randomBytes(24).toString('hex'))) {
+          await server.stop();
+          throw new Error(`Another server answers on ${url}, not the Jupyter server started for this command.`);
+        }
         return server;
       }
       await new Promise(resolve => setTimeout(resolve, 100));
@@ -187,6 +194,31 @@ export namespace JupyterServerProcess {
 }
 
 namespace Private {
+  /**
+   * Runs jupyter_server (its arguments are this script's), and stops it, kernels included, when
+   * its stdin closes: this process holds the other end, so the server stops when this process
+   * ends however it ends (SIGTERM, SIGHUP when the terminal closes, SIGKILL), as the local model
+   * does. SIGTERM is jupyter_server's own clean shutdown; the server is killed 15 s later if it
+   * is still there.
+   */
+  export const STOP_WITH_PARENT = [
+    'import os, signal, sys, threading',
+    'def _watch():',
+    '    try:',
+    '        while sys.stdin.buffer.read(4096):',
+    '            pass',
+    '    except Exception:',
+    '        pass',
+    '    os.kill(os.getpid(), signal.SIGTERM)',
+    '    timer = threading.Timer(15, lambda: os._exit(1))',
+    '    timer.daemon = True',
+    '    timer.start()',
+    'threading.Thread(target=_watch, daemon=True).start()',
+    'import runpy',
+    "sys.argv[0] = 'jupyter_server'",
+    "runpy.run_module('jupyter_server', run_name='__main__', alter_sys=True)"
+  ].join('\n');
+
   /**
    * The server extension's kernel websocket connection class.
    */
