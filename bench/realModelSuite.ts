@@ -6,6 +6,7 @@
 //
 //   node bench/run.mjs bench/realModelSuite.ts [--ci] [--only id,id] [--out DIR] [--resume]
 //       [--protocol auto|text|tools] [--local-model 1.5b|0.5b] [--repeat N] [--cli PATH]
+//       [--time-budget SECONDS] [--corpus FILE]
 //
 // One Jupyter server with the server extension runs for the whole suite, and serves the local
 // model through its proxy (so the model loads once); every turn is `code-interpreter run
@@ -33,9 +34,18 @@ import {
 } from './support/suiteScoring';
 
 /**
- * The CI subset's pass rate under which `--ci` fails (a fraction).
+ * The CI subset's pass rate under which `--ci` fails (a fraction): 8 of its 12 tasks. Measured
+ * 9 of 12 at d01a3db (and 4 of 12 at e8acb57, before answers had to be grounded); one task of
+ * slack, since greedy decoding on another machine's CPU need not give the same tokens.
  */
-export const CI_FLOOR = 0.5;
+export const CI_FLOOR = 0.65;
+
+/**
+ * The wall time a turn of the CI subset may take (the CLI's --time-budget), in seconds: a model
+ * that repeats its failing code asks up to 10 times, a minute each on two cores, and the subset
+ * must stay near 10 minutes. Full runs have no budget unless --time-budget gives one.
+ */
+const CI_TURN_BUDGET_SECONDS = 180;
 
 /**
  * A turn's wall time limit; the CLI is stopped after it (its own budgets end a turn much sooner).
@@ -79,6 +89,7 @@ async function main(): Promise<void> {
       protocol: { type: 'string', default: 'auto' },
       'local-model': { type: 'string', default: '1.5b' },
       repeat: { type: 'string', default: '1' },
+      'time-budget': { type: 'string' },
       cli: { type: 'string', default: join(REPO, 'bin', 'code-interpreter.js') },
       python: { type: 'string', default: join(REPO, '.venv', 'bin', 'python') },
       corpus: { type: 'string', default: join(SUITE_DIR, 'answers-corpus.jsonl') }
@@ -123,7 +134,8 @@ async function main(): Promise<void> {
           work,
           out,
           protocol: values.protocol,
-          python: values.python
+          python: values.python,
+          timeBudget: values['time-budget'] ?? (values.ci ? String(CI_TURN_BUDGET_SECONDS) : undefined)
         });
         appendFileSync(resultsFile, `${JSON.stringify(result)}\n`);
         appendCorpus(values.corpus, result, cli);
@@ -267,7 +279,15 @@ async function warmUp(server: IServer): Promise<string> {
 async function runTask(
   task: ISuiteTask,
   repeat: number,
-  options: { cli: string; server: IServer; work: string; out: string; protocol: string; python: string }
+  options: {
+    cli: string;
+    server: IServer;
+    work: string;
+    out: string;
+    protocol: string;
+    python: string;
+    timeBudget?: string;
+  }
 ): Promise<ITaskResult> {
   const folder = repeat === 1 ? task.id : `${task.id}-${repeat}`;
   const dir = join(options.work, folder);
@@ -299,7 +319,8 @@ async function runTask(
           '--protocol',
           options.protocol,
           '--transcript',
-          transcript
+          transcript,
+          ...(options.timeBudget ? ['--time-budget', options.timeBudget] : [])
         ],
         { JUPYTER_TOKEN: options.server.token, CODE_INTERPRETER_PYTHON: options.python },
         dir
