@@ -34,11 +34,12 @@ import {
 } from './support/suiteScoring';
 
 /**
- * The CI subset's pass rate under which `--ci` fails (a fraction): 8 of its 12 tasks. Measured
- * 9 of 12 at d01a3db (and 4 of 12 at e8acb57, before answers had to be grounded); one task of
- * slack, since greedy decoding on another machine's CPU need not give the same tokens.
+ * The CI subset's pass rate under which `--ci` fails (a fraction): 6 of its 12 tasks. Measured
+ * 9 of 12 at d01a3db (and 4 of 12 at e8acb57, before answers had to be grounded, which the floor
+ * fails); three tasks of slack, since the model server's prompt cache and another machine's CPU
+ * need not give the same tokens under greedy decoding.
  */
-export const CI_FLOOR = 0.65;
+export const CI_FLOOR = 0.5;
 
 /**
  * The wall time a turn of the CI subset may take (the CLI's --time-budget), in seconds: a model
