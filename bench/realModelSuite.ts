@@ -6,7 +6,7 @@
 //
 //   node bench/run.mjs bench/realModelSuite.ts [--ci] [--only id,id] [--out DIR] [--resume]
 //       [--protocol auto|text|tools] [--local-model 1.5b|0.5b] [--repeat N] [--cli PATH]
-//       [--time-budget SECONDS] [--corpus FILE]
+//       [--time-budget SECONDS] [--corpus FILE] [--report]
 //
 // One Jupyter server with the server extension runs for the whole suite, and serves the local
 // model through its proxy (so the model loads once); every turn is `code-interpreter run
@@ -87,6 +87,7 @@ async function main(): Promise<void> {
       only: { type: 'string' },
       out: { type: 'string' },
       resume: { type: 'boolean', default: false },
+      report: { type: 'boolean', default: false },
       protocol: { type: 'string', default: 'auto' },
       'local-model': { type: 'string', default: '1.5b' },
       repeat: { type: 'string', default: '1' },
@@ -112,16 +113,23 @@ async function main(): Promise<void> {
   const work = join(out, 'work');
   mkdirSync(work, { recursive: true });
   const resultsFile = join(out, 'results.jsonl');
-  const done: ITaskResult[] = values.resume && existsSync(resultsFile) ? readResults(resultsFile) : [];
-  if (!values.resume) {
+  // --report: the figures of the results so far (of a stopped run, say), running nothing.
+  const done: ITaskResult[] =
+    (values.resume || values.report) && existsSync(resultsFile) ? readResults(resultsFile) : [];
+  if (!values.resume && !values.report) {
     writeFileSync(resultsFile, '');
   }
   const key = (id: string, repeat: number) => `${id}#${repeat}`;
   const finished = new Set(done.map(result => key(result.id, result.repeat)));
 
-  const server = await startServer({ python: values.python, root: work, checkout, model: values['local-model'] });
   const results = done.filter(result => tasks.some(task => task.id === result.id));
+  const server = values.report
+    ? undefined
+    : await startServer({ python: values.python, root: work, checkout, model: values['local-model'] });
   try {
+    if (!server) {
+      throw new Report();
+    }
     const model = await warmUp(server);
     process.stderr.write(`suite: ${tasks.length} tasks x ${repeats}, ${cli}, model ${model}, out ${out}\n`);
     for (let repeat = 1; repeat <= repeats; repeat++) {
@@ -149,8 +157,12 @@ async function main(): Promise<void> {
         );
       }
     }
+  } catch (error) {
+    if (!(error instanceof Report)) {
+      throw error;
+    }
   } finally {
-    await server.stop();
+    await server?.stop();
   }
   const summary = summarize(results, { cli, protocol: values.protocol, model: values['local-model'], ci: values.ci });
   writeFileSync(join(out, 'summary.json'), `${JSON.stringify(summary, null, 2)}\n`);
@@ -160,6 +172,11 @@ async function main(): Promise<void> {
     process.exitCode = 1;
   }
 }
+
+/**
+ * Thrown to skip running tasks with --report.
+ */
+class Report extends Error {}
 
 function readResults(file: string): ITaskResult[] {
   return readFileSync(file, 'utf8')
