@@ -194,8 +194,7 @@ export class Agent implements IDisposable {
       codeWithoutCall: 0,
       repeats: 0,
       needsCode: needsCode(prompt, Private.knownNames(inspection)),
-      groundingAsked: false,
-      ungrounded: []
+      groundingAsked: false
     };
     this._emit({ type: 'turn-start', turn: this._turns.length, prompt });
     let ended: Private.ITurnEnding;
@@ -1199,10 +1198,6 @@ namespace Private {
      * Whether the model was already asked to compute the figures of its answer.
      */
     groundingAsked: boolean;
-    /**
-     * The figures of the final answer that no output shows.
-     */
-    ungrounded: string[];
     /**
      * Answers in a row with code but no tool call (tools protocol).
      */
