@@ -81,6 +81,11 @@ export function findContentCalls(content: string, toolNames: readonly string[]):
   for (const match of content.matchAll(/<function=([\w-]+)>([\s\S]*?)(?:<\/function>|$)/g)) {
     take(match.index, match.index + match[0].length, Private.parseFunctionTag(match[1], match[2], known));
   }
+  // A call written as Python on a line of its own, `execute_code({"code": ...})` or
+  // `execute_code(code="...")`, as the 1.5B model wrote it in the real-model suite's runs.
+  for (const match of content.matchAll(/^\s*([a-z_]+)\(\s*(\{[\s\S]*?\}|code\s*=\s*["'][\s\S]*?)\s*\)\s*$/gm)) {
+    take(match.index, match.index + match[0].length, Private.parsePythonCall(match[1], match[2], known));
+  }
   for (const match of Private.bareJsonObjects(content)) {
     take(match.start, match.end, Private.parseJsonCall(match.text, known, false));
   }
@@ -184,6 +189,22 @@ namespace Private {
       return `the arguments of ${name} are not valid JSON (${(error as Error).message})`;
     }
     return `the arguments of ${name} must be a JSON object`;
+  }
+
+  /**
+   * Read the arguments of a call written as Python: a dict, or `code=` with a string literal.
+   *
+   * @param name - the function's name.
+   * @param args - what is between the parentheses.
+   * @param known - the tools offered.
+   * @returns the call, a reason when malformed, or `undefined` when not one of the tools.
+   */
+  export function parsePythonCall(name: string, args: string, known: Set<string>): IParsedCall | string | undefined {
+    if (!known.has(name)) {
+      return undefined;
+    }
+    const keyword = /^code\s*=\s*([\s\S]*)$/.exec(args.trim());
+    return parseFunctionTag(name, keyword ? `{"code": ${keyword[1]}}` : args, known);
   }
 
   /**
