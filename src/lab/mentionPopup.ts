@@ -115,6 +115,7 @@ export class MentionPopup implements IDisposable {
     this.node.hidden = true;
     this._all = null;
     this._query = null;
+    this._opening++;
     this._input.removeAttribute('aria-activedescendant');
   }
 
@@ -144,22 +145,46 @@ export class MentionPopup implements IDisposable {
       this._render();
       return;
     }
-    const loading = ++this._loading;
+    if (this._opening === this._loadedFor) {
+      // This opening's candidates are on their way; they are rendered for the query then current.
+      return;
+    }
+    this._loadedFor = this._opening;
     this._renderMessage(this._trans.__('Looking for variables, cells and files…'));
-    this._candidates().then(
+    const opening = this._opening;
+    this._fetch().then(
       candidates => {
-        if (loading === this._loading && this._query !== null) {
+        if (opening === this._opening && this._query !== null) {
           this._all = candidates;
           this._render();
         }
       },
       (error: Error) => {
-        if (loading === this._loading && this._query !== null) {
+        if (opening === this._opening && this._query !== null) {
           this._renderMessage(this._trans.__('Could not list what to mention: %1', error.message));
         }
       }
     );
   };
+
+  /**
+   * The candidates, asked at most once at a time. Asking the kernel while an earlier request is in
+   * flight would find it busy with that request and list no variables, so a list that is closed and
+   * opened again quickly, or typed into while it loads, waits for the request already made.
+   */
+  private _fetch(): Promise<IMentionCandidate[]> {
+    if (!this._inFlight) {
+      const request = this._candidates();
+      this._inFlight = request;
+      const clear = (): void => {
+        if (this._inFlight === request) {
+          this._inFlight = null;
+        }
+      };
+      request.then(clear, clear);
+    }
+    return this._inFlight;
+  }
 
   private _onBlur = (): void => {
     this.close();
@@ -234,7 +259,9 @@ export class MentionPopup implements IDisposable {
   private _shown: IMentionCandidate[] = [];
   private _query: string | null = null;
   private _active = 0;
-  private _loading = 0;
+  private _opening = 0;
+  private _loadedFor = -1;
+  private _inFlight: Promise<IMentionCandidate[]> | null = null;
   private _isDisposed = false;
 }
 

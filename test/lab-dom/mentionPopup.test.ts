@@ -1,0 +1,120 @@
+import type * as nbformat from '@jupyterlab/nbformat';
+import type { NotebookPanel } from '@jupyterlab/notebook';
+import type { ServiceManager } from '@jupyterlab/services';
+
+import type { JupyterServerProcess } from '../../src/node/jupyterServerProcess';
+import { LiveNotebookTarget } from '../../src/lab/liveNotebookTarget';
+import { MentionPopup, type IMentionCandidate } from '../../src/lab/mentionPopup';
+import { startJupyter } from '../support/jupyter';
+import { closeNotebook, openNotebook, serviceManagerFor } from './support/liveNotebook';
+
+const CELLS: nbformat.ICell[] = [
+  { id: 'user', cell_type: 'code', source: 'df_sales = 1', metadata: {}, outputs: [], execution_count: null }
+];
+
+let server: JupyterServerProcess;
+let manager: ServiceManager;
+let panel: NotebookPanel;
+let target: LiveNotebookTarget;
+
+beforeAll(async () => {
+  server = await startJupyter();
+  manager = serviceManagerFor(server);
+  panel = await openNotebook(manager, 'mentions.ipynb', CELLS);
+  target = new LiveNotebookTarget({ panel });
+  target.startTurn();
+  expect((await target.execute('user')).status).toBe('ok');
+});
+
+afterAll(async () => {
+  try {
+    if (panel) {
+      await closeNotebook(panel);
+    }
+    manager?.dispose();
+  } finally {
+    await server?.stop();
+  }
+});
+
+/** The kernel's variables, as the sidebar lists them: one inspection of the real kernel a call. */
+function kernelVariables(calls: { count: number }): () => Promise<IMentionCandidate[]> {
+  return async () => {
+    calls.count++;
+    const inspection = await target.inspectKernel({ maxVariables: 200, maxFiles: 0 });
+    return inspection.kind === 'namespace'
+      ? inspection.namespace.variables.map(variable => ({ kind: 'variable', name: variable.name, detail: '' }))
+      : [];
+  };
+}
+
+/** Type text at the end of the prompt box, one input event a character, as a keyboard does. */
+function type(input: HTMLTextAreaElement, text: string): void {
+  for (const character of text) {
+    input.value += character;
+    input.setSelectionRange(input.value.length, input.value.length);
+    input.dispatchEvent(new Event('input'));
+  }
+}
+
+/** The list once it shows options or a message other than the loading one. */
+function settled(popup: MentionPopup): Promise<string[]> {
+  const read = (): string[] | null => {
+    const options = Array.from(popup.node.querySelectorAll('[role="option"] .jp-CodeInterpreter-mentionName'));
+    if (options.length) {
+      return options.map(option => option.textContent ?? '');
+    }
+    const message = popup.node.querySelector('.jp-CodeInterpreter-mentionMessage')?.textContent ?? '';
+    return message && !message.startsWith('Looking') ? [message] : null;
+  };
+  return new Promise(resolve => {
+    const now = read();
+    if (now) {
+      resolve(now);
+      return;
+    }
+    const observer = new MutationObserver(() => {
+      const shown = read();
+      if (shown) {
+        observer.disconnect();
+        resolve(shown);
+      }
+    });
+    observer.observe(popup.node, { childList: true, subtree: true, characterData: true });
+  });
+}
+
+describe('MentionPopup on a real kernel', () => {
+  it('lists the variables when typed into while it loads (one kernel inspection, not one a key)', async () => {
+    const input = document.createElement('textarea');
+    document.body.appendChild(input);
+    const calls = { count: 0 };
+    const popup = new MentionPopup({ input, candidates: kernelVariables(calls) });
+
+    // A second inspection sent while the first is in flight finds the kernel busy with the first
+    // and lists no variables: the list must wait for the one it asked for.
+    type(input, 'Compare @df');
+
+    expect(await settled(popup)).toEqual(['df_sales']);
+    expect(calls.count).toBe(1);
+    popup.dispose();
+    input.remove();
+  });
+
+  it('lists the variables when closed and opened again while the first inspection is in flight', async () => {
+    const input = document.createElement('textarea');
+    document.body.appendChild(input);
+    const calls = { count: 0 };
+    const popup = new MentionPopup({ input, candidates: kernelVariables(calls) });
+
+    type(input, 'with @');
+    popup.handleKey(new KeyboardEvent('keydown', { key: 'Escape' }));
+    expect(popup.isOpen).toBe(false);
+    type(input, ' @d');
+
+    expect(await settled(popup)).toEqual(['df_sales']);
+    expect(calls.count).toBe(1);
+    popup.dispose();
+    input.remove();
+  });
+});
