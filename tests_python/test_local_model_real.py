@@ -192,6 +192,14 @@ def test_serve_speaks_json_lines_and_exits_when_stdin_closes() -> None:
         for progress in events[:-1]:
             assert set(progress) == {"event", "stage", "done", "total"}
             assert progress["stage"] in ("assembling", "verifying", "loading")
+        # Every load hashes the file, and llama.cpp maps the very file that was hashed (it was
+        # given the verified descriptor's /proc/self/fd path, which the log names).
+        size = MODELS["1.5b"].size
+        assert {"event": "progress", "stage": "verifying", "done": size, "total": size} in events
+        maps = Path(f"/proc/{process.pid}/maps").read_text().splitlines()
+        mapped = {line.split()[4] for line in maps if line.endswith(MODELS["1.5b"].file_name)}
+        assert mapped == {str(os.stat(ready["gguf"]).st_ino)}
+        assert "loading model '/proc/self/fd/" in Path(ready["log"]).read_text()
         # The key is required.
         with pytest.raises(urllib.error.HTTPError) as refused:
             urllib.request.urlopen(ready["base_url"] + "/models", timeout=10)

