@@ -15,6 +15,9 @@ export function systemPrompt(protocol: ModelProtocol): string {
   // Short, with one example of the form of a call and of its result: a 1.5B model follows an
   // example far better than a list of rules. The example's code is a placeholder, never code that
   // could be taken for an answer (a `print(sum(...))` example was answered to "compute the mean").
+  // The text protocol's prompt does not quote the result's "Execution result:" prefix: the 0.5B
+  // model wrote that prefix followed by the code, or by a made-up figure, instead of a block (3 of
+  // 4 samples on the Binder demo's question; 0 of 4 without the quote, bench/RESULTS.md).
   const common =
     'You are a code interpreter in a Jupyter notebook with a live Python kernel. Variables persist between cells. Run code to compute answers and print every figure you report; never guess results or file contents. input() is not available.';
   if (protocol === 'tools') {
@@ -28,7 +31,7 @@ export function systemPrompt(protocol: ModelProtocol): string {
   }
   return [
     common,
-    'To run code, write one ```python block and stop; it runs, and what it printed comes back in a message that begins "Execution result:". The form:',
+    'To run code, write one ```python block and stop; it runs, and its output is sent back to you. The form:',
     '```python\n<Python code that prints the results>\n```',
     'If it failed, answer with the corrected code: it replaces the failed cell. When done, answer without a code block, stating only figures an output shows.'
   ].join('\n');
