@@ -10,6 +10,7 @@ import { Signal, type ISignal } from '@lumino/signaling';
 import { Agent } from '../agent/agent';
 import { LazyTokenCounter } from '../feedback/lazyTokenCounter';
 import type { ApprovalDecision, IApprovalRequest } from '../agent/approval';
+import { checkSavedConversation, type ICheckedConversation } from '../agent/savedConversation';
 import { CONVERSATION_METADATA_KEY, type ITurnRecord } from '../conversation/conversationRecord';
 import type { AgentEvent } from '../agent/events';
 import type { IRisk } from '../agent/riskyCode';
@@ -43,7 +44,7 @@ export class AgentSession implements IDisposable {
         return;
       }
       if (!this._agent) {
-        this.transcript.restore(this.target.loadConversation());
+        this.transcript.restore(this._saved().record);
       }
       this._panel.model?.metadataChanged.connect(this._onMetadataChanged, this);
     });
@@ -158,7 +159,7 @@ export class AgentSession implements IDisposable {
       throw new Error('Wait for the running turn to end, or stop it, before undoing.');
     }
     const model = this._panel.model;
-    const turn: ITurnRecord | undefined = this.target.loadConversation()?.turns[entry.turn - 1];
+    const turn: ITurnRecord | undefined = this._saved().record?.turns[entry.turn - 1];
     if (!model || !turn) {
       throw new Error(`Turn ${entry.turn} is not in this notebook's conversation.`);
     }
@@ -183,7 +184,7 @@ export class AgentSession implements IDisposable {
    * @returns `true` when undo is possible.
    */
   canUndo(entry: Transcript.ITurnEndEntry): boolean {
-    const turn = this.target.loadConversation()?.turns[entry.turn - 1];
+    const turn = this._saved().record?.turns[entry.turn - 1];
     return !entry.undone && !!turn && turn.cells.length > 0;
   }
 
@@ -285,7 +286,15 @@ export class AgentSession implements IDisposable {
       return;
     }
     this._disposeAgent();
-    this.transcript.restore(this.target.loadConversation());
+    this.transcript.restore(this._saved().record);
+  }
+
+  /**
+   * The notebook's saved conversation, checked as the agent checks it: the sidebar shows what
+   * the agent would continue.
+   */
+  private _saved(): ICheckedConversation {
+    return checkSavedConversation(this.target.loadConversation());
   }
 
   private _askPerson(request: IApprovalRequest, risks: IRisk[], signal: AbortSignal): Promise<ApprovalDecision> {

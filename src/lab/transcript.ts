@@ -168,6 +168,7 @@ export class Transcript {
         this._step({ state: 'warning', label: this._trans.__('Kernel restarted: %1', event.reason) });
         break;
       case 'warning':
+      case 'saved-conversation':
         this._step({ state: 'warning', label: event.message });
         break;
       case 'ungrounded-answer': {
