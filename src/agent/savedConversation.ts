@@ -136,9 +136,11 @@ export function describeDropped(dropped: readonly IDroppedItem[]): string | unde
   if (!dropped.length) {
     return undefined;
   }
-  const shown = dropped.slice(0, Private.DESCRIBED_ITEMS).map(item =>
-    item.index === undefined ? `the record: ${item.reason}` : `${item.what} ${item.index + 1}: ${item.reason}`
-  );
+  const shown = dropped
+    .slice(0, Private.DESCRIBED_ITEMS)
+    .map(item =>
+      item.index === undefined ? `the record: ${item.reason}` : `${item.what} ${item.index + 1}: ${item.reason}`
+    );
   const more = dropped.length > shown.length ? `; and ${dropped.length - shown.length} more` : '';
   return `The conversation saved in this notebook was not made as this product makes it; these parts are not sent to the model: ${shown.join('; ')}${more}.`;
 }
@@ -264,7 +266,11 @@ namespace Private {
    * @param kept - where each saved message is among the kept ones (-1 when dropped).
    * @param messages - the kept messages.
    */
-  export function checkTurn(raw: unknown, kept: readonly number[], messages: readonly ChatMessage[]): ITurnRecord | string {
+  export function checkTurn(
+    raw: unknown,
+    kept: readonly number[],
+    messages: readonly ChatMessage[]
+  ): ITurnRecord | string {
     if (!isObject(raw) || typeof raw.prompt !== 'string' || typeof raw.startedAt !== 'string') {
       return 'not a turn with a prompt';
     }
