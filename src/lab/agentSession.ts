@@ -44,7 +44,7 @@ export class AgentSession implements IDisposable {
         return;
       }
       if (!this._agent) {
-        this.transcript.restore(this._saved().record);
+        this._showSaved();
       }
       this._panel.model?.metadataChanged.connect(this._onMetadataChanged, this);
     });
@@ -65,6 +65,42 @@ export class AgentSession implements IDisposable {
    */
   get panel(): NotebookPanel {
     return this._panel;
+  }
+
+  /**
+   * Whether the conversation saved in the notebook waits for the person's review: it came from
+   * the file (or from another browser), the sidebar shows it in full, and nothing is sent until
+   * they choose `continueSaved()` or `startFresh()`.
+   */
+  get reviewPending(): boolean {
+    return this._review !== null;
+  }
+
+  /**
+   * Continue the reviewed conversation: the sidebar shows it as usual, and the next turn sends
+   * it (as checked) after the agent's own system prompt.
+   */
+  continueSaved(): void {
+    if (!this._review || this._running) {
+      return;
+    }
+    this._review = null;
+    this._disposeAgent();
+    this.transcript.restore(this._saved().record);
+  }
+
+  /**
+   * Leave the reviewed conversation out: the next turn starts a new conversation, which replaces
+   * the saved one in the notebook when it is saved.
+   */
+  startFresh(): void {
+    if (!this._review || this._running) {
+      return;
+    }
+    this._review = null;
+    this._fresh = true;
+    this._disposeAgent();
+    this.transcript.restore(undefined);
   }
 
   /**
@@ -109,6 +145,12 @@ export class AgentSession implements IDisposable {
     // Taken before the first await, so that two asks in the same moment cannot both start.
     const running = (async () => {
       await this._panel.context.ready;
+      if (this._review) {
+        // Nothing of a conversation made elsewhere is sent before the person has seen it whole.
+        throw new Error(
+          'This notebook holds a conversation saved elsewhere, shown in full in the sidebar: continue it or start fresh before asking.'
+        );
+      }
       const agent = this._agentFor(this._settings());
       this.target.startTurn();
       return agent.run(prompt);
@@ -119,6 +161,7 @@ export class AgentSession implements IDisposable {
       return await running;
     } finally {
       this._running = null;
+      this._fresh = false;
       this._runningChanged.emit(false);
     }
   }
@@ -252,6 +295,7 @@ export class AgentSession implements IDisposable {
       vision: resolveVision(settings.vision, model),
       // Exact counts once the tokenizer's ranks (a lazy chunk) have loaded, an estimate before.
       tokenCounter: Private.tokenCounter(),
+      savedConversation: this._fresh ? 'ignore' : 'continue',
       approve: createApprovalHook(
         () => this._settings().approval,
         (request, risks, signal) => this._askPerson(request, risks, signal)
@@ -286,7 +330,22 @@ export class AgentSession implements IDisposable {
       return;
     }
     this._disposeAgent();
-    this.transcript.restore(this._saved().record);
+    this._showSaved();
+  }
+
+  /**
+   * Show the notebook's saved conversation: in full, for review, when it holds messages or had
+   * parts dropped (it was written elsewhere: the file, another browser); otherwise as usual.
+   */
+  private _showSaved(): void {
+    const saved = this._saved();
+    if (saved.dropped.length || (saved.record?.messages.length ?? 0) > 0) {
+      this._review = saved;
+      this.transcript.review(saved);
+    } else {
+      this._review = null;
+      this.transcript.restore(saved.record);
+    }
   }
 
   /**
@@ -338,6 +397,8 @@ export class AgentSession implements IDisposable {
   private _agentKey = '';
   private _running: Promise<Agent.ITurnResult> | null = null;
   private _writingConversation = false;
+  private _review: ICheckedConversation | null = null;
+  private _fresh = false;
   private _pending = new Map<Transcript.IApprovalEntry, (decision: ApprovalDecision) => void>();
   private _runningChanged = new Signal<this, boolean>(this);
   private _events = new Signal<this, AgentEvent>(this);
