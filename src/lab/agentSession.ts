@@ -321,9 +321,9 @@ export class AgentSession implements IDisposable {
   /**
    * The saved conversation changed: when it was not this session's own write (a turn running here
    * or an undo here), a collaborator on the same notebook (real-time collaboration) ran a turn or
-   * undid one. The sidebar shows the conversation as it now is, and the agent is made again at
-   * the next turn, so that it continues the shared conversation instead of overwriting it with
-   * its own older copy.
+   * undid one. The sidebar shows the conversation as it now is, in full for review (it was not
+   * made here), and the agent is made again at the next turn, so that it continues the shared
+   * conversation instead of overwriting it with its own older copy.
    */
   private _onMetadataChanged(_: INotebookModel, change: { key: string }): void {
     if (change.key !== CONVERSATION_METADATA_KEY || this._running || this._writingConversation) {
