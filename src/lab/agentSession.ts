@@ -84,9 +84,11 @@ export class AgentSession implements IDisposable {
     if (!this._review || this._running) {
       return;
     }
+    const saved = this._saved();
     this._review = null;
+    this._accepted = Private.messagesKey(saved);
     this._disposeAgent();
-    this.transcript.restore(this._saved().record);
+    this.transcript.restore(saved.record);
   }
 
   /**
@@ -153,7 +155,12 @@ export class AgentSession implements IDisposable {
       }
       const agent = this._agentFor(this._settings());
       this.target.startTurn();
-      return agent.run(prompt);
+      try {
+        return await agent.run(prompt);
+      } finally {
+        // What this session's own turn saved needs no review when it comes back.
+        this._accepted = Private.messagesKey(this._saved());
+      }
     })();
     this._running = running;
     this._runningChanged.emit(true);
@@ -335,11 +342,15 @@ export class AgentSession implements IDisposable {
 
   /**
    * Show the notebook's saved conversation: in full, for review, when it holds messages or had
-   * parts dropped (it was written elsewhere: the file, another browser); otherwise as usual.
+   * parts dropped (it was written elsewhere: the file, another browser) and its messages are not
+   * the ones the person already continued or this session wrote; otherwise as usual.
    */
   private _showSaved(): void {
     const saved = this._saved();
-    if (saved.dropped.length || (saved.record?.messages.length ?? 0) > 0) {
+    const seen = this._accepted !== null && Private.messagesKey(saved) === this._accepted;
+    // Messages the person has already seen whole or made here (a collaborator's undo mark
+    // changes only a turn) need no second review.
+    if (!seen && (saved.dropped.length || (saved.record?.messages.length ?? 0) > 0)) {
       this._review = saved;
       this.transcript.review(saved);
     } else {
@@ -398,6 +409,7 @@ export class AgentSession implements IDisposable {
   private _running: Promise<Agent.ITurnResult> | null = null;
   private _writingConversation = false;
   private _review: ICheckedConversation | null = null;
+  private _accepted: string | null = null;
   private _fresh = false;
   private _pending = new Map<Transcript.IApprovalEntry, (decision: ApprovalDecision) => void>();
   private _runningChanged = new Signal<this, boolean>(this);
@@ -441,6 +453,13 @@ export namespace AgentSession {
 }
 
 namespace Private {
+  /**
+   * The messages of a checked conversation, as one string to compare.
+   */
+  export function messagesKey(checked: ICheckedConversation): string {
+    return JSON.stringify(checked.record?.messages ?? []);
+  }
+
   let sharedCounter: LazyTokenCounter | undefined;
 
   /**

@@ -418,6 +418,25 @@ describe('ChatPanel with a notebook session', () => {
     expect(chat.node.querySelectorAll('.jp-CodeInterpreter-undone')).toHaveLength(2);
     expect(chat.node.querySelectorAll('.jp-CodeInterpreter-user')).toHaveLength(2);
 
+    // The other browser changes only a turn's mark: the messages are those already reviewed, so
+    // the sidebar shows the conversation as usual, with no second review.
+    const shown = new Promise<void>(resolve => {
+      const onChange = (_: unknown, change: { type: string }) => {
+        if (change.type === 'reset') {
+          session.transcript.changed.disconnect(onChange);
+          resolve();
+        }
+      };
+      session.transcript.changed.connect(onChange);
+    });
+    const marked = JSON.parse(JSON.stringify(panel.model!.getMetadata(CONVERSATION_METADATA_KEY)));
+    marked.turns[0].undoToldToModel = true;
+    panel.model!.setMetadata(CONVERSATION_METADATA_KEY, marked);
+    await shown;
+    expect(session.reviewPending).toBe(false);
+    expect(chat.node.querySelector('.jp-CodeInterpreter-review')).toBeNull();
+    expect(chat.node.querySelectorAll('.jp-CodeInterpreter-user')).toHaveLength(2);
+
     chat.dispose();
     session.dispose();
   });
