@@ -35,6 +35,7 @@ import { findMentions, renderMentions } from './mentions';
 import { MAX_MENTIONS } from '../kernel/namespaceInspector';
 import { NotebookContext } from './notebookContext';
 import { systemPrompt } from './prompts';
+import { checkSavedConversation, describeDropped, type IDroppedItem } from './savedConversation';
 
 /**
  * The code interpreter's loop: ask the model, put its code in a cell, run the cell, tell the model
@@ -70,7 +71,14 @@ export class Agent implements IDisposable {
     this._counter = options.tokenCounter ?? new ApproximateTokenCounter();
     this._window = new ContextWindow(this._counter);
     this._notebookContext = new NotebookContext(this._counter);
-    const saved = this._target.loadConversation();
+    // The notebook's conversation is a file's content: checked message by message, and only what
+    // this product would have written is continued (docs/security.md, "Saved conversations").
+    const checked =
+      options.savedConversation === 'ignore'
+        ? { record: undefined, dropped: [] }
+        : checkSavedConversation(this._target.loadConversation());
+    const saved = checked.record;
+    this._droppedFromSaved = checked.dropped;
     this._requestedProtocol = options.protocol ?? 'auto';
     // `auto` starts where the catalog measured the model does best, else in tools.
     this._protocol =
@@ -129,6 +137,14 @@ export class Agent implements IDisposable {
   }
 
   /**
+   * What the check of the notebook's saved conversation dropped (empty when nothing was). The
+   * same is emitted as a `saved-conversation` event at the start of the first turn.
+   */
+  get droppedFromSaved(): readonly IDroppedItem[] {
+    return this._droppedFromSaved;
+  }
+
+  /**
    * Whether the agent is disposed.
    */
   get isDisposed(): boolean {
@@ -157,6 +173,14 @@ export class Agent implements IDisposable {
       controller.abort();
     }
     options.signal?.addEventListener('abort', onOuterAbort, { once: true });
+    if (!this._savedNoticeEmitted) {
+      // Said before anything is sent, where every front end shows warnings.
+      this._savedNoticeEmitted = true;
+      const message = describeDropped(this._droppedFromSaved);
+      if (message) {
+        this._emit({ type: 'saved-conversation', dropped: [...this._droppedFromSaved], message });
+      }
+    }
 
     const turn: ITurnRecord = {
       prompt,
@@ -907,7 +931,10 @@ export class Agent implements IDisposable {
   private _model: ModelClient;
   private _target: INotebookTarget;
   private _options: Required<
-    Omit<Agent.IOptions, 'model' | 'target' | 'protocol' | 'approve' | 'tokenCounter' | 'temperature'>
+    Omit<
+      Agent.IOptions,
+      'model' | 'target' | 'protocol' | 'approve' | 'tokenCounter' | 'temperature' | 'savedConversation'
+    >
   > & {
     temperature?: number;
   };
@@ -923,6 +950,8 @@ export class Agent implements IDisposable {
   private _installedPackages: string[] | undefined;
   private _lastNotebookNote: string | undefined;
   private _lastKernelNote: string | undefined;
+  private _droppedFromSaved: IDroppedItem[] = [];
+  private _savedNoticeEmitted = false;
   private _controller: AbortController | null = null;
   private _events = new Signal<this, AgentEvent>(this);
   private _isDisposed = false;
@@ -1030,6 +1059,13 @@ export namespace Agent {
      * is known). Default 1024.
      */
     answerTokens?: number;
+
+    /**
+     * What to do with the conversation saved in the notebook: `continue` it (default; it is
+     * checked first, see `checkSavedConversation`) or `ignore` it and start a new one, which
+     * replaces it when the first turn is saved.
+     */
+    savedConversation?: 'continue' | 'ignore';
 
     /**
      * Consulted before each execution.

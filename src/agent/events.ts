@@ -6,6 +6,7 @@ import type * as nbformat from '@jupyterlab/nbformat';
 import type { IExecutionResult } from '../kernel/tokens';
 import type { ChatMessage, ModelProtocol, TurnOutcome } from '../conversation/conversationRecord';
 import type { IModelUsage } from '../model/modelClient';
+import type { IDroppedItem } from './savedConversation';
 
 /**
  * Everything the agent does, as it happens: what a UI or the command line renders, and what a
@@ -28,6 +29,7 @@ export type AgentEvent =
   | AgentEvent.IFeedback
   | AgentEvent.IWarning
   | AgentEvent.IUngroundedAnswer
+  | AgentEvent.ISavedConversation
   | AgentEvent.ITurnEnd;
 
 /**
@@ -194,6 +196,23 @@ export namespace AgentEvent {
      * `unverified`.
      */
     willAsk: boolean;
+  }
+
+  /**
+   * The conversation saved in the notebook held parts that are not sent to the model (a system
+   * message, an unknown role, a call to a tool that is not a notebook tool, junk): emitted once,
+   * at the start of the agent's first turn, before its first model request.
+   */
+  export interface ISavedConversation {
+    type: 'saved-conversation';
+    /**
+     * What was dropped.
+     */
+    dropped: IDroppedItem[];
+    /**
+     * The notice, in one sentence.
+     */
+    message: string;
   }
 
   /**

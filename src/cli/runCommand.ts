@@ -44,7 +44,11 @@ Execution:
   --time-budget SECONDS  wall time the task may take (default: no limit)
   --notebook PATH      the notebook to write (default code-interpreter-<time>.ipynb); an existing
                        notebook is continued. A local path, absolute or relative to the current
-                       folder; with --server-url, a path on that server relative to its root
+                       folder; with --server-url, a path on that server relative to its root.
+                       Its saved conversation is checked, and what was not made as this
+                       program makes it (a system message, a foreign tool) is dropped, on stderr
+  --fresh              start a new conversation instead of continuing the notebook's saved one
+                       (it is replaced when the task's turn is saved)
   --transcript FILE    write every model request, response and execution as JSON lines
 
 ${JUPYTER_OPTIONS_HELP}
@@ -123,8 +127,17 @@ export async function runRunCommand(argv: string[], io: RunCommand.IIO = RunComm
       outputBudgetTokens: options.outputBudget,
       turnTokenBudget: options.tokenBudget,
       turnTimeBudgetMs: options.timeBudgetSeconds * 1000,
-      vision: options.vision
+      vision: options.vision,
+      savedConversation: options.fresh ? 'ignore' : 'continue'
     });
+    const continued = agent.conversation;
+    if (continued.turns.length || continued.messages.length) {
+      // A notebook can come from anyone: say that its conversation goes to the model, and how
+      // not to send it. What the check dropped follows as a `saved-conversation` step.
+      io.streams.err.write(
+        `● continuing the notebook's saved conversation (${continued.turns.length} turns, ${continued.messages.length} messages); --fresh starts a new one\n`
+      );
+    }
     const onEvent = (_: Agent, event: AgentEvent) => {
       renderer.render(event);
       transcript?.write(event);
@@ -205,6 +218,10 @@ export namespace RunCommand {
     tokenBudget: number;
     timeBudgetSeconds: number;
     vision: boolean;
+    /**
+     * Whether to leave the notebook's saved conversation out (`--fresh`).
+     */
+    fresh: boolean;
     notebook: string;
     /**
      * Where the notebook lives on the server, and the root of a private server.
@@ -242,6 +259,7 @@ export namespace RunCommand {
           'token-budget': { type: 'string' },
           'time-budget': { type: 'string' },
           notebook: { type: 'string' },
+          fresh: { type: 'boolean' },
           transcript: { type: 'string' },
           help: { type: 'boolean', short: 'h' }
         }
@@ -282,6 +300,7 @@ export namespace RunCommand {
       tokenBudget,
       timeBudgetSeconds,
       vision: values.vision ?? false,
+      fresh: values.fresh ?? false,
       notebook,
       location,
       transcript: values.transcript,

@@ -72,6 +72,7 @@ export class TerminalRenderer {
         this._step('yellow', `kernel restarted: ${event.reason} Its state is lost.`);
         break;
       case 'warning':
+      case 'saved-conversation':
         this._step('yellow', event.message);
         break;
       case 'ungrounded-answer': {

@@ -10,6 +10,7 @@ import { Signal, type ISignal } from '@lumino/signaling';
 import { Agent } from '../agent/agent';
 import { LazyTokenCounter } from '../feedback/lazyTokenCounter';
 import type { ApprovalDecision, IApprovalRequest } from '../agent/approval';
+import { checkSavedConversation, type ICheckedConversation } from '../agent/savedConversation';
 import { CONVERSATION_METADATA_KEY, type ITurnRecord } from '../conversation/conversationRecord';
 import type { AgentEvent } from '../agent/events';
 import type { IRisk } from '../agent/riskyCode';
@@ -43,7 +44,7 @@ export class AgentSession implements IDisposable {
         return;
       }
       if (!this._agent) {
-        this.transcript.restore(this.target.loadConversation());
+        this._showSaved();
       }
       this._panel.model?.metadataChanged.connect(this._onMetadataChanged, this);
     });
@@ -64,6 +65,44 @@ export class AgentSession implements IDisposable {
    */
   get panel(): NotebookPanel {
     return this._panel;
+  }
+
+  /**
+   * Whether the conversation saved in the notebook waits for the person's review: it came from
+   * the file (or from another browser), the sidebar shows it in full, and nothing is sent until
+   * they choose `continueSaved()` or `startFresh()`.
+   */
+  get reviewPending(): boolean {
+    return this._review !== null;
+  }
+
+  /**
+   * Continue the reviewed conversation: the sidebar shows it as usual, and the next turn sends
+   * it (as checked) after the agent's own system prompt.
+   */
+  continueSaved(): void {
+    if (!this._review || this._running) {
+      return;
+    }
+    const saved = this._saved();
+    this._review = null;
+    this._accepted = Private.messagesKey(saved);
+    this._disposeAgent();
+    this.transcript.restore(saved.record);
+  }
+
+  /**
+   * Leave the reviewed conversation out: the next turn starts a new conversation, which replaces
+   * the saved one in the notebook when it is saved.
+   */
+  startFresh(): void {
+    if (!this._review || this._running) {
+      return;
+    }
+    this._review = null;
+    this._fresh = true;
+    this._disposeAgent();
+    this.transcript.restore(undefined);
   }
 
   /**
@@ -108,9 +147,20 @@ export class AgentSession implements IDisposable {
     // Taken before the first await, so that two asks in the same moment cannot both start.
     const running = (async () => {
       await this._panel.context.ready;
+      if (this._review) {
+        // Nothing of a conversation made elsewhere is sent before the person has seen it whole.
+        throw new Error(
+          'This notebook holds a conversation saved elsewhere, shown in full in the sidebar: continue it or start fresh before asking.'
+        );
+      }
       const agent = this._agentFor(this._settings());
       this.target.startTurn();
-      return agent.run(prompt);
+      try {
+        return await agent.run(prompt);
+      } finally {
+        // What this session's own turn saved needs no review when it comes back.
+        this._accepted = Private.messagesKey(this._saved());
+      }
     })();
     this._running = running;
     this._runningChanged.emit(true);
@@ -118,6 +168,7 @@ export class AgentSession implements IDisposable {
       return await running;
     } finally {
       this._running = null;
+      this._fresh = false;
       this._runningChanged.emit(false);
     }
   }
@@ -158,7 +209,7 @@ export class AgentSession implements IDisposable {
       throw new Error('Wait for the running turn to end, or stop it, before undoing.');
     }
     const model = this._panel.model;
-    const turn: ITurnRecord | undefined = this.target.loadConversation()?.turns[entry.turn - 1];
+    const turn: ITurnRecord | undefined = this._saved().record?.turns[entry.turn - 1];
     if (!model || !turn) {
       throw new Error(`Turn ${entry.turn} is not in this notebook's conversation.`);
     }
@@ -183,7 +234,7 @@ export class AgentSession implements IDisposable {
    * @returns `true` when undo is possible.
    */
   canUndo(entry: Transcript.ITurnEndEntry): boolean {
-    const turn = this.target.loadConversation()?.turns[entry.turn - 1];
+    const turn = this._saved().record?.turns[entry.turn - 1];
     return !entry.undone && !!turn && turn.cells.length > 0;
   }
 
@@ -251,6 +302,7 @@ export class AgentSession implements IDisposable {
       vision: resolveVision(settings.vision, model),
       // Exact counts once the tokenizer's ranks (a lazy chunk) have loaded, an estimate before.
       tokenCounter: Private.tokenCounter(),
+      savedConversation: this._fresh ? 'ignore' : 'continue',
       approve: createApprovalHook(
         () => this._settings().approval,
         (request, risks, signal) => this._askPerson(request, risks, signal)
@@ -276,16 +328,43 @@ export class AgentSession implements IDisposable {
   /**
    * The saved conversation changed: when it was not this session's own write (a turn running here
    * or an undo here), a collaborator on the same notebook (real-time collaboration) ran a turn or
-   * undid one. The sidebar shows the conversation as it now is, and the agent is made again at
-   * the next turn, so that it continues the shared conversation instead of overwriting it with
-   * its own older copy.
+   * undid one. The sidebar shows the conversation as it now is, in full for review (it was not
+   * made here), and the agent is made again at the next turn, so that it continues the shared
+   * conversation instead of overwriting it with its own older copy.
    */
   private _onMetadataChanged(_: INotebookModel, change: { key: string }): void {
     if (change.key !== CONVERSATION_METADATA_KEY || this._running || this._writingConversation) {
       return;
     }
     this._disposeAgent();
-    this.transcript.restore(this.target.loadConversation());
+    this._showSaved();
+  }
+
+  /**
+   * Show the notebook's saved conversation: in full, for review, when it holds messages or had
+   * parts dropped (it was written elsewhere: the file, another browser) and its messages are not
+   * the ones the person already continued or this session wrote; otherwise as usual.
+   */
+  private _showSaved(): void {
+    const saved = this._saved();
+    const seen = this._accepted !== null && Private.messagesKey(saved) === this._accepted;
+    // Messages the person has already seen whole or made here (a collaborator's undo mark
+    // changes only a turn) need no second review.
+    if (!seen && (saved.dropped.length || (saved.record?.messages.length ?? 0) > 0)) {
+      this._review = saved;
+      this.transcript.review(saved);
+    } else {
+      this._review = null;
+      this.transcript.restore(saved.record);
+    }
+  }
+
+  /**
+   * The notebook's saved conversation, checked as the agent checks it: the sidebar shows what
+   * the agent would continue.
+   */
+  private _saved(): ICheckedConversation {
+    return checkSavedConversation(this.target.loadConversation());
   }
 
   private _askPerson(request: IApprovalRequest, risks: IRisk[], signal: AbortSignal): Promise<ApprovalDecision> {
@@ -329,6 +408,9 @@ export class AgentSession implements IDisposable {
   private _agentKey = '';
   private _running: Promise<Agent.ITurnResult> | null = null;
   private _writingConversation = false;
+  private _review: ICheckedConversation | null = null;
+  private _accepted: string | null = null;
+  private _fresh = false;
   private _pending = new Map<Transcript.IApprovalEntry, (decision: ApprovalDecision) => void>();
   private _runningChanged = new Signal<this, boolean>(this);
   private _events = new Signal<this, AgentEvent>(this);
@@ -371,6 +453,13 @@ export namespace AgentSession {
 }
 
 namespace Private {
+  /**
+   * The messages of a checked conversation, as one string to compare.
+   */
+  export function messagesKey(checked: ICheckedConversation): string {
+    return JSON.stringify(checked.record?.messages ?? []);
+  }
+
   let sharedCounter: LazyTokenCounter | undefined;
 
   /**

@@ -433,7 +433,66 @@ export class ChatPanel extends Panel {
       case 'turn-end':
         this._renderTurnEnd(entry, node);
         return;
+      case 'review':
+        this._renderReview(entry, node);
+        return;
     }
+  }
+
+  /**
+   * A conversation loaded from the notebook, in full: every message the agent would send after
+   * its own system prompt, as plain text (never rendered as markdown, so nothing in it is hidden
+   * by formatting), then the choice to continue it or start fresh.
+   */
+  private _renderReview(entry: Transcript.IReviewEntry, node: HTMLElement): void {
+    const trans = this._trans;
+    node.replaceChildren();
+    const notice = document.createElement('p');
+    notice.className = 'jp-CodeInterpreter-review-notice';
+    notice.textContent = trans.__(
+      'This notebook holds a conversation (%1 turns) that was saved before this sidebar opened it, maybe by someone else. Below is all of it that would be sent to the model, after the code interpreter’s own instructions. Nothing is sent until you choose.',
+      entry.turns
+    );
+    node.append(notice);
+    if (entry.dropped) {
+      const dropped = document.createElement('p');
+      dropped.className = 'jp-CodeInterpreter-review-dropped';
+      dropped.textContent = entry.dropped;
+      node.append(dropped);
+    }
+    const list = document.createElement('ol');
+    list.className = 'jp-CodeInterpreter-review-messages';
+    for (const message of entry.messages) {
+      const item = document.createElement('li');
+      item.dataset.role = message.role;
+      const role = document.createElement('strong');
+      role.textContent = Private.describeRole(trans, message.role);
+      const text = document.createElement('pre');
+      text.textContent = [
+        message.text,
+        ...message.calls.map(call => trans.__('calls %1 with %2', call.name, call.arguments))
+      ]
+        .filter(Boolean)
+        .join('\n');
+      item.append(role, text);
+      list.append(item);
+    }
+    node.append(list);
+    const buttons = document.createElement('div');
+    buttons.className = 'jp-CodeInterpreter-buttons';
+    const button = (label: string, cls: string, onClick: () => void) => {
+      const element = document.createElement('button');
+      element.type = 'button';
+      element.className = `jp-Button jp-mod-styled ${cls}`;
+      element.textContent = label;
+      element.addEventListener('click', onClick);
+      buttons.append(element);
+    };
+    button(trans.__('Continue this conversation'), 'jp-mod-accept jp-CodeInterpreter-review-continue', () =>
+      this._session?.continueSaved()
+    );
+    button(trans.__('Start fresh'), 'jp-mod-reject jp-CodeInterpreter-review-fresh', () => this._session?.startFresh());
+    node.append(buttons);
   }
 
   private _renderStep(entry: Transcript.IStepEntry, node: HTMLElement): void {
@@ -825,6 +884,20 @@ export namespace ChatPanel {
 }
 
 namespace Private {
+  /**
+   * The label of a message's role in the review of a saved conversation.
+   */
+  export function describeRole(trans: TranslationBundle, role: Transcript.IReviewMessage['role']): string {
+    switch (role) {
+      case 'user':
+        return trans.__('Sent as the user:');
+      case 'assistant':
+        return trans.__('Sent as the model’s answer:');
+      case 'tool':
+        return trans.__('Sent as a tool result:');
+    }
+  }
+
   /**
    * A variable's type and size, as the mention list shows it.
    */

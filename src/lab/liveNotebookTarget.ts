@@ -4,7 +4,7 @@
 import type { ICellModel, ICodeCellModel } from '@jupyterlab/cells';
 import type * as nbformat from '@jupyterlab/nbformat';
 import type { NotebookPanel } from '@jupyterlab/notebook';
-import { JSONExt, type PartialJSONObject } from '@lumino/coreutils';
+import { JSONExt, type PartialJSONObject, type PartialJSONValue } from '@lumino/coreutils';
 import { Signal, type ISignal } from '@lumino/signaling';
 
 import { CONVERSATION_METADATA_KEY, type IConversationRecord } from '../conversation/conversationRecord';
@@ -232,15 +232,14 @@ export class LiveNotebookTarget implements INotebookTarget {
   }
 
   /**
-   * The conversation saved in the notebook metadata, if it has one in a format this version reads.
+   * What the notebook metadata holds under `code_interpreter`, unchecked (a copy): the agent and
+   * the sidebar check it (`checkSavedConversation`) before using it.
    *
-   * @returns the record, or `undefined`.
+   * @returns the stored value, or `undefined`.
    */
-  loadConversation(): IConversationRecord | undefined {
+  loadConversation(): unknown {
     const value: unknown = this._panel.model?.getMetadata(CONVERSATION_METADATA_KEY);
-    return Private.isConversation(value)
-      ? (JSONExt.deepCopy(value as PartialJSONObject) as unknown as IConversationRecord)
-      : undefined;
+    return value === undefined ? undefined : JSONExt.deepCopy(value as PartialJSONValue);
   }
 
   /**
@@ -468,14 +467,6 @@ namespace Private {
       index++;
     }
     return -1;
-  }
-
-  export function isConversation(value: unknown): boolean {
-    if (!value || typeof value !== 'object') {
-      return false;
-    }
-    const record = value as Partial<IConversationRecord>;
-    return record.version === 1 && Array.isArray(record.messages) && Array.isArray(record.turns);
   }
 
   /**

@@ -7,6 +7,7 @@ import { Signal, type ISignal } from '@lumino/signaling';
 import type { IApprovalRequest } from '../agent/approval';
 import type { ChatMessage, IConversationRecord, TurnOutcome } from '../conversation/conversationRecord';
 import type { AgentEvent } from '../agent/events';
+import { describeDropped, type ICheckedConversation } from '../agent/savedConversation';
 import type { IRisk } from '../agent/riskyCode';
 import type { ExecutionStatus } from '../kernel/tokens';
 import { EXECUTION_RESULT_PREFIX } from '../model/textProtocol';
@@ -19,7 +20,8 @@ export type TranscriptEntry =
   | Transcript.IAssistantEntry
   | Transcript.IStepEntry
   | Transcript.IApprovalEntry
-  | Transcript.ITurnEndEntry;
+  | Transcript.ITurnEndEntry
+  | Transcript.IReviewEntry;
 
 /**
  * What the sidebar shows of one notebook's conversation: built live from the agent's events, or
@@ -65,6 +67,28 @@ export class Transcript {
     this._entries = record ? Private.entriesOf(record, this._trans) : [];
     this._current = null;
     this._turn = record?.turns.length ?? 0;
+    this._thinking = false;
+    this._changed.emit({ type: 'reset' });
+  }
+
+  /**
+   * Replace the entries with a saved conversation shown in full, for the person to review before
+   * anything of it is sent: every message the agent would send (after its own system prompt),
+   * with its role, its whole text and its calls, and what the check dropped.
+   *
+   * @param checked - the checked conversation kept with the notebook.
+   */
+  review(checked: ICheckedConversation): void {
+    this._entries = [
+      {
+        kind: 'review',
+        messages: (checked.record?.messages ?? []).map(Private.reviewMessage),
+        turns: checked.record?.turns.length ?? 0,
+        dropped: describeDropped(checked.dropped)
+      }
+    ];
+    this._current = null;
+    this._turn = 0;
     this._thinking = false;
     this._changed.emit({ type: 'reset' });
   }
@@ -168,6 +192,7 @@ export class Transcript {
         this._step({ state: 'warning', label: this._trans.__('Kernel restarted: %1', event.reason) });
         break;
       case 'warning':
+      case 'saved-conversation':
         this._step({ state: 'warning', label: event.message });
         break;
       case 'ungrounded-answer': {
@@ -323,6 +348,38 @@ export namespace Transcript {
   }
 
   /**
+   * A message of a saved conversation, as it will be sent.
+   */
+  export interface IReviewMessage {
+    role: 'user' | 'assistant' | 'tool';
+    /**
+     * Its whole text.
+     */
+    text: string;
+    /**
+     * The tool calls of an assistant message: the tool's name and its arguments as written.
+     */
+    calls: { name: string; arguments: string }[];
+  }
+
+  /**
+   * A conversation loaded from the notebook, shown in full until the person chooses to continue
+   * it or to start fresh: nothing is sent before.
+   */
+  export interface IReviewEntry {
+    kind: 'review';
+    messages: IReviewMessage[];
+    /**
+     * How many turns it holds.
+     */
+    turns: number;
+    /**
+     * What the check dropped, in one sentence, if anything.
+     */
+    dropped?: string;
+  }
+
+  /**
    * A change of the transcript.
    */
   export type IChange =
@@ -333,6 +390,19 @@ export namespace Transcript {
 }
 
 namespace Private {
+  /**
+   * A checked message as the review shows it.
+   */
+  export function reviewMessage(message: ChatMessage): Transcript.IReviewMessage {
+    const calls =
+      message.role === 'assistant'
+        ? (message.tool_calls ?? []).flatMap(call =>
+            call.type === 'function' ? [{ name: call.function.name, arguments: call.function.arguments }] : []
+          )
+        : [];
+    return { role: message.role as Transcript.IReviewMessage['role'], text: textOf(message), calls };
+  }
+
   /**
    * A step's label for an execution status.
    */
@@ -456,7 +526,7 @@ namespace Private {
     return entries;
   }
 
-  function textOf(message: ChatMessage): string {
+  export function textOf(message: ChatMessage): string {
     const content = (message as { content?: unknown }).content;
     if (typeof content === 'string') {
       return content;

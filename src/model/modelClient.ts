@@ -6,7 +6,7 @@ import type { ChatCompletionChunk, ChatCompletionTool } from 'openai/resources/c
 
 import type { ChatMessage } from '../conversation/conversationRecord';
 import { ModelError } from './modelError';
-import { SpecialTokenFilter, removeSpecialTokens } from './specialTokens';
+import { SpecialTokenFilter, neutralizeMessages, removeSpecialTokens } from './specialTokens';
 
 /**
  * A tool call the model made, its arguments as the raw JSON text it wrote.
@@ -212,7 +212,9 @@ export class ModelClient {
       const stream = await this._openai.chat.completions.create(
         {
           model: this.model,
-          messages: request.messages,
+          // The one place every request passes: data, outputs, file heads, cell text and the
+          // user's prompt reach the model with their special tokens broken (docs/security.md).
+          messages: neutralizeMessages(request.messages),
           ...(hadTools ? { tools: request.tools } : {}),
           ...(request.temperature !== undefined ? { temperature: request.temperature } : {}),
           ...(maxTokens > 0 ? { [this._outputTokensField]: maxTokens } : {}),

@@ -177,11 +177,14 @@ export class HeadlessNotebook implements INotebookTarget {
     }));
   }
 
-  loadConversation(): IConversationRecord | undefined {
-    const record = this._document.metadata[CONVERSATION_METADATA_KEY] as IConversationRecord | undefined;
-    return record && record.version === 1 && Array.isArray(record.messages) && Array.isArray(record.turns)
-      ? record
-      : undefined;
+  /**
+   * What the notebook's metadata holds under `code_interpreter`, unchecked (a copy).
+   *
+   * @returns the stored value, or `undefined`.
+   */
+  loadConversation(): unknown {
+    const value: unknown = this._document.metadata[CONVERSATION_METADATA_KEY];
+    return value === undefined ? undefined : structuredClone(value);
   }
 
   async saveConversation(record: IConversationRecord): Promise<void> {

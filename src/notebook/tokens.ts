@@ -85,9 +85,13 @@ export interface INotebookTarget {
   cells(): ICellSummary[];
 
   /**
-   * The conversation saved with the notebook, if any.
+   * What the notebook holds under its metadata key `code_interpreter`, as it is: a notebook is a
+   * file anyone can write, so this is untrusted until checked (`checkSavedConversation` in
+   * agent/, which the agent and the sidebar use).
+   *
+   * @returns the stored value, or `undefined` when there is none.
    */
-  loadConversation(): IConversationRecord | undefined;
+  loadConversation(): unknown;
 
   /**
    * Save the conversation with the notebook (in its metadata `code_interpreter`).

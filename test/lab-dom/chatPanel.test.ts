@@ -324,12 +324,25 @@ describe('ChatPanel with a notebook session', () => {
     manager?.dispose();
   });
 
-  it("shows the notebook's saved conversation, and undoes its turn from the Undo button", async () => {
+  it("shows the notebook's saved conversation in full until it is continued, and undoes its turn from the Undo button", async () => {
     const session = new AgentSession({ panel, settings: () => DEFAULT_SETTINGS });
     await panel.context.ready;
     const { chat } = createChat();
     chat.setSession(session);
+    // Loaded from the file: everything that would be sent is shown, as plain text, and nothing
+    // can be asked before the person chooses.
+    await until(chat.node, () => chat.node.querySelector('.jp-CodeInterpreter-review') !== null, 'the review');
+    const shown = Array.from(
+      chat.node.querySelectorAll('.jp-CodeInterpreter-review-messages li'),
+      item => `${item.getAttribute('data-role')}: ${item.querySelector('pre')?.textContent}`
+    );
+    expect(shown).toEqual(['user: compute the answer', 'assistant: The answer is **42**.']);
+    expect(session.reviewPending).toBe(true);
+    await expect(session.ask('go on')).rejects.toThrow(/continue it or start fresh/);
+    find<HTMLButtonElement>(chat, '.jp-CodeInterpreter-review-continue').click();
+    expect(session.reviewPending).toBe(false);
     await until(chat.node, () => chat.node.querySelector('.jp-CodeInterpreter-turn-end') !== null, 'the turn is shown');
+    expect(chat.node.querySelector('.jp-CodeInterpreter-review')).toBeNull();
 
     expect(find(chat, '.jp-CodeInterpreter-notebook').textContent).toBe('chat.ipynb');
     expect(isShown(find(chat, '.jp-CodeInterpreter-empty'))).toBe(false);
@@ -363,6 +376,8 @@ describe('ChatPanel with a notebook session', () => {
     await panel.context.ready;
     const { chat } = createChat();
     chat.setSession(session);
+    await until(chat.node, () => chat.node.querySelector('.jp-CodeInterpreter-review') !== null, 'the review');
+    find<HTMLButtonElement>(chat, '.jp-CodeInterpreter-review-continue').click();
     await until(chat.node, () => chat.node.querySelector('.jp-CodeInterpreter-turn-end') !== null, 'the turn is shown');
 
     // Another client's turn arrives through the shared document's metadata.
@@ -380,6 +395,13 @@ describe('ChatPanel with a notebook session', () => {
       messageIndex: 2
     });
     panel.model!.setMetadata(CONVERSATION_METADATA_KEY, shared);
+    // Written elsewhere: shown whole for review first.
+    await until(
+      chat.node,
+      () => chat.node.querySelectorAll('.jp-CodeInterpreter-review-messages li').length === 4,
+      "the other browser's conversation is shown for review"
+    );
+    find<HTMLButtonElement>(chat, '.jp-CodeInterpreter-review-continue').click();
 
     await until(
       chat.node,
@@ -394,6 +416,25 @@ describe('ChatPanel with a notebook session', () => {
     // Its own undo is not taken for another browser's change: the turn stays marked undone.
     find<HTMLButtonElement>(chat, '.jp-CodeInterpreter-undo').click();
     expect(chat.node.querySelectorAll('.jp-CodeInterpreter-undone')).toHaveLength(2);
+    expect(chat.node.querySelectorAll('.jp-CodeInterpreter-user')).toHaveLength(2);
+
+    // The other browser changes only a turn's mark: the messages are those already reviewed, so
+    // the sidebar shows the conversation as usual, with no second review.
+    const shown = new Promise<void>(resolve => {
+      const onChange = (_: unknown, change: { type: string }) => {
+        if (change.type === 'reset') {
+          session.transcript.changed.disconnect(onChange);
+          resolve();
+        }
+      };
+      session.transcript.changed.connect(onChange);
+    });
+    const marked = JSON.parse(JSON.stringify(panel.model!.getMetadata(CONVERSATION_METADATA_KEY)));
+    marked.turns[0].undoToldToModel = true;
+    panel.model!.setMetadata(CONVERSATION_METADATA_KEY, marked);
+    await shown;
+    expect(session.reviewPending).toBe(false);
+    expect(chat.node.querySelector('.jp-CodeInterpreter-review')).toBeNull();
     expect(chat.node.querySelectorAll('.jp-CodeInterpreter-user')).toHaveLength(2);
 
     chat.dispose();

@@ -7,6 +7,7 @@ import type { ServiceManager } from '@jupyterlab/services';
 import { CONVERSATION_METADATA_KEY, type IConversationRecord } from '../../src/conversation/conversationRecord';
 import type { JupyterServerProcess } from '../../src/node/jupyterServerProcess';
 import { LiveNotebookTarget } from '../../src/lab/liveNotebookTarget';
+import { checkSavedConversation } from '../../src/agent/savedConversation';
 import { CellNotFoundError, NotACodeCellError } from '../../src/notebook/tokens';
 import { startJupyter } from '../support/jupyter';
 import { closeNotebook, openNotebook, serviceManagerFor } from './support/liveNotebook';
@@ -400,18 +401,20 @@ describe('LiveNotebookTarget conversation', () => {
     const file = await manager.contents.get(PATH, { type: 'notebook', content: true });
     expect((file.content as nbformat.INotebookContent).metadata[CONVERSATION_METADATA_KEY]).toEqual(record);
 
-    const loaded = target.loadConversation();
+    const loaded = target.loadConversation() as IConversationRecord;
     expect(loaded).toEqual(record);
     // A copy: changing it does not change the notebook.
-    loaded!.messages.push({ role: 'user', content: 'more' });
-    expect(target.loadConversation()!.messages).toHaveLength(2);
+    loaded.messages.push({ role: 'user', content: 'more' });
+    expect((target.loadConversation() as IConversationRecord).messages).toHaveLength(2);
   });
 
-  it('loads nothing from metadata in a format it does not read', () => {
+  it('keeps nothing of metadata in a format it does not read, and says so', () => {
     const target = new LiveNotebookTarget({ panel });
     panel.model!.setMetadata(CONVERSATION_METADATA_KEY, { version: 2, messages: [], turns: [] });
-    expect(target.loadConversation()).toBeUndefined();
+    const future = checkSavedConversation(target.loadConversation());
+    expect(future.record).toBeUndefined();
+    expect(future.dropped).toEqual([expect.objectContaining({ what: 'record' })]);
     panel.model!.setMetadata(CONVERSATION_METADATA_KEY, { version: 1, messages: 'none', turns: [] });
-    expect(target.loadConversation()).toBeUndefined();
+    expect(checkSavedConversation(target.loadConversation()).record).toBeUndefined();
   });
 });

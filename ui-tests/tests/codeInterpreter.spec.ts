@@ -192,6 +192,9 @@ test.describe('code interpreter sidebar', () => {
     await expect(page.locator(`${SIDEBAR} .jp-CodeInterpreter-notebook`)).toHaveText('no notebook open');
     await page.notebook.open('persist.ipynb');
     const sidebar = page.locator(SIDEBAR);
+    // Loaded from the file: shown whole for review first, then continued.
+    await expect(sidebar.locator('.jp-CodeInterpreter-review')).toContainText('What is the answer?');
+    await sidebar.locator('.jp-CodeInterpreter-review-continue').click();
     await expect(sidebar.locator('.jp-CodeInterpreter-user')).toHaveText('What is the answer?');
     await expect(sidebar.locator('.jp-CodeInterpreter-assistant')).toContainText('The answer is 42.');
     await expect(sidebar.locator('.jp-CodeInterpreter-turn-end')).toContainText('Done');

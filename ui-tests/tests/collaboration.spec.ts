@@ -167,6 +167,9 @@ test.describe('real-time collaboration', () => {
       .poll(async () => turns(await notebookJSON(pageB)).map(saved => saved.prompt))
       .toEqual(['Wait for the collaborator']);
     const sidebarB = pageB.locator(SIDEBAR);
+    // Written by another browser: B's sidebar shows all of it first, and B chooses to continue it.
+    await expect(sidebarB.locator('.jp-CodeInterpreter-review')).toContainText('Wait for the collaborator');
+    await sidebarB.locator('.jp-CodeInterpreter-review-continue').click();
     await expect(sidebarB.locator('.jp-CodeInterpreter-user')).toHaveText('Wait for the collaborator');
     await expect(sidebarB.locator('.jp-CodeInterpreter-assistant').last()).toContainText(
       'The collaborator released the cell.'
