@@ -143,6 +143,7 @@ export class LiveNotebookTarget implements INotebookTarget {
       throw error;
     }
     const code = cell.sharedModel.getSource();
+    Private.distrust(cell);
     cell.outputs.clear();
     cell.executionCount = null;
     cell.executionState = 'running';
@@ -160,8 +161,6 @@ export class LiveNotebookTarget implements INotebookTarget {
       writer.write(result.outputs);
       if (!cell.isDisposed) {
         cell.executionCount = result.executionCount;
-        // Output the user's own kernel produced for this code is as trusted as a run by hand.
-        cell.trusted = true;
       }
       return result;
     } catch (error) {
@@ -428,6 +427,18 @@ export namespace LiveNotebookTarget {
 }
 
 namespace Private {
+  /**
+   * Mark a cell's outputs untrusted before the agent runs it: the model wrote the code, so what
+   * it displays is rendered as untrusted (sanitized HTML, no JavaScript) until the person trusts
+   * the notebook. The `trusted` metadata is what the server's notary reads on save; JupyterLab
+   * only ever writes `true` there, so a cell the person had run keeps `true` unless it is reset
+   * here, and the notebook would be signed with the model's outputs in it.
+   */
+  export function distrust(cell: ICodeCellModel): void {
+    cell.trusted = false;
+    cell.setMetadata('trusted', false);
+  }
+
   export function isCode(cell: ICellModel): cell is ICodeCellModel {
     return cell.type === 'code';
   }
