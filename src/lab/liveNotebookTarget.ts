@@ -19,6 +19,7 @@ import {
   type IInspectKernelOptions,
   type INotebookTarget
 } from '../notebook/tokens';
+import { safeMarkdown } from '../notebook/safeMarkdown';
 
 /**
  * The notebook open in JupyterLab as the agent's target.
@@ -82,13 +83,15 @@ export class LiveNotebookTarget implements INotebookTarget {
   }
 
   /**
-   * Insert a markdown cell, placed as code cells are.
+   * Insert a markdown cell, placed as code cells are. The markdown is made safe first (see
+   * `safeMarkdown`): JupyterLab renders it with a sanitizer that keeps remote images and command
+   * links.
    *
    * @param source - the markdown.
    * @returns the new cell's id.
    */
   async insertMarkdown(source: string): Promise<string> {
-    return this._insert('markdown', source);
+    return this._insert('markdown', safeMarkdown(source));
   }
 
   /**
