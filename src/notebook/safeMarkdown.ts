@@ -166,11 +166,7 @@ namespace Private {
             dropDepth = -1;
             // An implied end comes with the token that implies it (`</div>` around an open
             // `<video>`), which is copied as usual; nothing read before it is.
-            pos = ending
-              ? source.length
-              : isImplied
-                ? Math.max(parser.startIndex, lastEnd + 1)
-                : parser.endIndex + 1;
+            pos = ending ? source.length : isImplied ? Math.max(parser.startIndex, lastEnd + 1) : parser.endIndex + 1;
           }
           if (!isImplied) {
             seen();

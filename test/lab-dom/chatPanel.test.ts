@@ -359,7 +359,7 @@ describe('ChatPanel with a notebook session', () => {
     session.dispose();
   });
 
-  it('answers an approval only on the person\'s own click: a script\'s click does nothing', async () => {
+  it("answers an approval only on the person's own click: a script's click does nothing", async () => {
     const session = new AgentSession({ panel, settings: () => DEFAULT_SETTINGS });
     await panel.context.ready;
     const { chat } = createChat();

@@ -4,9 +4,12 @@ const PNG = 'data:image/png;base64,iVBORw0KGgo=';
 
 describe('safeMarkdown', () => {
   it('leaves markdown without HTML or remote images as it is', () => {
-    const source = '# Title\n\nSome *text*, x<y and a < b, a [link](https://example.org).\n\n```python\nprint(1)\n```\n';
+    const source =
+      '# Title\n\nSome *text*, x<y and a < b, a [link](https://example.org).\n\n```python\nprint(1)\n```\n';
     expect(safeMarkdown(source)).toBe(source);
-    expect(safeMarkdown('<p align="center">kept <b>as written</b></p>')).toBe('<p align="center">kept <b>as written</b></p>');
+    expect(safeMarkdown('<p align="center">kept <b>as written</b></p>')).toBe(
+      '<p align="center">kept <b>as written</b></p>'
+    );
   });
 
   it('turns remote markdown images into links and keeps inline ones', () => {
@@ -24,13 +27,17 @@ describe('safeMarkdown', () => {
     expect(safeMarkdown('<img src="https://host/a.png?d=1" alt="pic">')).toBe(
       '<a href="https://host/a.png?d=1" title="https://host/a.png?d=1">pic</a>'
     );
-    expect(safeMarkdown(`<img src="${PNG}" srcset="https://host/2x.png 2x" onerror="alert(1)">`)).toBe(`<img src="${PNG}">`);
+    expect(safeMarkdown(`<img src="${PNG}" srcset="https://host/2x.png 2x" onerror="alert(1)">`)).toBe(
+      `<img src="${PNG}">`
+    );
     expect(safeMarkdown('<img/src="https://host/slash.png">')).toContain('<a href="https://host/slash.png"');
     expect(safeMarkdown('<style>@import url(https://host/s.css)</style>after')).toBe('after');
     expect(safeMarkdown('<link rel="stylesheet" href="https://host/s.css">after')).toBe('after');
-    expect(safeMarkdown('<video src="https://host/v.mp4" poster="https://host/p.png"><img src="https://host/in.png"></video> after')).toBe(
-      '<a href="https://host/v.mp4" title="https://host/v.mp4">https://host/v.mp4</a> after'
-    );
+    expect(
+      safeMarkdown(
+        '<video src="https://host/v.mp4" poster="https://host/p.png"><img src="https://host/in.png"></video> after'
+      )
+    ).toBe('<a href="https://host/v.mp4" title="https://host/v.mp4">https://host/v.mp4</a> after');
     expect(safeMarkdown('<svg><image href="https://host/s.png"/><use xlink:href="https://host/u.svg#a"/></svg>')).toBe(
       '<svg><image /><use /></svg>'
     );
@@ -44,7 +51,9 @@ describe('safeMarkdown', () => {
       )
     ).toBe('<button>Go</button>');
     expect(
-      safeMarkdown('<div id="x" style="position:fixed;inset:0;z-index:99999" class="jp-HoverBox language-python">fake</div>')
+      safeMarkdown(
+        '<div id="x" style="position:fixed;inset:0;z-index:99999" class="jp-HoverBox language-python">fake</div>'
+      )
     ).toBe('<div class="language-python">fake</div>');
     expect(isAllowedClass('jp-HoverBox')).toBe(false);
     expect(isAllowedClass('cm-keyword')).toBe(true);
