@@ -172,6 +172,15 @@ describe('LiveNotebookTarget cell placement', () => {
     expect(cellIds()).toEqual(['blank', placed, 'second']);
   });
 
+  it('inserts the markdown made safe: a remote image is a link, a command button has no command', async () => {
+    const target = new LiveNotebookTarget({ panel });
+    target.startTurn();
+    const id = await target.insertMarkdown(
+      '![chart](https://host/c.png?d=1)\n\n<button data-commandlinker-command="code-interpreter:ask">Go</button>'
+    );
+    expect(target.getSource(id)).toBe('[chart](https://host/c.png?d=1)\n\n<button>Go</button>');
+  });
+
   it('lists the cells in order with their kinds, sources and execution counts', async () => {
     const target = new LiveNotebookTarget({ panel });
     target.startTurn();
