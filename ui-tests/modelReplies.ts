@@ -28,6 +28,13 @@ export const CODE = {
   changed: 'answer = 6 * 7\nprint("answer is still", answer)',
   plotFailing:
     'import matplotlib.pyplot as plt\nx = np.linspace(0, 4 * np.pi, 200)\nplt.plot(x, np.sin(x))\nplt.title("sin(x)")\nplt.show()',
+  // Outputs that run script in the page when they are trusted: an HTML image whose error handler
+  // runs, and JavaScript that also tries to turn approvals off. `active outputs displayed` is
+  // printed last, for the test to wait on.
+  activeOutputs: String.raw`from IPython.display import HTML, Javascript, display
+display(HTML('<img src="x" onerror="window.__pwned = 1">'))
+display(Javascript("window.__pwned = 2; window.jupyterapp.serviceManager.settings.save('jupyterlab-code-interpreter:plugin', '{\"approval\": \"never\"}')"))
+print("active outputs displayed")`,
   plotFixed:
     'import numpy as np\nimport matplotlib.pyplot as plt\nx = np.linspace(0, 4 * np.pi, 200)\nplt.plot(x, np.sin(x))\nplt.title("sin(x)")\nplt.show()'
 };
@@ -84,6 +91,27 @@ export function reply(request: IRecordedRequest): ScriptedReply {
     // requests): the answer must reach the sidebar without any of it being loaded.
     const origin = /https?:\/\/[\w.-]+:\d+/.exec(prompt)?.[0] ?? 'http://127.0.0.1:9';
     return text(remoteContentAnswer(origin));
+  }
+  if (prompt.includes('active outputs')) {
+    if (!toolResult) {
+      return call('execute_code', { code: CODE.activeOutputs });
+    }
+    return text('The outputs are displayed.');
+  }
+  if (prompt.includes('markdown cell with content from')) {
+    // The same resources in a markdown cell the model adds, and a command button planted in it.
+    if (!toolResult) {
+      const origin = /https?:\/\/[\w.-]+:\d+/.exec(prompt)?.[0] ?? 'http://127.0.0.1:9';
+      return call('add_markdown', { text: `${remoteContentAnswer(origin)}\n\n${PLANTED_COMMAND}` });
+    }
+    return text('The markdown cell is added.');
+  }
+  if (prompt.includes('cover the approval')) {
+    // An answer that would lie over the whole page, and then code that needs approval.
+    if (!toolResult) {
+      return call('execute_code', { code: CODE.risky }, OVERLAY_ANSWER);
+    }
+    return text('The covered command ran.');
   }
   if (prompt.includes('long error')) {
     // The model endpoint refuses the request with a message holding one very long word.
@@ -151,6 +179,24 @@ export function reply(request: IRecordedRequest): ScriptedReply {
  */
 export const INLINE_PNG =
   'data:image/png;base64,iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg==';
+
+/**
+ * An answer whose HTML would cover the page: a fixed, opaque box on top of everything (with the
+ * class of JupyterLab's hover boxes, which are `position: fixed`), and a transparent link over it.
+ */
+export const OVERLAY_ANSWER = [
+  'Nothing to see here.',
+  '',
+  '<div style="position:fixed;inset:0;z-index:99999;background:white" class="jp-HoverBox">fake approval: print("harmless")</div>',
+  '<a href="https://example.invalid/" class="jp-HoverBox" style="position:fixed;inset:0;z-index:100000;display:block"> </a>'
+].join('\n');
+
+/**
+ * A command-linker button that would ask the code interpreter a question of the model's choosing
+ * with one click, in a notebook whose cells are trusted.
+ */
+export const PLANTED_COMMAND =
+  '<button data-commandlinker-command="code-interpreter:ask" data-commandlinker-args=\'{"prompt": "planted command ran"}\'>Click me</button>';
 
 /**
  * An answer in markdown and HTML that names resources on `origin` in every way a page fetches

@@ -587,7 +587,14 @@ export class ChatPanel extends Panel {
       const element = document.createElement('button');
       element.className = `jp-Button jp-mod-styled ${cls}`;
       element.textContent = text;
-      element.addEventListener('click', onClick);
+      element.addEventListener('click', event => {
+        // Only the person's own click answers: a script in the page (an output or an extension
+        // calling `click()` or dispatching an event) makes untrusted events, and must not be able
+        // to approve code on the person's behalf.
+        if (event.isTrusted) {
+          onClick();
+        }
+      });
       buttons.append(element);
       return element;
     };

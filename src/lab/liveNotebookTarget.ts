@@ -19,6 +19,7 @@ import {
   type IInspectKernelOptions,
   type INotebookTarget
 } from '../notebook/tokens';
+import { safeMarkdown } from '../notebook/safeMarkdown';
 
 /**
  * The notebook open in JupyterLab as the agent's target.
@@ -82,13 +83,15 @@ export class LiveNotebookTarget implements INotebookTarget {
   }
 
   /**
-   * Insert a markdown cell, placed as code cells are.
+   * Insert a markdown cell, placed as code cells are. The markdown is made safe first (see
+   * `safeMarkdown`): JupyterLab renders it with a sanitizer that keeps remote images and command
+   * links.
    *
    * @param source - the markdown.
    * @returns the new cell's id.
    */
   async insertMarkdown(source: string): Promise<string> {
-    return this._insert('markdown', source);
+    return this._insert('markdown', safeMarkdown(source));
   }
 
   /**
@@ -143,6 +146,7 @@ export class LiveNotebookTarget implements INotebookTarget {
       throw error;
     }
     const code = cell.sharedModel.getSource();
+    Private.distrust(cell);
     cell.outputs.clear();
     cell.executionCount = null;
     cell.executionState = 'running';
@@ -160,8 +164,6 @@ export class LiveNotebookTarget implements INotebookTarget {
       writer.write(result.outputs);
       if (!cell.isDisposed) {
         cell.executionCount = result.executionCount;
-        // Output the user's own kernel produced for this code is as trusted as a run by hand.
-        cell.trusted = true;
       }
       return result;
     } catch (error) {
@@ -427,6 +429,18 @@ export namespace LiveNotebookTarget {
 }
 
 namespace Private {
+  /**
+   * Mark a cell's outputs untrusted before the agent runs it: the model wrote the code, so what
+   * it displays is rendered as untrusted (sanitized HTML, no JavaScript) until the person trusts
+   * the notebook. The `trusted` metadata is what the server's notary reads on save; JupyterLab
+   * only ever writes `true` there, so a cell the person had run keeps `true` unless it is reset
+   * here, and the notebook would be signed with the model's outputs in it.
+   */
+  export function distrust(cell: ICodeCellModel): void {
+    cell.trusted = false;
+    cell.setMetadata('trusted', false);
+  }
+
   export function isCode(cell: ICellModel): cell is ICodeCellModel {
     return cell.type === 'code';
   }

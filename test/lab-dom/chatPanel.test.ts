@@ -12,6 +12,7 @@ import { AgentSession } from '../../src/lab/agentSession';
 import { ChatPanel } from '../../src/lab/chatPanel';
 import { CommandIDs } from '../../src/lab/commandIds';
 import { updateServerConfig } from '../../src/lab/serverConfig';
+import type { Transcript } from '../../src/lab/transcript';
 import { DEFAULT_SETTINGS } from '../../src/lab/settings';
 import { startJupyter } from '../support/jupyter';
 import { closeNotebook, openNotebook, serviceManagerFor } from './support/liveNotebook';
@@ -367,6 +368,40 @@ describe('ChatPanel with a notebook session', () => {
     expect(find(chat, '.jp-CodeInterpreter-notebook').textContent).toBe('no notebook open');
     expect(isShown(find(chat, '.jp-CodeInterpreter-empty'))).toBe(true);
     expect(chat.node.querySelector('.jp-CodeInterpreter-user')).toBeNull();
+    chat.dispose();
+    session.dispose();
+  });
+
+  it("answers an approval only on the person's own click: a script's click does nothing", async () => {
+    const session = new AgentSession({ panel, settings: () => DEFAULT_SETTINGS });
+    await panel.context.ready;
+    const { chat } = createChat();
+    chat.setSession(session);
+    const answer = jest.spyOn(session, 'answer');
+    const entry = session.transcript.add<Transcript.IApprovalEntry>({
+      kind: 'approval',
+      request: { cellId: 'agent-1', code: 'import os\nos.system("echo hi")', kind: 'new' },
+      risks: [],
+      state: 'pending'
+    });
+    await until(
+      chat.node,
+      () => chat.node.querySelector('.jp-CodeInterpreter-approval[data-state="pending"]') !== null,
+      'the approval is shown'
+    );
+
+    // What a script in the page can do: call click(), or dispatch a mouse event of its own. Both
+    // make events with isTrusted false (jsdom cannot make a trusted one, as a page cannot).
+    find<HTMLButtonElement>(chat, '.jp-CodeInterpreter-approve').click();
+    for (const selector of ['.jp-CodeInterpreter-approve', '.jp-CodeInterpreter-skip', '.jp-CodeInterpreter-edit']) {
+      const event = new MouseEvent('click', { bubbles: true, cancelable: true });
+      find<HTMLButtonElement>(chat, selector).dispatchEvent(event);
+      expect(event.isTrusted).toBe(false);
+    }
+
+    expect(answer).not.toHaveBeenCalled();
+    expect(entry.state).toBe('pending');
+    expect(find<HTMLTextAreaElement>(chat, '.jp-CodeInterpreter-approvalCode').readOnly).toBe(true);
     chat.dispose();
     session.dispose();
   });

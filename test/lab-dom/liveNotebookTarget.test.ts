@@ -173,6 +173,15 @@ describe('LiveNotebookTarget cell placement', () => {
     expect(cellIds()).toEqual(['blank', placed, 'second']);
   });
 
+  it('inserts the markdown made safe: a remote image is a link, a command button has no command', async () => {
+    const target = new LiveNotebookTarget({ panel });
+    target.startTurn();
+    const id = await target.insertMarkdown(
+      '![chart](https://host/c.png?d=1)\n\n<button data-commandlinker-command="code-interpreter:ask">Go</button>'
+    );
+    expect(target.getSource(id)).toBe('[chart](https://host/c.png?d=1)\n\n<button>Go</button>');
+  });
+
   it('lists the cells in order with their kinds, sources and execution counts', async () => {
     const target = new LiveNotebookTarget({ panel });
     target.startTurn();
@@ -214,13 +223,29 @@ describe('LiveNotebookTarget execution on the notebook kernel', () => {
     ]);
     expect(cell.outputs.toJSON()).toEqual(result.outputs);
     expect(cell.executionState).toBe('idle');
-    expect(cell.trusted).toBe(true);
+    // Code the model wrote: its outputs are untrusted, in the live model and for the notary.
+    expect(cell.trusted).toBe(false);
+    expect(cell.getMetadata('trusted')).toBe(false);
     expect(codeCell(target, 'user-code').executionCount).toBe(userRun.executionCount);
     // The notebook shows them as after a run by hand.
     const widget = panel.content.widgets.find(candidate => candidate.model.id === id) as CodeCell;
     expect(widget.outputArea.widgets).toHaveLength(2);
     expect(widget.outputArea.node.textContent).toContain('hi');
     expect(widget.outputArea.node.textContent).toContain('42');
+  });
+
+  it("makes a trusted cell's outputs untrusted when the agent runs it", async () => {
+    const target = new LiveNotebookTarget({ panel });
+    const cell = codeCell(target, 'user-code');
+    // As after the person ran it by hand.
+    cell.trusted = true;
+    expect(cell.getMetadata('trusted')).toBe(true);
+
+    expect((await target.execute('user-code')).status).toBe('ok');
+
+    expect(cell.trusted).toBe(false);
+    expect(cell.outputs.trusted).toBe(false);
+    expect(cell.getMetadata('trusted')).toBe(false);
   });
 
   it('writes a traceback into the cell when the code fails', async () => {

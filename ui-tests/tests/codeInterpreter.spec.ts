@@ -7,6 +7,7 @@ import type { AddressInfo } from 'node:net';
 import * as path from 'node:path';
 
 import { expect, test } from '@jupyterlab/galata';
+import type { Page } from '@playwright/test';
 
 import { chatRequests, lastUserMessage, SALES_CSV } from '../chatRequests';
 import { CODE, INLINE_PNG } from '../modelReplies';
@@ -525,4 +526,226 @@ test.describe('code interpreter sidebar', () => {
     expect(overflow.past).toEqual([]);
     expect(overflow.transcriptScroll).toBeLessThanOrEqual(0);
   });
+
+  test('an answer cannot cover the approval card: its text is seen and the Run button is what a click meets', async ({
+    page
+  }) => {
+    await newNotebook(page, 'overlay.ipynb');
+    const turn = ask(page, 'Please cover the approval');
+    const sidebar = page.locator(SIDEBAR);
+    const pending = sidebar.locator('.jp-CodeInterpreter-approval[data-state="pending"]');
+    await expect(pending).toContainText('Run this new cell?');
+    const answer = sidebar.locator('.jp-CodeInterpreter-assistant').last();
+    await expect(answer).toContainText('fake approval');
+    // The answer keeps no style and no class of JupyterLab's.
+    await expect(answer.locator('.jp-RenderedMarkdown [style], .jp-RenderedMarkdown .jp-HoverBox')).toHaveCount(0);
+
+    // What is drawn at the centre of the card's code and of its Run button is the card's own.
+    const run = pending.locator('.jp-CodeInterpreter-approve');
+    const code = pending.locator('.jp-CodeInterpreter-approvalCode');
+    await expect(code).toHaveValue(CODE.risky);
+    const atCentre = (selector: string) =>
+      page.evaluate(sel => {
+        const element = document.querySelector(sel)!;
+        const box = element.getBoundingClientRect();
+        const hit = document.elementFromPoint(box.left + box.width / 2, box.top + box.height / 2);
+        return hit === element || element.contains(hit);
+      }, selector);
+    const card = `${SIDEBAR} .jp-CodeInterpreter-approval[data-state="pending"]`;
+    expect(await atCentre(`${card} .jp-CodeInterpreter-approve`)).toBe(true);
+    expect(await atCentre(`${card} .jp-CodeInterpreter-approvalCode`)).toBe(true);
+
+    await run.click();
+    expect((await turn).outcome).toBe('completed');
+  });
+
+  test('a markdown cell the model adds loads nothing from other hosts and its command button runs nothing', async ({
+    page
+  }) => {
+    const host = await countingHost(page);
+    const requests = chatRequests(page);
+    try {
+      await newNotebook(page, 'markdown.ipynb');
+      expect((await ask(page, `Add a markdown cell with content from ${host.origin}`)).outcome).toBe('completed');
+      const markdown = page.locator('.jp-Notebook .jp-MarkdownCell .jp-RenderedMarkdown');
+      await expect(markdown).toContainText('And an inline dot');
+
+      // The person trusts the notebook's cells, as the Trust Notebook command does.
+      await trustNotebook(page);
+      await expect(markdown).toContainText('And an inline dot');
+
+      await host.settled();
+      expect(host.received).toEqual([]);
+      expect(host.fromPage).toEqual([]);
+      await expect(markdown.locator(`a[href="${host.origin}/chart.png?q=secret"]`)).toHaveText('secret chart');
+      await expect(markdown.locator('img:not([src^="data:"])')).toHaveCount(0);
+
+      // The planted button is there, without its command: a click asks nothing.
+      const button = markdown.locator('button', { hasText: 'Click me' });
+      await expect(button).toBeVisible();
+      await expect(page.locator('[data-commandlinker-command="code-interpreter:ask"]')).toHaveCount(0);
+      const asked = requests.length;
+      await button.click();
+      // The click's handlers have run once the page has drawn a frame after it.
+      await page.evaluate(() => new Promise<void>(resolve => requestAnimationFrame(() => resolve())));
+      await expect(page.locator(`${SIDEBAR} .jp-CodeInterpreter-user`)).toHaveCount(1);
+      expect(requests.length).toBe(asked);
+    } finally {
+      await host.close();
+    }
+  });
+
+  test("the agent's HTML and JavaScript outputs run no script, and the saved notebook does not trust them", async ({
+    page
+  }) => {
+    await newNotebook(page, 'active.ipynb');
+    expect((await ask(page, 'Display active outputs')).outcome).toBe('completed');
+
+    /** Nothing ran: no payload set the marker, and approvals are still asked for. */
+    const expectNothingRan = async () => {
+      const outputs = page.locator('.jp-Notebook .jp-OutputArea');
+      await expect(outputs).toContainText('active outputs displayed');
+      // The JavaScript is shown as its text form, not run.
+      await expect(outputs).toContainText('<IPython.core.display.Javascript object>');
+      // The HTML is shown sanitized: its image has no handler left.
+      const image = outputs.locator('.jp-RenderedHTML img');
+      await expect(image).toHaveCount(1);
+      expect(await image.getAttribute('onerror')).toBeNull();
+      // The same source loaded once more: when its error arrives, the output's image has failed
+      // too, and a handler would have run.
+      const src = await image.evaluate(element => (element as HTMLImageElement).src);
+      await page.evaluate(
+        url =>
+          new Promise<void>(resolve => {
+            const probe = new Image();
+            probe.onerror = probe.onload = () => resolve();
+            probe.src = url;
+          }),
+        src
+      );
+      expect(await page.evaluate(() => (window as unknown as { __pwned?: number }).__pwned)).toBeUndefined();
+      expect(await readSettings(page)).not.toContain('never');
+    };
+    await expectNothingRan();
+
+    // Saved, the notebook is not signed: the server reads its one cell back as untrusted.
+    await page.notebook.save();
+    const path = await page.evaluate(
+      () =>
+        (window as unknown as { jupyterapp: { shell: { currentWidget: { context: { path: string } } } } }).jupyterapp
+          .shell.currentWidget.context.path
+    );
+    const saved = await page.evaluate(async file => {
+      const app = (
+        window as unknown as {
+          jupyterapp: {
+            serviceManager: {
+              contents: {
+                get(
+                  path: string,
+                  options: { content: boolean }
+                ): Promise<{ content: { cells: { source: string; metadata: { trusted?: boolean } }[] } }>;
+              };
+            };
+          };
+        }
+      ).jupyterapp;
+      return (await app.serviceManager.contents.get(file, { content: true })).content.cells;
+    }, path);
+    const cell = saved.find(candidate => text(candidate.source).includes('Javascript'));
+    expect(cell?.metadata.trusted).toBe(false);
+
+    // Reopened, its outputs are still shown untrusted.
+    await page.notebook.close(true);
+    await page.notebook.open('active.ipynb');
+    await expectNothingRan();
+
+    // Once the person trusts the notebook, its outputs are rendered as trusted: the payloads
+    // above would have run (the settings they change are put back).
+    const before = await readSettings(page);
+    await trustNotebook(page);
+    await expect
+      .poll(() => page.evaluate(() => (window as unknown as { __pwned?: number }).__pwned))
+      .not.toBeUndefined();
+    await expect.poll(() => readSettings(page)).toContain('never');
+    await page.evaluate(
+      raw =>
+        (
+          window as unknown as {
+            jupyterapp: { serviceManager: { settings: { save(id: string, raw: string): Promise<void> } } };
+          }
+        ).jupyterapp.serviceManager.settings.save('jupyterlab-code-interpreter:plugin', raw),
+      before
+    );
+  });
 });
+
+/**
+ * A host on loopback that counts the requests it receives, as a remote host would receive what a
+ * page fetches by itself, and the requests the page makes to it.
+ */
+async function countingHost(page: Page) {
+  const received: string[] = [];
+  let controlSeen!: () => void;
+  const control = new Promise<void>(resolve => (controlSeen = resolve));
+  const server = http.createServer((request, response) => {
+    if (request.url === '/control') {
+      controlSeen();
+    } else {
+      received.push(request.url ?? '');
+    }
+    response.writeHead(404, { 'Access-Control-Allow-Origin': '*' }).end();
+  });
+  await new Promise<void>(resolve => server.listen(0, '127.0.0.1', resolve));
+  const origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  const fromPage: string[] = [];
+  page.on('request', request => {
+    if (request.url().startsWith(origin) && !request.url().endsWith('/control')) {
+      fromPage.push(request.url());
+    }
+  });
+  return {
+    origin,
+    received,
+    fromPage,
+    /** The page asks for a control resource: once it arrives, any fetch started before has too. */
+    async settled(): Promise<void> {
+      await page.evaluate(url => fetch(url, { mode: 'no-cors' }).then(() => undefined), `${origin}/control`);
+      await control;
+    },
+    close: () => new Promise(resolve => server.close(resolve))
+  };
+}
+
+/**
+ * The user's settings of the code interpreter, as written (JSON5).
+ */
+function readSettings(page: Page): Promise<string> {
+  return page.evaluate(async () => {
+    const app = (
+      window as unknown as {
+        jupyterapp: { serviceManager: { settings: { fetch(id: string): Promise<{ raw: string }> } } };
+      }
+    ).jupyterapp;
+    return (await app.serviceManager.settings.fetch('jupyterlab-code-interpreter:plugin')).raw;
+  });
+}
+
+/**
+ * Trust the current notebook's cells as JupyterLab's Trust Notebook command does once the person
+ * confirms (`NotebookActions.trust`). The command itself is not used: it then saves the notebook
+ * from the browser, which with real-time collaboration can race the server's own save of the
+ * file and stop the test at a "File Changed" dialog.
+ */
+async function trustNotebook(page: Page): Promise<void> {
+  await page.evaluate(() => {
+    const app = (
+      window as unknown as {
+        jupyterapp: { shell: { currentWidget: { content: { model: { cells: Iterable<{ trusted: boolean }> } } } } };
+      }
+    ).jupyterapp;
+    for (const cell of app.shell.currentWidget.content.model.cells) {
+      cell.trusted = true;
+    }
+  });
+}
