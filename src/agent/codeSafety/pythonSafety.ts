@@ -1,0 +1,539 @@
+// Copyright (c) jupyterlab-code-interpreter contributors.
+// Distributed under the terms of the Modified BSD License.
+
+import {
+  ALWAYS_WRITERS,
+  DESTINATION_KEYWORDS,
+  DESTINATION_WRITERS,
+  DISPLAY_HOOKS,
+  DYNAMIC_BUILTINS,
+  FOREIGN_MEMBER_KINDS,
+  HARMLESS_DUNDERS,
+  KNOWN_MODULE_KINDS,
+  SYSTEM_NAMES
+} from './allowlist';
+import { classifyReadPath, scanString } from './literals';
+import { moduleRef, resolveFreeName, type Ref, VALUE, memberRisk, REACHABLE_MODULES, isFreeReader } from './references';
+import type { RiskKind, RiskList } from './risk';
+import {
+  childrenOf,
+  isBinding,
+  isKeywordName,
+  literalString,
+  parsePython,
+  type IArguments,
+  type PythonNode,
+  readArguments
+} from './syntaxTree';
+
+/**
+ * Find what in a cell's Python (IPython's syntax already taken out) is not plainly data work.
+ *
+ * The code is parsed and walked: modules come from the allowlist (`allowlist.ts`) or ask; calls
+ * that read files must name a relative path inside the notebook's folder; writes, the
+ * environment, dynamic code, dunder attributes and URLs ask. Names the cell does not define are
+ * variables from earlier cells: their data methods are allowed, names that reach the system
+ * (`os`, `.system`, `.environ`) are not. A part that does not parse asks.
+ *
+ * @param python - the cell's Python.
+ * @param risks - where the risks found are recorded.
+ */
+export function findPythonRisks(python: string, risks: RiskList): void {
+  new Private.Walker(python, risks).run();
+}
+
+namespace Private {
+  /**
+   * What the cell binds each name to: the imports of it, and whether anything else assigns it.
+   */
+  interface IBinding {
+    imports: Ref[];
+    assigned: boolean;
+  }
+
+  /**
+   * Names whose meaning is kept even when the cell assigns them: rebinding `open` or `os` in a
+   * cell must not hide a use of the real one elsewhere in it.
+   */
+  function keepsFreeMeaning(name: string): boolean {
+    return (
+      name in KNOWN_MODULE_KINDS ||
+      DYNAMIC_BUILTINS.has(name) ||
+      ['open', 'getattr', 'setattr', 'delattr', 'get_ipython'].includes(name)
+    );
+  }
+
+  /**
+   * One walk over one cell.
+   */
+  export class Walker {
+    constructor(
+      private readonly _source: string,
+      private readonly _risks: RiskList
+    ) {}
+
+    run(): void {
+      const top = parsePython(this._source);
+      this._collectBindings(top);
+      this._visit(top);
+    }
+
+    private _text(node: PythonNode): string {
+      return this._source.slice(node.from, node.to);
+    }
+
+    private _report(kind: RiskKind, node: PythonNode, match?: string): void {
+      const line = this._source.slice(0, node.from).split('\n').length;
+      this._risks.add(kind, line, match ?? this._text(node).split('\n')[0]);
+    }
+
+    /**
+     * First pass: what each name is bound to, wherever in the cell (one flat scope: a name bound
+     * in a function and at the top counts as both, which can only make the check stricter).
+     */
+    private _collectBindings(top: PythonNode): void {
+      const cursor = top.cursor();
+      do {
+        const node = cursor.node;
+        if (node.type.isError) {
+          this._report('unparsed', node, this._lineOf(node));
+        } else if (node.name === 'VariableName') {
+          const name = this._text(node);
+          const parent = node.parent?.name;
+          const binds =
+            parent !== 'ImportStatement' &&
+            parent !== 'ScopeStatement' &&
+            parent !== 'DeleteStatement' &&
+            (isBinding(node) || parent === 'UpdateStatement');
+          if (binds) {
+            this._binding(name).assigned = true;
+            if (DISPLAY_HOOKS.has(name)) {
+              this._report('browser', node);
+            }
+          }
+        } else if (node.name === 'ImportStatement') {
+          for (const [name, ref] of this._importBindings(node)) {
+            this._binding(name).imports.push(ref);
+          }
+        }
+      } while (cursor.next());
+    }
+
+    private _lineOf(node: PythonNode): string {
+      const start = this._source.lastIndexOf('\n', node.from - 1) + 1;
+      const end = this._source.indexOf('\n', node.from);
+      const text = this._source.slice(start, end < 0 ? undefined : end);
+      return text.trim() ? text : 'incomplete code at the end of the cell';
+    }
+
+    private _binding(name: string): IBinding {
+      let binding = this._bindings.get(name);
+      if (!binding) {
+        binding = { imports: [], assigned: false };
+        this._bindings.set(name, binding);
+      }
+      return binding;
+    }
+
+    /**
+     * The names an import statement binds, and what to, without reporting anything.
+     */
+    private _importBindings(node: PythonNode): [string, Ref][] {
+      const parts = childrenOf(node);
+      const bound: [string, Ref][] = [];
+      if (parts[0]?.name === 'from') {
+        const importAt = parts.findIndex(part => part.name === 'import');
+        const modulePath = this._dottedPath(parts.slice(1, importAt));
+        this._importedNames(parts.slice(importAt + 1)).forEach(({ name, alias }) => {
+          bound.push([alias ?? name, moduleRef([...modulePath, name])]);
+        });
+        return bound;
+      }
+      // `import a.b as c, d`: each clause is a dotted path, maybe followed by `as` and a name.
+      let clause: PythonNode[] = [];
+      const flush = () => {
+        const asAt = clause.findIndex(part => part.name === 'as');
+        const path = this._dottedPath(asAt < 0 ? clause : clause.slice(0, asAt));
+        if (path.length) {
+          bound.push(asAt < 0 ? [path[0], moduleRef([path[0]])] : [this._text(clause[asAt + 1]), moduleRef(path)]);
+        }
+        clause = [];
+      };
+      for (const part of parts.slice(1)) {
+        if (part.name === ',') {
+          flush();
+        } else {
+          clause.push(part);
+        }
+      }
+      flush();
+      return bound;
+    }
+
+    private _dottedPath(parts: PythonNode[]): string[] {
+      // A relative import (`from . import x`) starts with dots: its module is the notebook's own.
+      return parts.map(part => (part.name === 'VariableName' ? this._text(part) : '.')).filter(
+        (segment, index) => segment !== '.' || index === 0
+      );
+    }
+
+    private _importedNames(parts: PythonNode[]): { name: string; alias?: string; node: PythonNode }[] {
+      const names: { name: string; alias?: string; node: PythonNode }[] = [];
+      parts.forEach((part, index) => {
+        if ((part.name === 'VariableName' || part.name === '*') && parts[index - 1]?.name !== 'as') {
+          const alias = parts[index + 1]?.name === 'as' ? this._text(parts[index + 2]) : undefined;
+          names.push({ name: this._text(part), alias, node: part });
+        }
+      });
+      return names;
+    }
+
+    /**
+     * What a name read by the code means here, reporting what it reaches.
+     */
+    private _visitName(node: PythonNode, called: boolean): Ref {
+      const name = this._text(node);
+      const binding = this._bindings.get(name);
+      if (binding && !(binding.assigned && keepsFreeMeaning(name))) {
+        const foreign = binding.imports.find(ref => ref.tag === 'foreign');
+        if (foreign) {
+          return foreign;
+        }
+        const [first] = binding.imports;
+        const same = binding.imports.every(ref => ref.tag === 'module' && first.tag === 'module' && ref.path.join('.') === first.path.join('.'));
+        return !binding.assigned && first && same ? first : VALUE;
+      }
+      const { ref, kind } = resolveFreeName(name);
+      if (kind) {
+        this._report(kind, node);
+      }
+      if (!called && ref.tag === 'builtin' && ['open', 'getattr', 'setattr', 'delattr'].includes(ref.name)) {
+        // Passed around rather than called, its arguments cannot be checked.
+        this._report(ref.name === 'open' ? 'files' : 'dynamic', node);
+      }
+      return ref;
+    }
+
+    /**
+     * What `base.attribute` reaches.
+     */
+    private _member(base: Ref, attribute: string, node: PythonNode, called: boolean): Ref {
+      if (/^__\w+__$/.test(attribute) && !HARMLESS_DUNDERS.has(attribute)) {
+        this._report('dynamic', node);
+      }
+      const systemKind = SYSTEM_NAMES[attribute];
+      if (base.tag === 'module') {
+        const kind = memberRisk(base, attribute);
+        if (kind) {
+          this._report(kind, node);
+        } else if (/^_(?!_)/.test(attribute)) {
+          // Private members are the modules' internals, which hold `os` and `sys` (`random._os`).
+          this._report('unknown-import', node);
+        }
+        if (systemKind && !base.policy.harmless?.includes(attribute) && !base.policy.readers?.includes(attribute)) {
+          this._report(systemKind, node);
+        }
+      } else if (systemKind) {
+        this._report(systemKind, node);
+      }
+      if (base.tag === 'foreign' && FOREIGN_MEMBER_KINDS[attribute]) {
+        this._report(FOREIGN_MEMBER_KINDS[attribute], node);
+      }
+      if (REACHABLE_MODULES.has(attribute)) {
+        this._report(KNOWN_MODULE_KINDS[attribute] ?? 'unknown-import', node);
+        return { tag: 'foreign', path: [attribute] };
+      }
+      if (ALWAYS_WRITERS.has(attribute)) {
+        this._report('files', node);
+      }
+      if (!called && (DESTINATION_WRITERS.has(attribute) || this._isReader(base, attribute, false))) {
+        // Passed around rather than called, where it reads or writes cannot be checked.
+        this._report(DESTINATION_WRITERS.has(attribute) ? 'files' : 'outside-read', node);
+      }
+      if (base.tag === 'module') {
+        return moduleRef([...base.path, attribute]);
+      }
+      return base.tag === 'foreign' ? { tag: 'foreign', path: [...base.path, attribute] } : VALUE;
+    }
+
+    private _isReader(ref: Ref, name: string, free: boolean): boolean {
+      if (ref.tag === 'module') {
+        return /^read_/.test(name) || !!ref.policy.readers?.includes(name);
+      }
+      return ref.tag !== 'foreign' && (/^read_/.test(name) || (free && isFreeReader(name)));
+    }
+
+    private _visit(node: PythonNode): Ref {
+      switch (node.name) {
+        case 'VariableName':
+          return isBinding(node) || isKeywordName(node) ? VALUE : this._visitName(node, false);
+        case 'MemberExpression':
+          return this._visitMember(node, false);
+        case 'CallExpression': {
+          const { ref, name, free } = this._visitCallee(node.firstChild!);
+          return this._call(ref, name, free, node.getChild('ArgList'), node);
+        }
+        case 'ImportStatement':
+          this._visitImport(node);
+          return VALUE;
+        case 'Decorator':
+          return this._visitDecorator(node);
+        case 'FunctionDefinition': {
+          const name = node.getChild('VariableName');
+          if (name && DISPLAY_HOOKS.has(this._text(name))) {
+            this._report('browser', name);
+          }
+          break;
+        }
+        case 'String':
+        case 'ContinuedString':
+        case 'FormatString':
+        case 'BinaryExpression':
+          this._scanStrings(node);
+          break;
+        case 'ParenthesizedExpression': {
+          const inner = childrenOf(node).filter(child => child.name !== '(' && child.name !== ')');
+          if (inner.length === 1) {
+            return this._visit(inner[0]);
+          }
+          break;
+        }
+      }
+      childrenOf(node).forEach(child => this._visit(child));
+      return VALUE;
+    }
+
+    private _visitMember(node: PythonNode, called: boolean): Ref {
+      const [object, ...rest] = childrenOf(node);
+      const base = this._visit(object);
+      const property = node.getChild('PropertyName');
+      if (property) {
+        return this._member(base, this._text(property), node, called);
+      }
+      rest.forEach(child => this._visit(child));
+      // `os.environ['HOME']` is still the system; `plt.rcParams['x']` is data.
+      return base.tag === 'foreign' ? base : VALUE;
+    }
+
+    private _visitCallee(callee: PythonNode): { ref: Ref; name: string; free: boolean } {
+      if (callee.name === 'VariableName') {
+        return { ref: this._visitName(callee, true), name: this._text(callee), free: true };
+      }
+      if (callee.name === 'MemberExpression' && callee.getChild('PropertyName')) {
+        return { ref: this._visitMember(callee, true), name: this._text(callee.getChild('PropertyName')!), free: false };
+      }
+      return { ref: this._visit(callee), name: '', free: false };
+    }
+
+    /**
+     * `@a.b(args)` is written flat (names and dots), not as an expression.
+     */
+    private _visitDecorator(node: PythonNode): Ref {
+      const names = childrenOf(node).filter(child => child.name === 'VariableName');
+      if (!names.length) {
+        childrenOf(node).forEach(child => this._visit(child));
+        return VALUE;
+      }
+      const argList = node.getChild('ArgList');
+      let ref = this._visitName(names[0], names.length === 1 && !!argList);
+      names.slice(1).forEach((name, index) => {
+        ref = this._member(ref, this._text(name), node, index === names.length - 2 && !!argList);
+      });
+      return argList ? this._call(ref, this._text(names[names.length - 1]), names.length === 1, argList, node) : ref;
+    }
+
+    /**
+     * Check a call: what it reads, writes or runs, and what its arguments hold.
+     */
+    private _call(ref: Ref, name: string, free: boolean, argList: PythonNode | null, node: PythonNode): Ref {
+      const args = readArguments(argList, child => this._text(child));
+      let result: Ref = ref.tag === 'foreign' ? ref : VALUE;
+      if (ref.tag === 'builtin') {
+        result = this._builtinCall(ref.name, args, node);
+      } else {
+        if (this._isReader(ref, name, free)) {
+          this._checkReadPath(args.positional[0] ?? this._pathKeyword(args), node);
+          if (args.keywords.has('allow_pickle')) {
+            this._report('dynamic', node);
+          }
+        }
+        const destination = args.positional.length > 0 || [...args.keywords.keys()].some(key => DESTINATION_KEYWORDS.has(key));
+        if (DESTINATION_WRITERS.has(name) && (destination || args.spread)) {
+          this._report('files', node);
+        }
+        if (ref.tag !== 'module' && (name === 'query' || name === 'eval') && (args.positional.length || args.spread)) {
+          // pandas evaluates the expression string: a literal without dunders or `@` stays data.
+          const expression = literalString(args.positional[0], child => this._text(child));
+          if (expression === undefined || /__|@|\bimport\b|\blambda\b/.test(expression)) {
+            this._report('dynamic', node);
+          }
+        }
+        if (name === 'display' && args.keywords.has('raw')) {
+          // Raw display data is shown as given: HTML or JavaScript would run in the browser.
+          this._report('browser', node);
+        }
+        if (ref.tag !== 'module' && name === 'open') {
+          this._checkOpenMethod(args, node);
+        }
+      }
+      this._checkInstallWords(args, node);
+      if (argList) {
+        this._visit(argList);
+      }
+      return result;
+    }
+
+    private _pathKeyword(args: IArguments): PythonNode | undefined {
+      const key = [...args.keywords.keys()].find(keyword =>
+        ['filepath_or_buffer', 'path', 'path_or_buf', 'io', 'fname', 'file', 'filename', 'filepath', 'container_path'].includes(keyword)
+      );
+      return key ? args.keywords.get(key) : undefined;
+    }
+
+    private _builtinCall(name: string, args: IArguments, node: PythonNode): Ref {
+      const text = (child: PythonNode) => this._text(child);
+      switch (name) {
+        case 'open': {
+          const mode = args.positional[1] ?? args.keywords.get('mode');
+          const modeText = mode ? literalString(mode, text) : 'r';
+          if (modeText === undefined || /[wax+]/.test(modeText) || args.spread) {
+            this._report('files', node);
+          }
+          this._checkReadPath(args.positional[0] ?? args.keywords.get('file'), node);
+          break;
+        }
+        case 'getattr':
+        case 'setattr':
+        case 'delattr':
+        case 'hasattr': {
+          const base = args.positional[0] ? this._visit(args.positional[0]) : VALUE;
+          const attribute = literalString(args.positional[1], text);
+          if (attribute === undefined) {
+            this._report('dynamic', node);
+            return VALUE;
+          }
+          if ((base.tag === 'module' || base.tag === 'foreign') && name !== 'hasattr') {
+            this._report('dynamic', node);
+          }
+          return this._member(base, attribute, node, false);
+        }
+        case '__import__': {
+          const module = literalString(args.positional[0], text);
+          return module === undefined ? VALUE : this._importedModule(module.split('.'), node);
+        }
+        case 'print':
+          if (args.keywords.has('file')) {
+            this._report('files', node);
+          }
+          break;
+        case 'display':
+          if (args.keywords.has('raw')) {
+            this._report('browser', node);
+          }
+          break;
+        case 'get_ipython':
+          return { tag: 'foreign', path: ['IPython'] };
+      }
+      return VALUE;
+    }
+
+    private _checkReadPath(path: PythonNode | undefined, node: PythonNode): void {
+      const value = literalString(path, child => this._text(child));
+      if (value !== undefined) {
+        const kind = classifyReadPath(value);
+        if (kind) {
+          this._report(kind, node);
+        }
+        return;
+      }
+      if (path?.name === 'CallExpression') {
+        // Reading from text in memory (`io.StringIO(text)`) reads no file.
+        const callee = this._visitCallee(path.firstChild!).ref;
+        if (callee.tag === 'module' && /^io\.(StringIO|BytesIO)$/.test(callee.path.join('.'))) {
+          return;
+        }
+      }
+      this._report('outside-read', node);
+    }
+
+    private _checkOpenMethod(args: IArguments, node: PythonNode): void {
+      // `Path(p).open('w')` takes the mode first; an unknown object's `open` reads or writes
+      // something the check cannot name.
+      const modes = [args.positional[0], args.keywords.get('mode')].map(arg => literalString(arg, child => this._text(child)));
+      this._report(modes.some(mode => mode !== undefined && /[wax+]/.test(mode)) ? 'files' : 'outside-read', node);
+    }
+
+    private _checkInstallWords(args: IArguments, node: PythonNode): void {
+      const words: string[] = [];
+      const collect = (arg: PythonNode) => {
+        const value = literalString(arg, child => this._text(child));
+        if (value !== undefined) {
+          words.push(value);
+        } else if (arg.name === 'ArrayExpression' || arg.name === 'TupleExpression') {
+          childrenOf(arg).forEach(collect);
+        }
+      };
+      args.positional.forEach(collect);
+      if (/\b(pip3?|conda|mamba|micromamba|uv)\b.*\b(install|uninstall|remove|add)\b/.test(words.join(' '))) {
+        this._report('install', node);
+      }
+    }
+
+    private _visitImport(node: PythonNode): void {
+      const parts = childrenOf(node);
+      if (parts[0]?.name === 'from') {
+        const importAt = parts.findIndex(part => part.name === 'import');
+        const modulePath = this._dottedPath(parts.slice(1, importAt));
+        for (const { name } of this._importedNames(parts.slice(importAt + 1))) {
+          if (name === '*') {
+            // The names a star import brings in are not in the code: nothing about them can be shown.
+            this._report('unknown-import', node);
+          } else {
+            this._importedModule([...modulePath, name], node);
+          }
+        }
+        return;
+      }
+      const clauses = this._text(node).replace(/^import\s+/, '').split(',');
+      clauses.forEach(clause => this._importedModule(clause.trim().split(/\s+as\s+/)[0].split(/\s*\.\s*/), node));
+    }
+
+    /**
+     * Report what importing (or `__import__`ing) a module path reaches, and return its meaning.
+     */
+    private _importedModule(path: string[], node: PythonNode): Ref {
+      const ref = moduleRef(path);
+      if (ref.tag === 'module') {
+        // Walk the path from the allowlisted module down: `numpy.ctypeslib` asks.
+        let walked = moduleRef(ref.path.slice(0, ref.depth));
+        for (const segment of ref.path.slice(ref.depth)) {
+          walked = this._member(walked, segment, node, true);
+        }
+        return walked;
+      }
+      const member = path[path.length - 1];
+      const top = path[0];
+      this._report(path.length > 1 && SYSTEM_NAMES[member] ? SYSTEM_NAMES[member] : (KNOWN_MODULE_KINDS[top] ?? 'unknown-import'), node);
+      return ref;
+    }
+
+    private _scanStrings(node: PythonNode): void {
+      let text = literalString(node, child => this._text(child));
+      if (text === undefined && node.name === 'FormatString') {
+        // The f-string's own text, its replacements left out: `f'https://{host}'` is a URL.
+        text = this._text(node);
+        for (const replacement of node.getChildren('FormatReplacement')) {
+          text = text.replace(this._text(replacement), ' ');
+        }
+      }
+      if (text === undefined && node.name === 'String') {
+        text = this._text(node);
+      }
+      if (text !== undefined) {
+        scanString(text).forEach(kind => this._report(kind, node));
+      }
+    }
+
+    private _bindings = new Map<string, IBinding>();
+  }
+}
