@@ -172,9 +172,9 @@ namespace Private {
 
     private _dottedPath(parts: PythonNode[]): string[] {
       // A relative import (`from . import x`) starts with dots: its module is the notebook's own.
-      return parts.map(part => (part.name === 'VariableName' ? this._text(part) : '.')).filter(
-        (segment, index) => segment !== '.' || index === 0
-      );
+      return parts
+        .map(part => (part.name === 'VariableName' ? this._text(part) : '.'))
+        .filter((segment, index) => segment !== '.' || index === 0);
     }
 
     private _importedNames(parts: PythonNode[]): { name: string; alias?: string; node: PythonNode }[] {
@@ -200,7 +200,9 @@ namespace Private {
           return foreign;
         }
         const [first] = binding.imports;
-        const same = binding.imports.every(ref => ref.tag === 'module' && first.tag === 'module' && ref.path.join('.') === first.path.join('.'));
+        const same = binding.imports.every(
+          ref => ref.tag === 'module' && first.tag === 'module' && ref.path.join('.') === first.path.join('.')
+        );
         return !binding.assigned && first && same ? first : VALUE;
       }
       const { ref, kind } = resolveFreeName(name);
@@ -276,6 +278,10 @@ namespace Private {
         case 'ImportStatement':
           this._visitImport(node);
           return VALUE;
+        case 'PrintStatement':
+          // The grammar accepts Python 2's print statement; Python 3 does not.
+          this._report('unparsed', node);
+          break;
         case 'Decorator':
           return this._visitDecorator(node);
         case 'FunctionDefinition': {
@@ -320,7 +326,11 @@ namespace Private {
         return { ref: this._visitName(callee, true), name: this._text(callee), free: true };
       }
       if (callee.name === 'MemberExpression' && callee.getChild('PropertyName')) {
-        return { ref: this._visitMember(callee, true), name: this._text(callee.getChild('PropertyName')!), free: false };
+        return {
+          ref: this._visitMember(callee, true),
+          name: this._text(callee.getChild('PropertyName')!),
+          free: false
+        };
       }
       return { ref: this._visit(callee), name: '', free: false };
     }
@@ -357,7 +367,8 @@ namespace Private {
             this._report('dynamic', node);
           }
         }
-        const destination = args.positional.length > 0 || [...args.keywords.keys()].some(key => DESTINATION_KEYWORDS.has(key));
+        const destination =
+          args.positional.length > 0 || [...args.keywords.keys()].some(key => DESTINATION_KEYWORDS.has(key));
         if (DESTINATION_WRITERS.has(name) && (destination || args.spread)) {
           this._report('files', node);
         }
@@ -385,7 +396,17 @@ namespace Private {
 
     private _pathKeyword(args: IArguments): PythonNode | undefined {
       const key = [...args.keywords.keys()].find(keyword =>
-        ['filepath_or_buffer', 'path', 'path_or_buf', 'io', 'fname', 'file', 'filename', 'filepath', 'container_path'].includes(keyword)
+        [
+          'filepath_or_buffer',
+          'path',
+          'path_or_buf',
+          'io',
+          'fname',
+          'file',
+          'filename',
+          'filepath',
+          'container_path'
+        ].includes(keyword)
       );
       return key ? args.keywords.get(key) : undefined;
     }
@@ -459,7 +480,9 @@ namespace Private {
     private _checkOpenMethod(args: IArguments, node: PythonNode): void {
       // `Path(p).open('w')` takes the mode first; an unknown object's `open` reads or writes
       // something the check cannot name.
-      const modes = [args.positional[0], args.keywords.get('mode')].map(arg => literalString(arg, child => this._text(child)));
+      const modes = [args.positional[0], args.keywords.get('mode')].map(arg =>
+        literalString(arg, child => this._text(child))
+      );
       this._report(modes.some(mode => mode !== undefined && /[wax+]/.test(mode)) ? 'files' : 'outside-read', node);
     }
 
@@ -494,8 +517,18 @@ namespace Private {
         }
         return;
       }
-      const clauses = this._text(node).replace(/^import\s+/, '').split(',');
-      clauses.forEach(clause => this._importedModule(clause.trim().split(/\s+as\s+/)[0].split(/\s*\.\s*/), node));
+      const clauses = this._text(node)
+        .replace(/^import\s+/, '')
+        .split(',');
+      clauses.forEach(clause =>
+        this._importedModule(
+          clause
+            .trim()
+            .split(/\s+as\s+/)[0]
+            .split(/\s*\.\s*/),
+          node
+        )
+      );
     }
 
     /**
@@ -513,7 +546,10 @@ namespace Private {
       }
       const member = path[path.length - 1];
       const top = path[0];
-      this._report(path.length > 1 && SYSTEM_NAMES[member] ? SYSTEM_NAMES[member] : (KNOWN_MODULE_KINDS[top] ?? 'unknown-import'), node);
+      this._report(
+        path.length > 1 && SYSTEM_NAMES[member] ? SYSTEM_NAMES[member] : (KNOWN_MODULE_KINDS[top] ?? 'unknown-import'),
+        node
+      );
       return ref;
     }
 

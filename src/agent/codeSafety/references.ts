@@ -116,7 +116,16 @@ export function isFreeReader(name: string): boolean {
 /**
  * Built-in functions whose calls are checked.
  */
-const CHECKED_BUILTINS = new Set(['open', 'getattr', 'setattr', 'delattr', 'hasattr', 'print', 'display', 'get_ipython']);
+const CHECKED_BUILTINS = new Set([
+  'open',
+  'getattr',
+  'setattr',
+  'delattr',
+  'hasattr',
+  'print',
+  'display',
+  'get_ipython'
+]);
 
 /**
  * What a name the cell does not define means: a variable of an earlier cell (a value), a
@@ -141,7 +150,10 @@ export function resolveFreeName(name: string): { ref: Ref; kind?: RiskKind } {
   }
   const importedFrom = KNOWN_IMPORTED_NAMES[name];
   if (importedFrom) {
-    return { ref: { tag: 'foreign', path: [importedFrom, name] }, kind: KNOWN_MODULE_KINDS[importedFrom] ?? 'unknown-import' };
+    return {
+      ref: { tag: 'foreign', path: [importedFrom, name] },
+      kind: KNOWN_MODULE_KINDS[importedFrom] ?? 'unknown-import'
+    };
   }
   const module = CONVENTIONAL_ALIASES[name] ?? (name in DATA_MODULES ? name : undefined);
   if (module) {

@@ -59,7 +59,8 @@ export function isBinding(node: PythonNode): boolean {
       return isBinding(parent);
     case 'AssignStatement': {
       const assignAfter = siblings.slice(index + 1).some(sibling => sibling.name === 'AssignOp');
-      const annotated = !siblings.some(sibling => sibling.name === 'AssignOp') && siblings[index + 1]?.name === 'TypeDef';
+      const annotated =
+        !siblings.some(sibling => sibling.name === 'AssignOp') && siblings[index + 1]?.name === 'TypeDef';
       return assignAfter || annotated;
     }
     case 'NamedExpression':
@@ -173,7 +174,12 @@ export function literalString(node: PythonNode | undefined, text: (node: PythonN
     case 'FormatString':
       return node.getChild('FormatReplacement')
         ? undefined
-        : stringLiteralValue(text(node).replace(/^([rRbBuU]?)[fF]/, '$1').replace(/\{\{/g, '{').replace(/\}\}/g, '}'));
+        : stringLiteralValue(
+            text(node)
+              .replace(/^([rRbBuU]?)[fF]/, '$1')
+              .replace(/\{\{/g, '{')
+              .replace(/\}\}/g, '}')
+          );
     case 'ContinuedString':
     case 'BinaryExpression': {
       const operator = node.getChild('ArithOp');
