@@ -1,20 +1,21 @@
 // Copyright (c) jupyterlab-code-interpreter contributors.
 // Distributed under the terms of the Modified BSD License.
 
+import { HARMLESS_DUNDERS } from './allowlist';
 import {
   ALWAYS_WRITERS,
   DESTINATION_KEYWORDS,
   DESTINATION_WRITERS,
   DISPLAY_HOOKS,
-  DYNAMIC_BUILTINS,
   FOREIGN_MEMBER_KINDS,
-  HARMLESS_DUNDERS,
   KNOWN_MODULE_KINDS,
   SYSTEM_NAMES
-} from './allowlist';
+} from './systemNames';
 import { classifyReadPath, scanString } from './literals';
 import { moduleRef, resolveFreeName, type Ref, VALUE, memberRisk, REACHABLE_MODULES, isFreeReader } from './references';
 import type { RiskKind, RiskList } from './risk';
+import { namesAnInstall, pathArgument, stringText } from './argumentChecks';
+import { boundMeaning, collectBindings, type IBinding, importBindings } from './bindings';
 import {
   childrenOf,
   isBinding,
@@ -44,26 +45,6 @@ export function findPythonRisks(python: string, risks: RiskList): void {
 
 namespace Private {
   /**
-   * What the cell binds each name to: the imports of it, and whether anything else assigns it.
-   */
-  interface IBinding {
-    imports: Ref[];
-    assigned: boolean;
-  }
-
-  /**
-   * Names whose meaning is kept even when the cell assigns them: rebinding `open` or `os` in a
-   * cell must not hide a use of the real one elsewhere in it.
-   */
-  function keepsFreeMeaning(name: string): boolean {
-    return (
-      name in KNOWN_MODULE_KINDS ||
-      DYNAMIC_BUILTINS.has(name) ||
-      ['open', 'getattr', 'setattr', 'delattr', 'get_ipython'].includes(name)
-    );
-  }
-
-  /**
    * One walk over one cell.
    */
   export class Walker {
@@ -74,119 +55,16 @@ namespace Private {
 
     run(): void {
       const top = parsePython(this._source);
-      this._collectBindings(top);
+      this._bindings = collectBindings(top, this._text, this._report);
       this._visit(top);
     }
 
-    private _text(node: PythonNode): string {
-      return this._source.slice(node.from, node.to);
-    }
+    private _text = (node: PythonNode): string => this._source.slice(node.from, node.to);
 
-    private _report(kind: RiskKind, node: PythonNode, match?: string): void {
+    private _report = (kind: RiskKind, node: PythonNode, match?: string): void => {
       const line = this._source.slice(0, node.from).split('\n').length;
       this._risks.add(kind, line, match ?? this._text(node).split('\n')[0]);
-    }
-
-    /**
-     * First pass: what each name is bound to, wherever in the cell (one flat scope: a name bound
-     * in a function and at the top counts as both, which can only make the check stricter).
-     */
-    private _collectBindings(top: PythonNode): void {
-      const cursor = top.cursor();
-      do {
-        const node = cursor.node;
-        if (node.type.isError) {
-          this._report('unparsed', node, this._lineOf(node));
-        } else if (node.name === 'VariableName') {
-          const name = this._text(node);
-          const parent = node.parent?.name;
-          const binds =
-            parent !== 'ImportStatement' &&
-            parent !== 'ScopeStatement' &&
-            parent !== 'DeleteStatement' &&
-            (isBinding(node) || parent === 'UpdateStatement');
-          if (binds) {
-            this._binding(name).assigned = true;
-            if (DISPLAY_HOOKS.has(name)) {
-              this._report('browser', node);
-            }
-          }
-        } else if (node.name === 'ImportStatement') {
-          for (const [name, ref] of this._importBindings(node)) {
-            this._binding(name).imports.push(ref);
-          }
-        }
-      } while (cursor.next());
-    }
-
-    private _lineOf(node: PythonNode): string {
-      const start = this._source.lastIndexOf('\n', node.from - 1) + 1;
-      const end = this._source.indexOf('\n', node.from);
-      const text = this._source.slice(start, end < 0 ? undefined : end);
-      return text.trim() ? text : 'incomplete code at the end of the cell';
-    }
-
-    private _binding(name: string): IBinding {
-      let binding = this._bindings.get(name);
-      if (!binding) {
-        binding = { imports: [], assigned: false };
-        this._bindings.set(name, binding);
-      }
-      return binding;
-    }
-
-    /**
-     * The names an import statement binds, and what to, without reporting anything.
-     */
-    private _importBindings(node: PythonNode): [string, Ref][] {
-      const parts = childrenOf(node);
-      const bound: [string, Ref][] = [];
-      if (parts[0]?.name === 'from') {
-        const importAt = parts.findIndex(part => part.name === 'import');
-        const modulePath = this._dottedPath(parts.slice(1, importAt));
-        this._importedNames(parts.slice(importAt + 1)).forEach(({ name, alias }) => {
-          bound.push([alias ?? name, moduleRef([...modulePath, name])]);
-        });
-        return bound;
-      }
-      // `import a.b as c, d`: each clause is a dotted path, maybe followed by `as` and a name.
-      let clause: PythonNode[] = [];
-      const flush = () => {
-        const asAt = clause.findIndex(part => part.name === 'as');
-        const path = this._dottedPath(asAt < 0 ? clause : clause.slice(0, asAt));
-        if (path.length) {
-          bound.push(asAt < 0 ? [path[0], moduleRef([path[0]])] : [this._text(clause[asAt + 1]), moduleRef(path)]);
-        }
-        clause = [];
-      };
-      for (const part of parts.slice(1)) {
-        if (part.name === ',') {
-          flush();
-        } else {
-          clause.push(part);
-        }
-      }
-      flush();
-      return bound;
-    }
-
-    private _dottedPath(parts: PythonNode[]): string[] {
-      // A relative import (`from . import x`) starts with dots: its module is the notebook's own.
-      return parts
-        .map(part => (part.name === 'VariableName' ? this._text(part) : '.'))
-        .filter((segment, index) => segment !== '.' || index === 0);
-    }
-
-    private _importedNames(parts: PythonNode[]): { name: string; alias?: string; node: PythonNode }[] {
-      const names: { name: string; alias?: string; node: PythonNode }[] = [];
-      parts.forEach((part, index) => {
-        if ((part.name === 'VariableName' || part.name === '*') && parts[index - 1]?.name !== 'as') {
-          const alias = parts[index + 1]?.name === 'as' ? this._text(parts[index + 2]) : undefined;
-          names.push({ name: this._text(part), alias, node: part });
-        }
-      });
-      return names;
-    }
+    };
 
     /**
      * What a name read by the code means here, reporting what it reaches.
@@ -194,16 +72,9 @@ namespace Private {
     private _visitName(node: PythonNode, called: boolean): Ref {
       const name = this._text(node);
       const binding = this._bindings.get(name);
-      if (binding && !(binding.assigned && keepsFreeMeaning(name))) {
-        const foreign = binding.imports.find(ref => ref.tag === 'foreign');
-        if (foreign) {
-          return foreign;
-        }
-        const [first] = binding.imports;
-        const same = binding.imports.every(
-          ref => ref.tag === 'module' && first.tag === 'module' && ref.path.join('.') === first.path.join('.')
-        );
-        return !binding.assigned && first && same ? first : VALUE;
+      const bound = binding ? boundMeaning(name, binding) : undefined;
+      if (bound) {
+        return bound;
       }
       const { ref, kind } = resolveFreeName(name);
       if (kind) {
@@ -295,7 +166,7 @@ namespace Private {
         case 'ContinuedString':
         case 'FormatString':
         case 'BinaryExpression':
-          this._scanStrings(node);
+          scanString(stringText(node, this._text) ?? '').forEach(kind => this._report(kind, node));
           break;
         case 'ParenthesizedExpression': {
           const inner = childrenOf(node).filter(child => child.name !== '(' && child.name !== ')');
@@ -362,7 +233,7 @@ namespace Private {
         result = this._builtinCall(ref.name, args, node);
       } else {
         if (this._isReader(ref, name, free)) {
-          this._checkReadPath(args.positional[0] ?? this._pathKeyword(args), node);
+          this._checkReadPath(pathArgument(args), node);
           if (args.keywords.has('allow_pickle')) {
             this._report('dynamic', node);
           }
@@ -387,28 +258,13 @@ namespace Private {
           this._checkOpenMethod(args, node);
         }
       }
-      this._checkInstallWords(args, node);
+      if (namesAnInstall(args, this._text)) {
+        this._report('install', node);
+      }
       if (argList) {
         this._visit(argList);
       }
       return result;
-    }
-
-    private _pathKeyword(args: IArguments): PythonNode | undefined {
-      const key = [...args.keywords.keys()].find(keyword =>
-        [
-          'filepath_or_buffer',
-          'path',
-          'path_or_buf',
-          'io',
-          'fname',
-          'file',
-          'filename',
-          'filepath',
-          'container_path'
-        ].includes(keyword)
-      );
-      return key ? args.keywords.get(key) : undefined;
     }
 
     private _builtinCall(name: string, args: IArguments, node: PythonNode): Ref {
@@ -486,49 +342,15 @@ namespace Private {
       this._report(modes.some(mode => mode !== undefined && /[wax+]/.test(mode)) ? 'files' : 'outside-read', node);
     }
 
-    private _checkInstallWords(args: IArguments, node: PythonNode): void {
-      const words: string[] = [];
-      const collect = (arg: PythonNode) => {
-        const value = literalString(arg, child => this._text(child));
-        if (value !== undefined) {
-          words.push(value);
-        } else if (arg.name === 'ArrayExpression' || arg.name === 'TupleExpression') {
-          childrenOf(arg).forEach(collect);
-        }
-      };
-      args.positional.forEach(collect);
-      if (/\b(pip3?|conda|mamba|micromamba|uv)\b.*\b(install|uninstall|remove|add)\b/.test(words.join(' '))) {
-        this._report('install', node);
-      }
-    }
-
     private _visitImport(node: PythonNode): void {
-      const parts = childrenOf(node);
-      if (parts[0]?.name === 'from') {
-        const importAt = parts.findIndex(part => part.name === 'import');
-        const modulePath = this._dottedPath(parts.slice(1, importAt));
-        for (const { name } of this._importedNames(parts.slice(importAt + 1))) {
-          if (name === '*') {
-            // The names a star import brings in are not in the code: nothing about them can be shown.
-            this._report('unknown-import', node);
-          } else {
-            this._importedModule([...modulePath, name], node);
-          }
+      for (const [name, , path] of importBindings(node, this._text)) {
+        if (name === '*') {
+          // The names a star import brings in are not in the code: nothing about them can be shown.
+          this._report('unknown-import', node);
+        } else {
+          this._importedModule(path, node);
         }
-        return;
       }
-      const clauses = this._text(node)
-        .replace(/^import\s+/, '')
-        .split(',');
-      clauses.forEach(clause =>
-        this._importedModule(
-          clause
-            .trim()
-            .split(/\s+as\s+/)[0]
-            .split(/\s*\.\s*/),
-          node
-        )
-      );
     }
 
     /**
@@ -551,23 +373,6 @@ namespace Private {
         node
       );
       return ref;
-    }
-
-    private _scanStrings(node: PythonNode): void {
-      let text = literalString(node, child => this._text(child));
-      if (text === undefined && node.name === 'FormatString') {
-        // The f-string's own text, its replacements left out: `f'https://{host}'` is a URL.
-        text = this._text(node);
-        for (const replacement of node.getChildren('FormatReplacement')) {
-          text = text.replace(this._text(replacement), ' ');
-        }
-      }
-      if (text === undefined && node.name === 'String') {
-        text = this._text(node);
-      }
-      if (text !== undefined) {
-        scanString(text).forEach(kind => this._report(kind, node));
-      }
     }
 
     private _bindings = new Map<string, IBinding>();

@@ -1,16 +1,8 @@
 // Copyright (c) jupyterlab-code-interpreter contributors.
 // Distributed under the terms of the Modified BSD License.
 
-import {
-  CONVENTIONAL_ALIASES,
-  DATA_MODULES,
-  DYNAMIC_BUILTINS,
-  HARMLESS_DUNDERS,
-  type IModulePolicy,
-  KNOWN_IMPORTED_NAMES,
-  KNOWN_MODULE_KINDS,
-  SYSTEM_NAMES
-} from './allowlist';
+import { CONVENTIONAL_ALIASES, DATA_MODULES, HARMLESS_DUNDERS, type IModulePolicy } from './allowlist';
+import { DYNAMIC_BUILTINS, KNOWN_IMPORTED_NAMES, KNOWN_MODULE_KINDS, SYSTEM_NAMES } from './systemNames';
 import type { RiskKind } from './risk';
 
 /**
