@@ -226,6 +226,9 @@ const MUST_ASK: [string, string, RiskKind][] = [
   ['a parent folder in escapes', "pd.read_csv('\\x2e\\x2e/secret.csv')", 'outside-read'],
   ['a path in a variable', 'pd.read_csv(path)', 'outside-read'],
   ['a path hidden in **kwargs', 'pd.read_csv(**options)', 'outside-read'],
+  ['a path named twice', "path = 'sales.csv'\npath = '/etc/hosts'\npd.read_csv(path)", 'outside-read'],
+  ['a path read before it is named', "pd.read_csv(path)\npath = 'sales.csv'", 'outside-read'],
+  ['a path named in a branch', "if fresh:\n    path = 'sales.csv'\npd.read_csv(path)", 'outside-read'],
   ['a reader under another name', "read = pd.read_csv\nread('/etc/hosts')", 'outside-read'],
   ['os.chdir', "os.chdir('/')", 'outside-read'],
   // Private places.
@@ -311,6 +314,8 @@ const MUST_NOT_ASK: [string, string][] = [
   ['read Excel in a subfolder', "df = pd.read_excel('data/sales.xlsx', sheet_name='Q1')"],
   ['read with numpy', "a = np.loadtxt('values.txt')"],
   ['text in memory', 'import io\ndf = pd.read_csv(io.StringIO(text))'],
+  ['a path named once at the top', "file_path = 'data/sales.csv'\ndf = pd.read_csv(file_path)"],
+  ['variables named like modules', "code = df['code'].unique()\ntypes = df.dtypes\nprint(code, types)"],
   ['to_csv without a path', 'print(df.to_csv(index=False))'],
   ['a pandas query', 'print(df.query(\'total > 100 and region == "North"\'))'],
   [

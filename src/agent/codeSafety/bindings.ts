@@ -1,7 +1,7 @@
 // Copyright (c) jupyterlab-code-interpreter contributors.
 // Distributed under the terms of the Modified BSD License.
 
-import { DISPLAY_HOOKS, DYNAMIC_BUILTINS, KNOWN_MODULE_KINDS } from './systemNames';
+import { DISPLAY_HOOKS, DYNAMIC_BUILTINS, SYSTEM_MODULE_NAMES } from './systemNames';
 import { moduleRef, type Ref, VALUE } from './references';
 import type { RiskKind } from './risk';
 import { childrenOf, isBinding, type PythonNode } from './syntaxTree';
@@ -12,6 +12,17 @@ import { childrenOf, isBinding, type PythonNode } from './syntaxTree';
 export interface IBinding {
   imports: Ref[];
   assigned: boolean;
+
+  /**
+   * How many places bind it (assignments, imports, parameters, loops, `global`, `del`...).
+   */
+  sites: number;
+
+  /**
+   * When its only binding is `name = <value>` at the top of the cell: the value, and where the
+   * assignment ends (a read after it sees the value; a read before it, an earlier cell's).
+   */
+  constant?: { value: PythonNode; end: number };
 }
 
 /**
@@ -38,7 +49,7 @@ export function collectBindings(
   const binding = (name: string): IBinding => {
     let found = bindings.get(name);
     if (!found) {
-      found = { imports: [], assigned: false };
+      found = { imports: [], assigned: false, sites: 0 };
       bindings.set(name, found);
     }
     return found;
@@ -57,14 +68,29 @@ export function collectBindings(
         parent !== 'DeleteStatement' &&
         (isBinding(node) || parent === 'UpdateStatement');
       if (assigns) {
-        binding(text(node)).assigned = true;
+        const bound = binding(text(node));
+        bound.assigned = true;
+        bound.sites += 1;
+        const statement = node.parent;
+        const parts = statement ? childrenOf(statement) : [];
+        if (
+          statement?.name === 'AssignStatement' &&
+          statement.parent?.name === 'Script' &&
+          parts.length === 3 &&
+          parts[1].name === 'AssignOp'
+        ) {
+          bound.constant = { value: parts[2], end: statement.to };
+        }
         if (DISPLAY_HOOKS.has(text(node))) {
           report('browser', node);
         }
+      } else if (parent === 'ScopeStatement' || parent === 'DeleteStatement') {
+        binding(text(node)).sites += 1;
       }
     } else if (node.name === 'ImportStatement') {
       for (const [name, ref] of importBindings(node, text)) {
         binding(name).imports.push(ref);
+        binding(name).sites += 1;
       }
     }
   } while (cursor.next());
@@ -84,7 +110,7 @@ export function collectBindings(
  */
 export function boundMeaning(name: string, binding: IBinding): Ref | undefined {
   const reachesSystem =
-    name in KNOWN_MODULE_KINDS ||
+    SYSTEM_MODULE_NAMES.has(name) ||
     DYNAMIC_BUILTINS.has(name) ||
     ['open', 'getattr', 'setattr', 'delattr', 'get_ipython'].includes(name);
   if (binding.assigned && reachesSystem) {

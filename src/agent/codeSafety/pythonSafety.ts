@@ -61,6 +61,21 @@ namespace Private {
 
     private _text = (node: PythonNode): string => this._source.slice(node.from, node.to);
 
+    /**
+     * The string an expression is known to be: spelled out, or a name the cell binds once, at
+     * its top, to a string spelled out, read after that assignment (`path = 'sales.csv'`).
+     */
+    private _literal = (node: PythonNode | undefined): string | undefined =>
+      literalString(node, this._text, this._constant);
+
+    private _constant = (name: PythonNode): string | undefined => {
+      const binding = this._bindings.get(this._text(name));
+      if (!binding?.constant || binding.sites !== 1 || name.from < binding.constant.end) {
+        return undefined;
+      }
+      return literalString(binding.constant.value, this._text, this._constant);
+    };
+
     private _report = (kind: RiskKind, node: PythonNode, match?: string): void => {
       const line = this._source.slice(0, node.from).split('\n').length;
       this._risks.add(kind, line, match ?? this._text(node).split('\n')[0]);
@@ -245,7 +260,7 @@ namespace Private {
         }
         if (ref.tag !== 'module' && (name === 'query' || name === 'eval') && (args.positional.length || args.spread)) {
           // pandas evaluates the expression string: a literal without dunders or `@` stays data.
-          const expression = literalString(args.positional[0], child => this._text(child));
+          const expression = this._literal(args.positional[0]);
           if (expression === undefined || /__|@|\bimport\b|\blambda\b/.test(expression)) {
             this._report('dynamic', node);
           }
@@ -268,11 +283,10 @@ namespace Private {
     }
 
     private _builtinCall(name: string, args: IArguments, node: PythonNode): Ref {
-      const text = (child: PythonNode) => this._text(child);
       switch (name) {
         case 'open': {
           const mode = args.positional[1] ?? args.keywords.get('mode');
-          const modeText = mode ? literalString(mode, text) : 'r';
+          const modeText = mode ? this._literal(mode) : 'r';
           if (modeText === undefined || /[wax+]/.test(modeText) || args.spread) {
             this._report('files', node);
           }
@@ -284,7 +298,7 @@ namespace Private {
         case 'delattr':
         case 'hasattr': {
           const base = args.positional[0] ? this._visit(args.positional[0]) : VALUE;
-          const attribute = literalString(args.positional[1], text);
+          const attribute = this._literal(args.positional[1]);
           if (attribute === undefined) {
             this._report('dynamic', node);
             return VALUE;
@@ -295,7 +309,7 @@ namespace Private {
           return this._member(base, attribute, node, false);
         }
         case '__import__': {
-          const module = literalString(args.positional[0], text);
+          const module = this._literal(args.positional[0]);
           return module === undefined ? VALUE : this._importedModule(module.split('.'), node);
         }
         case 'print':
@@ -315,7 +329,7 @@ namespace Private {
     }
 
     private _checkReadPath(path: PythonNode | undefined, node: PythonNode): void {
-      const value = literalString(path, child => this._text(child));
+      const value = this._literal(path);
       if (value !== undefined) {
         const kind = classifyReadPath(value);
         if (kind) {
@@ -336,9 +350,7 @@ namespace Private {
     private _checkOpenMethod(args: IArguments, node: PythonNode): void {
       // `Path(p).open('w')` takes the mode first; an unknown object's `open` reads or writes
       // something the check cannot name.
-      const modes = [args.positional[0], args.keywords.get('mode')].map(arg =>
-        literalString(arg, child => this._text(child))
-      );
+      const modes = [args.positional[0], args.keywords.get('mode')].map(arg => this._literal(arg));
       this._report(modes.some(mode => mode !== undefined && /[wax+]/.test(mode)) ? 'files' : 'outside-read', node);
     }
 

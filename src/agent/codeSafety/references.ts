@@ -2,7 +2,13 @@
 // Distributed under the terms of the Modified BSD License.
 
 import { CONVENTIONAL_ALIASES, DATA_MODULES, HARMLESS_DUNDERS, type IModulePolicy } from './allowlist';
-import { DYNAMIC_BUILTINS, KNOWN_IMPORTED_NAMES, KNOWN_MODULE_KINDS, SYSTEM_NAMES } from './systemNames';
+import {
+  DYNAMIC_BUILTINS,
+  KNOWN_IMPORTED_NAMES,
+  KNOWN_MODULE_KINDS,
+  SYSTEM_MODULE_NAMES,
+  SYSTEM_NAMES
+} from './systemNames';
 import type { RiskKind } from './risk';
 
 /**
@@ -137,8 +143,8 @@ export function resolveFreeName(name: string): { ref: Ref; kind?: RiskKind } {
   if (/^__\w+__$/.test(name) && !HARMLESS_DUNDERS.has(name)) {
     return { ref: VALUE, kind: 'dynamic' };
   }
-  if (name in KNOWN_MODULE_KINDS) {
-    return { ref: { tag: 'foreign', path: [name] }, kind: KNOWN_MODULE_KINDS[name] };
+  if (SYSTEM_MODULE_NAMES.has(name)) {
+    return { ref: { tag: 'foreign', path: [name] }, kind: KNOWN_MODULE_KINDS[name] ?? 'unknown-import' };
   }
   const importedFrom = KNOWN_IMPORTED_NAMES[name];
   if (importedFrom) {

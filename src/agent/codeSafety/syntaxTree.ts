@@ -158,17 +158,24 @@ export function readArguments(argList: PythonNode | null, text: (node: PythonNod
 
 /**
  * The value of a string the code spells out in full: a literal, literals side by side, an
- * f-string without replacements, or literals joined with `+`.
+ * f-string without replacements, literals joined with `+`, or a name bound to one of these.
  *
  * @param node - an expression.
  * @param text - the text of a node.
+ * @param constant - the value of a name the cell binds to a string once and for all, if any.
  * @returns the string, or `undefined` when it is not known before the code runs.
  */
-export function literalString(node: PythonNode | undefined, text: (node: PythonNode) => string): string | undefined {
+export function literalString(
+  node: PythonNode | undefined,
+  text: (node: PythonNode) => string,
+  constant?: (name: PythonNode) => string | undefined
+): string | undefined {
   if (!node) {
     return undefined;
   }
   switch (node.name) {
+    case 'VariableName':
+      return constant?.(node);
     case 'String':
       return stringLiteralValue(text(node));
     case 'FormatString':
@@ -187,12 +194,12 @@ export function literalString(node: PythonNode | undefined, text: (node: PythonN
         return undefined;
       }
       const parts = childrenOf(node).filter(child => child.name !== 'ArithOp');
-      const values = parts.map(part => literalString(part, text));
+      const values = parts.map(part => literalString(part, text, constant));
       return values.every(value => value !== undefined) ? values.join('') : undefined;
     }
     case 'ParenthesizedExpression': {
       const inner = childrenOf(node).filter(child => child.name !== '(' && child.name !== ')');
-      return inner.length === 1 ? literalString(inner[0], text) : undefined;
+      return inner.length === 1 ? literalString(inner[0], text, constant) : undefined;
     }
   }
   return undefined;

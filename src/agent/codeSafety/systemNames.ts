@@ -83,6 +83,52 @@ export const KNOWN_MODULE_KINDS: Record<string, RiskKind> = {
 };
 
 /**
+ * The modules of {@link KNOWN_MODULE_KINDS} whose names mean them even in a cell that does not
+ * import them (an earlier cell did): the names rarely used for anything else. `code`, `types`,
+ * `signal` or `http` are too often a variable's name to be read as a module's.
+ */
+export const SYSTEM_MODULE_NAMES = new Set([
+  'os',
+  'sys',
+  'subprocess',
+  'shutil',
+  'pathlib',
+  'socket',
+  'requests',
+  'urllib',
+  'urllib3',
+  'httpx',
+  'aiohttp',
+  'ctypes',
+  'cffi',
+  'pickle',
+  'dill',
+  'cloudpickle',
+  'joblib',
+  'marshal',
+  'shelve',
+  'importlib',
+  'builtins',
+  '__builtins__',
+  'runpy',
+  'inspect',
+  'pty',
+  'pexpect',
+  'IPython',
+  'ipykernel',
+  'tempfile',
+  'webbrowser',
+  'ftplib',
+  'smtplib',
+  'paramiko',
+  'multiprocessing',
+  'send2trash',
+  'glob',
+  'sqlite3',
+  'pip'
+]);
+
+/**
  * Classes and functions usually imported from risky modules by name, which mean those modules
  * in a cell that does not define them.
  */
