@@ -173,6 +173,7 @@ const MUST_ASK: [string, string, RiskKind][] = [
   ['np.load with pickles', "np.load('a.npy', allow_pickle=True)", 'dynamic'],
   ['numpy.ctypeslib', 'from numpy import ctypeslib', 'dynamic'],
   ['any other import', 'import yaml', 'unknown-import'],
+  ['an import named like a JavaScript object member', 'import constructor', 'unknown-import'],
   ['pathlib', "from pathlib import Path\nPath('notes.txt').read_text()", 'unknown-import'],
   // Dynamic code.
   ['__import__', "__import__('os').system('ls')", 'dynamic'],
@@ -229,6 +230,7 @@ const MUST_ASK: [string, string, RiskKind][] = [
   ['a path named twice', "path = 'sales.csv'\npath = '/etc/hosts'\npd.read_csv(path)", 'outside-read'],
   ['a path read before it is named', "pd.read_csv(path)\npath = 'sales.csv'", 'outside-read'],
   ['a path named in a branch', "if fresh:\n    path = 'sales.csv'\npd.read_csv(path)", 'outside-read'],
+  ['an Excel file outside', "pd.ExcelFile('/srv/shared/budget.xlsx')", 'outside-read'],
   ['a reader under another name', "read = pd.read_csv\nread('/etc/hosts')", 'outside-read'],
   ['os.chdir', "os.chdir('/')", 'outside-read'],
   // Private places.
@@ -333,6 +335,7 @@ const MUST_NOT_ASK: [string, string][] = [
     'a string method named like a file function',
     "s = 'a-b'.replace('-', '+')\nitems.remove(3)\ndf.rename(columns={'a': 'b'})"
   ],
+  ['names JavaScript objects inherit', 'toString = 1\nconstructor(df.valueOf)\nprint(x.constructor, hasOwnProperty)'],
   ['magics and shell escapes inside strings', 's = """\n!ls\n%pip install x\n"""\nprint(s)']
 ];
 

@@ -4,6 +4,18 @@
 import type { RiskKind } from './risk';
 
 /**
+ * A table's own entry for a name the code chose: `toString` or `constructor` in a cell must not
+ * find what every JavaScript object inherits.
+ *
+ * @param table - the table.
+ * @param key - the name.
+ * @returns the entry, or `undefined`.
+ */
+export function lookUp<T>(table: Readonly<Record<string, T>>, key: string): T | undefined {
+  return Object.prototype.hasOwnProperty.call(table, key) ? table[key] : undefined;
+}
+
+/**
  * How one allowlisted module may be used without asking.
  *
  * Everything in the module is allowed except what is listed: the modules are chosen because what
@@ -60,7 +72,8 @@ export const DATA_MODULES: Record<string, IModulePolicy> = {
       test: 'dynamic',
       ExcelWriter: 'files',
       HDFStore: 'files'
-    }
+    },
+    readers: ['ExcelFile']
   },
   numpy: {
     risky: {

@@ -1,6 +1,7 @@
 // Copyright (c) jupyterlab-code-interpreter contributors.
 // Distributed under the terms of the Modified BSD License.
 
+import { lookUp } from './allowlist';
 import { scanString } from './literals';
 import type { RiskKind, RiskList } from './risk';
 
@@ -42,7 +43,7 @@ export function separateIPythonSyntax(code: string, risks: RiskList): string {
     // A one-line cell: IPython runs `env` or `cd ..` as the magic of that name (automagic).
     const { text, index } = meaningful[0];
     const automagic = /^\s*([A-Za-z_]\w*)(?![\w.])(.*)$/.exec(text);
-    if (automagic && Private.LINE_MAGICS[automagic[1]] !== undefined && !/^\s*(=(?!=)|,)/.test(automagic[2])) {
+    if (automagic && lookUp(Private.LINE_MAGICS, automagic[1]) !== undefined && !/^\s*(=(?!=)|,)/.test(automagic[2])) {
       const body = Private.magicLine(automagic[1], automagic[2].replace(/#.*$/, ''), index + 1, text, risks);
       python[index] = body ?? '';
     }
@@ -166,7 +167,7 @@ namespace Private {
     if (name === 'file') {
       return 'files';
     }
-    const kind = LINE_MAGICS[name];
+    const kind = lookUp(LINE_MAGICS, name);
     return kind === undefined || kind === 'allowed' || kind === 'python' ? 'magic' : kind;
   }
 
@@ -186,7 +187,7 @@ namespace Private {
    * Record the risks of one line magic, and return the Python it runs (`%time expr`), if any.
    */
   export function magicLine(name: string, args: string, line: number, text: string, risks: RiskList): string | null {
-    const kind = LINE_MAGICS[name] ?? 'magic';
+    const kind = lookUp(LINE_MAGICS, name) ?? 'magic';
     if (name === 'matplotlib' && !/^\s*[\w-]*\s*$/.test(args)) {
       risks.add('magic', line, text);
     } else if (kind === 'python') {

@@ -1,7 +1,7 @@
 // Copyright (c) jupyterlab-code-interpreter contributors.
 // Distributed under the terms of the Modified BSD License.
 
-import { HARMLESS_DUNDERS } from './allowlist';
+import { HARMLESS_DUNDERS, lookUp } from './allowlist';
 import {
   ALWAYS_WRITERS,
   DESTINATION_KEYWORDS,
@@ -109,7 +109,7 @@ namespace Private {
       if (/^__\w+__$/.test(attribute) && !HARMLESS_DUNDERS.has(attribute)) {
         this._report('dynamic', node);
       }
-      const systemKind = SYSTEM_NAMES[attribute];
+      const systemKind = lookUp(SYSTEM_NAMES, attribute);
       if (base.tag === 'module') {
         const kind = memberRisk(base, attribute);
         if (kind) {
@@ -124,11 +124,12 @@ namespace Private {
       } else if (systemKind) {
         this._report(systemKind, node);
       }
-      if (base.tag === 'foreign' && FOREIGN_MEMBER_KINDS[attribute]) {
-        this._report(FOREIGN_MEMBER_KINDS[attribute], node);
+      const foreignKind = lookUp(FOREIGN_MEMBER_KINDS, attribute);
+      if (base.tag === 'foreign' && foreignKind) {
+        this._report(foreignKind, node);
       }
       if (REACHABLE_MODULES.has(attribute)) {
-        this._report(KNOWN_MODULE_KINDS[attribute] ?? 'unknown-import', node);
+        this._report(lookUp(KNOWN_MODULE_KINDS, attribute) ?? 'unknown-import', node);
         return { tag: 'foreign', path: [attribute] };
       }
       if (ALWAYS_WRITERS.has(attribute)) {
@@ -351,7 +352,8 @@ namespace Private {
       // `Path(p).open('w')` takes the mode first; an unknown object's `open` reads or writes
       // something the check cannot name.
       const modes = [args.positional[0], args.keywords.get('mode')].map(arg => this._literal(arg));
-      this._report(modes.some(mode => mode !== undefined && /[wax+]/.test(mode)) ? 'files' : 'outside-read', node);
+      const writes = modes.some(mode => mode !== undefined && /^[rwxabtU+]+$/.test(mode) && /[wax+]/.test(mode));
+      this._report(writes ? 'files' : 'outside-read', node);
     }
 
     private _visitImport(node: PythonNode): void {
@@ -381,7 +383,9 @@ namespace Private {
       const member = path[path.length - 1];
       const top = path[0];
       this._report(
-        path.length > 1 && SYSTEM_NAMES[member] ? SYSTEM_NAMES[member] : (KNOWN_MODULE_KINDS[top] ?? 'unknown-import'),
+        (path.length > 1 ? lookUp(SYSTEM_NAMES, member) : undefined) ??
+          lookUp(KNOWN_MODULE_KINDS, top) ??
+          'unknown-import',
         node
       );
       return ref;

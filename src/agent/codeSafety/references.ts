@@ -1,7 +1,7 @@
 // Copyright (c) jupyterlab-code-interpreter contributors.
 // Distributed under the terms of the Modified BSD License.
 
-import { CONVENTIONAL_ALIASES, DATA_MODULES, HARMLESS_DUNDERS, type IModulePolicy } from './allowlist';
+import { CONVENTIONAL_ALIASES, DATA_MODULES, HARMLESS_DUNDERS, type IModulePolicy, lookUp } from './allowlist';
 import {
   DYNAMIC_BUILTINS,
   KNOWN_IMPORTED_NAMES,
@@ -58,7 +58,7 @@ export const REACHABLE_MODULES = new Set([
  */
 export function moduleRef(path: string[]): Ref {
   for (let depth = path.length; depth > 0; depth--) {
-    const policy = DATA_MODULES[path.slice(0, depth).join('.')];
+    const policy = lookUp(DATA_MODULES, path.slice(0, depth).join('.'));
     if (policy) {
       return { tag: 'module', path, depth, policy };
     }
@@ -75,7 +75,7 @@ export function moduleRef(path: string[]): Ref {
  */
 export function memberRisk(module: Ref & { tag: 'module' }, attribute: string): RiskKind | undefined {
   const { policy } = module;
-  const risky = policy.risky?.[attribute];
+  const risky = policy.risky ? lookUp(policy.risky, attribute) : undefined;
   if (risky) {
     return risky;
   }
@@ -144,18 +144,18 @@ export function resolveFreeName(name: string): { ref: Ref; kind?: RiskKind } {
     return { ref: VALUE, kind: 'dynamic' };
   }
   if (SYSTEM_MODULE_NAMES.has(name)) {
-    return { ref: { tag: 'foreign', path: [name] }, kind: KNOWN_MODULE_KINDS[name] ?? 'unknown-import' };
+    return { ref: { tag: 'foreign', path: [name] }, kind: lookUp(KNOWN_MODULE_KINDS, name) ?? 'unknown-import' };
   }
-  const importedFrom = KNOWN_IMPORTED_NAMES[name];
+  const importedFrom = lookUp(KNOWN_IMPORTED_NAMES, name);
   if (importedFrom) {
     return {
       ref: { tag: 'foreign', path: [importedFrom, name] },
-      kind: KNOWN_MODULE_KINDS[importedFrom] ?? 'unknown-import'
+      kind: lookUp(KNOWN_MODULE_KINDS, importedFrom) ?? 'unknown-import'
     };
   }
-  const module = CONVENTIONAL_ALIASES[name] ?? (name in DATA_MODULES ? name : undefined);
+  const module = lookUp(CONVENTIONAL_ALIASES, name) ?? (lookUp(DATA_MODULES, name) ? name : undefined);
   if (module) {
     return { ref: moduleRef(module.split('.')) };
   }
-  return { ref: VALUE, kind: SYSTEM_NAMES[name] };
+  return { ref: VALUE, kind: lookUp(SYSTEM_NAMES, name) };
 }
