@@ -24,7 +24,9 @@ export type { IRisk, RiskKind } from './codeSafety/risk';
  */
 export function findRisks(code: string): IRisk[] {
   const risks = new RiskList();
-  const python = separateIPythonSyntax(code, risks);
+  // Python reads identifiers in NFKC form: `ｅｖａｌ` is `eval`, and must be checked as `eval`.
+  // Strings normalized too can only look more like a path or a URL than they are: stricter.
+  const python = separateIPythonSyntax(code.normalize('NFKC'), risks);
   if (python.trim()) {
     findPythonRisks(python, risks);
   }

@@ -181,6 +181,12 @@ const MUST_ASK: [string, string, RiskKind][] = [
   ['eval', "eval('1 + 1')", 'dynamic'],
   ['exec', "exec('print(1)')", 'dynamic'],
   ['compile', "code = compile('1', 'x', 'eval')", 'dynamic'],
+  [
+    'eval in full-width letters (Python reads identifiers in NFKC form)',
+    "\uff45\uff56\uff41\uff4c('1 + 1')",
+    'dynamic'
+  ],
+  ['os in full-width letters', '\uff4f\uff53.getcwd()', 'unknown-import'],
   ['eval passed as a function', "df['a'].apply(eval)", 'dynamic'],
   ['getattr on a module', "getattr(np, 'save')('a.npy', x)", 'dynamic'],
   ['getattr with a computed name', "getattr(df, 'to_' + kind)('out')", 'dynamic'],
