@@ -8,8 +8,9 @@ import type { ModelProtocol } from '../conversation/conversationRecord';
  *
  * - `never`: it runs everything.
  * - `always`: it asks before every execution.
- * - `risky`: it asks for code that installs packages, runs shell commands, deletes or overwrites
- *   files, or opens network connections.
+ * - `risky`: it asks unless the code is plainly data work (the allowlist of `findRisks` in
+ *   src/agent/riskyCode.ts): installs, shell commands, writes, the network, the environment,
+ *   dynamic code, magics, reads outside the notebook's folder and code that does not parse ask.
  */
 export type ApprovalPolicy = 'never' | 'always' | 'risky';
 

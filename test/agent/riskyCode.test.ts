@@ -78,36 +78,60 @@ describe('findRisks', () => {
   });
 
   it('reports each risk with its line and what matched, in source order', () => {
+    // Importing shutil asks by itself now (it is outside the allowlist): line 2 is reported too.
     const risks = findRisks('x = 1\nimport shutil\nshutil.rmtree("out")\n!pip install rich');
     expect(risks.map(risk => [risk.kind, risk.line])).toEqual([
+      ['files', 2],
       ['files', 3],
-      ['install', 4],
-      ['shell', 4]
+      ['shell', 4],
+      ['install', 4]
     ]);
-    expect(risks[0].match).toContain('shutil');
+    expect(risks[1].match).toContain('shutil.rmtree');
   });
 
-  it('keeps string contents (a write mode is in a string) but not comments', () => {
+  it('reads string contents where they matter (a mode, a path) but not comments', () => {
     expect(kinds("open('a', 'w')  # safe?")).toEqual(['files']);
     expect(kinds("print('#'); open('a', 'w')")).toEqual(['files']);
-    expect(kinds("print('# not a comment: os.remove(p)')")).toEqual(['files']);
+    // The parser knows a printed string is data, not code (the lexical check flagged it).
+    expect(kinds("print('# not a comment: os.remove(p)')")).toEqual([]);
   });
 
-  it('describes every kind', () => {
-    const all: RiskKind[] = ['install', 'shell', 'files', 'network'];
+  it('describes every kind in words that follow "It"', () => {
+    const all: RiskKind[] = [
+      'install',
+      'shell',
+      'files',
+      'network',
+      'outside-read',
+      'private',
+      'environment',
+      'unknown-import',
+      'dynamic',
+      'magic',
+      'browser',
+      'unparsed'
+    ];
     expect(all.map(describeRiskKind)).toEqual([
       'installs packages',
       'runs shell commands',
-      'deletes or overwrites files',
-      'opens network connections'
+      'writes, moves or deletes files',
+      'opens network connections',
+      "reads files that may be outside the notebook's folder",
+      'touches private files (home folder, hidden files, Jupyter settings)',
+      'reads or changes environment variables',
+      'uses modules outside the data-work allowlist',
+      'runs code that cannot be checked before it runs (eval, exec, dynamic imports or attributes)',
+      'uses IPython magics or the IPython shell',
+      'shows HTML or JavaScript, which runs in your browser',
+      'could not be read as Python, so it could not be checked'
     ]);
   });
 });
 
 describe('risky code hidden behind other names', () => {
   it('is still found', () => {
-    // Reaching os by name (getattr, __import__, exec) counts as running commands: what is called
-    // is not known.
+    // Reaching os by name (getattr, __import__, exec) is `dynamic`: what runs is not known. The
+    // lexical check called these `shell`; `rm -rf ~` also names the home folder.
     expect(
       [
         'from os import system; system("rm -rf ~")',
@@ -116,7 +140,221 @@ describe('risky code hidden behind other names', () => {
         'getattr(os, "remove")(p)',
         'exec(payload)'
       ].map(kinds)
-    ).toEqual([['shell'], ['files'], ['shell'], ['shell'], ['shell']]);
+    ).toEqual([
+      ['private', 'shell'],
+      ['files'],
+      ['dynamic', 'shell', 'unknown-import'],
+      ['dynamic', 'files', 'unknown-import'],
+      ['dynamic']
+    ]);
     expect(findRisks('model.eval()\nresult = evaluate(x)')).toEqual([]);
+  });
+});
+
+/**
+ * The probe set of issue 18 (item 3: the default approval mode was easy to walk around), with
+ * the kind each probe must at least be reported as. Every one of them must ask.
+ */
+const MUST_ASK: [string, string, RiskKind][] = [
+  // Modules under other names, and the ways to reach them without importing them.
+  ['os under an alias', 'import os as o; o.system("ls")', 'shell'],
+  ['os from sys.modules', "import sys; sys.modules['os'].system('ls')", 'shell'],
+  ['os from sys.modules, sys from an earlier cell', "sys.modules['os'].system('ls')", 'dynamic'],
+  ['shutil under an alias', 'import shutil as s; s.rmtree("out")', 'files'],
+  ['subprocess from an earlier cell', "subprocess.run(['ls'])", 'shell'],
+  ['os reached through matplotlib', 'import matplotlib\nmatplotlib.os.system("ls")', 'shell'],
+  ['os reached through a private member', 'import random\nrandom._os.system("ls")', 'shell'],
+  ['a loop variable shadowing os', 'for os in [1]:\n    pass\nos.system("ls")', 'shell'],
+  ['system on an unknown object', 'helper.system("ls")', 'shell'],
+  ['star import', 'from os import *\nsystem("ls")', 'unknown-import'],
+  ['ctypes', 'import ctypes\nctypes.CDLL(None)', 'dynamic'],
+  ['pickle.loads', "import pickle\npickle.loads(b'...')", 'dynamic'],
+  ['read_pickle', "import pandas as pd\npd.read_pickle('model.pkl')", 'dynamic'],
+  ['np.load with pickles', "np.load('a.npy', allow_pickle=True)", 'dynamic'],
+  ['numpy.ctypeslib', 'from numpy import ctypeslib', 'dynamic'],
+  ['any other import', 'import yaml', 'unknown-import'],
+  ['an import named like a JavaScript object member', 'import constructor', 'unknown-import'],
+  ['pathlib', "from pathlib import Path\nPath('notes.txt').read_text()", 'unknown-import'],
+  // Dynamic code.
+  ['__import__', "__import__('os').system('ls')", 'dynamic'],
+  ['importlib', "import importlib\nimportlib.import_module('os')", 'dynamic'],
+  ['eval', "eval('1 + 1')", 'dynamic'],
+  ['exec', "exec('print(1)')", 'dynamic'],
+  ['compile', "code = compile('1', 'x', 'eval')", 'dynamic'],
+  [
+    'eval in full-width letters (Python reads identifiers in NFKC form)',
+    "\uff45\uff56\uff41\uff4c('1 + 1')",
+    'dynamic'
+  ],
+  ['os in full-width letters', '\uff4f\uff53.getcwd()', 'unknown-import'],
+  ['eval passed as a function', "df['a'].apply(eval)", 'dynamic'],
+  ['getattr on a module', "getattr(np, 'save')('a.npy', x)", 'dynamic'],
+  ['getattr with a computed name', "getattr(df, 'to_' + kind)('out')", 'dynamic'],
+  ['globals()', "globals()['x'] = 1", 'dynamic'],
+  ['__builtins__', "__builtins__['exec']('x')", 'dynamic'],
+  ['the subclasses escape', '().__class__.__base__.__subclasses__()', 'dynamic'],
+  ['function globals', 'f.__globals__', 'dynamic'],
+  ['operator.methodcaller', "import operator\noperator.methodcaller('system', 'ls')(helper)", 'dynamic'],
+  ['a pandas query with a dunder', "df.query('@x.__class__')", 'dynamic'],
+  ['pd.eval', "pd.eval('a + b')", 'dynamic'],
+  // IPython.
+  ['get_ipython().system', "get_ipython().system('ls')", 'magic'],
+  ['run_line_magic pip', "get_ipython().run_line_magic('pip', 'install requests')", 'install'],
+  ['%run', '%run script.py', 'magic'],
+  ['%pip', '%pip install requests', 'install'],
+  ['!pip', '!pip install requests', 'install'],
+  ['a shell escape', '!ls', 'shell'],
+  ['a shell escape in a block', 'if True:\n    !rm -rf data', 'files'],
+  ['a shell escape assigned', 'files = !ls', 'shell'],
+  ['%%bash', '%%bash\ncurl http://example.org', 'network'],
+  ['%%writefile', '%%writefile x.py\nprint(1)', 'files'],
+  ['%%html', '%%html\n<script>alert(1)</script>', 'browser'],
+  ['%env', '%env', 'environment'],
+  ['automagic env', 'env', 'environment'],
+  ['automagic cd', 'cd ~', 'outside-read'],
+  ['automagic pip', 'pip install requests', 'install'],
+  ['%load_ext', '%load_ext autoreload', 'magic'],
+  ['%timeit with setup code', '%%timeit import os\nx', 'magic'],
+  ['%time of risky code', "%time os.system('ls')", 'shell'],
+  // Files.
+  ['open with the mode in a variable', "mode = 'w'\nopen('a.txt', mode)", 'files'],
+  ['open with a path in a variable', 'open(path)', 'outside-read'],
+  ['open for writing', "open('a.txt', 'w')", 'files'],
+  ['open for update', "open('a.txt', 'r+')", 'files'],
+  ['open passed as a function', "list(map(open, ['a.txt']))", 'files'],
+  ['io.FileIO', "import io\nio.FileIO('a.txt', 'w')", 'files'],
+  ['to_csv to a path', "df.to_csv('out.csv')", 'files'],
+  ['savefig to a path', "plt.savefig('plot.png')", 'files'],
+  ['np.save', "np.save('a.npy', x)", 'files'],
+  ['json.dump', 'json.dump(data, f)', 'files'],
+  ['to_sql', "df.to_sql('t', con)", 'files'],
+  ['an absolute path', "pd.read_csv('/etc/hosts')", 'outside-read'],
+  ['a parent folder', "pd.read_csv('../secret.csv')", 'outside-read'],
+  ['a parent folder in escapes', "pd.read_csv('\\x2e\\x2e/secret.csv')", 'outside-read'],
+  ['a path in a variable', 'pd.read_csv(path)', 'outside-read'],
+  ['a path hidden in **kwargs', 'pd.read_csv(**options)', 'outside-read'],
+  ['a path named twice', "path = 'sales.csv'\npath = '/etc/hosts'\npd.read_csv(path)", 'outside-read'],
+  ['a path read before it is named', "pd.read_csv(path)\npath = 'sales.csv'", 'outside-read'],
+  ['a path named in a branch', "if fresh:\n    path = 'sales.csv'\npd.read_csv(path)", 'outside-read'],
+  ['an Excel file outside', "pd.ExcelFile('/srv/shared/budget.xlsx')", 'outside-read'],
+  ['a reader under another name', "read = pd.read_csv\nread('/etc/hosts')", 'outside-read'],
+  ['os.chdir', "os.chdir('/')", 'outside-read'],
+  // Private places.
+  ['~/.ssh', "print(open('~/.ssh/id_rsa').read())", 'private'],
+  ['an absolute .ssh', "open('/home/me/.ssh/id_rsa').read()", 'private'],
+  ['a hidden file here', "open('.env').read()", 'private'],
+  ['the settings file', "open('.jupyter/lab/user-settings/x/plugin.jupyterlab-settings', 'w')", 'private'],
+  ['the settings file by expanduser', "os.path.expanduser('~/.jupyter/lab/user-settings')", 'private'],
+  ['cat ~/.ssh', '!cat ~/.ssh/id_rsa', 'private'],
+  // The environment.
+  ['os.environ', 'import os\nprint(os.environ)', 'environment'],
+  ['os.getenv', "os.getenv('OPENAI_API_KEY')", 'environment'],
+  ['environ imported by name', 'from os import environ', 'environment'],
+  ['environment in a shell', '!echo $OPENAI_API_KEY', 'environment'],
+  // The network.
+  ['a URL', "pd.read_csv('https://example.org/a.csv')", 'network'],
+  ['a URL by concatenation', "url = 'ht' + 'tps://example.org'\npd.read_csv(url)", 'network'],
+  ['a URL from pieces', "pd.read_csv('https:' + '//example.org/a.csv')", 'network'],
+  ['a URL in an f-string', "pd.read_csv(f'https://{host}/a.csv')", 'network'],
+  ['requests', "import requests\nrequests.get('x')", 'network'],
+  ['urllib from an earlier cell', 'urllib.request.urlopen(u)', 'network'],
+  ['seaborn datasets', "sns.load_dataset('tips')", 'network'],
+  ['sklearn downloads', "from sklearn.datasets import fetch_openml\nfetch_openml('mnist_784')", 'network'],
+  // The browser.
+  ['IPython HTML', "from IPython.display import HTML\nHTML('<script>x</script>')", 'browser'],
+  ['a display hook', "class Page:\n    def _repr_html_(self):\n        return '<script>x</script>'", 'browser'],
+  ['raw display data', "display({'text/html': '<script>x</script>'}, raw=True)", 'browser'],
+  // What does not parse.
+  ['an unclosed bracket', 'x = (1,', 'unparsed'],
+  ['Python 2', 'print "hello"', 'unparsed'],
+  ['help syntax', 'df.head?', 'unparsed']
+];
+
+/**
+ * Ordinary data work: none of it may ask.
+ */
+const MUST_NOT_ASK: [string, string][] = [
+  [
+    'read a CSV and group',
+    "import pandas as pd\ndf = pd.read_csv('sales.csv')\nprint(df.groupby('region')['total'].sum())"
+  ],
+  ['a plot', "import matplotlib.pyplot as plt\nplt.plot([1, 2, 3], [4, 5, 6])\nplt.title('Sales')\nplt.show()"],
+  ['numpy math', 'import numpy as np\nx = np.linspace(0, 1, 11)\nprint(np.mean(x), x.std(), np.sqrt(x).sum())'],
+  ['f-strings', "total = 3.5\nprint(f'{total=} {total:>8.2f} {len(str(total))}')"],
+  ['a list comprehension', 'squares = [x * x for x in range(10) if x % 2]\nprint(squares)'],
+  [
+    'functions and classes',
+    'def add(a, b=1, *rest, **options):\n    return a + b\n\nclass Point:\n    def __init__(self, x):\n        self.x = x\n\n    def __repr__(self):\n        return f"Point({self.x})"\n\nprint(add(1), Point(2))'
+  ],
+  ['describe', 'df.describe()'],
+  ['head', 'print(df.head())'],
+  [
+    'seaborn',
+    "import seaborn as sns\nsns.set_theme()\nax = sns.barplot(data=df, x='region', y='total')\nax.set_title('Sales')\nplt.show()"
+  ],
+  [
+    'subplots',
+    "fig, ax = plt.subplots(figsize=(8, 4))\nax.plot(x, y, label='y')\nax.legend()\nplt.tight_layout()\nplt.show()"
+  ],
+  ['%matplotlib inline', '%matplotlib inline\nimport matplotlib.pyplot as plt'],
+  ['%time and %%timeit', '%time x = sum(range(10))'],
+  ['%%timeit', '%%timeit -n 10\nnp.sum(a)'],
+  ['options', "pd.set_option('display.max_columns', None)\nplt.rcParams['figure.figsize'] = (10, 6)"],
+  ['scipy', 'from scipy import stats\nprint(stats.ttest_ind(a, b).pvalue)'],
+  [
+    'sklearn',
+    'from sklearn.linear_model import LinearRegression\nmodel = LinearRegression().fit(X, y)\nprint(model.coef_)'
+  ],
+  ['sklearn bundled data', 'from sklearn.datasets import load_iris\nX, y = load_iris(return_X_y=True)'],
+  ['statistics', 'import statistics\nprint(statistics.median([3, 1, 2]))'],
+  [
+    'the standard library',
+    "import math, json, re\nfrom collections import Counter\nprint(math.pi, json.dumps({'a': 1}), re.findall(r'\\d+', 'a1b22'), Counter('aab'))"
+  ],
+  ['dates', 'from datetime import datetime, timedelta\nprint(datetime.now() + timedelta(days=1))'],
+  [
+    'functools and itertools',
+    'from functools import reduce\nfrom itertools import accumulate\nprint(reduce(lambda a, b: a + b, accumulate([1, 2, 3])))'
+  ],
+  ['read a text file', "with open('data.txt') as f:\n    lines = f.readlines()"],
+  ['read a text file in binary', "open('data/raw.bin', 'rb').read()"],
+  ['read JSON', "import json\nwith open('config.json', encoding='utf-8') as f:\n    settings = json.load(f)"],
+  ['read Excel in a subfolder', "df = pd.read_excel('data/sales.xlsx', sheet_name='Q1')"],
+  ['read with numpy', "a = np.loadtxt('values.txt')"],
+  ['text in memory', 'import io\ndf = pd.read_csv(io.StringIO(text))'],
+  ['a path named once at the top', "file_path = 'data/sales.csv'\ndf = pd.read_csv(file_path)"],
+  ['variables named like modules', "code = df['code'].unique()\ntypes = df.dtypes\nprint(code, types)"],
+  ['to_csv without a path', 'print(df.to_csv(index=False))'],
+  ['a pandas query', 'print(df.query(\'total > 100 and region == "North"\'))'],
+  [
+    'loops and conditions',
+    'total = 0\nfor i, v in enumerate(values):\n    if v > 0:\n        total += v\nprint(total)'
+  ],
+  ['try and except', 'try:\n    x = int(s)\nexcept (ValueError, TypeError) as error:\n    print(error)'],
+  ['display', 'display(df.head())'],
+  ['a pie chart', "df['region'].value_counts().plot.pie(autopct='%1.1f%%')\nplt.show()"],
+  [
+    'a decorator',
+    '@functools.lru_cache(maxsize=None)\ndef fib(n):\n    return n if n < 2 else fib(n - 1) + fib(n - 2)'
+  ],
+  [
+    'a string method named like a file function',
+    "s = 'a-b'.replace('-', '+')\nitems.remove(3)\ndf.rename(columns={'a': 'b'})"
+  ],
+  ['names JavaScript objects inherit', 'toString = 1\nconstructor(df.valueOf)\nprint(x.constructor, hasOwnProperty)'],
+  ['magics and shell escapes inside strings', 's = """\n!ls\n%pip install x\n"""\nprint(s)']
+];
+
+describe('the probe set (issue 18)', () => {
+  it.each(MUST_ASK)('asks about %s', (_name, code, kind) => {
+    expect(kinds(code)).toContain(kind);
+  });
+
+  it.each(MUST_NOT_ASK)('lets %s run', (_name, code) => {
+    expect(findRisks(code)).toEqual([]);
+  });
+
+  it('has at least 60 probes that ask', () => {
+    expect(MUST_ASK.length).toBeGreaterThanOrEqual(60);
   });
 });
