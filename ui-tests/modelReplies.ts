@@ -22,9 +22,11 @@ export const CODE = {
   risky: 'import os\nprint("exit status", os.system("echo approved-by-test"))',
   undo: 'answer = 41 + 1\nprint("answer is", answer)',
   // Prints, then runs until the test creates release.txt in the notebook's folder: the turn is
-  // still running, its output already written, for as long as the test needs.
+  // still running, its output already written, for as long as the test needs. It reads the file
+  // with open() rather than pathlib, which the default approval mode asks about (an import outside
+  // its allowlist), so that the turn runs without an approval.
   collaborator:
-    'import pathlib\nimport time\nprint("waiting for the collaborator", flush=True)\nwhile not pathlib.Path("release.txt").exists():\n    time.sleep(0.05)\nprint("released")',
+    'import time\nprint("waiting for the collaborator", flush=True)\nwhile True:\n    try:\n        open("release.txt").close()\n        break\n    except FileNotFoundError:\n        time.sleep(0.05)\nprint("released")',
   changed: 'answer = 6 * 7\nprint("answer is still", answer)',
   plotFailing:
     'import matplotlib.pyplot as plt\nx = np.linspace(0, 4 * np.pi, 200)\nplt.plot(x, np.sin(x))\nplt.title("sin(x)")\nplt.show()',
