@@ -22,7 +22,8 @@ async function openLab(browser: Browser, user: string): Promise<Page> {
 }
 
 /**
- * Open a new notebook from the launcher and the sidebar next to it, and send a prompt.
+ * Open a new notebook from the launcher and the sidebar next to it, send a prompt and run the cell
+ * it asks approval for.
  */
 async function askInNewNotebook(page: Page, prompt: string): Promise<void> {
   await page.locator('.jp-LauncherCard[data-category="Notebook"]').first().click();
@@ -32,6 +33,10 @@ async function askInNewNotebook(page: Page, prompt: string): Promise<void> {
   await expect(input).toBeVisible();
   await input.fill(prompt);
   await input.press('Enter');
+  // The scripted cell reads the environment (JUPYTERHUB_USER), which the default approval mode asks
+  // about: the user runs it.
+  const pending = page.locator('#jp-code-interpreter .jp-CodeInterpreter-approval[data-state="pending"]');
+  await pending.locator('.jp-CodeInterpreter-approve').click();
 }
 
 test('two users ask at the same time; each turn runs on their own kernel and completes', async ({ browser }) => {

@@ -599,7 +599,12 @@ test.describe('code interpreter sidebar', () => {
     page
   }) => {
     await newNotebook(page, 'active.ipynb');
-    expect((await ask(page, 'Display active outputs')).outcome).toBe('completed');
+    // Code that displays HTML or JavaScript is asked about (it reaches the page); the person runs it.
+    const turn = ask(page, 'Display active outputs');
+    const pending = page.locator(`${SIDEBAR} .jp-CodeInterpreter-approval[data-state="pending"]`);
+    await expect(pending.locator('.jp-CodeInterpreter-approvalCode')).toHaveValue(CODE.activeOutputs);
+    await pending.locator('.jp-CodeInterpreter-approve').click();
+    expect((await turn).outcome).toBe('completed');
 
     /** Nothing ran: no payload set the marker, and approvals are still asked for. */
     const expectNothingRan = async () => {
