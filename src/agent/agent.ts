@@ -194,6 +194,9 @@ export class Agent implements IDisposable {
     const named = this._options.kernelStateTokens > 0 ? namedDataFiles(prompt) : [];
     const mentions = [...new Set([...findMentions(prompt), ...named])].slice(0, MAX_MENTIONS);
     const inspection = await this._inspectKernel(mentions);
+    if (inspection?.kind === 'namespace') {
+      this._kernelFolder = inspection.namespace.cwd;
+    }
     if (inspection?.kind === 'namespace' && inspection.namespace.packages) {
       this._installedPackages = inspection.namespace.packages;
     }
@@ -741,7 +744,7 @@ export class Agent implements IDisposable {
   ): Promise<void> {
     if (this._approve) {
       const code = this._target.getSource(cellId);
-      const decision = await this._approve({ cellId, code, kind }, state.signal);
+      const decision = await this._approve({ cellId, code, kind, folder: this._kernelFolder }, state.signal);
       if (decision.action === 'skip') {
         const reason = decision.reason || 'The user chose not to run this cell.';
         this._emit({ type: 'execution-skipped', cellId, reason });
@@ -939,6 +942,7 @@ export class Agent implements IDisposable {
     temperature?: number;
   };
   private _approve?: ApprovalHook;
+  private _kernelFolder?: string;
   private _counter: ITokenCounter;
   private _notebookContext: NotebookContext;
   private _window: ContextWindow;

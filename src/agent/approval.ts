@@ -19,6 +19,12 @@ export interface IApprovalRequest {
    * Whether the cell is new or a revision of an existing one.
    */
   kind: 'new' | 'revision';
+
+  /**
+   * The kernel's working folder as its last inspection found it, when known: the kernel's state
+   * shows the model that absolute path, so its reads may name files there by it.
+   */
+  folder?: string;
 }
 
 /**

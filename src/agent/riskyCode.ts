@@ -20,17 +20,34 @@ export type { IRisk, RiskKind } from './codeSafety/risk';
  * It is a safeguard against a model's mistakes, not a sandbox: see docs/security.md.
  *
  * @param code - the cell's source.
+ * @param options - the kernel's working folder, when known: an absolute path inside it reads a file
+ *   of the notebook's folder, as the relative path does.
  * @returns the risks found, in line order (empty when the code is plainly data work).
  */
-export function findRisks(code: string): IRisk[] {
+export function findRisks(code: string, options: findRisks.IOptions = {}): IRisk[] {
   const risks = new RiskList();
   // Python reads identifiers in NFKC form: `ｅｖａｌ` is `eval`, and must be checked as `eval`.
   // Strings normalized too can only look more like a path or a URL than they are: stricter.
   const python = separateIPythonSyntax(code.normalize('NFKC'), risks);
   if (python.trim()) {
-    findPythonRisks(python, risks);
+    findPythonRisks(python, risks, options.folder);
   }
   return risks.risks;
+}
+
+/**
+ * The namespace for `findRisks` options.
+ */
+export namespace findRisks {
+  /**
+   * Where the code runs.
+   */
+  export interface IOptions {
+    /**
+     * The kernel's working folder (absolute), when known.
+     */
+    folder?: string;
+  }
 }
 
 /**

@@ -25,7 +25,7 @@ export function createApprovalHook(policy: () => ApprovalPolicy, ask: AskPerson)
     if (current === 'never') {
       return { action: 'run' };
     }
-    const risks = findRisks(request.code);
+    const risks = findRisks(request.code, { folder: request.folder });
     if (current === 'risky' && risks.length === 0) {
       return { action: 'run' };
     }

@@ -476,6 +476,7 @@ describe('Agent with the tools protocol', () => {
       { action: 'skip' as const, reason: 'Not now.' }
     ];
     const seen: string[] = [];
+    const folders: (string | undefined)[] = [];
     const { agent, notebook, model } = await harness.setUp(
       [
         toolCall('execute_code', { code: 'print("original")' }),
@@ -485,12 +486,24 @@ describe('Agent with the tools protocol', () => {
       {
         approve: async request => {
           seen.push(request.code);
+          folders.push(request.folder);
           return decisions.shift() ?? { action: 'run' };
         }
       }
     );
     await agent.run('Do two things.');
     expect(seen).toEqual(['print("original")', 'import shutil']);
+    // The kernel's working folder, as its inspection before the turn found it.
+    const printed: string[] = [];
+    const future = notebook.kernel.requestExecute({ code: 'import os; print(os.getcwd(), end="")' });
+    future.onIOPub = message => {
+      if (KernelMessage.isStreamMsg(message)) {
+        printed.push(message.content.text);
+      }
+    };
+    await future.done;
+    expect(printed.join('')).toMatch(/^\//);
+    expect(folders).toEqual([printed.join(''), printed.join('')]);
     const cells = codeCells(notebook);
     expect(cells[0].source).toBe('print("edited")');
     expect(cells[0].outputs).toEqual([{ output_type: 'stream', name: 'stdout', text: 'edited\n' }]);

@@ -358,3 +358,31 @@ describe('the probe set (issue 18)', () => {
     expect(MUST_ASK.length).toBeGreaterThanOrEqual(60);
   });
 });
+
+describe('absolute paths in the kernel’s working folder', () => {
+  // The kernel's state shows the model its folder's absolute path, and small models copy it.
+  const folder = '/srv/work/project';
+  const read = (path: string) => `import pandas as pd\ndf = pd.read_csv(${JSON.stringify(path)})\nprint(df.mean())`;
+
+  it.each([`${folder}/sales.csv`, `${folder}/data/sales.csv`, `${folder}//sales.csv`])(
+    'reads %j there as the relative path',
+    path => {
+      expect(findRisks(read(path), { folder })).toEqual([]);
+      expect(findRisks(read(path), { folder: `${folder}/` })).toEqual([]);
+    }
+  );
+
+  it.each([
+    [`${folder}/../secrets.csv`, 'outside-read'],
+    [`${folder}/.env`, 'private'],
+    [`${folder}-other/sales.csv`, 'outside-read'],
+    ['/srv/work/sales.csv', 'outside-read'],
+    [folder, 'outside-read']
+  ])('still asks about %j', (path, kind) => {
+    expect(findRisks(read(path), { folder }).map(risk => risk.kind)).toEqual([kind]);
+  });
+
+  it('asks about an absolute path when the folder is not known', () => {
+    expect(findRisks(read(`${folder}/sales.csv`)).map(risk => risk.kind)).toEqual(['outside-read']);
+  });
+});

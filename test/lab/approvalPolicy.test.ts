@@ -48,4 +48,16 @@ describe('createApprovalHook', () => {
     await hook(safe, new AbortController().signal);
     expect(asked).toHaveLength(1);
   });
+
+  it('lets `risky` read a file of the kernel’s folder by its absolute path', async () => {
+    const { hook, asked } = setUp('risky');
+    const code = "import pandas as pd\nprint(pd.read_csv('/home/me/work/sales.csv').shape)";
+    const request: IApprovalRequest = { cellId: 'c', code, kind: 'new', folder: '/home/me/work' };
+    await expect(hook(request, new AbortController().signal)).resolves.toEqual({ action: 'run' });
+    await expect(hook({ ...request, folder: undefined }, new AbortController().signal)).resolves.toEqual({
+      action: 'skip',
+      reason: 'asked'
+    });
+    expect(asked.map(entry => entry.risks.map(risk => risk.kind))).toEqual([['outside-read']]);
+  });
 });

@@ -77,9 +77,16 @@ export function scanString(text: string): RiskKind[] {
  * nothing for a relative path inside the notebook's folder; otherwise the kind to ask about.
  *
  * @param path - the path as written in the code.
+ * @param folder - the kernel's working folder (absolute), when known: an absolute path inside it
+ *   is read as the relative path it names there (the kernel's state gives the model that folder,
+ *   and small models copy it into their paths).
  * @returns `undefined` when the path stays in the notebook's folder, else the kind of risk.
  */
-export function classifyReadPath(path: string): RiskKind | undefined {
+export function classifyReadPath(path: string, folder?: string): RiskKind | undefined {
+  const inside = folder ? Private.relativeInside(path, folder) : undefined;
+  if (inside !== undefined) {
+    return classifyReadPath(inside);
+  }
   if (/^[a-zA-Z][\w+.-]*:\/\//.test(path)) {
     return /^file:/i.test(path) ? 'outside-read' : 'network';
   }
@@ -101,6 +108,19 @@ export function classifyReadPath(path: string): RiskKind | undefined {
 }
 
 namespace Private {
+  /**
+   * `path` relative to `folder` when it is an absolute POSIX path strictly inside it, else
+   * `undefined`.
+   */
+  export function relativeInside(path: string, folder: string): string | undefined {
+    const base = folder.replace(/\/+$/, '');
+    if (!base.startsWith('/') || !path.startsWith(`${base}/`)) {
+      return undefined;
+    }
+    const rest = path.slice(base.length + 1).replace(/^\/+/, '');
+    return rest || undefined;
+  }
+
   /**
    * A URL, or a piece that only makes sense in one: `scheme://`, `://`, a bare scheme with its
    * colon (`'https:'`), a protocol-relative `//host.tld`.

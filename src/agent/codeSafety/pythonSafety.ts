@@ -38,9 +38,10 @@ import {
  *
  * @param python - the cell's Python.
  * @param risks - where the risks found are recorded.
+ * @param folder - the kernel's working folder, when known (absolute paths inside it are reads there).
  */
-export function findPythonRisks(python: string, risks: RiskList): void {
-  new Private.Walker(python, risks).run();
+export function findPythonRisks(python: string, risks: RiskList, folder?: string): void {
+  new Private.Walker(python, risks, folder).run();
 }
 
 namespace Private {
@@ -50,7 +51,8 @@ namespace Private {
   export class Walker {
     constructor(
       private readonly _source: string,
-      private readonly _risks: RiskList
+      private readonly _risks: RiskList,
+      private readonly _folder: string | undefined
     ) {}
 
     run(): void {
@@ -332,7 +334,7 @@ namespace Private {
     private _checkReadPath(path: PythonNode | undefined, node: PythonNode): void {
       const value = this._literal(path);
       if (value !== undefined) {
-        const kind = classifyReadPath(value);
+        const kind = classifyReadPath(value, this._folder);
         if (kind) {
           this._report(kind, node);
         }
