@@ -73,7 +73,7 @@ namespace Private {
    * break goes right after it. A `<|name|>` or `<｜name｜>` shape, or a named token.
    */
   export const TOKEN_SHAPES =
-    /<(?=[|\uff5c][^\s|\uff5c<>]{0,64}[|\uff5c]>)|<(?=\/?s>|unk>|start_of_turn>|end_of_turn>)|\[(?=\/?INST\])/g;
+    /<(?=[|\uff5c][^\s|\uff5c<>]{0,64}[|\uff5c]>)|<(?=\/?s>|unk>|start_of_turn>|end_of_turn>)|\[(?=\/?(INST|TOOL_CALLS|TOOL_RESULTS|SYSTEM_PROMPT|AVAILABLE_TOOLS)\])/g;
 
   /**
    * A part of a message's content.
@@ -119,7 +119,8 @@ export const TOKEN_BREAK = '\u200d';
  * Covered: every `<|...|>` shape (Qwen's `<|im_start|>`, `<|im_end|>`, `<|endoftext|>`,
  * `<|fim_*|>`; Llama 3's `<|eot_id|>`, `<|start_header_id|>`; Phi's `<|end|>`), DeepSeek's
  * `<｜...｜>` shape (full-width bars, `<｜begin▁of▁sentence｜>`), and `<s>`, `</s>`, `<unk>`,
- * Gemma's `<start_of_turn>`/`<end_of_turn>` and Mistral's `[INST]`/`[/INST]`. Qwen2.5's
+ * Gemma's `<start_of_turn>`/`<end_of_turn>` and Mistral's `[INST]`/`[/INST]` and control tokens
+ * (`[TOOL_CALLS]`, `[TOOL_RESULTS]`, `[SYSTEM_PROMPT]`, `[AVAILABLE_TOOLS]`). Qwen2.5's
  * `<tool_call>` is an added token that llama.cpp matches in any text, but it starts no turn, and
  * the product's own prompts use it; it is left as it is (docs/security.md).
  *

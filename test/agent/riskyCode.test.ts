@@ -386,3 +386,24 @@ describe('absolute paths in the kernel’s working folder', () => {
     expect(findRisks(read(`${folder}/sales.csv`)).map(risk => risk.kind)).toEqual(['outside-read']);
   });
 });
+
+describe('ways to dynamic code found in review', () => {
+  it.each([
+    [
+      "import typing\ndef f(x: \"__import__('os').system('id')\"): pass\ntyping.get_type_hints(f)",
+      'get_type_hints evaluates string annotations'
+    ],
+    ['import pandas as pd\nprint("{0.__globals__[os].environ}".format(pd.io.common.get_handle))', 'format fields'],
+    ['print("{.__class__.__base__.__subclasses__}".format(1))', 'format fields']
+  ])('asks about %j (%s)', code => {
+    expect(findRisks(code).map(risk => risk.kind)).toContain('dynamic');
+  });
+
+  it.each([
+    'if __name__ == "__main__":\n    print("main")',
+    'from __future__ import annotations\nimport pandas as pd\nprint(pd.__version__)',
+    'print("{:.2f}".format(3.14159))'
+  ])('lets %j run', code => {
+    expect(findRisks(code)).toEqual([]);
+  });
+});

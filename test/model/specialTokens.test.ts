@@ -52,7 +52,12 @@ describe('special tokens in text that is not the product’s own', () => {
       '<unk>',
       '<start_of_turn>',
       '[INST]',
-      '[/INST]'
+      '[/INST]',
+      '[TOOL_CALLS]',
+      '[TOOL_RESULTS]',
+      '[/TOOL_RESULTS]',
+      '[SYSTEM_PROMPT]',
+      '[AVAILABLE_TOOLS]'
     ]) {
       const broken = neutralizeSpecialTokens(`a ${token} b`);
       expect(broken).not.toContain(token);

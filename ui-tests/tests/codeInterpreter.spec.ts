@@ -552,8 +552,9 @@ test.describe('code interpreter sidebar', () => {
         return hit === element || element.contains(hit);
       }, selector);
     const card = `${SIDEBAR} .jp-CodeInterpreter-approval[data-state="pending"]`;
-    expect(await atCentre(`${card} .jp-CodeInterpreter-approve`)).toBe(true);
-    expect(await atCentre(`${card} .jp-CodeInterpreter-approvalCode`)).toBe(true);
+    // Polled: the transcript scrolls the card into view on the next animation frame.
+    await expect.poll(() => atCentre(`${card} .jp-CodeInterpreter-approve`)).toBe(true);
+    await expect.poll(() => atCentre(`${card} .jp-CodeInterpreter-approvalCode`)).toBe(true);
 
     await run.click();
     expect((await turn).outcome).toBe('completed');

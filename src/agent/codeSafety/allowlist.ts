@@ -140,7 +140,9 @@ export const DATA_MODULES: Record<string, IModulePolicy> = {
   pprint: {},
   enum: {},
   dataclasses: {},
-  typing: {},
+  // get_type_hints evaluates string annotations, which can hold any expression.
+  typing: { risky: { get_type_hints: 'dynamic', ForwardRef: 'dynamic' } },
+  __future__: {},
   abc: {},
   heapq: {},
   bisect: {},
@@ -207,5 +209,6 @@ export const HARMLESS_DUNDERS = new Set([
   '__file__',
   '__all__',
   '__annotations__',
-  '__debug__'
+  '__debug__',
+  '__main__'
 ]);

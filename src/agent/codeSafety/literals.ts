@@ -1,6 +1,7 @@
 // Copyright (c) jupyterlab-code-interpreter contributors.
 // Distributed under the terms of the Modified BSD License.
 
+import { HARMLESS_DUNDERS } from './allowlist';
 import type { RiskKind } from './risk';
 
 /**
@@ -68,6 +69,12 @@ export function scanString(text: string): RiskKind[] {
   }
   if (Private.PRIVATE_PLACE.test(text)) {
     kinds.push('private');
+  }
+  // A format string's fields reach attributes: `"{0.__globals__[os].environ}".format(f)` prints
+  // the environment, as `f.__globals__` written in code would (which asks).
+  const dunders = text.match(/__\w+__/g) ?? [];
+  if (dunders.some(name => !HARMLESS_DUNDERS.has(name))) {
+    kinds.push('dynamic');
   }
   return kinds;
 }
