@@ -484,6 +484,23 @@ namespace Private {
   }
 
   /**
+   * The text a stream output gained since it was last written, when it only grew (the same stream,
+   * its earlier text kept); `undefined` otherwise (a carriage return rewrote a line, another kind).
+   */
+  export function streamGrowth(before: nbformat.IOutput | undefined, after: nbformat.IOutput): string | undefined {
+    if (before?.output_type !== 'stream' || after.output_type !== 'stream' || before.name !== after.name) {
+      return undefined;
+    }
+    const old = textOf((before as nbformat.IStream).text);
+    const now = textOf((after as nbformat.IStream).text);
+    return now.length > old.length && now.startsWith(old) ? now.slice(old.length) : undefined;
+  }
+
+  function textOf(text: nbformat.MultilineString): string {
+    return Array.isArray(text) ? text.join('') : text;
+  }
+
+  /**
    * Mirrors the executor's outputs into a cell's output model, changing only what changed (a
    * growing stream replaces its one output; earlier outputs, such as a figure, stay untouched).
    */
@@ -506,7 +523,15 @@ namespace Private {
           // before is recognised by identity, not by comparing its JSON with the model's (which,
           // for every output at every message, made a long run quadratic).
           if (this._written[i] !== output) {
-            model.set(i, output);
+            const grown = Private.streamGrowth(this._written[i], output);
+            if (grown !== undefined && i === model.length - 1) {
+              // A stream that grew at the end gets only its new text, as JupyterLab's own output
+              // area adds kernel streams (the model appends it to the last stream). Replacing it
+              // with `set` doubled its text in a shared (collaborative) document.
+              model.add({ ...output, text: grown } as nbformat.IStream);
+            } else {
+              model.set(i, output);
+            }
           }
         } else {
           model.add(output);
