@@ -36,6 +36,7 @@ test(`suite tasks ${SIDEBAR_TASKS.join(', ')} through the sidebar: no turn shown
 }) => {
   test.setTimeout(1_200_000);
   const verdicts: { id: string; correct: boolean; shownDone: boolean[] }[] = [];
+  const notStarted: { task: string; turn: number; sidebar: string }[] = [];
   // Tasks share data files (sales.csv): each is uploaded once, as Galata's upload of a file that
   // exists answers false (the server says 200, not 201).
   const uploaded = new Set<string>();
@@ -67,7 +68,18 @@ test(`suite tasks ${SIDEBAR_TASKS.join(', ')} through the sidebar: no turn shown
       try {
         await expect(ends).toHaveCount(index + 1, { timeout: TURN_BOUND_MS });
       } catch {
-        await sidebar.getByRole('button', { name: /stop/i }).click();
+        const stop = sidebar.getByRole('button', { name: /stop/i });
+        if (!(await stop.isEnabled())) {
+          // No turn is running: the prompt never started one. Seen once on a loaded machine after
+          // the previous task's notebook was closed (not understood yet): what the sidebar says is
+          // recorded, and the task counts as not right rather than holding CI until its timeout.
+          const said = ((await sidebar.textContent()) ?? '').slice(-400);
+          notStarted.push({ task: task.id, turn: index + 1, sidebar: said });
+          process.stdout.write(`suite task ${task.id}, turn ${index + 1}: no turn started; sidebar: ${said}\n`);
+          correct = false;
+          break;
+        }
+        await stop.click();
         await expect(ends).toHaveCount(index + 1);
       }
       const outcome = await ends.nth(index).getAttribute('data-outcome');
@@ -93,5 +105,6 @@ test(`suite tasks ${SIDEBAR_TASKS.join(', ')} through the sidebar: no turn shown
     await page.notebook.close(true);
   }
   test.info().annotations.push({ type: 'verdicts', description: JSON.stringify(verdicts) });
+  test.info().annotations.push({ type: 'turns that never started', description: JSON.stringify(notStarted) });
   expect(verdicts.filter(verdict => verdict.correct).length).toBeGreaterThanOrEqual(1);
 });
