@@ -107,7 +107,7 @@ export function describeOutput(output: nbformat.IOutput): OutputPart | null {
       const stream = output as nbformat.IStream;
       return {
         kind: 'text',
-        raw: Private.joinMultiline(stream.text),
+        raw: joinMultiline(stream.text),
         clean: cleanTerminalText,
         stream: stream.name === 'stderr' ? 'stderr' : 'stdout'
       };
@@ -138,6 +138,19 @@ export function cleanTerminalText(text: string): string {
   return stripped.includes('\r\n') ? stripped.replace(/\r\n/g, '\n') : stripped;
 }
 
+/**
+ * The text of an nbformat multiline string (a string, or a list of lines to join).
+ *
+ * @param value - the stored value.
+ * @returns the text; '' when there is none.
+ */
+export function joinMultiline(value: nbformat.MultilineString | undefined): string {
+  if (value === undefined || value === null) {
+    return '';
+  }
+  return Array.isArray(value) ? value.join('') : String(value);
+}
+
 namespace Private {
   const RASTER_TYPES = ['image/png', 'image/jpeg', 'image/webp', 'image/gif'];
 
@@ -147,13 +160,6 @@ namespace Private {
   const PLACEHOLDER_REPR = /^<[\w.]+ object(?: at 0x[0-9a-fA-F]+)?>$/;
 
   const TEXT_TYPES = ['text/markdown', 'text/latex', 'application/json', 'text/html'];
-
-  export function joinMultiline(value: nbformat.MultilineString | undefined): string {
-    if (value === undefined || value === null) {
-      return '';
-    }
-    return Array.isArray(value) ? value.join('') : String(value);
-  }
 
   function asText(mimeType: string, value: unknown): string {
     if (mimeType === 'application/json' || (typeof value !== 'string' && !Array.isArray(value))) {

@@ -19,6 +19,7 @@ import {
   type IInspectKernelOptions,
   type INotebookTarget
 } from '../notebook/tokens';
+import { joinMultiline } from '../feedback/outputText';
 import { safeMarkdown } from '../notebook/safeMarkdown';
 
 /**
@@ -491,13 +492,9 @@ namespace Private {
     if (before?.output_type !== 'stream' || after.output_type !== 'stream' || before.name !== after.name) {
       return undefined;
     }
-    const old = textOf((before as nbformat.IStream).text);
-    const now = textOf((after as nbformat.IStream).text);
+    const old = joinMultiline((before as nbformat.IStream).text);
+    const now = joinMultiline((after as nbformat.IStream).text);
     return now.length > old.length && now.startsWith(old) ? now.slice(old.length) : undefined;
-  }
-
-  function textOf(text: nbformat.MultilineString): string {
-    return Array.isArray(text) ? text.join('') : text;
   }
 
   /**
