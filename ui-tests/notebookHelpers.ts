@@ -79,9 +79,40 @@ export function outputText(cell: INotebookJSON['cells'][number]): string {
 
 /**
  * Create a notebook in the test's folder, wait for its kernel and open the sidebar.
+ *
+ * The file is written under its name through the contents API and then opened. Galata's
+ * `notebook.createNew(name)` creates "Untitled.ipynb" and renames it, and a file browser refresh
+ * that lists the folder while the rename happens gets a 404 for the vanished file and puts up a
+ * modal "Directory not found" dialog that blocks every later click (seen in CI).
  */
 export async function newNotebook(page: IJupyterLabPageFixture, name: string): Promise<void> {
-  await page.notebook.createNew(name);
+  const folder = await page.filebrowser.getCurrentDirectory();
+  const path = folder ? `${folder}/${name}` : name;
+  const emptyNotebook = {
+    cells: [{ cell_type: 'code', source: '', metadata: {}, outputs: [], execution_count: null }],
+    metadata: {
+      kernelspec: { name: 'python3', display_name: 'Python 3 (ipykernel)', language: 'python' },
+      language_info: { name: 'python' }
+    },
+    nbformat: 4,
+    nbformat_minor: 5
+  };
+  expect(await page.contents.uploadContent(JSON.stringify(emptyNotebook), 'text', path)).toBe(true);
+  // Resolves once the notebook's session has its kernel (or failed to get one).
+  await page.evaluate(async notebookPath => {
+    const app = (
+      window as unknown as {
+        jupyterapp: {
+          commands: { execute(id: string, args: object): Promise<{ sessionContext: { ready: Promise<void> } }> };
+        };
+      }
+    ).jupyterapp;
+    const panel = await app.commands.execute('docmanager:open', { path: notebookPath, factory: 'Notebook' });
+    await panel.sessionContext.ready;
+  }, path);
+  await expect(
+    page.getByRole('main').getByRole('tab', { name: new RegExp(`^${name.replace('.', '\\.')}`) })
+  ).toBeVisible();
   await page.waitForSelector('.jp-Notebook-ExecutionIndicator[data-status="idle"]', { timeout: 60_000 });
   await openSidebar(page);
 }

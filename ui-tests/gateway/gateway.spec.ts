@@ -4,18 +4,14 @@
  */
 import { expect, test, type IJupyterLabPageFixture } from '@jupyterlab/galata';
 
+import { newNotebook } from '../notebookHelpers';
+
 test.use({ autoGoto: true, kernels: null });
 
 const SIDEBAR = '#jp-code-interpreter';
 
 async function askInNewNotebook(page: IJupyterLabPageFixture, name: string, prompt: string): Promise<void> {
-  await page.notebook.createNew(name);
-  await expect(page.locator('.jp-Notebook-ExecutionIndicator[data-status="idle"]')).toBeVisible({ timeout: 60_000 });
-  await page.evaluate(() =>
-    (
-      window as unknown as { jupyterapp: { commands: { execute(id: string): Promise<unknown> } } }
-    ).jupyterapp.commands.execute('code-interpreter:open')
-  );
+  await newNotebook(page, name);
   const input = page.locator(`${SIDEBAR} textarea.jp-CodeInterpreter-input`);
   await input.fill(prompt);
   await input.press('Enter');

@@ -6,17 +6,12 @@
 import { expect, test } from '@jupyterlab/galata';
 
 import { chatRequests, lastUserMessage, SALES_CSV } from '../chatRequests';
+import { newNotebook } from '../notebookHelpers';
 
 test.use({ autoGoto: true });
 
 test('computes the mean of 3, 5, 10, 12 into a notebook cell, with no endpoint configured', async ({ page }) => {
-  await page.notebook.createNew('mean.ipynb');
-  await page.waitForSelector('.jp-Notebook-ExecutionIndicator[data-status="idle"]', { timeout: 60_000 });
-  await page.evaluate(() =>
-    (
-      window as unknown as { jupyterapp: { commands: { execute(id: string): Promise<unknown> } } }
-    ).jupyterapp.commands.execute('code-interpreter:open')
-  );
+  await newNotebook(page, 'mean.ipynb');
   const sidebar = page.locator('#jp-code-interpreter');
   await expect(sidebar).toBeVisible();
   const prompt = sidebar.locator('textarea.jp-CodeInterpreter-input');
@@ -34,15 +29,9 @@ test("the request describes the user's dataframe, from the kernel, with its real
   tmpPath
 }) => {
   await page.contents.uploadContent(SALES_CSV, 'text', `${tmpPath}/sales.csv`);
-  await page.notebook.createNew('sales.ipynb');
-  await page.waitForSelector('.jp-Notebook-ExecutionIndicator[data-status="idle"]', { timeout: 60_000 });
+  await newNotebook(page, 'sales.ipynb');
   await page.notebook.setCell(0, 'code', 'import pandas as pd\ndf = pd.read_csv("sales.csv")');
   await page.notebook.runCell(0);
-  await page.evaluate(() =>
-    (
-      window as unknown as { jupyterapp: { commands: { execute(id: string): Promise<unknown> } } }
-    ).jupyterapp.commands.execute('code-interpreter:open')
-  );
   const sidebar = page.locator('#jp-code-interpreter');
   const requests = chatRequests(page);
   const prompt = sidebar.locator('textarea.jp-CodeInterpreter-input');

@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import { expect, test } from '@jupyterlab/galata';
 
 import { codeCellsOf, loadSuiteTasks, scoreTurn, SUITE_DATA_DIR } from '../../bench/support/suiteScoring';
+import { newNotebook } from '../notebookHelpers';
 
 test.use({ autoGoto: true });
 
@@ -46,13 +47,7 @@ test(`suite tasks ${SIDEBAR_TASKS.join(', ')} through the sidebar: no turn shown
       uploaded.add(file);
     }
     const name = `${task.id}.ipynb`;
-    await page.notebook.createNew(name);
-    await page.waitForSelector('.jp-Notebook-ExecutionIndicator[data-status="idle"]', { timeout: 60_000 });
-    await page.evaluate(() =>
-      (
-        window as unknown as { jupyterapp: { commands: { execute(id: string): Promise<unknown> } } }
-      ).jupyterapp.commands.execute('code-interpreter:open')
-    );
+    await newNotebook(page, name);
     const sidebar = page.locator('#jp-code-interpreter');
     await expect(sidebar).toBeVisible();
     const prompt = sidebar.locator('textarea.jp-CodeInterpreter-input');
