@@ -44,6 +44,18 @@ export class ConversationView extends Panel {
   }
 
   /**
+   * Dispose of the view and stop following its transcript. Safe to call more than once.
+   */
+  dispose(): void {
+    if (this.isDisposed) {
+      return;
+    }
+    this._session?.transcript.changed.disconnect(this._onTranscriptChanged, this);
+    this._session = null;
+    super.dispose();
+  }
+
+  /**
    * Show another session's transcript.
    *
    * @param session - the session, or `null` when no notebook is current.
