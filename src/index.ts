@@ -3,13 +3,23 @@
 
 import type { JupyterFrontEndPlugin } from '@jupyterlab/application';
 
+import { commandsPlugin } from './lab/commandsPlugin';
 import { codeInterpreterPlugin } from './lab/plugin';
+import { sidebarPlugin } from './lab/sidebarPlugin';
+import { statusItemPlugin } from './lab/statusItemPlugin';
 
-export { ICodeInterpreter } from './lab/tokens';
+export { ICodeInterpreter, ICodeInterpreterSidebar } from './lab/tokens';
 
 /**
- * The plugins JupyterLab loads. Nothing from cli/ is imported here.
+ * The plugins JupyterLab loads: the service (which owns the settings), and the sidebar, the
+ * commands and the status bar item on it, each of which `disabledExtensions` can turn off.
+ * Nothing from cli/ is imported here.
  */
-const plugins: JupyterFrontEndPlugin<unknown>[] = [codeInterpreterPlugin];
+const plugins: JupyterFrontEndPlugin<unknown>[] = [
+  codeInterpreterPlugin,
+  sidebarPlugin,
+  commandsPlugin,
+  statusItemPlugin
+];
 
 export default plugins;

@@ -9,6 +9,7 @@ import { Signal, type ISignal } from '@lumino/signaling';
 
 import { AgentSession } from './agentSession';
 import type { LiveNotebookTarget } from './liveNotebookTarget';
+import { ModelStatus } from './modelStatus';
 import type { ICodeInterpreterSettings } from './settings';
 import type { ICodeInterpreter } from './tokens';
 
@@ -26,10 +27,20 @@ export class CodeInterpreter implements ICodeInterpreter, IDisposable {
   constructor(options: CodeInterpreter.IOptions) {
     this._tracker = options.tracker;
     this._settings = options.settings;
-    this._serverModel = options.serverModel ?? (() => '');
     this._serverSettings = options.serverSettings;
     this._translator = options.translator;
     this._createNotebook = options.createNotebook;
+    this._ownsModelStatus = !options.modelStatus;
+    this._modelStatus =
+      options.modelStatus ??
+      new ModelStatus({ serverSettings: options.serverSettings, translator: options.translator });
+  }
+
+  /**
+   * What is known of the model: the server's settings and whether the model can answer.
+   */
+  get modelStatus(): ModelStatus {
+    return this._modelStatus;
   }
 
   /**
@@ -49,7 +60,7 @@ export class CodeInterpreter implements ICodeInterpreter, IDisposable {
   /**
    * Emitted when a notebook's turn starts or ends.
    */
-  get runningChanged(): ISignal<this, CodeInterpreter.IRunningChangedArgs> {
+  get runningChanged(): ISignal<this, ICodeInterpreter.IRunningChangedArgs> {
     return this._runningChanged;
   }
 
@@ -76,12 +87,16 @@ export class CodeInterpreter implements ICodeInterpreter, IDisposable {
       session = new AgentSession({
         panel: notebook,
         settings: this._settings,
-        serverModel: this._serverModel,
+        // The model the server is configured with, used when the model setting is empty.
+        serverModel: () => this._modelStatus.serverModel,
         serverSettings: this._serverSettings,
         translator: this._translator
       });
       this._sessions.set(notebook, session);
-      session.events.connect((_, event) => this._events.emit({ notebook, event }));
+      session.events.connect((_, event) => {
+        this._modelStatus.noteAgentEvent(event);
+        this._events.emit({ notebook, event });
+      });
       session.target.executed.connect((_, executed: LiveNotebookTarget.IExecuted) =>
         this._executed.emit({ notebook, ...executed })
       );
@@ -148,6 +163,9 @@ export class CodeInterpreter implements ICodeInterpreter, IDisposable {
       session.dispose();
     }
     this._sessions.clear();
+    if (this._ownsModelStatus) {
+      this._modelStatus.dispose();
+    }
     Signal.clearData(this);
   }
 
@@ -160,14 +178,15 @@ export class CodeInterpreter implements ICodeInterpreter, IDisposable {
 
   private _tracker: INotebookTracker;
   private _settings: () => ICodeInterpreterSettings;
-  private _serverModel: () => string;
+  private _modelStatus: ModelStatus;
+  private _ownsModelStatus: boolean;
   private _serverSettings?: ServerConnection.ISettings;
   private _translator?: ITranslator;
   private _createNotebook?: () => Promise<NotebookPanel>;
   private _sessions = new Map<NotebookPanel, AgentSession>();
   private _events = new Signal<this, ICodeInterpreter.IEventArgs>(this);
   private _executed = new Signal<this, ICodeInterpreter.IExecutedArgs>(this);
-  private _runningChanged = new Signal<this, CodeInterpreter.IRunningChangedArgs>(this);
+  private _runningChanged = new Signal<this, ICodeInterpreter.IRunningChangedArgs>(this);
   private _isDisposed = false;
 }
 
@@ -190,9 +209,10 @@ export namespace CodeInterpreter {
     settings: () => ICodeInterpreterSettings;
 
     /**
-     * The model the server is configured with, used when the model setting is empty.
+     * What is known of the model (the server's model name among it); the service makes its own,
+     * read only on `refresh`, when omitted.
      */
-    serverModel?: () => string;
+    modelStatus?: ModelStatus;
 
     /**
      * The server connection; the default one when omitted.
@@ -209,20 +229,5 @@ export namespace CodeInterpreter {
      * needs an open notebook.
      */
     createNotebook?: () => Promise<NotebookPanel>;
-  }
-
-  /**
-   * A notebook's turn started or ended.
-   */
-  export interface IRunningChangedArgs {
-    /**
-     * The notebook.
-     */
-    notebook: NotebookPanel;
-
-    /**
-     * Whether a turn runs now.
-     */
-    running: boolean;
   }
 }

@@ -35,9 +35,6 @@ export interface IServerConfig {
 }
 
 /**
- * What the browser may change on the server.
- */
-/**
  * The embedded local model's state, as `code-interpreter/local-model` reports it.
  */
 export interface ILocalModelState {
@@ -115,6 +112,9 @@ export async function localModelState(
   return (await response.json()) as ILocalModelState;
 }
 
+/**
+ * What the browser may change on the server.
+ */
 export interface IServerConfigUpdate {
   api_key?: string;
   model?: string;

@@ -5,10 +5,13 @@ import type { ICodeCellModel } from '@jupyterlab/cells';
 import type { NotebookPanel } from '@jupyterlab/notebook';
 import { Token } from '@lumino/coreutils';
 import type { ISignal } from '@lumino/signaling';
+import type { Widget } from '@lumino/widgets';
 
 import type { AgentEvent } from '../agent/events';
 import type { TurnOutcome } from '../conversation/conversationRecord';
 import type { ExecutionStatus } from '../kernel/tokens';
+import type { AgentSession } from './agentSession';
+import type { ModelStatus } from './modelStatus';
 
 /**
  * The code interpreter, for other extensions: ask it to work on a notebook, stop it, and follow
@@ -62,6 +65,27 @@ export interface ICodeInterpreter {
    * @returns `true` while a turn runs there.
    */
   isRunning(notebook?: NotebookPanel): boolean;
+
+  /**
+   * Emitted when a notebook's turn starts or ends.
+   */
+  readonly runningChanged: ISignal<ICodeInterpreter, ICodeInterpreter.IRunningChangedArgs>;
+
+  /**
+   * What is known of the model: the server's settings, the embedded model's state, and whether
+   * it can answer. Views (the sidebar, the status bar) show it; nothing of it is UI.
+   */
+  readonly modelStatus: ModelStatus;
+
+  /**
+   * The agent session of a notebook, created on first use: its transcript, approvals and undo,
+   * for a view of its conversation (the sidebar, or another extension's).
+   *
+   * @param notebook - the notebook.
+   * @returns its session.
+   * @throws when the service is disposed.
+   */
+  sessionFor(notebook: NotebookPanel): AgentSession;
 }
 
 /**
@@ -101,6 +125,21 @@ export namespace ICodeInterpreter {
      * The notebook the turn worked on.
      */
     notebook: NotebookPanel;
+  }
+
+  /**
+   * A notebook's turn started or ended.
+   */
+  export interface IRunningChangedArgs {
+    /**
+     * The notebook.
+     */
+    notebook: NotebookPanel;
+
+    /**
+     * Whether a turn runs now.
+     */
+    running: boolean;
   }
 
   /**
@@ -164,4 +203,36 @@ export namespace ICodeInterpreter {
      */
     evalue: string;
   }
+}
+
+/**
+ * The code interpreter's sidebar, for the commands that open it and put a draft in it. Another
+ * extension may provide its own sidebar under this token once `jupyterlab-code-interpreter:sidebar`
+ * is disabled.
+ */
+export const ICodeInterpreterSidebar = new Token<ICodeInterpreterSidebar>(
+  'jupyterlab-code-interpreter:ICodeInterpreterSidebar',
+  "The code interpreter's sidebar: its widget in the shell, a draft prompt and the focus."
+);
+
+/**
+ * The code interpreter's sidebar.
+ */
+export interface ICodeInterpreterSidebar {
+  /**
+   * The widget added to the shell (activated by the open command).
+   */
+  readonly widget: Widget;
+
+  /**
+   * Put text in the prompt box.
+   *
+   * @param text - the draft.
+   */
+  setDraft(text: string): void;
+
+  /**
+   * Focus the prompt box.
+   */
+  focusInput(): void;
 }

@@ -1,0 +1,232 @@
+// Copyright (c) jupyterlab-code-interpreter contributors.
+// Distributed under the terms of the Modified BSD License.
+
+import type { IRenderMimeRegistry } from '@jupyterlab/rendermime';
+import { nullTranslator, type ITranslator } from '@jupyterlab/translation';
+import { Panel, Widget } from '@lumino/widgets';
+
+import type { AgentSession } from './agentSession';
+import { ApprovalCard } from './approvalCard';
+import { MarkdownEntry } from './markdownEntry';
+import { ReviewEntry } from './reviewEntry';
+import { StepEntry } from './stepEntry';
+import type { Transcript, TranscriptEntry } from './transcript';
+import { TurnEndEntry } from './turnEndEntry';
+
+/**
+ * The conversation in the sidebar: a session's transcript, each entry as its own widget (the
+ * prompt, the streamed answer, the steps, approvals, turn ends, a saved conversation to review),
+ * the empty state and the thinking line. It renders the transcript's typed entries and follows
+ * its changes; it holds no agent state.
+ */
+export class ConversationView extends Panel {
+  /**
+   * Construct the view.
+   *
+   * @param options - the markdown renderer of answers and the translations.
+   */
+  constructor(options: ConversationView.IOptions) {
+    super();
+    this._rendermime = options.rendermime;
+    this._translator = options.translator ?? nullTranslator;
+    const trans = this._translator.load('jupyterlab_code_interpreter');
+    this.addClass('jp-CodeInterpreter-transcript');
+    this._empty = new Widget();
+    this._empty.addClass('jp-CodeInterpreter-empty');
+    this._empty.node.textContent = trans.__(
+      'Ask for an analysis, a plot or a fix. The code goes into cells of the current notebook and runs on its kernel; failing cells are revised until they work.'
+    );
+    this._thinking = new Widget();
+    this._thinking.addClass('jp-CodeInterpreter-thinking');
+    this._thinking.node.textContent = trans.__('Thinking…');
+    this._thinking.hide();
+    this._showEntries();
+  }
+
+  /**
+   * Dispose of the view and stop following its transcript. Safe to call more than once.
+   */
+  dispose(): void {
+    if (this.isDisposed) {
+      return;
+    }
+    this._session?.transcript.changed.disconnect(this._onTranscriptChanged, this);
+    this._session = null;
+    super.dispose();
+  }
+
+  /**
+   * Show another session's transcript.
+   *
+   * @param session - the session, or `null` when no notebook is current.
+   */
+  setSession(session: AgentSession | null): void {
+    if (session === this._session) {
+      return;
+    }
+    this._session?.transcript.changed.disconnect(this._onTranscriptChanged, this);
+    this._session = session;
+    session?.transcript.changed.connect(this._onTranscriptChanged, this);
+    this._showEntries();
+  }
+
+  /**
+   * Render the turn ends again after a turn started or ended: their Undo waits for it.
+   */
+  refreshTurnEnds(): void {
+    for (const [entry, widget] of this._widgets) {
+      if (entry.kind === 'turn-end') {
+        this._renderEntry(entry, widget);
+      }
+    }
+  }
+
+  /**
+   * Show a warning after the conversation (a prompt that could not be sent, an undo that failed).
+   *
+   * @param message - what went wrong.
+   */
+  showError(message: string): void {
+    const widget = new Widget();
+    widget.addClass('jp-CodeInterpreter-step');
+    widget.node.dataset.state = 'warning';
+    widget.node.textContent = message;
+    this.insertWidget(this.widgets.length - 1, widget);
+  }
+
+  private _onTranscriptChanged(_: Transcript, change: Transcript.IChange): void {
+    switch (change.type) {
+      case 'reset':
+        this._showEntries();
+        return;
+      case 'thinking':
+        this._thinking.setHidden(!this._session?.transcript.thinking);
+        this._scrollToEnd();
+        return;
+      case 'added': {
+        this._empty.hide();
+        const widget = this._createEntry(change.entry);
+        this.insertWidget(this.widgets.indexOf(this._thinking), widget);
+        this._scrollToEnd();
+        return;
+      }
+      case 'changed': {
+        const widget = this._widgets.get(change.entry);
+        if (widget) {
+          this._renderEntry(change.entry, widget);
+          this._scrollToEnd();
+        }
+        return;
+      }
+    }
+  }
+
+  private _showEntries(): void {
+    for (const widget of [...this.widgets]) {
+      if (widget !== this._empty && widget !== this._thinking) {
+        widget.dispose();
+      }
+    }
+    this._widgets.clear();
+    this.addWidget(this._empty);
+    const entries = this._session?.transcript.entries ?? [];
+    for (const entry of entries) {
+      this.addWidget(this._createEntry(entry));
+    }
+    this.addWidget(this._thinking);
+    this._empty.setHidden(entries.length > 0);
+    this._thinking.setHidden(!this._session?.transcript.thinking);
+    this._scrollToEnd(true);
+  }
+
+  private _createEntry(entry: TranscriptEntry): Widget {
+    const session = this._session;
+    const translator = this._translator;
+    let widget: Widget;
+    switch (entry.kind) {
+      case 'assistant':
+        widget = new MarkdownEntry(this._rendermime);
+        break;
+      case 'step':
+        widget = new StepEntry({ session, translator });
+        break;
+      case 'approval':
+        widget = new ApprovalCard({ session, translator });
+        break;
+      case 'turn-end':
+        widget = new TurnEndEntry({ session, translator, onError: message => this.showError(message) });
+        break;
+      case 'review':
+        widget = new ReviewEntry({ session, translator });
+        break;
+      default:
+        widget = new Widget();
+        break;
+    }
+    widget.addClass('jp-CodeInterpreter-entry');
+    widget.addClass(`jp-CodeInterpreter-${entry.kind}`);
+    this._widgets.set(entry, widget);
+    this._renderEntry(entry, widget);
+    return widget;
+  }
+
+  private _renderEntry(entry: TranscriptEntry, widget: Widget): void {
+    switch (entry.kind) {
+      case 'user':
+        widget.node.textContent = entry.text;
+        return;
+      case 'assistant':
+        (widget as MarkdownEntry).render(entry.text, entry.streaming);
+        return;
+      case 'step':
+        (widget as StepEntry).render(entry);
+        return;
+      case 'approval':
+        (widget as ApprovalCard).render(entry);
+        return;
+      case 'turn-end':
+        (widget as TurnEndEntry).render(entry);
+        return;
+      case 'review':
+        (widget as ReviewEntry).render(entry);
+        return;
+    }
+  }
+
+  private _scrollToEnd(force = false): void {
+    const node = this.node;
+    const nearEnd = node.scrollHeight - node.scrollTop - node.clientHeight < 80;
+    if (force || nearEnd || this._session?.isRunning) {
+      requestAnimationFrame(() => {
+        node.scrollTop = node.scrollHeight;
+      });
+    }
+  }
+
+  private _rendermime: IRenderMimeRegistry;
+  private _translator: ITranslator;
+  private _session: AgentSession | null = null;
+  private _empty: Widget;
+  private _thinking: Widget;
+  private _widgets = new Map<TranscriptEntry, Widget>();
+}
+
+/**
+ * The namespace for `ConversationView` statics.
+ */
+export namespace ConversationView {
+  /**
+   * The options of the conversation view.
+   */
+  export interface IOptions {
+    /**
+     * Renders the model's markdown answers (with a sanitizer fit for untrusted text).
+     */
+    rendermime: IRenderMimeRegistry;
+
+    /**
+     * The application's translations; English when omitted.
+     */
+    translator?: ITranslator;
+  }
+}

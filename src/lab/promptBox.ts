@@ -1,0 +1,154 @@
+// Copyright (c) jupyterlab-code-interpreter contributors.
+// Distributed under the terms of the Modified BSD License.
+
+import { nullTranslator, type ITranslator } from '@jupyterlab/translation';
+import { Widget } from '@lumino/widgets';
+
+import { MentionPopup, type IMentionCandidate } from './mentionPopup';
+
+/**
+ * The prompt box: a text area (Enter sends, Shift+Enter makes a new line, `@` opens the mention
+ * list), and Send, or Stop while a turn runs. A prompt that cannot be sent comes back in the box
+ * unless another was typed meanwhile.
+ */
+export class PromptBox extends Widget {
+  /**
+   * Construct the prompt box.
+   *
+   * @param options - what sending and stopping do, the mention candidates, the translations.
+   */
+  constructor(options: PromptBox.IOptions) {
+    super();
+    const translator = options.translator ?? nullTranslator;
+    const trans = translator.load('jupyterlab_code_interpreter');
+    this._options = options;
+    this.addClass('jp-CodeInterpreter-composer');
+    const input = document.createElement('textarea');
+    input.className = 'jp-CodeInterpreter-input';
+    input.rows = 3;
+    input.placeholder = trans.__('Ask the code interpreter… (Enter to send, Shift+Enter for a new line)');
+    this._mentions = new MentionPopup({ input, candidates: options.candidates, translator });
+    input.addEventListener('keydown', event => {
+      if (this._mentions.handleKey(event)) {
+        return;
+      }
+      if (event.key === 'Enter' && !event.shiftKey && !event.isComposing) {
+        event.preventDefault();
+        event.stopPropagation();
+        this._send();
+      }
+    });
+    const send = document.createElement('button');
+    send.className = 'jp-Button jp-mod-styled jp-mod-accept jp-CodeInterpreter-send';
+    send.textContent = trans.__('Send');
+    send.addEventListener('click', () => this._send());
+    const stop = document.createElement('button');
+    stop.className = 'jp-Button jp-mod-styled jp-mod-warn jp-CodeInterpreter-stop';
+    stop.textContent = trans.__('Stop');
+    stop.title = trans.__('Stop the model and interrupt the running cell');
+    stop.addEventListener('click', () => options.stop());
+    const buttons = document.createElement('div');
+    buttons.className = 'jp-CodeInterpreter-buttons';
+    buttons.append(send, stop);
+    this.node.append(this._mentions.node, input, buttons);
+    this._input = input;
+    this._sendButton = send;
+    this._stopButton = stop;
+    this.setRunning(false);
+  }
+
+  /**
+   * Dispose of the prompt box and its mention list. Safe to call more than once.
+   */
+  dispose(): void {
+    if (this.isDisposed) {
+      return;
+    }
+    this._mentions.dispose();
+    super.dispose();
+  }
+
+  /**
+   * Offer Stop while a turn runs, and Send otherwise (a prompt is not sent while a turn runs).
+   *
+   * @param running - whether a turn runs.
+   */
+  setRunning(running: boolean): void {
+    this._running = running;
+    this._stopButton.hidden = !running;
+    this._sendButton.hidden = running;
+  }
+
+  /**
+   * Put text in the box.
+   *
+   * @param text - the text.
+   */
+  setDraft(text: string): void {
+    this._input.value = text;
+  }
+
+  /**
+   * Focus the box.
+   */
+  focusInput(): void {
+    this._input.focus();
+  }
+
+  private _send(): void {
+    const prompt = this._input.value.trim();
+    if (!prompt || this._running) {
+      return;
+    }
+    this._input.value = '';
+    this._options.send(prompt).catch(error => {
+      // Nothing the user wrote is lost: the prompt comes back unless they typed a new one.
+      if (!this._input.value) {
+        this._input.value = prompt;
+      }
+      this._options.onError((error as Error).message);
+    });
+  }
+
+  private _options: PromptBox.IOptions;
+  private _mentions: MentionPopup;
+  private _input: HTMLTextAreaElement;
+  private _sendButton: HTMLButtonElement;
+  private _stopButton: HTMLButtonElement;
+  private _running = false;
+}
+
+/**
+ * The namespace for `PromptBox` statics.
+ */
+export namespace PromptBox {
+  /**
+   * The options of the prompt box.
+   */
+  export interface IOptions {
+    /**
+     * Sends a prompt; rejects when it could not be sent.
+     */
+    send: (prompt: string) => Promise<unknown>;
+
+    /**
+     * Stops the running turn.
+     */
+    stop: () => void;
+
+    /**
+     * Reads what can be mentioned now.
+     */
+    candidates: () => Promise<IMentionCandidate[]>;
+
+    /**
+     * Shows why a prompt could not be sent.
+     */
+    onError: (message: string) => void;
+
+    /**
+     * The application's translations; English when omitted.
+     */
+    translator?: ITranslator;
+  }
+}
