@@ -101,6 +101,11 @@ export class CellRunner {
         await this._run(action.cellId, 'revision', action.toolCallId, turn, protocol);
         return;
       }
+      default: {
+        // A new kind of action fails to compile here until it is carried out above.
+        const unknown: never = action;
+        throw new Error(`Unknown action: ${JSON.stringify(unknown)}`);
+      }
     }
   }
 

@@ -45,10 +45,16 @@ export class TurnNotes implements IKernelFacts {
     this._notebookContext = new NotebookContext(options.counter);
   }
 
+  /**
+   * The kernel's working folder as its last inspection found it.
+   */
   get kernelFolder(): string | undefined {
     return this._kernelFolder;
   }
 
+  /**
+   * The data packages the kernel had at its last inspection that listed them.
+   */
   get installedPackages(): string[] | undefined {
     return this._installedPackages;
   }
