@@ -20,14 +20,14 @@ namespace Private {
     'You are a code interpreter in a Jupyter notebook with a live Python kernel. Variables persist between cells. Run code to compute answers and print every figure you report; never guess results or file contents. input() is not available.';
 
   /**
-   * The system prompt of each protocol.
+   * The system prompt of each protocol. Short, with one example of the form of a call and of its
+   * result: a 1.5B model follows an example far better than a list of rules. The example's code is
+   * a placeholder, never code that could be taken for an answer (a `print(sum(...))` example was
+   * answered to "compute the mean"). The text protocol's prompt does not quote the result's
+   * "Execution result:" prefix: the 0.5B model wrote that prefix followed by the code, or by a
+   * made-up figure, instead of a block (3 of 4 samples on the Binder demo's question; 0 of 4
+   * without the quote, bench/RESULTS.md).
    */
-  // Short, with one example of the form of a call and of its result: a 1.5B model follows an
-  // example far better than a list of rules. The example's code is a placeholder, never code that
-  // could be taken for an answer (a `print(sum(...))` example was answered to "compute the mean").
-  // The text protocol's prompt does not quote the result's "Execution result:" prefix: the 0.5B
-  // model wrote that prefix followed by the code, or by a made-up figure, instead of a block (3 of
-  // 4 samples on the Binder demo's question; 0 of 4 without the quote, bench/RESULTS.md).
   export const PROMPTS: Record<ModelProtocol, string> = {
     tools: [
       common,
