@@ -1,0 +1,287 @@
+// Copyright (c) jupyterlab-code-interpreter contributors.
+// Distributed under the terms of the Modified BSD License.
+
+import { renderFeedback } from '../feedback/renderFeedback';
+import type { ITokenCounter } from '../feedback/tokens';
+import type { IExecutionResult } from '../kernel/tokens';
+import type { ModelAction } from '../model/actions';
+import { CellNotFoundError, NotACodeCellError, type INotebookTarget } from '../notebook/tokens';
+import type { ApprovalHook } from './approval';
+import type { Conversation } from './conversation';
+import type { AgentEvent } from './events';
+import type { IAgentProtocol } from './protocols/protocol';
+import { noteOnRepeat } from './repeatedCode';
+import type { IKernelFacts } from './turnNotes';
+import type { TurnState } from './turnState';
+
+/**
+ * Carries out the model's actions in the notebook: adds and revises cells, runs them (after
+ * approval), restarts a kernel that died or hangs, and gives the model each result in its
+ * protocol's words.
+ */
+export class CellRunner {
+  /**
+   * Construct a cell runner.
+   *
+   * @param options - the notebook, the conversation, the limits and the approval hook.
+   */
+  constructor(options: CellRunner.IOptions) {
+    this._options = options;
+  }
+
+  /**
+   * The cell a revision replaces: the last one that failed, while it still exists.
+   */
+  get revisableCell(): string | undefined {
+    const failed = this._failedCellId;
+    return failed && this._cellExists(failed) ? failed : undefined;
+  }
+
+  /**
+   * Carry out one action and give the model its result.
+   *
+   * @param action - what the model asked for.
+   * @param turn - the running turn.
+   * @param protocol - the protocol in use.
+   * @throws when the notebook or the kernel fails (not the code).
+   */
+  async perform(action: ModelAction, turn: TurnState, protocol: IAgentProtocol): Promise<void> {
+    const { target, conversation, emit } = this._options;
+    switch (action.kind) {
+      case 'invalid':
+        emit({ type: 'warning', message: `The model called ${action.toolName} wrongly: ${action.error}.` });
+        conversation.answerToolCall(action.toolCallId, `Error: ${action.error}. Nothing was run.`);
+        return;
+      case 'repeat':
+        conversation.answerToolCall(action.toolCallId, noteOnRepeat(turn, action.code, emit).note);
+        return;
+      case 'markdown': {
+        const cellId = await target.insertMarkdown(action.text);
+        turn.touch(cellId, null);
+        emit({ type: 'cell-inserted', cellId, cellType: 'markdown', source: action.text });
+        conversation.answerToolCall(action.toolCallId, `cell_id: ${cellId}\nstatus: ok\nThe markdown cell was added.`);
+        return;
+      }
+      case 'execute': {
+        const cellId = await target.insertCode(action.code);
+        turn.touch(cellId, null);
+        emit({ type: 'cell-inserted', cellId, cellType: 'code', source: action.code });
+        await this._run(cellId, 'new', action.toolCallId, turn, protocol);
+        return;
+      }
+      case 'edit': {
+        let previousSource: string;
+        try {
+          previousSource = target.getSource(action.cellId);
+          await target.setSource(action.cellId, action.code);
+        } catch (error) {
+          if (error instanceof NotACodeCellError) {
+            emit({ type: 'warning', message: error.message });
+            conversation.answerToolCall(action.toolCallId, `Error: ${error.message} Use execute_code for new code.`);
+            return;
+          }
+          if (error instanceof CellNotFoundError) {
+            emit({ type: 'warning', message: error.message });
+            const instead = protocol.revisionOfMissingCell(action.code);
+            if (instead) {
+              this._failedCellId = undefined;
+              await this.perform(instead, turn, protocol);
+            } else {
+              conversation.answerToolCall(
+                action.toolCallId,
+                `Error: ${error.message} Use execute_code to add a new cell.`
+              );
+            }
+            return;
+          }
+          throw error;
+        }
+        turn.touch(action.cellId, previousSource);
+        emit({ type: 'cell-revised', cellId: action.cellId, source: action.code, previousSource });
+        await this._run(action.cellId, 'revision', action.toolCallId, turn, protocol);
+        return;
+      }
+      default: {
+        // A new kind of action fails to compile here until it is carried out above.
+        const unknown: never = action;
+        throw new Error(`Unknown action: ${JSON.stringify(unknown)}`);
+      }
+    }
+  }
+
+  /**
+   * Run a cell (after approval) and give the model the result.
+   */
+  private async _run(
+    cellId: string,
+    kind: 'new' | 'revision',
+    toolCallId: string | undefined,
+    turn: TurnState,
+    protocol: IAgentProtocol
+  ): Promise<void> {
+    const { target, conversation, emit, approve, maxAttempts } = this._options;
+    if (approve) {
+      const code = target.getSource(cellId);
+      const decision = await approve({ cellId, code, kind, folder: this._options.kernel.kernelFolder }, turn.signal);
+      if (decision.action === 'skip') {
+        const reason = decision.reason || 'The user chose not to run this cell.';
+        emit({ type: 'execution-skipped', cellId, reason });
+        conversation.giveResult(cellId, toolCallId, `cell_id: ${cellId}\nstatus: skipped\n${reason}`, []);
+        return;
+      }
+      if (decision.action === 'edit') {
+        const previousSource = target.getSource(cellId);
+        await target.setSource(cellId, decision.code);
+        emit({ type: 'cell-revised', cellId, source: decision.code, previousSource });
+      }
+    }
+    const attempt = turn.startExecution();
+    emit({ type: 'execution-start', cellId, attempt, maxAttempts });
+    let result: IExecutionResult;
+    let ranSource = '';
+    try {
+      // Read here: the person may have deleted the cell while it waited for approval.
+      ranSource = target.getSource(cellId);
+      result = await target.execute(cellId, {
+        timeoutMs: this._options.cellTimeoutMs,
+        signal: turn.signal,
+        onOutput: outputs => emit({ type: 'execution-output', cellId, outputs })
+      });
+    } catch (error) {
+      if (error instanceof CellNotFoundError) {
+        turn.cancelExecution();
+        emit({ type: 'warning', message: error.message });
+        conversation.giveResult(cellId, toolCallId, `cell_id: ${cellId}\nstatus: error\n${error.message}`, []);
+        return;
+      }
+      throw error;
+    }
+    turn.lastStatus = result.status;
+    this._failedCellId = result.status === 'ok' ? undefined : cellId;
+    emit({ type: 'execution-end', cellId, attempt, maxAttempts, result });
+    await this._restartIfStuck(result);
+    const rendered = renderFeedback(result, {
+      budgetTokens: this._options.outputBudgetTokens,
+      vision: this._options.vision,
+      counter: this._options.counter,
+      timeoutMs: this._options.cellTimeoutMs
+    });
+    const missing = Private.missingModuleNote(result, this._options.kernel.installedPackages);
+    const feedback = missing ? { ...rendered, text: `${rendered.text}\n${missing}` } : rendered;
+    turn.recordRun(ranSource, result.status, feedback.text);
+    emit({ type: 'feedback', cellId, text: feedback.text, images: feedback.images.length, tokens: feedback.tokens });
+    conversation.giveResult(cellId, toolCallId, protocol.describeResult(cellId, result, feedback), feedback.images);
+  }
+
+  /**
+   * Restart a kernel that died or did not answer an interrupt, so the next cell can run.
+   */
+  private async _restartIfStuck(result: IExecutionResult): Promise<void> {
+    if (result.status !== 'dead-kernel' && !result.kernelUnresponsive) {
+      return;
+    }
+    const reason =
+      result.status === 'dead-kernel'
+        ? 'The kernel died while running the cell.'
+        : 'The kernel did not answer an interrupt.';
+    try {
+      await this._options.target.restartKernel();
+      this._options.emit({ type: 'kernel-restarted', reason });
+    } catch (error) {
+      this._options.emit({
+        type: 'warning',
+        message: `The kernel could not be restarted: ${(error as Error).message}`
+      });
+    }
+  }
+
+  private _cellExists(cellId: string): boolean {
+    try {
+      this._options.target.getSource(cellId);
+      return true;
+    } catch {
+      return false;
+    }
+  }
+
+  private _options: CellRunner.IOptions;
+  private _failedCellId: string | undefined;
+}
+
+/**
+ * The namespace for `CellRunner` statics.
+ */
+export namespace CellRunner {
+  /**
+   * What a cell runner works with.
+   */
+  export interface IOptions {
+    /**
+     * The notebook.
+     */
+    target: INotebookTarget;
+
+    /**
+     * Where results go.
+     */
+    conversation: Conversation;
+
+    /**
+     * What the kernel said of its folder and packages.
+     */
+    kernel: IKernelFacts;
+
+    /**
+     * Consulted before each execution.
+     */
+    approve?: ApprovalHook;
+
+    /**
+     * Executions allowed per turn (shown in the execution events).
+     */
+    maxAttempts: number;
+
+    /**
+     * Time limit of one cell in milliseconds; 0 for none.
+     */
+    cellTimeoutMs: number;
+
+    /**
+     * Tokens of one execution's feedback.
+     */
+    outputBudgetTokens: number;
+
+    /**
+     * Whether the model reads images.
+     */
+    vision: boolean;
+
+    /**
+     * Counts tokens of the feedback.
+     */
+    counter: ITokenCounter;
+
+    /**
+     * Where events go.
+     */
+    emit: (event: AgentEvent) => void;
+  }
+}
+
+namespace Private {
+  /**
+   * What the model is told after an import of a module the kernel lacks: not to use it, and
+   * which data packages the kernel has.
+   */
+  export function missingModuleNote(result: IExecutionResult, installed: string[] | undefined): string | undefined {
+    const error = result.outputs.find(output => output.output_type === 'error') as
+      | { ename?: string; evalue?: string }
+      | undefined;
+    if (error?.ename !== 'ModuleNotFoundError') {
+      return undefined;
+    }
+    const module = /'([^']+)'/.exec(error.evalue ?? '')?.[1] ?? 'that module';
+    const have = installed?.length ? ` Installed data packages: ${installed.join(', ')}.` : '';
+    return `Note: ${module} is not installed in this kernel; do not import it, do the job with what is installed.${have}`;
+  }
+}

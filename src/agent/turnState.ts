@@ -1,0 +1,155 @@
+// Copyright (c) jupyterlab-code-interpreter contributors.
+// Distributed under the terms of the Modified BSD License.
+
+import type { ITurnRecord } from '../conversation/conversationRecord';
+import type { ExecutionStatus } from '../kernel/tokens';
+
+/**
+ * What one user turn has done so far: its record, what it spent, and what its cells ran. The turn
+ * loop, the protocols and the cell runner read and update it; it ends with the turn.
+ */
+export class TurnState {
+  /**
+   * Start the state of a turn.
+   *
+   * @param record - the turn as it is saved with the conversation.
+   * @param signal - stops the turn.
+   * @param needsCode - whether the question names data (a file, a variable) only code can read.
+   */
+  constructor(
+    readonly record: ITurnRecord,
+    readonly signal: AbortSignal,
+    readonly needsCode: boolean
+  ) {}
+
+  /**
+   * When the turn started, in milliseconds since the epoch.
+   */
+  readonly started = Date.now();
+
+  /**
+   * Tokens the turn's requests used (prompt and completion).
+   */
+  tokens = 0;
+
+  /**
+   * Model requests made in the turn.
+   */
+  requests = 0;
+
+  /**
+   * How the last execution ended, if any ran.
+   */
+  lastStatus: ExecutionStatus | undefined = undefined;
+
+  /**
+   * Whether the model was already asked to compute the figures of its answer.
+   */
+  groundingAsked = false;
+
+  /**
+   * Answers in a row with code but no tool call (tools protocol).
+   */
+  codeWithoutCall = 0;
+
+  /**
+   * Answers that repeated code already run.
+   */
+  repeats = 0;
+
+  /**
+   * Executions in this turn (a cell deleted before it ran does not count).
+   */
+  get executions(): number {
+    return this.record.executions;
+  }
+
+  /**
+   * Milliseconds since the turn started.
+   */
+  get elapsedMs(): number {
+    return Date.now() - this.started;
+  }
+
+  /**
+   * Count an execution that is starting.
+   *
+   * @returns its number in the turn.
+   */
+  startExecution(): number {
+    return ++this.record.executions;
+  }
+
+  /**
+   * Take back the count of an execution that never ran (its cell was gone).
+   */
+  cancelExecution(): void {
+    this.record.executions--;
+  }
+
+  /**
+   * Record a cell the turn added or changed, for undo (only its first source is kept).
+   *
+   * @param cellId - the cell.
+   * @param previousSource - its source before the turn, `null` for a cell the turn added.
+   */
+  touch(cellId: string, previousSource: string | null): void {
+    if (!this.record.cells.some(cell => cell.cellId === cellId)) {
+      this.record.cells.push({ cellId, previousSource });
+    }
+  }
+
+  /**
+   * Record code that ran in this turn, how it ended and what the model was told of it.
+   *
+   * @param code - the source that ran.
+   * @param status - how it ended.
+   * @param feedback - the text the model read.
+   */
+  recordRun(code: string, status: ExecutionStatus, feedback: string): void {
+    this._ranCode.set(code, { status, feedback });
+  }
+
+  /**
+   * Whether this exact code already ran in this turn.
+   *
+   * @param code - the source.
+   * @returns true when it ran.
+   */
+  hasRun(code: string): boolean {
+    return this._ranCode.has(code);
+  }
+
+  /**
+   * What the model is told when it sends again code that failed in this turn.
+   *
+   * @param code - the source it sent.
+   * @returns the note, or `undefined` when the code did not fail (or never ran).
+   */
+  failedRunNote(code: string): string | undefined {
+    const ran = this._ranCode.get(code);
+    if (!ran || ran.status === 'ok') {
+      return undefined;
+    }
+    return `This exact code failed (${ran.status}); it was not run again. Its result was:\n${ran.feedback}\nChange the code to fix the error.`;
+  }
+
+  /**
+   * Whether the turn went over its token or time budget.
+   *
+   * @param budgets - the budgets (0 for none).
+   * @returns why it is over, or `undefined` while it is within them.
+   */
+  budgetExceeded(budgets: { turnTokenBudget: number; turnTimeBudgetMs: number }): string | undefined {
+    const { turnTokenBudget, turnTimeBudgetMs } = budgets;
+    if (turnTokenBudget > 0 && this.tokens >= turnTokenBudget) {
+      return `The turn used ${this.tokens} tokens, over its budget of ${turnTokenBudget}.`;
+    }
+    if (turnTimeBudgetMs > 0 && this.elapsedMs >= turnTimeBudgetMs) {
+      return `The turn ran for ${Math.round(this.elapsedMs / 1000)} s, over its budget of ${Math.round(turnTimeBudgetMs / 1000)} s.`;
+    }
+    return undefined;
+  }
+
+  private _ranCode = new Map<string, { status: ExecutionStatus; feedback: string }>();
+}
