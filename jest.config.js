@@ -11,13 +11,18 @@ const jupyterlabJest = require('@jupyterlab/testing/lib/jest-config');
 
 const tsTransform = ['ts-jest', { tsconfig: '<rootDir>/test/tsconfig.json' }];
 
+// The kernel-side Python, imported by src/ as its text (src/pythonSources.d.ts).
+const pythonTransform = { '\\.py$': '<rootDir>/test/support/pythonSourceTransform.js' };
+
 const node = {
   displayName: 'node',
   testEnvironment: 'node',
   roots: ['<rootDir>/test'],
   testMatch: ['**/*.test.ts'],
   testPathIgnorePatterns: ['/node_modules/', '<rootDir>/test/lab-dom/', '<rootDir>/test/real-model/'],
+  moduleFileExtensions: ['js', 'mjs', 'cjs', 'jsx', 'ts', 'tsx', 'json', 'node', 'py'],
   transform: {
+    ...pythonTransform,
     '^.+\\.tsx?$': tsTransform
   },
   setupFiles: ['<rootDir>/test/support/quietServices.ts']
@@ -50,10 +55,11 @@ const dom = {
   testEnvironment: '<rootDir>/test/lab-dom/support/environment.js',
   resolver: base.resolver,
   moduleNameMapper: base.moduleNameMapper,
-  moduleFileExtensions: base.moduleFileExtensions,
+  moduleFileExtensions: [...base.moduleFileExtensions, 'py'],
   roots: ['<rootDir>/test/lab-dom'],
   testMatch: ['**/*.test.ts'],
   transform: {
+    ...pythonTransform,
     '\\.svg$': '@jupyterlab/testing/lib/jest-raw-loader.js',
     '^.+\\.tsx?$': tsTransform,
     '^.+\\.m?jsx?$': ['babel-jest', { presets: [['@babel/preset-env', { targets: { node: 'current' } }]] }]
