@@ -11,7 +11,6 @@ from typing import Any
 
 import pytest
 from IPython.core.interactiveshell import InteractiveShell
-
 from kernel_side_support import sent_as_text
 
 
