@@ -20,7 +20,6 @@ const node = {
   roots: ['<rootDir>/test'],
   testMatch: ['**/*.test.ts'],
   testPathIgnorePatterns: ['/node_modules/', '<rootDir>/test/lab-dom/', '<rootDir>/test/real-model/'],
-  moduleFileExtensions: ['js', 'mjs', 'cjs', 'jsx', 'ts', 'tsx', 'json', 'node', 'py'],
   transform: {
     ...pythonTransform,
     '^.+\\.tsx?$': tsTransform
@@ -55,7 +54,7 @@ const dom = {
   testEnvironment: '<rootDir>/test/lab-dom/support/environment.js',
   resolver: base.resolver,
   moduleNameMapper: base.moduleNameMapper,
-  moduleFileExtensions: [...base.moduleFileExtensions, 'py'],
+  moduleFileExtensions: base.moduleFileExtensions,
   roots: ['<rootDir>/test/lab-dom'],
   testMatch: ['**/*.test.ts'],
   transform: {

@@ -9,7 +9,9 @@
  * to read: tsc leaves the import as it is (lib/ sits beside src/, so the relative path still
  * holds), and the labextension's webpack (webpack.config.js, `asset/source`), the CLI's esbuild
  * (scripts/bundle-cli.mjs, the `text` loader) and jest (test/support/pythonSourceTransform.js)
- * each turn it into a module whose default export is the text.
+ * each turn it into a module whose default export is the text. Each of these builds has a loader
+ * for text, so no build step generates TypeScript from the Python, and nothing generated can fall
+ * out of step with the .py file.
  */
 declare module '*.py' {
   const source: string;
