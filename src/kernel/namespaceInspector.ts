@@ -169,10 +169,10 @@ export type KernelInspectionSkip = 'busy' | 'not-python' | 'timeout' | 'not-runn
  * kernel publishes nothing on IOPub but its status, does not count the execution, records no
  * history, and leaves `In`, `Out` and `_` alone; the expression runs the inspector
  * (jupyterlab_code_interpreter/kernel_side/namespace_inspector.py) in a globals dict of its own,
- * so no helper name enters the user's namespace. The kernel is never made to
- * wait and never interrupted: a busy kernel is skipped at once, and a reply that takes longer than
- * `timeoutMs` is given up on (the inspector also stops describing variables in detail after a
- * time allowance of its own).
+ * so no helper name enters the user's namespace. The kernel is never made to wait and never
+ * interrupted: a busy kernel is skipped at once, and a reply that takes longer than `timeoutMs`
+ * is given up on (the inspector also stops describing variables in detail after a time allowance
+ * of its own).
  *
  * @param kernel - the kernel connection.
  * @param options - whether the caller knows the kernel to be busy, the limits.
