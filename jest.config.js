@@ -11,6 +11,9 @@ const jupyterlabJest = require('@jupyterlab/testing/lib/jest-config');
 
 const tsTransform = ['ts-jest', { tsconfig: '<rootDir>/test/tsconfig.json' }];
 
+// The kernel-side Python, imported by src/ as its text (src/pythonSources.d.ts).
+const pythonTransform = { '\\.py$': '<rootDir>/test/support/pythonSourceTransform.js' };
+
 const node = {
   displayName: 'node',
   testEnvironment: 'node',
@@ -18,6 +21,7 @@ const node = {
   testMatch: ['**/*.test.ts'],
   testPathIgnorePatterns: ['/node_modules/', '<rootDir>/test/lab-dom/', '<rootDir>/test/real-model/'],
   transform: {
+    ...pythonTransform,
     '^.+\\.tsx?$': tsTransform
   },
   setupFiles: ['<rootDir>/test/support/quietServices.ts']
@@ -54,6 +58,7 @@ const dom = {
   roots: ['<rootDir>/test/lab-dom'],
   testMatch: ['**/*.test.ts'],
   transform: {
+    ...pythonTransform,
     '\\.svg$': '@jupyterlab/testing/lib/jest-raw-loader.js',
     '^.+\\.tsx?$': tsTransform,
     '^.+\\.m?jsx?$': ['babel-jest', { presets: [['@babel/preset-env', { targets: { node: 'current' } }]] }]

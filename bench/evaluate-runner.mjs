@@ -14,7 +14,9 @@ await build({
   platform: 'node',
   target: 'node20',
   outfile,
-  logLevel: 'warning'
+  logLevel: 'warning',
+  // The kernel-side Python (jupyterlab_code_interpreter/kernel_side) is imported as its text.
+  loader: { '.py': 'text' }
 });
 const result = spawnSync(process.execPath, [outfile], { stdio: 'inherit' });
 process.exit(result.status ?? 1);

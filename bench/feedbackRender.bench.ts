@@ -1,7 +1,7 @@
 // Render time and memory of renderFeedback on outputs of 1 KB to 10 MB.
 //
 // Run: npx esbuild bench/feedbackRender.bench.ts --bundle --platform=node --log-level=warning \
-//        --outfile=bench/out/feedbackRender.bench.cjs && node --expose-gc bench/out/feedbackRender.bench.cjs
+//        --loader:.py=text --outfile=bench/out/feedbackRender.bench.cjs && node --expose-gc bench/out/feedbackRender.bench.cjs
 //
 // Prints one JSON line per case. Speed is given as a ratio to a baseline measured in the same
 // run on the same output: JSON.stringify of the execution result, the least any consumer pays

@@ -32,7 +32,9 @@ await build({
   sourcemap: 'inline',
   logLevel: 'warning',
   // playwright-core loads its own files at run time; ws's native speed-ups are optional.
-  external: ['playwright-core', 'bufferutil', 'utf-8-validate']
+  external: ['playwright-core', 'bufferutil', 'utf-8-validate'],
+  // The kernel-side Python (jupyterlab_code_interpreter/kernel_side) is imported as its text.
+  loader: { '.py': 'text' }
 });
 let status = 1;
 try {

@@ -11,5 +11,7 @@ await build({
   sourcemap: true,
   logLevel: 'warning',
   // Optional native speed-ups of ws; it works without them.
-  external: ['bufferutil', 'utf-8-validate']
+  external: ['bufferutil', 'utf-8-validate'],
+  // The kernel-side Python (jupyterlab_code_interpreter/kernel_side) is imported as its text.
+  loader: { '.py': 'text' }
 });

@@ -6,7 +6,7 @@ import type { JSONObject, JSONValue } from '@lumino/coreutils';
 
 import { KernelExecutor } from '../kernel/kernelExecutor';
 import type { IExecutionResult } from '../kernel/tokens';
-import { DRIVER_COMM_TARGET, DRIVER_NAME, DRIVER_RESULT_MIME, PYTHON_DRIVER } from './pythonDriver';
+import { DRIVER_COMM_TARGET, DRIVER_NAME, DRIVER_INSTALL_CODE, DRIVER_RESULT_MIME } from './pythonDriver';
 
 /**
  * What one driver call produced.
@@ -212,7 +212,7 @@ namespace Private {
     const kernel = await manager.startNew({ name: kernelName });
     try {
       await kernel.info;
-      const installed = await executor.execute(kernel, PYTHON_DRIVER, { timeoutMs: 60000 });
+      const installed = await executor.execute(kernel, DRIVER_INSTALL_CODE, { timeoutMs: 60000 });
       if (installed.status !== 'ok') {
         const detail = installed.error ? `${installed.error.ename}: ${installed.error.evalue}` : installed.status;
         throw new Error(`The evaluation driver did not install in the kernel: ${detail}`);

@@ -3,7 +3,10 @@
 
 import type { Kernel, KernelMessage } from '@jupyterlab/services';
 
-import { MENTION_DESCRIBER, type IMentionedEntry } from './mentionDescriber';
+import namespaceInspectorSource from '../../jupyterlab_code_interpreter/kernel_side/namespace_inspector.py';
+import mentionDescriberSource from '../../jupyterlab_code_interpreter/kernel_side/mention_describer.py';
+import { pythonJson, pythonModule } from './kernelSidePython';
+import type { IMentionedEntry } from './mentionDescriber';
 
 /**
  * One variable of the user's namespace, as the kernel described it.
@@ -164,11 +167,12 @@ export type KernelInspectionSkip = 'busy' | 'not-python' | 'timeout' | 'not-runn
  *
  * The request is a silent execute_request of empty code with one `user_expressions` entry: the
  * kernel publishes nothing on IOPub but its status, does not count the execution, records no
- * history, and leaves `In`, `Out` and `_` alone; the expression runs the collector in a globals
- * dict of its own, so no helper name enters the user's namespace. The kernel is never made to
- * wait and never interrupted: a busy kernel is skipped at once, and a reply that takes longer than
- * `timeoutMs` is given up on (the collector also stops describing variables in detail after a
- * time allowance of its own).
+ * history, and leaves `In`, `Out` and `_` alone; the expression runs the inspector
+ * (jupyterlab_code_interpreter/kernel_side/namespace_inspector.py) in a globals dict of its own,
+ * so no helper name enters the user's namespace. The kernel is never made to wait and never
+ * interrupted: a busy kernel is skipped at once, and a reply that takes longer than `timeoutMs`
+ * is given up on (the inspector also stops describing variables in detail after a time allowance
+ * of its own).
  *
  * @param kernel - the kernel connection.
  * @param options - whether the caller knows the kernel to be busy, the limits.
@@ -303,193 +307,9 @@ namespace Private {
   export const KEY = 'code_interpreter_namespace';
 
   /**
-   * The collector, run in a globals dict of its own (`limits` is given there). Its result is an
-   * object whose repr is the JSON, since user_expressions come back as their text/plain repr.
-   */
-  const COLLECTOR = String.raw`
-import json, os, re, sys, time, types
-started = time.perf_counter()
-shell = get_ipython()
-ns = shell.user_ns
-hidden = shell.user_ns_hidden
-absent = object()
-IGNORED = {'In', 'Out', 'exit', 'quit', 'get_ipython'}
-pd = sys.modules.get('pandas')
-pl = sys.modules.get('polars')
-np = sys.modules.get('numpy')
-SCALARS = (bool, int, float, complex, str, bytes, type(None))
-COLLECTIONS = (list, tuple, set, frozenset, dict)
-
-def cut(text, size):
-    return text if len(text) <= size else text[:size - 3] + '...'
-
-def kind_of(value):
-    if pd is not None and isinstance(value, pd.DataFrame):
-        return 0, 'dataframe'
-    if pl is not None and isinstance(value, pl.DataFrame):
-        return 0, 'dataframe'
-    if (pd is not None and isinstance(value, pd.Series)) or (pl is not None and isinstance(value, pl.Series)):
-        return 0, 'series'
-    if np is not None and isinstance(value, np.ndarray):
-        return 0, 'array'
-    if isinstance(value, SCALARS) or (np is not None and isinstance(value, np.generic)):
-        return 1, 'scalar'
-    if isinstance(value, COLLECTIONS):
-        return 1, 'collection'
-    if isinstance(value, (types.FunctionType, types.BuiltinFunctionType, types.MethodType, type)):
-        return 3, 'callable'
-    return 2, 'object'
-
-def type_name(value):
-    kind = type(value)
-    module = kind.__module__
-    if module in ('builtins', '__main__') or module.split('.')[0] in ('pandas', 'polars', 'numpy'):
-        return kind.__qualname__
-    return module + '.' + kind.__qualname__
-
-def cell(value):
-    return cut(str(value), 24)
-
-def frame(entry, value):
-    if pd is not None and isinstance(value, pd.DataFrame):
-        rows, cols = value.shape
-        entry['shape'] = [rows, cols]
-        shown = value.iloc[:, :limits['columns']]
-        nulls = shown.isna().sum().tolist() if value.size <= 5000000 else [None] * shown.shape[1]
-        entry['columns'] = [[cut(str(name), 40), str(dtype), None if n is None else int(n)]
-                            for name, dtype, n in zip(shown.columns, shown.dtypes, nulls)]
-        entry['head'] = [[cell(v) for v in row] for row in shown.iloc[:3].itertuples(index=False, name=None)]
-        entry['bytes'] = int(value.memory_usage(index=True, deep=False).sum())
-    else:
-        rows, cols = value.shape
-        entry['shape'] = [rows, cols]
-        names = value.columns[:limits['columns']]
-        nulls = value.select(names).null_count().row(0)
-        entry['columns'] = [[cut(str(name), 40), str(value.schema[name]), int(n)] for name, n in zip(names, nulls)]
-        entry['head'] = [[cell(v) for v in row] for row in value.select(names).head(3).rows()]
-        entry['bytes'] = int(value.estimated_size())
-
-framed = [0]
-
-def describe(name, value, kind, detailed):
-    entry = {'name': name, 'kind': kind, 'type': type_name(value)}
-    if kind == 'dataframe':
-        # Columns, nulls and rows cost about a millisecond a frame, and the model's budget has
-        # room for the columns of a few frames only.
-        if detailed and framed[0] < limits['frames']:
-            framed[0] += 1
-            frame(entry, value)
-        else:
-            entry['shape'] = [int(n) for n in value.shape]
-    elif kind == 'series':
-        entry['length'] = len(value)
-        entry['dtype'] = str(value.dtype)
-    elif kind == 'array':
-        entry['shape'] = [int(n) for n in value.shape]
-        entry['dtype'] = str(value.dtype)
-        entry['bytes'] = int(value.nbytes)
-    elif kind == 'scalar':
-        short = value[:80] if isinstance(value, (str, bytes)) else value
-        entry['value'] = cut(repr(short), 60)
-    elif kind == 'collection':
-        entry['length'] = len(value)
-    elif detailed and kind == 'object':
-        shape = getattr(value, 'shape', None)
-        if isinstance(shape, tuple) and all(isinstance(n, int) for n in shape):
-            entry['shape'] = list(shape)
-            dtype = getattr(value, 'dtype', None)
-            if dtype is not None:
-                entry['dtype'] = str(dtype)
-    return entry
-
-candidates = []
-modules = []
-for index, (name, value) in enumerate(list(ns.items())):
-    if name.startswith('_') or name in IGNORED or hidden.get(name, absent) is value:
-        continue
-    if isinstance(value, types.ModuleType):
-        modules.append([name, value.__name__])
-        continue
-    try:
-        rank, kind = kind_of(value)
-    except Exception:
-        rank, kind = 2, 'object'
-    candidates.append((rank, -index, name, value, kind))
-candidates.sort(key=lambda c: (c[0], c[1]))
-allowance = limits['allowance'] / 1000
-variables = []
-partial = False
-for rank, _, name, value, kind in candidates[:limits['variables']]:
-    detailed = time.perf_counter() - started < allowance
-    partial = partial or not detailed
-    try:
-        variables.append(describe(name, value, kind, detailed))
-    except Exception:
-        variables.append({'name': name, 'kind': kind, 'type': type(value).__name__})
-
-cwd = os.getcwd()
-files = []
-seen = 0
-capped = False
-try:
-    with os.scandir(cwd) as entries:
-        for entry in entries:
-            if entry.name.startswith('.'):
-                continue
-            seen += 1
-            if seen > 1000:
-                capped = True
-                break
-            files.append(entry)
-except OSError:
-    pass
-listed = []
-for entry in sorted(files, key=lambda e: e.name.lower())[:limits['files']]:
-    try:
-        if entry.is_dir():
-            listed.append([entry.name + '/', None])
-        elif entry.name.endswith('.ipynb'):
-            # A notebook's size changes with every save, which would make the state differ each turn.
-            listed.append([entry.name, None])
-        else:
-            listed.append([entry.name, entry.stat().st_size])
-    except OSError:
-        listed.append([entry.name, None])
-
-import importlib.util
-packages = []
-for package in limits['packages']:
-    try:
-        if package in sys.modules or importlib.util.find_spec(package) is not None:
-            packages.append(package)
-    except Exception:
-        pass
-
-mentioned = []
-`;
-
-  /**
-   * The collector's last part: its findings as an object whose repr is their JSON, since user
-   * expressions come back as their text/plain repr.
-   */
-  const RESULT = String.raw`
-class Result:
-    def __init__(self, text):
-        self.text = text
-    def __repr__(self):
-        return self.text
-
-result = Result(json.dumps({
-    'cwd': cwd, 'total': len(candidates), 'variables': variables, 'modules': modules,
-    'files': listed, 'filesTotal': min(seen, 1000), 'filesCapped': capped,
-    'elapsedMs': round((time.perf_counter() - started) * 1000, 2), 'partial': partial,
-    'mentioned': mentioned, 'packages': packages
-}, default=str))
-`;
-
-  /**
-   * The user expression: the collector compiled and run in a fresh globals dict, whose `result`
-   * is the expression's value.
+   * The user expression: the inspector (and, when there are mentions, the mention describer) run
+   * in globals dicts of their own, and the inspector's reply, an object whose repr is the JSON of
+   * the namespace, since user expressions come back as their text/plain repr.
    */
   export function expression(limits: {
     maxVariables: number;
@@ -498,7 +318,7 @@ result = Result(json.dumps({
     mentions: string[];
     mentionChars: number;
   }): string {
-    const given = JSON.stringify({
+    const given = {
       variables: Math.max(0, Math.floor(limits.maxVariables)),
       files: Math.max(0, Math.floor(limits.maxFiles)),
       columns: 30,
@@ -506,15 +326,13 @@ result = Result(json.dumps({
       allowance: limits.allowanceMs,
       mentions: limits.mentions,
       mentionChars: Math.max(100, Math.floor(limits.mentionChars)),
-      packages: DATA_PACKAGES
-    });
-    const code = COLLECTOR + (limits.mentions.length ? MENTION_DESCRIBER : '') + RESULT;
-    // A JSON string is also a Python string literal; the get_ipython of IPython itself, in case
-    // the user rebound the name.
-    return (
-      `(lambda g: (exec(${JSON.stringify(code)}, g), g['result'])[1])` +
-      `({'limits': ${given}, 'get_ipython': __import__('IPython').get_ipython})`
-    );
+      packages: [...DATA_PACKAGES]
+    };
+    const inspector = pythonModule(namespaceInspectorSource, '<code-interpreter namespace inspector>');
+    const describer = limits.mentions.length
+      ? `${pythonModule(mentionDescriberSource, '<code-interpreter mention describer>')}['describe_mentions']`
+      : 'None';
+    return `${inspector}['inspect_namespace_reply'](${pythonJson(given)}, ${describer})`;
   }
 
   /**

@@ -27,7 +27,9 @@ export async function requireTypeScript(contents, resolveDir) {
       format: 'cjs',
       target: 'node18',
       outfile: outFile,
-      logLevel: 'error'
+      logLevel: 'error',
+      // The kernel-side Python (jupyterlab_code_interpreter/kernel_side) is imported as its text.
+      loader: { '.py': 'text' }
     });
     return createRequire(import.meta.url)(outFile);
   } finally {

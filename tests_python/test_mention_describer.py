@@ -1,0 +1,110 @@
+# Copyright (c) jupyterlab-code-interpreter contributors.
+# Distributed under the terms of the Modified BSD License.
+"""The mention describer (kernel_side/mention_describer.py), called by the namespace inspector in a
+real IPython shell as the kernel calls it."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+import pytest
+from IPython.core.interactiveshell import InteractiveShell
+from kernel_side_support import sent_as_text
+
+
+@pytest.fixture
+def shell(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[InteractiveShell]:
+    monkeypatch.chdir(tmp_path)
+    shell = InteractiveShell.instance()
+    shell.reset(new_session=True)
+    yield shell
+    shell.reset(new_session=True)
+
+
+@pytest.fixture
+def describer() -> dict[str, Any]:
+    return sent_as_text("mention_describer")
+
+
+def mentioned(shell: InteractiveShell, describer: dict[str, Any], *names: str, **given: Any) -> dict[str, dict]:
+    inspector = sent_as_text("namespace_inspector")
+    limits = {
+        "variables": 60,
+        "files": 20,
+        "columns": 30,
+        "frames": 8,
+        "allowance": 5000,
+        "mentions": list(names),
+        "mentionChars": 3000,
+        "packages": [],
+        **given,
+    }
+    namespace = inspector["inspect_namespace"](limits, shell=shell, describe_mentions=describer["describe_mentions"])
+    return {entry["name"]: entry for entry in namespace["mentioned"]}
+
+
+def test_a_csv_file_with_a_semicolon_delimiter_and_a_decimal_comma(shell, describer, tmp_path):
+    content = "product;price;stock\napple;1,25;10\npear;-0,5;3\nplum;2;7\n"
+    (tmp_path / "prices.csv").write_text(content)
+    entry = mentioned(shell, describer, "prices.csv")["prices.csv"]
+    assert entry["kind"] == "file"
+    assert entry["text"] == (
+        f"{len(content)} bytes, 4 lines; first lines:\n{content.strip()}\n"
+        "delimiter ';', decimal mark ',': read it with pd.read_csv('prices.csv', sep=';', decimal=',')\n"
+        # pandas 3 names its string dtype str; earlier versions, object.
+        f"columns: product {'str' if pd.__version__ >= '3' else 'object'}, price float64, stock int64"
+    )
+
+
+def test_a_comma_separated_file_needs_no_options(shell, describer, tmp_path):
+    (tmp_path / "plain.csv").write_text("a,b\n1.5,2\n")
+    text = mentioned(shell, describer, "plain.csv")["plain.csv"]["text"]
+    assert "delimiter ',', decimal mark '.': read it with pd.read_csv('plain.csv')\ncolumns: a float64, b int64" in text
+
+
+def test_sniffs_the_delimiter_and_decimal_mark_of_the_first_lines(describer):
+    sniff = describer["sniff_delimiter"]
+    assert sniff(["a\tb", "1,5\t2"]) == ("\t", ",")
+    assert sniff(["a|b", "1.5|2"]) == ("|", ".")
+    # With commas as the delimiter, "1,5" is two fields, not a decimal.
+    assert sniff(["a,b,c", "1,5,2"]) == (",", ".")
+    assert sniff(["just words", "and more"]) == (None, ".")
+
+
+def test_a_binary_file_a_folder_and_a_name_of_nothing(shell, describer, tmp_path):
+    (tmp_path / "blob.bin").write_bytes(b"\x00\x01\x02")
+    (tmp_path / "results").mkdir()
+    (tmp_path / "results" / "b.txt").write_text("")
+    (tmp_path / "results" / "a").mkdir()
+    entries = mentioned(shell, describer, "blob.bin", "results", "missing.csv")
+    assert entries["blob.bin"] == {"name": "blob.bin", "kind": "file", "text": "3 bytes, binary"}
+    assert entries["results"] == {"name": "results", "kind": "folder", "text": "a/, b.txt"}
+    assert entries["missing.csv"] == {"name": "missing.csv", "kind": "missing", "text": ""}
+
+
+def test_a_dataframe_with_its_dtypes_first_rows_and_describe(shell, describer):
+    shell.run_cell(
+        "import pandas as pd\nsales = pd.DataFrame({'region': ['N', 'S', 'E', 'N'], 'amount': [10, 20, 30, 40]})"
+    ).raise_error()
+    text = mentioned(shell, describer, "sales")["sales"]["text"]
+    assert text.startswith("shape: (4, 2)\ndtypes: region ")
+    assert ", amount int64\nfirst rows:\n" in text
+    assert "describe():\n" in text and "25.0" in text
+
+
+def test_skips_the_slow_parts_once_the_allowance_is_spent(shell, describer, tmp_path):
+    (tmp_path / "data.csv").write_text("a;b\n1,5;2\n")
+    shell.run_cell("import pandas as pd\ndf = pd.DataFrame({'a': [1, 2]})").raise_error()
+    entries = mentioned(shell, describer, "df", "data.csv", allowance=0)
+    assert "describe()" not in entries["df"]["text"]
+    assert entries["data.csv"]["text"] == "10 bytes; first lines:\na;b\n1,5;2"
+
+
+def test_a_value_is_its_type_and_repr_cut_to_the_limit(shell, describer):
+    shell.run_cell("words = ['word'] * 100").raise_error()
+    text = mentioned(shell, describer, "words", mentionChars=100)["words"]["text"]
+    assert text.startswith("list: ['word', 'word'")
+    assert len(text) == 100 and text.endswith("...")
