@@ -10,8 +10,9 @@ import { renderKernelState } from '../feedback/kernelStateText';
 import type { IMentionedEntry } from '../kernel/mentionDescriber';
 import type { KernelInspection } from '../kernel/namespaceInspector';
 import { renderFeedback } from '../feedback/renderFeedback';
-import type { IRenderedFeedback, ITokenCounter } from '../feedback/tokens';
-import type { ExecutionStatus, IExecutionResult } from '../kernel/tokens';
+import type { IRenderedFeedback } from '../feedback/renderedFeedback';
+import type { ITokenCounter } from '../feedback/tokenCounter';
+import type { ExecutionStatus, IExecutionResult } from '../kernel/executionResult';
 import type { ModelAction } from '../model/actions';
 import { ModelClient, type IModelResponse } from '../model/modelClient';
 import { ModelError, type ModelErrorKind } from '../model/modelError';
@@ -19,7 +20,7 @@ import { CONTENT_CALL_PREFIX, findContentCalls } from '../model/contentCalls';
 import { cataloguedProtocol } from '../model/modelCatalog';
 import { EXECUTION_RESULT_PREFIX, codeToRun, endOfFirstBlock } from '../model/textProtocol';
 import { NOTEBOOK_TOOLS, NOTEBOOK_TOOL_NAMES, parseToolCalls } from '../model/toolsProtocol';
-import { CellNotFoundError, NotACodeCellError, type INotebookTarget } from '../notebook/tokens';
+import { CellNotFoundError, NotACodeCellError, type INotebookTarget } from '../notebook/notebookTarget';
 import type { ApprovalHook } from './approval';
 import {
   type ChatMessage,

@@ -1,8 +1,8 @@
 // Copyright (c) jupyterlab-code-interpreter contributors.
 // Distributed under the terms of the Modified BSD License.
 
-import type { ITokenCounter } from '../feedback/tokens';
-import type { ICellSummary } from '../notebook/tokens';
+import type { ITokenCounter } from '../feedback/tokenCounter';
+import type { ICellSummary } from '../notebook/notebookTarget';
 
 /**
  * A cell's source is shown up to this many lines; a longer one shows its head and says how many

@@ -7,7 +7,7 @@ import { parseArgs } from 'node:util';
 import { datasetFamily, datasetSections } from '../eval/dataset';
 import { DABENCH_HELP, runDabenchCommand } from './dabenchCommand';
 import { TaskSolver } from '../eval/taskSolver';
-import type { EvalMode, TestSection } from '../eval/tokens';
+import type { EvalMode, TestSection } from '../eval/evalTask';
 import { ModelClient } from '../model/modelClient';
 import {
   LOCAL_MODEL_OPTIONS,

@@ -6,7 +6,7 @@ import { join, resolve } from 'node:path';
 
 import { Agent } from '../agent/agent';
 import type { AgentEvent } from '../agent/events';
-import type { ITokenCounter } from '../feedback/tokens';
+import type { ITokenCounter } from '../feedback/tokenCounter';
 import type { ModelClient } from '../model/modelClient';
 import { ModelError } from '../model/modelError';
 import { HeadlessNotebook } from '../notebook/headlessNotebook';

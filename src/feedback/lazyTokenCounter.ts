@@ -3,7 +3,7 @@
 
 import { ApproximateTokenCounter } from './approximateTokenCounter';
 import { createTiktokenCounter, type TiktokenEncodingName } from './tiktokenCounter';
-import type { ITokenCounter } from './tokens';
+import type { ITokenCounter } from './tokenCounter';
 
 /**
  * A counter usable at once: it estimates until the tokenizer's ranks have loaded, then counts

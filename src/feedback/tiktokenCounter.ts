@@ -3,7 +3,7 @@
 
 import { Tiktoken } from 'js-tiktoken/lite';
 
-import type { ITokenCounter } from './tokens';
+import type { ITokenCounter } from './tokenCounter';
 
 /**
  * The encodings the counter can load.

@@ -8,7 +8,7 @@ import type { ISignal } from '@lumino/signaling';
 
 import type { AgentEvent } from '../agent/events';
 import type { TurnOutcome } from '../conversation/conversationRecord';
-import type { ExecutionStatus } from '../kernel/tokens';
+import type { ExecutionStatus } from '../kernel/executionResult';
 
 /**
  * The code interpreter, for other extensions: ask it to work on a notebook, stop it, and follow
