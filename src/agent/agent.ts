@@ -36,6 +36,7 @@ import { findMentions, renderMentions } from './mentions';
 import { MAX_MENTIONS } from '../kernel/namespaceInspector';
 import { NotebookContext } from './notebookContext';
 import { systemPrompt } from './prompts';
+import { AGENT_BUDGET_DEFINITIONS, SETTING_DEFINITIONS } from './settingDefinitions';
 import { checkSavedConversation, describeDropped, type IDroppedItem } from './savedConversation';
 
 /**
@@ -53,19 +54,20 @@ export class Agent implements IDisposable {
     this._model = options.model;
     this._target = options.target;
     this._options = {
-      maxAttempts: Math.max(1, options.maxAttempts ?? 3),
-      cellTimeoutMs: options.cellTimeoutMs ?? 60_000,
-      outputBudgetTokens: options.outputBudgetTokens ?? 1500,
+      maxAttempts: Math.max(1, options.maxAttempts ?? SETTING_DEFINITIONS.maxAttempts.default),
+      cellTimeoutMs: options.cellTimeoutMs ?? SETTING_DEFINITIONS.executionTimeout.default * 1000,
+      outputBudgetTokens: options.outputBudgetTokens ?? SETTING_DEFINITIONS.outputBudget.default,
       contextBudgetTokens: options.contextBudgetTokens ?? 12_000,
       notebookContextTokens: options.notebookContextTokens ?? 1500,
-      kernelStateTokens: options.kernelStateTokens ?? 600,
+      kernelStateTokens: options.kernelStateTokens ?? AGENT_BUDGET_DEFINITIONS.kernelStateTokens.default,
       mentionTokens: options.mentionTokens ?? 1500,
-      maxModelRequests: options.maxModelRequests ?? 2 * Math.max(1, options.maxAttempts ?? 3) + 4,
+      maxModelRequests:
+        options.maxModelRequests ?? 2 * Math.max(1, options.maxAttempts ?? SETTING_DEFINITIONS.maxAttempts.default) + 4,
       turnTokenBudget: options.turnTokenBudget ?? 0,
       turnTimeBudgetMs: options.turnTimeBudgetMs ?? 0,
       vision: options.vision ?? false,
       temperature: options.temperature,
-      contextWindowTokens: options.contextWindowTokens ?? 0,
+      contextWindowTokens: options.contextWindowTokens ?? SETTING_DEFINITIONS.contextWindow.default,
       answerTokens: options.answerTokens ?? 1024
     };
     this._approve = options.approve;

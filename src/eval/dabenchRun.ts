@@ -4,6 +4,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 
+import { AGENT_BUDGET_DEFINITIONS, SETTING_DEFINITIONS } from '../agent/settingDefinitions';
 import { Agent } from '../agent/agent';
 import type { AgentEvent } from '../agent/events';
 import type { ITokenCounter } from '../feedback/tokenCounter';
@@ -235,7 +236,11 @@ namespace Private {
   /**
    * The settings of a session of `code-interpreter run` (and the sidebar's defaults).
    */
-  export const SESSION = { maxAttempts: 3, cellTimeoutMs: 60_000, kernelStateTokens: 600 };
+  export const SESSION = {
+    maxAttempts: SETTING_DEFINITIONS.maxAttempts.default,
+    cellTimeoutMs: SETTING_DEFINITIONS.executionTimeout.default * 1000,
+    kernelStateTokens: AGENT_BUDGET_DEFINITIONS.kernelStateTokens.default
+  };
 
   /**
    * Run one question in its own notebook and score the answer.
