@@ -26,7 +26,7 @@ export class NotebookContext {
    *
    * @param counter - counts tokens.
    */
-  constructor(counter: ITokenCounter) {
+  constructor(counter: Pick<ITokenCounter, 'count'>) {
     this._counter = counter;
   }
 
@@ -68,7 +68,7 @@ export class NotebookContext {
     return header + shown.join('\n');
   }
 
-  private _counter: ITokenCounter;
+  private _counter: Pick<ITokenCounter, 'count'>;
   private _tokens = new Map<string, number>();
 }
 

@@ -129,7 +129,9 @@ namespace Private {
           counts.set(text, tokens);
         }
         return tokens;
-      }
+      },
+      headEnd: (text, tokens) => counter.headEnd(text, tokens),
+      tailStart: (text, tokens) => counter.tailStart(text, tokens)
     };
   }
 
