@@ -1,7 +1,7 @@
 // Copyright (c) jupyterlab-code-interpreter contributors.
 // Distributed under the terms of the Modified BSD License.
 
-import { clipText } from '../feedback/textTruncation';
+import { clipText } from '../feedback/textClipping';
 import type { ITokenCounter } from '../feedback/tokenCounter';
 import type { IMentionedEntry } from '../kernel/mentionDescriber';
 import { MAX_MENTIONS } from '../kernel/namespaceInspector';

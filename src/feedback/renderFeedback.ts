@@ -6,7 +6,8 @@ import { EMPTY_OUTPUT_NOTE, executionNotes } from './feedbackNotes';
 import { formatByteSize } from './imageInfo';
 import { describeOutput, type IOutputImage } from './outputText';
 import { renderDataTable, type IDataTable } from './tableText';
-import { clipText, truncateText, type ITextGap } from './textTruncation';
+import { clipText, type ITextGap } from './textClipping';
+import { truncateText } from './textTruncation';
 import type { IFeedbackImage, IFeedbackOptions, IRenderedFeedback } from './renderedFeedback';
 import type { ITokenCounter } from './tokenCounter';
 
