@@ -82,7 +82,7 @@ export class Agent implements IDisposable {
         : checkSavedConversation(this._target.loadConversation());
     const saved = checked.record;
     this._droppedFromSaved = checked.dropped;
-    this._requestedProtocol = options.protocol ?? 'auto';
+    this._requestedProtocol = options.protocol ?? SETTING_DEFINITIONS.protocol.default;
     // `auto` starts where the catalog measured the model does best, else in tools.
     this._protocol =
       this._requestedProtocol === 'auto'

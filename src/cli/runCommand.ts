@@ -21,7 +21,7 @@ import {
 } from './modelEndpoint';
 import { locateNotebook, type INotebookLocation } from './notebookLocation';
 import { TerminalRenderer, type ITerminalStreams } from './terminalRenderer';
-import { parseSettingOption, settingHelp } from './settingOptions';
+import { parseChoiceOption, parseSettingOption, settingHelp } from './settingOptions';
 import { TranscriptWriter } from './transcriptWriter';
 
 /**
@@ -215,7 +215,7 @@ export namespace RunCommand {
     help: boolean;
     task: string;
     model: ModelChoice;
-    protocol: 'auto' | 'tools' | 'text';
+    protocol: (typeof SETTING_DEFINITIONS.protocol.enum)[number];
     maxAttempts: number;
     timeoutSeconds: number;
     outputBudget: number;
@@ -277,10 +277,7 @@ export namespace RunCommand {
     }
     // Every value is checked before the model is looked for: a mistyped number is the mistake to
     // report, not the missing model a later check would find first.
-    const protocol = values.protocol ?? 'auto';
-    if (protocol !== 'auto' && protocol !== 'tools' && protocol !== 'text') {
-      throw new UsageError(`--protocol must be auto, tools or text, not "${protocol}"`);
-    }
+    const protocol = parseChoiceOption('--protocol', values.protocol, SETTING_DEFINITIONS.protocol);
     const maxAttempts = parseSettingOption('--max-attempts', values['max-attempts'], SETTING_DEFINITIONS.maxAttempts);
     const timeoutSeconds = parseSettingOption('--timeout', values.timeout, SETTING_DEFINITIONS.executionTimeout);
     const outputBudget = parseSettingOption(

@@ -4,6 +4,7 @@
 import {
   describeNumberSetting,
   isValidNumberSetting,
+  type IChoiceSettingDefinition,
   type INumberSettingDefinition
 } from '../agent/settingDefinitions';
 import { UsageError } from './commonOptions';
@@ -46,4 +47,30 @@ export function settingHelp(definition: INumberSettingDefinition): string {
       ? `at least ${definition.minimum}`
       : `${definition.minimum} to ${definition.maximum}`;
   return `default ${definition.default}; ${range}`;
+}
+
+/**
+ * A command-line option that sets a choice setting, checked against the setting's names.
+ *
+ * @param name - the option, for the message (`--protocol`).
+ * @param text - its value as given; `undefined` when omitted.
+ * @param definition - the setting it sets.
+ * @returns the name, or the setting's default when omitted.
+ * @throws {UsageError} when it is none of the setting's names, naming the option and them.
+ */
+export function parseChoiceOption<T extends string>(
+  name: string,
+  text: string | undefined,
+  definition: IChoiceSettingDefinition<T>
+): T {
+  if (text === undefined) {
+    return definition.default;
+  }
+  const found = definition.enum.find(choice => choice === text);
+  if (found === undefined) {
+    const names = definition.enum;
+    const listed = names.length > 1 ? `${names.slice(0, -1).join(', ')} or ${names[names.length - 1]}` : names[0];
+    throw new UsageError(`${name} must be ${listed}, not "${text}"`);
+  }
+  return found;
 }

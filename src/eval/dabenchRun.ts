@@ -290,7 +290,7 @@ namespace Private {
         tokenCounter: options.tokenCounter,
         contextWindowTokens: options.model.contextWindow,
         temperature: options.model.temperature ?? 0,
-        protocol: options.agent?.protocol ?? 'auto',
+        protocol: options.agent?.protocol ?? SETTING_DEFINITIONS.protocol.default,
         maxAttempts: options.agent?.maxAttempts ?? SESSION.maxAttempts,
         cellTimeoutMs: options.agent?.cellTimeoutMs ?? SESSION.cellTimeoutMs,
         kernelStateTokens: options.agent?.kernelStateTokens ?? SESSION.kernelStateTokens
