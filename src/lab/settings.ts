@@ -92,8 +92,8 @@ export const DEFAULT_SETTINGS: Readonly<ICodeInterpreterSettings> = Object.freez
 
 /**
  * Read the settings from the setting registry's composite value. The registry validates it
- * against the schema, but a hand-edited override may not be valid: a value of the wrong type
- * gives way to the default, a number out of bounds to the nearest bound.
+ * against the schema, but a hand-edited override may not be valid: a value of the wrong type or
+ * a negative number gives way to the default, another number out of bounds to the nearest bound.
  *
  * @param composite - the plugin's composite settings.
  * @returns the settings.
@@ -114,7 +114,8 @@ export function readSettings(composite: Readonly<Record<string, unknown>>): ICod
   };
   const number = (key: keyof ICodeInterpreterSettings, definition: INumberSettingDefinition): number => {
     const value = composite[key];
-    return typeof value === 'number' && Number.isFinite(value)
+    // A negative number is no count at all (a negative timeout is not "no limit"): the default.
+    return typeof value === 'number' && Number.isFinite(value) && value >= 0
       ? clampNumberSetting(definition, value)
       : definition.default;
   };
