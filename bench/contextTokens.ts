@@ -14,7 +14,7 @@ import type { AgentEvent } from '../src/agent/events';
 import { systemPrompt } from '../src/agent/prompts';
 import { JupyterConnection } from '../src/node/jupyterConnection';
 import { createTiktokenCounter } from '../src/feedback/tiktokenCounter';
-import type { ITokenCounter } from '../src/feedback/tokens';
+import type { ITokenCounter } from '../src/feedback/tokenCounter';
 import { ModelClient } from '../src/model/modelClient';
 import { NOTEBOOK_TOOLS } from '../src/model/toolsProtocol';
 import { HeadlessNotebook } from '../src/notebook/headlessNotebook';

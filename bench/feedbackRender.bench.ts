@@ -11,7 +11,7 @@ import type * as nbformat from '@jupyterlab/nbformat';
 
 import { renderFeedback } from '../src/feedback/renderFeedback';
 import { createTiktokenCounter } from '../src/feedback/tiktokenCounter';
-import type { IExecutionResult } from '../src/kernel/tokens';
+import type { IExecutionResult } from '../src/kernel/executionResult';
 
 const ROUNDS = 15;
 const BUDGET = 1500;

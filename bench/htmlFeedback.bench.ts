@@ -18,7 +18,7 @@ import { htmlToText } from '../src/feedback/htmlText';
 import { renderFeedback } from '../src/feedback/renderFeedback';
 import { parseDataFrameHtml } from '../src/feedback/tableText';
 import { createTiktokenCounter } from '../src/feedback/tiktokenCounter';
-import type { IExecutionResult } from '../src/kernel/tokens';
+import type { IExecutionResult } from '../src/kernel/executionResult';
 
 const SIZES = [100_000, 400_000, 1_000_000];
 const BUDGET = 1500;

@@ -18,24 +18,15 @@ except ImportError:
     __version__ = "dev"
 
 if TYPE_CHECKING:
-    from jupyter_server.serverapp import ServerApp
+    from jupyter_server.extension.application import ExtensionApp
 
 
 def _jupyter_labextension_paths() -> list[dict[str, str]]:
     return [{"src": "labextension", "dest": "jupyterlab-code-interpreter"}]
 
 
-def _jupyter_server_extension_points() -> list[dict[str, str]]:
-    return [{"module": "jupyterlab_code_interpreter"}]
+def _jupyter_server_extension_points() -> list[dict[str, str | type[ExtensionApp]]]:
+    # An ExtensionApp, so that jupyter_server calls its stop hook when the server shuts down.
+    from .extension import CodeInterpreterExtension
 
-
-def _link_jupyter_server_extension(serverapp: ServerApp) -> None:
-    from .extension import link
-
-    link(serverapp)
-
-
-def _load_jupyter_server_extension(serverapp: ServerApp) -> None:
-    from .extension import load
-
-    load(serverapp)
+    return [{"module": "jupyterlab_code_interpreter", "app": CodeInterpreterExtension}]

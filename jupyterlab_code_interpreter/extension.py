@@ -1,6 +1,6 @@
 # Copyright (c) jupyterlab-code-interpreter contributors.
 # Distributed under the terms of the Modified BSD License.
-"""How jupyter_server links and loads the extension."""
+"""How jupyter_server links, loads and stops the extension."""
 
 from __future__ import annotations
 
@@ -8,6 +8,7 @@ import os
 from typing import TYPE_CHECKING
 
 import httpx
+from jupyter_server.extension.application import ExtensionApp
 from jupyter_server.gateway.gateway_client import GatewayClient
 from jupyter_server.utils import url_path_join
 
@@ -67,47 +68,76 @@ def link(serverapp: ServerApp) -> None:
     serverapp.kernel_websocket_connection_class = NoDelayKernelWebsocketConnection
 
 
-def load(serverapp: ServerApp) -> None:
-    """Register the config endpoint, the model proxy and the local model's endpoints under
-    ``<base_url>code-interpreter/``. The local model is not started here but on first use, so a
-    server that never needs it loads nothing.
+class CodeInterpreterExtension(ExtensionApp):
+    """The server extension: the config endpoint, the model proxy and the local model's endpoints
+    under ``<base_url>code-interpreter/``, and the kernel websocket class (see :func:`link`).
 
-    Args:
-        serverapp: the server, with its web app made.
+    The local model is not started when the extension loads but on first use, so a server that
+    never needs it loads nothing; :meth:`stop_extension` stops it, and closes the upstream
+    connections, when the Jupyter server shuts down. (If the Jupyter process dies without
+    shutting down, the model server still ends: it exits when its stdin closes.)
     """
-    web_app = serverapp.web_app
-    settings = CodeInterpreter(parent=serverapp)
-    # Read the key once, then keep it out of the environment that kernels inherit: code the
-    # model writes could print it into a notebook.
-    settings.api_key  # noqa: B018 (the default is computed on first access)
-    os.environ.pop("OPENAI_API_KEY", None)
-    web_app.settings[SETTINGS_KEY] = settings
-    client = make_http_client()
-    web_app.settings[CLIENT_SETTINGS_KEY] = client
-    manager = LocalModelManager.from_settings(settings, serverapp.log)
-    web_app.settings[LOCAL_MODEL_SETTINGS_KEY] = manager
-    _log_model_choice(serverapp, settings, manager)
-    _stop_with_server(serverapp, manager, client)
-    prefix = url_path_join(web_app.settings["base_url"], URL_PREFIX)
-    web_app.add_handlers(
-        ".*$",
-        [
-            (url_path_join(prefix, "config"), ConfigHandler),
-            (url_path_join(prefix, "local-model"), LocalModelHandler),
-            (url_path_join(prefix, "props"), PropsHandler),
-            (
-                url_path_join(prefix, "v1", "chat", "completions"),
-                ChatCompletionsHandler,
-                {"upstream_path": "chat/completions"},
-            ),
-            (url_path_join(prefix, "v1", "models"), ModelsHandler, {"upstream_path": "models"}),
-        ],
-    )
-    serverapp.log.info(
-        "code-interpreter: endpoints at %s/ (kernel websocket class %s)",
-        prefix,
-        serverapp.kernel_websocket_connection_class.__name__,
-    )
+
+    name = "jupyterlab_code_interpreter"
+
+    #: Set when the extension loads, for :meth:`stop_extension`.
+    _local_model: LocalModelManager | None = None
+    _client: httpx.AsyncClient | None = None
+
+    def _link_jupyter_server_extension(self, serverapp: ServerApp) -> None:
+        super()._link_jupyter_server_extension(serverapp)
+        link(serverapp)
+
+    def initialize_settings(self) -> None:
+        """Read the settings, and make the upstream client and the local model's manager, into the
+        web app's settings, where the handlers find them."""
+        serverapp = self.serverapp
+        assert serverapp is not None
+        settings = CodeInterpreter(parent=serverapp)
+        # Read the key once, then keep it out of the environment that kernels inherit: code the
+        # model writes could print it into a notebook.
+        settings.api_key  # noqa: B018 (the default is computed on first access)
+        os.environ.pop("OPENAI_API_KEY", None)
+        self._client = make_http_client()
+        self._local_model = LocalModelManager.from_settings(settings, serverapp.log)
+        self.settings.update(
+            {
+                SETTINGS_KEY: settings,
+                CLIENT_SETTINGS_KEY: self._client,
+                LOCAL_MODEL_SETTINGS_KEY: self._local_model,
+            }
+        )
+        _log_model_choice(serverapp, settings, self._local_model)
+
+    def initialize_handlers(self) -> None:
+        """The endpoints; jupyter_server puts the server's base_url in front of each."""
+        self.handlers.extend(
+            [
+                (f"{URL_PREFIX}/config", ConfigHandler),
+                (f"{URL_PREFIX}/local-model", LocalModelHandler),
+                (f"{URL_PREFIX}/props", PropsHandler),
+                (
+                    f"{URL_PREFIX}/v1/chat/completions",
+                    ChatCompletionsHandler,
+                    {"upstream_path": "chat/completions"},
+                ),
+                (f"{URL_PREFIX}/v1/models", ModelsHandler, {"upstream_path": "models"}),
+            ]
+        )
+        assert self.serverapp is not None
+        self.serverapp.log.info(
+            "code-interpreter: endpoints at %s/ (kernel websocket class %s)",
+            url_path_join(self.serverapp.base_url, URL_PREFIX),
+            self.serverapp.kernel_websocket_connection_class.__name__,
+        )
+
+    async def stop_extension(self) -> None:
+        """Stop the local model server and close the upstream connections (jupyter_server calls
+        this when it shuts down). Safe to call more than once."""
+        if self._local_model is not None:
+            await self._local_model.stop()
+        if self._client is not None:
+            await self._client.aclose()
 
 
 def _log_model_choice(serverapp: ServerApp, settings: CodeInterpreter, manager: LocalModelManager) -> None:
@@ -130,20 +160,3 @@ def _log_model_choice(serverapp: ServerApp, settings: CodeInterpreter, manager: 
     )
     if local["state"] == "unavailable":
         serverapp.log.warning("code-interpreter: %s", local["reason"])
-
-
-def _stop_with_server(serverapp: ServerApp, manager: LocalModelManager, client: httpx.AsyncClient) -> None:
-    """Stop the local model server and close the upstream connections when the Jupyter server cleans up.
-
-    jupyter_server calls stop hooks only on ExtensionApp extensions; this extension is a plain
-    module, so it joins the server's own extension cleanup step instead. (If the Jupyter process
-    dies without cleaning up, the model server still ends: it exits when its stdin closes.)
-    """
-    cleanup_extensions = serverapp.cleanup_extensions
-
-    async def cleanup_extensions_and_local_model() -> None:
-        await manager.stop()
-        await client.aclose()
-        await cleanup_extensions()
-
-    serverapp.cleanup_extensions = cleanup_extensions_and_local_model  # type: ignore[method-assign]

@@ -6,9 +6,9 @@ import { Signal, type ISignal } from '@lumino/signaling';
 
 import type { IConversationRecord, ModelProtocol } from '../conversation/conversationRecord';
 import { ApproximateTokenCounter } from '../feedback/approximateTokenCounter';
-import type { ITokenCounter } from '../feedback/tokens';
+import type { ITokenCounter } from '../feedback/tokenCounter';
 import type { ModelClient } from '../model/modelClient';
-import type { INotebookTarget } from '../notebook/tokens';
+import type { INotebookTarget } from '../notebook/notebookTarget';
 import { resolveSettings, type IAgentOptions, type IAgentSettings } from './agentOptions';
 import { CellRunner } from './cellRunner';
 import { Conversation } from './conversation';
@@ -17,6 +17,7 @@ import { ProtocolChoice } from './protocols/protocolChoice';
 import { checkSavedConversation, describeDropped, type IDroppedItem } from './savedConversation';
 import { TurnLoop } from './turnLoop';
 import { TurnNotes } from './turnNotes';
+import { SETTING_DEFINITIONS } from './settingDefinitions';
 
 /**
  * The code interpreter's loop: ask the model, put its code in a cell, run the cell, tell the model
@@ -59,7 +60,7 @@ export class Agent implements IDisposable {
       emit
     });
     this._protocols = new ProtocolChoice({
-      requested: options.protocol ?? 'auto',
+      requested: options.protocol ?? SETTING_DEFINITIONS.protocol.default,
       model: model.model,
       savedProtocol: checked.record?.protocol,
       context: { conversation, emit, revisableCell: () => runner.revisableCell }

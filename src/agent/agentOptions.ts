@@ -2,10 +2,11 @@
 // Distributed under the terms of the Modified BSD License.
 
 import type { ModelProtocol } from '../conversation/conversationRecord';
-import type { ITokenCounter } from '../feedback/tokens';
+import type { ITokenCounter } from '../feedback/tokenCounter';
 import type { ModelClient } from '../model/modelClient';
-import type { INotebookTarget } from '../notebook/tokens';
+import type { INotebookTarget } from '../notebook/notebookTarget';
 import type { ApprovalHook } from './approval';
+import { AGENT_BUDGET_DEFINITIONS, SETTING_DEFINITIONS } from './settingDefinitions';
 
 /**
  * The options of an agent (`Agent.IOptions`).
@@ -153,21 +154,21 @@ export interface IAgentSettings {
  * @returns the settings.
  */
 export function resolveSettings(options: IAgentOptions): IAgentSettings {
-  const maxAttempts = Math.max(1, options.maxAttempts ?? 3);
+  const maxAttempts = Math.max(1, options.maxAttempts ?? SETTING_DEFINITIONS.maxAttempts.default);
   return {
     maxAttempts,
-    cellTimeoutMs: options.cellTimeoutMs ?? 60_000,
-    outputBudgetTokens: options.outputBudgetTokens ?? 1500,
+    cellTimeoutMs: options.cellTimeoutMs ?? SETTING_DEFINITIONS.executionTimeout.default * 1000,
+    outputBudgetTokens: options.outputBudgetTokens ?? SETTING_DEFINITIONS.outputBudget.default,
     contextBudgetTokens: options.contextBudgetTokens ?? 12_000,
     notebookContextTokens: options.notebookContextTokens ?? 1500,
-    kernelStateTokens: options.kernelStateTokens ?? 600,
+    kernelStateTokens: options.kernelStateTokens ?? AGENT_BUDGET_DEFINITIONS.kernelStateTokens.default,
     mentionTokens: options.mentionTokens ?? 1500,
     maxModelRequests: options.maxModelRequests ?? 2 * maxAttempts + 4,
     turnTokenBudget: options.turnTokenBudget ?? 0,
     turnTimeBudgetMs: options.turnTimeBudgetMs ?? 0,
     vision: options.vision ?? false,
     temperature: options.temperature,
-    contextWindowTokens: options.contextWindowTokens ?? 0,
+    contextWindowTokens: options.contextWindowTokens ?? SETTING_DEFINITIONS.contextWindow.default,
     answerTokens: options.answerTokens ?? 1024
   };
 }

@@ -2,10 +2,10 @@
 // Distributed under the terms of the Modified BSD License.
 
 import { renderFeedback } from '../feedback/renderFeedback';
-import type { ITokenCounter } from '../feedback/tokens';
-import type { IExecutionResult } from '../kernel/tokens';
+import type { ITokenCounter } from '../feedback/tokenCounter';
+import type { IExecutionResult } from '../kernel/executionResult';
 import type { ModelAction } from '../model/actions';
-import { CellNotFoundError, NotACodeCellError, type INotebookTarget } from '../notebook/tokens';
+import { CellNotFoundError, NotACodeCellError, type INotebookTarget } from '../notebook/notebookTarget';
 import type { ApprovalHook } from './approval';
 import type { Conversation } from './conversation';
 import type { AgentEvent } from './events';

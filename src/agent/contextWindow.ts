@@ -1,7 +1,7 @@
 // Copyright (c) jupyterlab-code-interpreter contributors.
 // Distributed under the terms of the Modified BSD License.
 
-import type { ITokenCounter } from '../feedback/tokens';
+import type { ITokenCounter } from '../feedback/tokenCounter';
 import { EXECUTION_RESULT_PREFIX } from '../model/textProtocol';
 import type { ChatMessage } from '../conversation/conversationRecord';
 

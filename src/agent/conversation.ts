@@ -4,7 +4,7 @@
 import type { ChatCompletionContentPart } from 'openai/resources/chat/completions';
 
 import type { ChatMessage, IConversationRecord, ITurnRecord, ModelProtocol } from '../conversation/conversationRecord';
-import type { IRenderedFeedback } from '../feedback/tokens';
+import type { IRenderedFeedback } from '../feedback/renderedFeedback';
 import type { ModelAction } from '../model/actions';
 import { CONTENT_CALL_PREFIX } from '../model/contentCalls';
 import { EXECUTION_RESULT_PREFIX } from '../model/textProtocol';

@@ -3,7 +3,7 @@
 
 import type * as nbformat from '@jupyterlab/nbformat';
 
-import type { IExecutionResult } from '../kernel/tokens';
+import type { IExecutionResult } from '../kernel/executionResult';
 import type { ChatMessage, ModelProtocol, TurnOutcome } from '../conversation/conversationRecord';
 import type { IModelUsage } from '../model/modelClient';
 import type { IDroppedItem } from './savedConversation';

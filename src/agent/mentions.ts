@@ -1,11 +1,11 @@
 // Copyright (c) jupyterlab-code-interpreter contributors.
 // Distributed under the terms of the Modified BSD License.
 
-import { clipText } from '../feedback/textTruncation';
-import type { ITokenCounter } from '../feedback/tokens';
+import { clipText } from '../feedback/textClipping';
+import type { ITokenCounter } from '../feedback/tokenCounter';
 import type { IMentionedEntry } from '../kernel/mentionDescriber';
 import { MAX_MENTIONS } from '../kernel/namespaceInspector';
-import type { ICellSummary } from '../notebook/tokens';
+import type { ICellSummary } from '../notebook/notebookTarget';
 
 /**
  * The names a prompt mentions with `@`: `@df`, `@data/sales.csv`, `@cell3` (the notebook's third

@@ -1,8 +1,8 @@
 // Copyright (c) jupyterlab-code-interpreter contributors.
 // Distributed under the terms of the Modified BSD License.
 
-import type { ITokenCounter } from '../feedback/tokens';
-import type { ICellSummary } from '../notebook/tokens';
+import type { ITokenCounter } from '../feedback/tokenCounter';
+import type { ICellSummary } from '../notebook/notebookTarget';
 
 /**
  * A cell's source is shown up to this many lines; a longer one shows its head and says how many
@@ -26,7 +26,7 @@ export class NotebookContext {
    *
    * @param counter - counts tokens.
    */
-  constructor(counter: ITokenCounter) {
+  constructor(counter: Pick<ITokenCounter, 'count'>) {
     this._counter = counter;
   }
 
@@ -68,7 +68,7 @@ export class NotebookContext {
     return header + shown.join('\n');
   }
 
-  private _counter: ITokenCounter;
+  private _counter: Pick<ITokenCounter, 'count'>;
   private _tokens = new Map<string, number>();
 }
 

@@ -2,8 +2,8 @@
 // Distributed under the terms of the Modified BSD License.
 
 import type { ChatMessage, TurnOutcome } from '../conversation/conversationRecord';
-import type { ITokenCounter } from '../feedback/tokens';
-import type { ExecutionStatus } from '../kernel/tokens';
+import type { ITokenCounter } from '../feedback/tokenCounter';
+import type { ExecutionStatus } from '../kernel/executionResult';
 import type { ModelClient, IModelResponse } from '../model/modelClient';
 import { ModelError, type ModelErrorKind } from '../model/modelError';
 import type { CellRunner } from './cellRunner';

@@ -3,9 +3,9 @@
 
 import type { ITurnRecord } from '../conversation/conversationRecord';
 import { renderKernelState } from '../feedback/kernelStateText';
-import type { ITokenCounter } from '../feedback/tokens';
+import type { ITokenCounter } from '../feedback/tokenCounter';
 import { MAX_MENTIONS, type KernelInspection } from '../kernel/namespaceInspector';
-import type { INotebookTarget } from '../notebook/tokens';
+import type { INotebookTarget } from '../notebook/notebookTarget';
 import type { AgentEvent } from './events';
 import { namedDataFiles } from './grounding';
 import { findMentions, renderMentions } from './mentions';

@@ -2,7 +2,7 @@
 // Distributed under the terms of the Modified BSD License.
 
 import type { ITurnRecord } from '../conversation/conversationRecord';
-import type { ExecutionStatus } from '../kernel/tokens';
+import type { ExecutionStatus } from '../kernel/executionResult';
 
 /**
  * What one user turn has done so far: its record, what it spent, and what its cells ran. The turn

@@ -4,6 +4,7 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 
+import { AGENT_BUDGET_DEFINITIONS, SETTING_DEFINITIONS } from '../agent/settingDefinitions';
 import { packageRoot } from '../eval/dataset';
 import { runDabench } from '../eval/dabenchRun';
 import { formatSummaryTable } from '../eval/summaryTable';
@@ -24,6 +25,7 @@ import {
   type IModelChoiceValues,
   type IOpenModel
 } from './modelEndpoint';
+import { parseSettingOption, settingHelp } from './settingOptions';
 
 /**
  * The help of `code-interpreter eval --dataset dabench` (a part of `eval --help`).
@@ -31,7 +33,7 @@ import {
 export const DABENCH_HELP = `InfiAgent-DABench (--dataset dabench):
   The product's agent answers each data-analysis question in a notebook of its own (one kernel per
   question, the question's CSV in the notebook's folder), with a session's settings (system
-  prompt, tools protocol auto, feedback, 3 executions, 60 s per cell, temperature 0). The answer is
+  prompt, tools protocol auto, feedback, ${SETTING_DEFINITIONS.maxAttempts.default} executions, ${SETTING_DEFINITIONS.executionTimeout.default} s per cell, temperature 0). The answer is
   read as @name[value] lines from the agent's final answer (else from the last cell's output) and
   scored: text ignoring case and blanks around it; a number when it rounds to the label at the
   label's decimals (or is within 1e-6); a comma-separated label item by item.
@@ -39,8 +41,8 @@ export const DABENCH_HELP = `InfiAgent-DABench (--dataset dabench):
                               set, CC BY-NC 4.0, not shipped: get it from github.com/InfiAgent/InfiAgent,
                               examples/DA-Agent/data); default in a source checkout: ../shared/data/dabench
   --kernel-state on|off       show the kernel's state (variables, frames, files) to the model at the
-                              start of the turn, as a session does (default on: 600 tokens)
-  --max-attempts N            executions per question (default 3, as a session)
+                              start of the turn, as a session does (default on: ${AGENT_BUDGET_DEFINITIONS.kernelStateTokens.default} tokens)
+  --max-attempts N            executions per question (as a session: ${settingHelp(SETTING_DEFINITIONS.maxAttempts)})
   Writes results.jsonl (each question's notebook, answer and sub-answer verdicts), summary.json
   (accuracy by question, by sub-answer, and proportional by sub-answer) and the notebooks under
   --out (default ./code-interpreter-eval/dabench).`;
@@ -92,7 +94,7 @@ export async function runDabenchCommand(values: DabenchValues): Promise<number> 
     const [server] = servers;
     const workers = parsePositiveInt('--workers', values.workers, defaultWorkers());
     const limit = parsePositiveInt('--limit', values.limit);
-    const maxAttempts = parsePositiveInt('--max-attempts', values['max-attempts'], 3);
+    const maxAttempts = parseSettingOption('--max-attempts', values['max-attempts'], SETTING_DEFINITIONS.maxAttempts);
     const kernelState = values['kernel-state'] ?? 'on';
     if (kernelState !== 'on' && kernelState !== 'off') {
       throw new UsageError(`--kernel-state must be on or off, not "${kernelState}".`);
@@ -116,7 +118,10 @@ export async function runDabenchCommand(values: DabenchValues): Promise<number> 
         jupyter: { serverUrl: server?.url, token: server?.token },
         // Greedy decoding, as the other datasets.
         model: { client: model.client, contextWindow: model.contextWindow, temperature: 0 },
-        agent: { maxAttempts, kernelStateTokens: kernelState === 'on' ? 600 : 0 },
+        agent: {
+          maxAttempts,
+          kernelStateTokens: kernelState === 'on' ? AGENT_BUDGET_DEFINITIONS.kernelStateTokens.default : 0
+        },
         tokenCounter,
         progress: process.stderr,
         signal

@@ -4,10 +4,12 @@
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 
+import { SETTING_DEFINITIONS } from '../agent/settingDefinitions';
 import { datasetFamily, datasetSections } from '../eval/dataset';
 import { DABENCH_HELP, runDabenchCommand } from './dabenchCommand';
+import { parseSettingOption } from './settingOptions';
 import { TaskSolver } from '../eval/taskSolver';
-import type { EvalMode, TestSection } from '../eval/tokens';
+import type { EvalMode, TestSection } from '../eval/evalTask';
 import { ModelClient } from '../model/modelClient';
 import {
   LOCAL_MODEL_OPTIONS,
@@ -111,7 +113,11 @@ export async function runEvalCommand(argv: string[]): Promise<number> {
       const feedbackSections = Private.parseFeedbackTests(values['feedback-tests'], datasetSections(dataset));
       const attempts = parsePositiveInt('--max-attempts', values['max-attempts'], 2);
       const maxTokens = parsePositiveInt('--max-tokens', values['max-tokens'], 1024);
-      const retryTemperature = Private.parseTemperature(values['retry-temperature']);
+      const retryTemperature = parseSettingOption(
+        '--retry-temperature',
+        values['retry-temperature'],
+        SETTING_DEFINITIONS.temperature
+      );
       const choice = chooseModel(values);
       const dataFile = resolveDataFile(dataset, values.data);
       // The local model of a server's extension: the first server's.
@@ -214,17 +220,6 @@ namespace Private {
     return local
       ? `same answers run to run: greedy${sampled}, on the local model with its prompt cache off`
       : `not guaranteed: greedy${sampled}, but an endpoint's batching and prompt cache can change answers from run to run`;
-  }
-
-  export function parseTemperature(value: string | undefined): number {
-    if (value === undefined) {
-      return 0;
-    }
-    const temperature = Number(value);
-    if (value.trim() === '' || !Number.isFinite(temperature) || temperature < 0 || temperature > 2) {
-      throw new UsageError(`--retry-temperature must be a number from 0 to 2, not "${value}".`);
-    }
-    return temperature;
   }
 
   export function parseFeedbackTests(value: string | undefined, sections: TestSection[]): TestSection[] {

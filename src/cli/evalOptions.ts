@@ -8,7 +8,7 @@ import { datasetSourceHint, defaultDataFile, datasetFileName, isDatasetName, DAT
 import { runEvaluation, type IEvalRunOptions } from '../eval/evalRun';
 import { ResultsFile } from '../eval/resultsFile';
 import { formatSummaryTable } from '../eval/summaryTable';
-import type { DatasetName } from '../eval/tokens';
+import type { DatasetName } from '../eval/evalTask';
 import { ModelError } from '../model/modelError';
 import { ExitCode, UsageError } from './commonOptions';
 import { UnreachableError } from '../node/jupyterConnection';

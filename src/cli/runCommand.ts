@@ -4,6 +4,7 @@
 import { parseArgs } from 'node:util';
 
 import { Agent } from '../agent/agent';
+import { SETTING_DEFINITIONS } from '../agent/settingDefinitions';
 import type { AgentEvent } from '../agent/events';
 import { createTiktokenCounter } from '../feedback/tiktokenCounter';
 import { HeadlessNotebook } from '../notebook/headlessNotebook';
@@ -20,6 +21,7 @@ import {
 } from './modelEndpoint';
 import { locateNotebook, type INotebookLocation } from './notebookLocation';
 import { TerminalRenderer, type ITerminalStreams } from './terminalRenderer';
+import { parseChoiceOption, parseSettingOption, settingHelp } from './settingOptions';
 import { TranscriptWriter } from './transcriptWriter';
 
 /**
@@ -37,9 +39,11 @@ ${MODEL_CHOICE_HELP}
   --vision             send plots and images to the model as images
 
 Execution:
-  --max-attempts N     executions allowed for the task (default 3)
-  --timeout SECONDS    time limit of one cell; it is interrupted after that (default 60; 0: none)
-  --output-budget N    tokens of one cell's output shown to the model (default 1500)
+  --max-attempts N     executions allowed for the task (${settingHelp(SETTING_DEFINITIONS.maxAttempts)})
+  --timeout SECONDS    time limit of one cell; it is interrupted after that
+                       (${settingHelp(SETTING_DEFINITIONS.executionTimeout)}; 0: none)
+  --output-budget N    tokens of one cell's output shown to the model
+                       (${settingHelp(SETTING_DEFINITIONS.outputBudget)})
   --token-budget N     tokens the task may use over all model requests (default: no limit)
   --time-budget SECONDS  wall time the task may take (default: no limit)
   --notebook PATH      the notebook to write (default code-interpreter-<time>.ipynb); an existing
@@ -211,7 +215,7 @@ export namespace RunCommand {
     help: boolean;
     task: string;
     model: ModelChoice;
-    protocol: 'auto' | 'tools' | 'text';
+    protocol: (typeof SETTING_DEFINITIONS.protocol.enum)[number];
     maxAttempts: number;
     timeoutSeconds: number;
     outputBudget: number;
@@ -273,13 +277,14 @@ export namespace RunCommand {
     }
     // Every value is checked before the model is looked for: a mistyped number is the mistake to
     // report, not the missing model a later check would find first.
-    const protocol = values.protocol ?? 'auto';
-    if (protocol !== 'auto' && protocol !== 'tools' && protocol !== 'text') {
-      throw new UsageError(`--protocol must be auto, tools or text, not "${protocol}"`);
-    }
-    const maxAttempts = Private.integer(values['max-attempts'], '--max-attempts', 3, 1);
-    const timeoutSeconds = Private.number(values.timeout, '--timeout', 60);
-    const outputBudget = Private.integer(values['output-budget'], '--output-budget', 1500, 50);
+    const protocol = parseChoiceOption('--protocol', values.protocol, SETTING_DEFINITIONS.protocol);
+    const maxAttempts = parseSettingOption('--max-attempts', values['max-attempts'], SETTING_DEFINITIONS.maxAttempts);
+    const timeoutSeconds = parseSettingOption('--timeout', values.timeout, SETTING_DEFINITIONS.executionTimeout);
+    const outputBudget = parseSettingOption(
+      '--output-budget',
+      values['output-budget'],
+      SETTING_DEFINITIONS.outputBudget
+    );
     const tokenBudget = Private.integer(values['token-budget'], '--token-budget', 0, 0);
     const timeBudgetSeconds = Private.number(values['time-budget'], '--time-budget', 0);
     Private.url(values['server-url'], '--server-url');

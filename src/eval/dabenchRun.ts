@@ -4,9 +4,10 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 
+import { AGENT_BUDGET_DEFINITIONS, SETTING_DEFINITIONS } from '../agent/settingDefinitions';
 import { Agent } from '../agent/agent';
 import type { AgentEvent } from '../agent/events';
-import type { ITokenCounter } from '../feedback/tokens';
+import type { ITokenCounter } from '../feedback/tokenCounter';
 import type { ModelClient } from '../model/modelClient';
 import { ModelError } from '../model/modelError';
 import { HeadlessNotebook } from '../notebook/headlessNotebook';
@@ -235,7 +236,11 @@ namespace Private {
   /**
    * The settings of a session of `code-interpreter run` (and the sidebar's defaults).
    */
-  export const SESSION = { maxAttempts: 3, cellTimeoutMs: 60_000, kernelStateTokens: 600 };
+  export const SESSION = {
+    maxAttempts: SETTING_DEFINITIONS.maxAttempts.default,
+    cellTimeoutMs: SETTING_DEFINITIONS.executionTimeout.default * 1000,
+    kernelStateTokens: AGENT_BUDGET_DEFINITIONS.kernelStateTokens.default
+  };
 
   /**
    * Run one question in its own notebook and score the answer.
@@ -285,7 +290,7 @@ namespace Private {
         tokenCounter: options.tokenCounter,
         contextWindowTokens: options.model.contextWindow,
         temperature: options.model.temperature ?? 0,
-        protocol: options.agent?.protocol ?? 'auto',
+        protocol: options.agent?.protocol ?? SETTING_DEFINITIONS.protocol.default,
         maxAttempts: options.agent?.maxAttempts ?? SESSION.maxAttempts,
         cellTimeoutMs: options.agent?.cellTimeoutMs ?? SESSION.cellTimeoutMs,
         kernelStateTokens: options.agent?.kernelStateTokens ?? SESSION.kernelStateTokens

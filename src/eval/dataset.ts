@@ -6,7 +6,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { gunzipSync } from 'node:zlib';
 
-import type { DatasetFamily, DatasetName, IEvalTask, TestSection } from './tokens';
+import type { DatasetFamily, DatasetName, IEvalTask, TestSection } from './evalTask';
 
 /**
  * The datasets, in the order `--help` lists them.

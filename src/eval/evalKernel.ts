@@ -5,7 +5,7 @@ import type { Kernel, KernelManager } from '@jupyterlab/services';
 import type { JSONObject, JSONValue } from '@lumino/coreutils';
 
 import { KernelExecutor } from '../kernel/kernelExecutor';
-import type { IExecutionResult } from '../kernel/tokens';
+import type { IExecutionResult } from '../kernel/executionResult';
 import { DRIVER_COMM_TARGET, DRIVER_NAME, DRIVER_INSTALL_CODE, DRIVER_RESULT_MIME } from './pythonDriver';
 
 /**

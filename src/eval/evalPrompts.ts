@@ -2,7 +2,7 @@
 // Distributed under the terms of the Modified BSD License.
 
 import { EXECUTION_RESULT_PREFIX } from '../model/textProtocol';
-import type { DatasetFamily, IEvalTask, ISectionVerdict, TestSection } from './tokens';
+import type { DatasetFamily, IEvalTask, ISectionVerdict, TestSection } from './evalTask';
 
 /**
  * The coder's system message.

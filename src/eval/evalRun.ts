@@ -10,7 +10,7 @@ import { ProgressBar } from './progressBar';
 import { ResultsFile, type IResultRecord } from './resultsFile';
 import { checkSolution, EvalAbortedError, type ITimeLimitOptions } from './solutionChecker';
 import type { TaskSolver } from './taskSolver';
-import type { DatasetName, EvalMode, IEvalTask, IGroundTruth, ISectionVerdict, TestSection } from './tokens';
+import type { DatasetName, EvalMode, IEvalTask, IGroundTruth, ISectionVerdict, TestSection } from './evalTask';
 
 /**
  * What every `summary.json` holds, whatever the dataset.

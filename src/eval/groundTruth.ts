@@ -7,7 +7,7 @@ import { dirname, join } from 'node:path';
 
 import type { EvalKernel } from './evalKernel';
 import type { KernelPool } from './kernelPool';
-import type { DatasetFamily, IEvalTask, IGroundTruth, TestSection } from './tokens';
+import type { DatasetFamily, IEvalTask, IGroundTruth, TestSection } from './evalTask';
 
 /**
  * The folder where expected outputs are cached: `$XDG_CACHE_HOME` (or `~/.cache`) under

@@ -4,7 +4,7 @@
 import { appendFileSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 
-import type { ISectionVerdict, SectionStatus } from './tokens';
+import type { ISectionVerdict, SectionStatus } from './evalTask';
 
 /**
  * One line of `results.jsonl`: a task's (or a sample's) verdicts and how they came about.

@@ -3,7 +3,7 @@
 
 import { readFileSync } from 'node:fs';
 
-import type { IEvalTask } from './tokens';
+import type { IEvalTask } from './evalTask';
 
 /**
  * Read samples in EvalPlus's format: one JSON object a line with `task_id` and either `solution`

@@ -4,7 +4,7 @@
 import type { JSONObject } from '@lumino/coreutils';
 
 import type { EvalKernel } from './evalKernel';
-import type { DatasetFamily, IEvalTask, IFailure, IGroundTruth, ISectionVerdict, TestSection } from './tokens';
+import type { DatasetFamily, IEvalTask, IFailure, IGroundTruth, ISectionVerdict, TestSection } from './evalTask';
 
 /**
  * The run was stopped (Ctrl-C) before the task finished; its result is not recorded.

@@ -19,7 +19,7 @@ import {
   type ISelfCheckReport
 } from './evalPrompts';
 import { checkSolution, EvalAbortedError, type ITimeLimitOptions } from './solutionChecker';
-import type { DatasetFamily, EvalMode, IEvalTask, IGroundTruth, ISectionVerdict, TestSection } from './tokens';
+import type { DatasetFamily, EvalMode, IEvalTask, IGroundTruth, ISectionVerdict, TestSection } from './evalTask';
 
 /**
  * Token counts of a task's model requests.

@@ -1,7 +1,7 @@
 // Copyright (c) jupyterlab-code-interpreter contributors.
 // Distributed under the terms of the Modified BSD License.
 
-import type { ITokenCounter } from './tokens';
+import type { ITokenCounter } from './tokenCounter';
 
 /**
  * Estimates tokens without a vocabulary, in one pass over the characters.
@@ -50,9 +50,77 @@ export class ApproximateTokenCounter implements ITokenCounter {
     }
     return tokens;
   }
+
+  /**
+   * Where a text's first tokens end, by a binary search over the estimates of its starts: the
+   * estimate has no tokens to decode. It looks at most 16 characters per token into the text,
+   * so a long text costs no more than a short one.
+   *
+   * @param text - any text.
+   * @param tokens - how many tokens to keep from its start.
+   * @returns the length of a start of the text estimated at most `tokens` tokens.
+   */
+  headEnd(text: string, tokens: number): number {
+    const end = Private.longestWithin(Math.min(text.length, Private.reach(tokens)), tokens, length =>
+      this.count(text.slice(0, length))
+    );
+    return end > 0 && Private.isHighSurrogate(text.charCodeAt(end - 1)) ? end - 1 : end;
+  }
+
+  /**
+   * Where a text's last tokens start, by a binary search over the estimates of its ends.
+   *
+   * @param text - any text.
+   * @param tokens - how many tokens to keep from its end.
+   * @returns the index from which the rest of the text is estimated at most `tokens` tokens.
+   */
+  tailStart(text: string, tokens: number): number {
+    const kept = Private.longestWithin(Math.min(text.length, Private.reach(tokens)), tokens, length =>
+      this.count(text.slice(text.length - length))
+    );
+    const start = text.length - kept;
+    return Private.isLowSurrogate(text.charCodeAt(start)) ? start + 1 : start;
+  }
 }
 
 namespace Private {
+  /**
+   * The most characters a head or tail of `tokens` tokens is looked for in: no text but long
+   * runs of blanks has more characters per token.
+   */
+  export function reach(tokens: number): number {
+    return (Math.max(0, tokens) + 1) * 16;
+  }
+
+  /**
+   * The greatest length up to `limit` whose count is at most `tokens`, found by bisection (the
+   * estimate grows with the length, give or take a token where a run changes class).
+   */
+  export function longestWithin(limit: number, tokens: number, countOf: (length: number) => number): number {
+    if (countOf(limit) <= tokens) {
+      return limit;
+    }
+    let fits = 0;
+    let over = limit;
+    while (over - fits > 1) {
+      const middle = Math.floor((fits + over) / 2);
+      if (countOf(middle) <= tokens) {
+        fits = middle;
+      } else {
+        over = middle;
+      }
+    }
+    return fits;
+  }
+
+  export function isHighSurrogate(code: number): boolean {
+    return code >= 0xd800 && code <= 0xdbff;
+  }
+
+  export function isLowSurrogate(code: number): boolean {
+    return code >= 0xdc00 && code <= 0xdfff;
+  }
+
   export const enum CharClass {
     None,
     Lower,

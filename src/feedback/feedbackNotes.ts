@@ -1,7 +1,7 @@
 // Copyright (c) jupyterlab-code-interpreter contributors.
 // Distributed under the terms of the Modified BSD License.
 
-import type { IExecutionResult } from '../kernel/tokens';
+import type { IExecutionResult } from '../kernel/executionResult';
 
 /**
  * What the model reads when a cell ran fine and showed nothing.

@@ -3,7 +3,7 @@
 
 import type { INamespaceVariable, KernelInspection } from '../kernel/namespaceInspector';
 import { formatByteSize } from './imageInfo';
-import type { ITokenCounter } from './tokens';
+import type { ITokenCounter } from './tokenCounter';
 
 /**
  * Describe the kernel's state for the model, within a token budget.

@@ -3,7 +3,7 @@
 
 import { ApproximateTokenCounter } from './approximateTokenCounter';
 import { createTiktokenCounter, type TiktokenEncodingName } from './tiktokenCounter';
-import type { ITokenCounter } from './tokens';
+import type { ITokenCounter } from './tokenCounter';
 
 /**
  * A counter usable at once: it estimates until the tokenizer's ranks have loaded, then counts
@@ -43,6 +43,28 @@ export class LazyTokenCounter implements ITokenCounter {
    */
   count(text: string): number {
     return (this._exact ?? this._approximate).count(text);
+  }
+
+  /**
+   * Where a text's first tokens end.
+   *
+   * @param text - any text.
+   * @param tokens - how many tokens to keep from its start.
+   * @returns the end of the start that holds them, by the estimate until the tokenizer has loaded.
+   */
+  headEnd(text: string, tokens: number): number {
+    return (this._exact ?? this._approximate).headEnd(text, tokens);
+  }
+
+  /**
+   * Where a text's last tokens start.
+   *
+   * @param text - any text.
+   * @param tokens - how many tokens to keep from its end.
+   * @returns the start of the end that holds them, by the estimate until the tokenizer has loaded.
+   */
+  tailStart(text: string, tokens: number): number {
+    return (this._exact ?? this._approximate).tailStart(text, tokens);
   }
 
   private _exact: ITokenCounter | null = null;

@@ -1,13 +1,15 @@
 // Copyright (c) jupyterlab-code-interpreter contributors.
 // Distributed under the terms of the Modified BSD License.
 
-import type { IExecutionResult } from '../kernel/tokens';
+import type { IExecutionResult } from '../kernel/executionResult';
 import { EMPTY_OUTPUT_NOTE, executionNotes } from './feedbackNotes';
 import { formatByteSize } from './imageInfo';
 import { describeOutput, type IOutputImage } from './outputText';
 import { renderDataTable, type IDataTable } from './tableText';
-import { clipText, truncateText, type ITextGap } from './textTruncation';
-import type { IFeedbackImage, IFeedbackOptions, IRenderedFeedback, ITokenCounter } from './tokens';
+import { clipText, type ITextGap } from './textClipping';
+import { truncateText } from './textTruncation';
+import type { IFeedbackImage, IFeedbackOptions, IRenderedFeedback } from './renderedFeedback';
+import type { ITokenCounter } from './tokenCounter';
 
 /**
  * Turn an execution's result into what the model reads, within a token budget.
@@ -128,7 +130,9 @@ namespace Private {
           counts.set(text, tokens);
         }
         return tokens;
-      }
+      },
+      headEnd: (text, tokens) => counter.headEnd(text, tokens),
+      tailStart: (text, tokens) => counter.tailStart(text, tokens)
     };
   }
 

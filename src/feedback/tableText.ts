@@ -3,7 +3,7 @@
 
 import { Parser } from 'htmlparser2';
 
-import type { ITokenCounter } from './tokens';
+import type { ITokenCounter } from './tokenCounter';
 
 /**
  * A dataframe's table, read from its HTML rendering.

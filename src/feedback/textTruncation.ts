@@ -1,38 +1,8 @@
 // Copyright (c) jupyterlab-code-interpreter contributors.
 // Distributed under the terms of the Modified BSD License.
 
-import type { ITokenCounter } from './tokens';
-
-/**
- * A stretch already taken out of a text before it was cleaned and truncated (see `clipText`).
- */
-export interface ITextGap {
-  /**
-   * Where in the (clipped) text the stretch was.
-   */
-  at: number;
-
-  /**
-   * Its length in characters once cleaned, exact or estimated.
-   */
-  characters: number;
-
-  /**
-   * Whether `characters` is exact (cleaning changed nothing in the windows kept around it) or
-   * estimated from how much cleaning shortened them.
-   */
-  charactersExact: boolean;
-
-  /**
-   * Its line breaks, exact or estimated.
-   */
-  lines: number;
-
-  /**
-   * Whether `lines` was counted rather than estimated.
-   */
-  linesExact: boolean;
-}
+import { countLineBreaks, type ITextGap } from './textClipping';
+import type { ITokenCounter } from './tokenCounter';
 
 /**
  * What truncation took out of a text.
@@ -96,9 +66,11 @@ export interface ITruncatedText {
  * `clipText` took out of huge or escape-coded texts).
  *
  * Cost stays proportional to the budget, not to the text: the text is only counted whole when
- * it is short enough to possibly fit; otherwise head and tail are sized in characters from the
- * budget, counted, and resized a few times until the result fits. Cuts fall on line breaks when
- * one is near.
+ * it is short enough to possibly fit; otherwise the budget left by the marker is shared between
+ * head and tail, and the counter finds where the first and last tokens of each end fall, in a
+ * window of characters that is all the tokens can span. The result is counted; in the rare
+ * case that the marker and the joins make it a little too long, the ends are shortened by the
+ * excess and found again. Cuts fall on line breaks when one is near.
  *
  * @param text - the text (already cleaned of escape codes).
  * @param budgetTokens - at most this many tokens for the result, marker included.
@@ -115,19 +87,16 @@ export function truncateText(
 ): ITruncatedText {
   const gap = options.gap ?? null;
   const budget = Math.max(0, Math.floor(budgetTokens));
-  let charsPerToken = Private.ASSUMED_CHARS_PER_TOKEN;
   if (!gap && text.length <= budget * Private.MAX_CHARS_PER_TOKEN) {
     const tokens = counter.count(text);
     if (tokens <= budget) {
       return { text, tokens, cut: null };
     }
-    charsPerToken = text.length / tokens;
   }
   if (!gap && text.length === 0) {
     return { text, tokens: 0, cut: null };
   }
-  const cutter = new Private.Cutter(text, gap, counter, options.headShare ?? 0.5);
-  return cutter.fit(budget, charsPerToken);
+  return new Private.Cutter(text, gap, counter).fit(budget, options.headShare ?? 0.5);
 }
 
 /**
@@ -149,55 +118,6 @@ export namespace truncateText {
      */
     gap?: ITextGap;
   }
-}
-
-/**
- * Keep only a window of characters from each end of a very long raw text, before cleaning it.
- *
- * Cleaning (escape codes, HTML) and counting lines cost time in proportion to the text; a 10 MB
- * output clipped to windows of a few tens of KB is then cleaned and truncated in well under a
- * millisecond per window. The gap's line breaks are counted when it is at most 2 MB, otherwise
- * estimated from the windows.
- *
- * @param raw - the raw text.
- * @param windowChars - characters to keep from each end.
- * @param clean - applied to each window.
- * @returns the cleaned windows joined, and the gap between them (`null` when nothing was clipped).
- */
-export function clipText(
-  raw: string,
-  windowChars: number,
-  clean: (text: string) => string = text => text
-): { text: string; gap: ITextGap | null } {
-  const window = Math.max(0, Math.floor(windowChars));
-  if (raw.length <= 2 * window + Private.MIN_GAP) {
-    return { text: clean(raw), gap: null };
-  }
-  const headRaw = raw.slice(0, window);
-  const tailRaw = raw.slice(raw.length - window);
-  const gapStart = window;
-  const gapEnd = raw.length - window;
-  let lines: number;
-  let linesExact: boolean;
-  if (gapEnd - gapStart <= Private.EXACT_LINES_LIMIT) {
-    lines = Private.countLineBreaks(raw, gapStart, gapEnd);
-    linesExact = true;
-  } else {
-    const sampled =
-      Private.countLineBreaks(headRaw, 0, headRaw.length) + Private.countLineBreaks(tailRaw, 0, tailRaw.length);
-    lines = Math.round((sampled / (2 * window)) * (gapEnd - gapStart));
-    linesExact = false;
-  }
-  const head = clean(headRaw);
-  const tail = clean(tailRaw);
-  // Escape codes in the gap are not characters the model would have read.
-  const shrink = (head.length + tail.length) / (2 * window);
-  const charactersExact = shrink === 1;
-  const characters = charactersExact ? gapEnd - gapStart : Math.round((gapEnd - gapStart) * shrink);
-  return {
-    text: head + tail,
-    gap: { at: head.length, characters, charactersExact, lines, linesExact }
-  };
 }
 
 /**
@@ -224,45 +144,41 @@ namespace Private {
   export const MAX_CHARS_PER_TOKEN = 8;
 
   /**
-   * The first guess when the text was not counted: tracebacks, code and tables run at 3 to 4.
+   * The ends of `n` tokens are looked for in at most `n` times this many characters: output of
+   * blank lines or padding runs at up to 16 (as many as renderFeedback's clipped windows hold).
    */
-  export const ASSUMED_CHARS_PER_TOKEN = 4;
+  const SPARSE_CHARS_PER_TOKEN = 16;
+
+  /**
+   * The tokens of a cut are estimated when nothing was counted: tracebacks, code and tables run
+   * at 3 to 4 characters per token.
+   */
+  const ASSUMED_CHARS_PER_TOKEN = 4;
 
   /**
    * The cut's tokens are counted when the cut is at most this long, else estimated.
    */
-  export const EXACT_TOKENS_LIMIT = 16384;
-
-  export const EXACT_LINES_LIMIT = 2_000_000;
+  const EXACT_TOKENS_LIMIT = 16384;
 
   /**
    * The tokens of a longer cut are estimated from this many samples of this many characters.
    */
-  export const SAMPLES = 4;
-  export const SAMPLE_CHARS = 2048;
-
-  /**
-   * `clipText` leaves texts alone that it would shorten by less than this.
-   */
-  export const MIN_GAP = 1024;
+  const SAMPLES = 4;
+  const SAMPLE_CHARS = 2048;
 
   /**
    * A cut moves to a line break when that keeps at least this share of the planned characters.
    */
   const SNAP_SHARE = 0.7;
 
+  /**
+   * Tries of `Cutter.fit`: the first one nearly always fits; each further one is shorter by the
+   * excess of the last.
+   */
+  const MAX_TRIES = 4;
+
   export function formatNumber(value: number): string {
     return value.toLocaleString('en-US');
-  }
-
-  export function countLineBreaks(text: string, start: number, end: number): number {
-    let count = 0;
-    let at = text.indexOf('\n', start);
-    while (at !== -1 && at < end) {
-      count++;
-      at = text.indexOf('\n', at + 1);
-    }
-    return count;
   }
 
   function isHighSurrogate(code: number): boolean {
@@ -273,130 +189,127 @@ namespace Private {
     return code >= 0xdc00 && code <= 0xdfff;
   }
 
-  interface IAttempt {
-    text: string;
-    tokens: number;
-    cut: ITextCut;
-    cutLength: number;
-    keptChars: number;
-  }
-
   /**
-   * Sizes head and tail to a budget.
+   * Keeps a text's first and last tokens around a marker.
    */
   export class Cutter {
     constructor(
       private readonly _text: string,
       private readonly _gap: ITextGap | null,
-      private readonly _counter: ITokenCounter,
-      private readonly _headShare: number
+      private readonly _counter: ITokenCounter
     ) {}
 
-    fit(budget: number, charsPerToken: number): ITruncatedText {
+    /**
+     * The text cut to the budget, `headShare` of what the marker leaves going to the head.
+     */
+    fit(budget: number, headShare: number): ITruncatedText {
       const text = this._text;
-      // Without a gap at least one character must go, or there is nothing to mark.
-      const maxKept = this._gap ? text.length : text.length - 1;
-      const markerTokens = this._counter.count(
-        formatCutMarker({
-          characters: text.length,
-          charactersExact: false,
-          lines: text.length,
-          linesExact: false,
-          tokens: text.length,
-          tokensExact: false
-        })
-      );
-      let low = 0; // the most characters known to fit
-      let high = maxKept + 1; // the fewest characters known not to fit
-      let best: IAttempt | null = null;
-      let chars = Math.min(maxKept, Math.floor(Math.max(0, budget - markerTokens - 2) * charsPerToken));
-      for (let round = 0; round < 12 && chars > low && chars < high; round++) {
-        const attempt = this._attempt(chars);
-        if (attempt.tokens <= budget) {
-          low = chars;
-          best = attempt;
-          if (chars >= maxKept || attempt.tokens >= budget * 0.95) {
-            break;
-          }
-        } else {
-          high = chars;
+      const whole = text.length + (this._gap?.characters ?? 0);
+      // The longest marker this text can have, and the line breaks around it.
+      const markerTokens =
+        this._counter.count(
+          formatCutMarker({
+            characters: whole,
+            charactersExact: false,
+            lines: whole,
+            linesExact: false,
+            tokens: whole,
+            tokensExact: false
+          })
+        ) + 2;
+      let content = budget - markerTokens;
+      for (let attempt = 0; attempt < MAX_TRIES && content > 0; attempt++) {
+        const headTokens = Math.floor(content * headShare);
+        const result = this._keep(headTokens, content - headTokens);
+        if (result.tokens <= budget) {
+          return result;
         }
-        const content = Math.max(1, attempt.tokens - markerTokens);
-        let next = Math.floor(chars * ((budget - markerTokens) / content) * (attempt.tokens <= budget ? 0.99 : 0.97));
-        if (next <= low || next >= high) {
-          next = Math.floor((low + Math.min(high, maxKept + 1)) / 2);
-        }
-        if (high - low <= Math.max(8, low * 0.02)) {
-          break;
-        }
-        chars = Math.min(next, maxKept);
+        content -= result.tokens - budget;
       }
-      if (!best) {
-        best = this._attempt(0);
-        if (best.tokens > budget) {
-          return { text: '', tokens: 0, cut: { ...best.cut, characters: text.length + (this._gap?.characters ?? 0) } };
-        }
+      const marker = this._keep(0, 0);
+      if (marker.tokens <= budget) {
+        return marker;
       }
-      // The search estimated the cut's tokens; count them for the result when that is cheap,
-      // unless the exact number makes the marker a token too long.
-      if (!this._gap && best.cutLength <= EXACT_TOKENS_LIMIT) {
-        const exact = this._attempt(best.keptChars, true);
-        if (exact.tokens <= budget) {
-          best = exact;
-        }
-      }
-      return { text: best.text, tokens: best.tokens, cut: best.cut };
+      return { text: '', tokens: 0, cut: marker.cut };
     }
 
-    private _attempt(chars: number, exactTokens = false): IAttempt {
+    /**
+     * The text's first `headTokens` and last `tailTokens` tokens (about), on line breaks when
+     * near, around the marker of what lies between them.
+     */
+    private _keep(headTokens: number, tailTokens: number): ITruncatedText {
       const text = this._text;
       const gap = this._gap;
-      let headChars = Math.floor(chars * this._headShare);
-      let tailChars = chars - headChars;
-      if (gap) {
-        headChars = Math.min(headChars, gap.at);
-        tailChars = Math.min(tailChars, text.length - gap.at);
+      const counter = this._counter;
+      let headEnd = headTokens > 0 ? this._snapHead(this._headEnd(gap ? gap.at : text.length, headTokens)) : 0;
+      const tailFrom = gap ? gap.at : headEnd;
+      const tailStart = tailTokens > 0 ? this._snapTail(this._tailStart(tailFrom, tailTokens), tailFrom) : text.length;
+      if (!gap && tailStart <= headEnd) {
+        // Without a gap at least one character must go, or there is nothing to mark.
+        headEnd = Math.max(0, tailStart - 1);
+        if (headEnd > 0 && isHighSurrogate(text.charCodeAt(headEnd - 1))) {
+          headEnd--;
+        }
       }
-      const headEnd = this._snapHead(headChars);
-      const tailStart = this._snapTail(text.length - tailChars, headEnd);
       const head = text.slice(0, headEnd);
       const tail = text.slice(tailStart);
       const cutLength = tailStart - headEnd;
-      let lines = countLineBreaks(text, headEnd, tailStart);
-      let linesExact = true;
-      if (gap) {
-        lines += gap.lines;
-        linesExact = gap.linesExact;
-      }
       const characters = cutLength + (gap?.characters ?? 0);
-      let tokens: number;
-      let tokensExact: boolean;
-      if (exactTokens) {
-        tokens = this._counter.count(text.slice(headEnd, tailStart));
-        tokensExact = true;
-      } else {
-        this._ratio ??= this._charsPerToken(headEnd, tailStart, head, tail);
-        tokens = Math.round(characters / this._ratio);
-        tokensExact = false;
-      }
-      const charactersExact = gap?.charactersExact ?? true;
-      const cut: ITextCut = { characters, charactersExact, lines, linesExact, tokens, tokensExact };
+      const exactTokens = !gap && cutLength <= EXACT_TOKENS_LIMIT;
+      const cut: ITextCut = {
+        characters,
+        charactersExact: gap?.charactersExact ?? true,
+        lines: countLineBreaks(text, headEnd, tailStart) + (gap?.lines ?? 0),
+        linesExact: gap?.linesExact ?? true,
+        tokens: exactTokens
+          ? counter.count(text.slice(headEnd, tailStart))
+          : Math.round(characters / this._charsPerToken(headEnd, tailStart, head, tail)),
+        tokensExact: exactTokens
+      };
       const marker = formatCutMarker(cut);
       const joined = (head ? (head.endsWith('\n') ? head : `${head}\n`) : '') + marker + (tail ? `\n${tail}` : '');
-      return { text: joined, tokens: this._counter.count(joined), cut, cutLength, keptChars: chars };
+      return { text: joined, tokens: counter.count(joined), cut };
     }
 
     /**
-     * Characters per token of the cut, measured on the first attempt: the cut of any later
-     * attempt overlaps it.
+     * Where the first `tokens` tokens of the text end, at most at `limit`: looked for in as many
+     * characters as such tokens usually span, and in as many as they can span when those were
+     * all kept.
      */
-    private _ratio: number | undefined;
+    private _headEnd(limit: number, tokens: number): number {
+      let window = Math.min(limit, Math.ceil(tokens * ASSUMED_CHARS_PER_TOKEN * 1.25));
+      let end = this._counter.headEnd(this._text.slice(0, window), tokens);
+      if (end >= window - 1 && window < limit) {
+        window = Math.min(limit, Math.ceil(tokens * SPARSE_CHARS_PER_TOKEN));
+        end = this._counter.headEnd(this._text.slice(0, window), tokens);
+      }
+      return end;
+    }
+
+    /**
+     * Where the last `tokens` tokens of the text start, not before `earliest`; looked for as
+     * `_headEnd` looks for the head's end.
+     */
+    private _tailStart(earliest: number, tokens: number): number {
+      const text = this._text;
+      let from = Math.max(earliest, text.length - Math.ceil(tokens * ASSUMED_CHARS_PER_TOKEN * 1.25));
+      let start = from + this._counter.tailStart(text.slice(from), tokens);
+      if (start <= from + 1 && from > earliest) {
+        from = Math.max(earliest, text.length - Math.ceil(tokens * SPARSE_CHARS_PER_TOKEN));
+        start = from + this._counter.tailStart(text.slice(from), tokens);
+      }
+      return start;
+    }
 
     /**
      * Characters per token of the cut, from samples of it (what is left of it once clipped),
-     * or of the kept text when nothing of the cut is left.
+     * or of the kept text when nothing of the cut is left; measured once, as the cut of any later
+     * try overlaps the first.
      */
     private _charsPerToken(start: number, end: number, head: string, tail: string): number {
+      if (this._ratio !== undefined) {
+        return this._ratio;
+      }
       const text = this._text;
       let characters = 0;
       let tokens = 0;
@@ -415,8 +328,11 @@ namespace Private {
         characters += head.length + tail.length;
         tokens += this._counter.count(head) + this._counter.count(tail);
       }
-      return tokens > 0 ? characters / tokens : ASSUMED_CHARS_PER_TOKEN;
+      this._ratio = tokens > 0 ? characters / tokens : ASSUMED_CHARS_PER_TOKEN;
+      return this._ratio;
     }
+
+    private _ratio: number | undefined;
 
     /**
      * Where the head ends: at a line break near the planned end, never inside a surrogate pair.
@@ -436,9 +352,9 @@ namespace Private {
 
     /**
      * Where the tail starts: after a line break near the planned start, never inside a surrogate
-     * pair, never before the head's end.
+     * pair, never before `earliest`.
      */
-    private _snapTail(planned: number, headEnd: number): number {
+    private _snapTail(planned: number, earliest: number): number {
       const text = this._text;
       if (planned >= text.length) {
         return text.length;
@@ -451,7 +367,7 @@ namespace Private {
       if (start < text.length && isLowSurrogate(text.charCodeAt(start))) {
         start++;
       }
-      return Math.max(start, headEnd);
+      return Math.max(start, earliest);
     }
   }
 }

@@ -3,7 +3,7 @@
 
 import { Tiktoken } from 'js-tiktoken/lite';
 
-import type { ITokenCounter } from './tokens';
+import type { ITokenCounter } from './tokenCounter';
 
 /**
  * The encodings the counter can load.
@@ -17,12 +17,14 @@ import type { ITokenCounter } from './tokens';
 export type TiktokenEncodingName = 'cl100k_base' | 'o200k_base';
 
 /**
- * Counts tokens with a js-tiktoken byte-pair encoder.
+ * Counts, encodes and decodes tokens with a js-tiktoken byte-pair encoder.
  *
  * js-tiktoken merges byte pairs in time quadratic in the length of a pre-token, so a long run
  * of letters, blanks or punctuation (a 10,000-character `xxxx…`, a wide padding) would take
- * seconds. Such runs are counted in chunks of 64 characters, memoized, which changes the count
- * by at most a token per chunk (upwards, in practice) and keeps every count linear.
+ * seconds. Such runs are encoded in chunks of 64 characters, memoized, which changes the count
+ * by at most a token per chunk (upwards, in practice) and keeps every count linear. `count`,
+ * `encode` and the cuts agree: `count(text)` is `encode(text).length`, and
+ * `decode(encode(text))` is `text`.
  */
 export class TiktokenCounter implements ITokenCounter {
   /**
@@ -41,43 +43,119 @@ export class TiktokenCounter implements ITokenCounter {
    * @returns its number of tokens.
    */
   count(text: string): number {
-    if (!text) {
+    let tokens = 0;
+    this._forEachPiece(text, piece => (tokens += piece.length));
+    return tokens;
+  }
+
+  /**
+   * Encode a text.
+   *
+   * @param text - any text; special tokens such as `<|endoftext|>` are encoded as plain text.
+   * @returns its tokens (long runs in chunks, see the class).
+   */
+  encode(text: string): number[] {
+    const tokens: number[] = [];
+    this._forEachPiece(text, piece => {
+      for (const token of piece) {
+        tokens.push(token);
+      }
+    });
+    return tokens;
+  }
+
+  /**
+   * Decode tokens.
+   *
+   * @param tokens - tokens of this encoding.
+   * @returns their text; a character whose bytes the tokens hold only in part becomes U+FFFD.
+   */
+  decode(tokens: number[]): string {
+    return this._encoder.decode(tokens);
+  }
+
+  /**
+   * Where a text's first tokens end.
+   *
+   * @param text - any text.
+   * @param tokens - how many tokens to keep from its start.
+   * @returns the length of the text of its first `tokens` tokens, less a character they hold
+   * only some bytes of.
+   */
+  headEnd(text: string, tokens: number): number {
+    const encoded = this.encode(text);
+    if (encoded.length <= tokens) {
+      return text.length;
+    }
+    const head = this.decode(encoded.slice(0, Math.max(0, tokens)));
+    let end = 0;
+    while (end < head.length && head.charCodeAt(end) === text.charCodeAt(end)) {
+      end++;
+    }
+    return Private.isHighSurrogate(text.charCodeAt(end - 1)) ? end - 1 : end;
+  }
+
+  /**
+   * Where a text's last tokens start.
+   *
+   * @param text - any text.
+   * @param tokens - how many tokens to keep from its end.
+   * @returns where the text of its last `tokens` tokens starts, after a character they hold
+   * only some bytes of.
+   */
+  tailStart(text: string, tokens: number): number {
+    const encoded = this.encode(text);
+    if (encoded.length <= tokens) {
       return 0;
     }
-    let tokens = 0;
+    const tail = tokens > 0 ? this.decode(encoded.slice(encoded.length - tokens)) : '';
+    let kept = 0;
+    while (kept < tail.length && tail.charCodeAt(tail.length - 1 - kept) === text.charCodeAt(text.length - 1 - kept)) {
+      kept++;
+    }
+    const start = text.length - kept;
+    return Private.isLowSurrogate(text.charCodeAt(start)) ? start + 1 : start;
+  }
+
+  /**
+   * Hand the tokens of a text to `use` piece by piece: the stretches between long runs whole,
+   * the long runs chunk by chunk.
+   */
+  private _forEachPiece(text: string, use: (tokens: number[]) => void): void {
+    if (!text) {
+      return;
+    }
     let start = 0;
     for (const match of text.matchAll(Private.LONG_RUN)) {
       const index = match.index ?? 0;
-      tokens += this._encode(text.slice(start, index));
-      tokens += this._countLongRun(match[0]);
-      start = index + match[0].length;
-    }
-    return tokens + this._encode(start === 0 ? text : text.slice(start));
-  }
-
-  private _encode(text: string): number {
-    return text ? this._encoder.encode(text, [], []).length : 0;
-  }
-
-  private _countLongRun(run: string): number {
-    let tokens = 0;
-    for (let i = 0; i < run.length; i += Private.CHUNK) {
-      const chunk = run.slice(i, i + Private.CHUNK);
-      let chunkTokens = this._chunkTokens.get(chunk);
-      if (chunkTokens === undefined) {
-        chunkTokens = this._encode(chunk);
-        if (this._chunkTokens.size >= Private.MAX_MEMO) {
-          this._chunkTokens.clear();
-        }
-        this._chunkTokens.set(chunk, chunkTokens);
+      use(this._encode(text.slice(start, index)));
+      const run = match[0];
+      for (let i = 0; i < run.length; i += Private.CHUNK) {
+        use(this._encodeChunk(run.slice(i, i + Private.CHUNK)));
       }
-      tokens += chunkTokens;
+      start = index + run.length;
+    }
+    use(this._encode(start === 0 ? text : text.slice(start)));
+  }
+
+  private _encode(text: string): number[] {
+    return text ? this._encoder.encode(text, [], []) : [];
+  }
+
+  private _encodeChunk(chunk: string): number[] {
+    let tokens = this._chunkTokens.get(chunk);
+    if (tokens === undefined) {
+      tokens = this._encode(chunk);
+      if (this._chunkTokens.size >= Private.MAX_MEMO) {
+        this._chunkTokens.clear();
+      }
+      this._chunkTokens.set(chunk, tokens);
     }
     return tokens;
   }
 
   private _encoder: Tiktoken;
-  private _chunkTokens = new Map<string, number>();
+  private _chunkTokens = new Map<string, number[]>();
 }
 
 /**
@@ -133,6 +211,14 @@ namespace Private {
    * At most this many memoized chunks.
    */
   export const MAX_MEMO = 4096;
+
+  export function isHighSurrogate(code: number): boolean {
+    return code >= 0xd800 && code <= 0xdbff;
+  }
+
+  export function isLowSurrogate(code: number): boolean {
+    return code >= 0xdc00 && code <= 0xdfff;
+  }
 
   export const loading = new Map<TiktokenEncodingName, Promise<TiktokenCounter>>();
 

@@ -5,7 +5,7 @@ import type { Kernel, KernelMessage } from '@jupyterlab/services';
 import { PromiseDelegate } from '@lumino/coreutils';
 
 import { OutputCollector } from './outputCollector';
-import type { ExecutionStatus, IExecuteOptions, IExecutionResult } from './tokens';
+import type { ExecutionStatus, IExecuteOptions, IExecutionResult } from './executionResult';
 
 /**
  * Runs code on a kernel connection and returns what a notebook cell would hold afterwards.

@@ -11,14 +11,14 @@ import { CONVERSATION_METADATA_KEY, type IConversationRecord } from '../conversa
 import { KernelExecutor } from '../kernel/kernelExecutor';
 import { waitForIdleKernel } from '../kernel/kernelReadiness';
 import { inspectNamespace, type KernelInspection } from '../kernel/namespaceInspector';
-import type { ExecutionStatus, IExecuteOptions, IExecutionResult } from '../kernel/tokens';
+import type { ExecutionStatus, IExecuteOptions, IExecutionResult } from '../kernel/executionResult';
 import {
   CellNotFoundError,
   NotACodeCellError,
   type ICellSummary,
   type IInspectKernelOptions,
   type INotebookTarget
-} from '../notebook/tokens';
+} from '../notebook/notebookTarget';
 import { joinMultiline } from '../feedback/outputText';
 import { safeMarkdown } from '../notebook/safeMarkdown';
 

@@ -1,6 +1,12 @@
 // Copyright (c) jupyterlab-code-interpreter contributors.
 // Distributed under the terms of the Modified BSD License.
 
+import {
+  SETTING_DEFINITIONS,
+  clampNumberSetting,
+  type IChoiceSettingDefinition,
+  type INumberSettingDefinition
+} from '../agent/settingDefinitions';
 import type { ModelProtocol } from '../conversation/conversationRecord';
 
 /**
@@ -12,12 +18,12 @@ import type { ModelProtocol } from '../conversation/conversationRecord';
  *   src/agent/riskyCode.ts): installs, shell commands, writes, the network, the environment,
  *   dynamic code, magics, reads outside the notebook's folder and code that does not parse ask.
  */
-export type ApprovalPolicy = 'never' | 'always' | 'risky';
+export type ApprovalPolicy = (typeof SETTING_DEFINITIONS.approval.enum)[number];
 
 /**
  * Whether images from cell outputs go to the model: `auto` decides from the model's name.
  */
-export type VisionSetting = 'auto' | 'on' | 'off';
+export type VisionSetting = (typeof SETTING_DEFINITIONS.vision.enum)[number];
 
 /**
  * The user settings of the code interpreter (schema/plugin.json), with their defaults applied.
@@ -70,48 +76,59 @@ export interface ICodeInterpreterSettings {
 }
 
 /**
- * The defaults, as in schema/plugin.json.
+ * The defaults (src/agent/settingDefinitions.ts, as schema/plugin.json states them).
  */
 export const DEFAULT_SETTINGS: Readonly<ICodeInterpreterSettings> = Object.freeze({
-  model: '',
-  protocol: 'auto',
-  maxAttempts: 3,
-  executionTimeout: 60,
-  approval: 'risky',
-  vision: 'auto',
-  outputBudget: 1500,
-  temperature: 0,
-  contextWindow: 0
+  model: SETTING_DEFINITIONS.model.default,
+  protocol: SETTING_DEFINITIONS.protocol.default,
+  maxAttempts: SETTING_DEFINITIONS.maxAttempts.default,
+  executionTimeout: SETTING_DEFINITIONS.executionTimeout.default,
+  approval: SETTING_DEFINITIONS.approval.default,
+  vision: SETTING_DEFINITIONS.vision.default,
+  outputBudget: SETTING_DEFINITIONS.outputBudget.default,
+  temperature: SETTING_DEFINITIONS.temperature.default,
+  contextWindow: SETTING_DEFINITIONS.contextWindow.default
 });
 
 /**
- * Read the settings from the setting registry's composite value, keeping the default for any
- * value that is missing or of the wrong type (the registry validates, but a hand-edited
- * override may not be).
+ * Read the settings from the setting registry's composite value. The registry validates it
+ * against the schema, but a hand-edited override may not be valid: a value of the wrong type or
+ * a negative number gives way to the default, another number out of bounds to the nearest bound.
  *
  * @param composite - the plugin's composite settings.
  * @returns the settings.
  */
 export function readSettings(composite: Readonly<Record<string, unknown>>): ICodeInterpreterSettings {
-  const pick = <T>(key: keyof ICodeInterpreterSettings, valid: (value: unknown) => value is T): T =>
-    valid(composite[key]) ? composite[key] : (DEFAULT_SETTINGS[key] as T);
-  const isString = (value: unknown): value is string => typeof value === 'string';
-  const isCount = (value: unknown): value is number =>
-    typeof value === 'number' && Number.isFinite(value) && value >= 0;
-  const oneOf =
-    <T extends string>(...options: T[]) =>
-    (value: unknown): value is T =>
-      typeof value === 'string' && (options as string[]).includes(value);
+  const text = (key: 'model'): string => {
+    const value = composite[key];
+    return typeof value === 'string' ? value : SETTING_DEFINITIONS[key].default;
+  };
+  const choice = <T extends string>(
+    key: keyof ICodeInterpreterSettings,
+    definition: IChoiceSettingDefinition<T>
+  ): T => {
+    const value = composite[key];
+    return typeof value === 'string' && (definition.enum as readonly string[]).includes(value)
+      ? (value as T)
+      : definition.default;
+  };
+  const number = (key: keyof ICodeInterpreterSettings, definition: INumberSettingDefinition): number => {
+    const value = composite[key];
+    // A negative number is no count at all (a negative timeout is not "no limit"): the default.
+    return typeof value === 'number' && Number.isFinite(value) && value >= 0
+      ? clampNumberSetting(definition, value)
+      : definition.default;
+  };
   return {
-    model: pick('model', isString).trim(),
-    protocol: pick('protocol', oneOf<ModelProtocol | 'auto'>('auto', 'tools', 'text')),
-    maxAttempts: Math.max(1, Math.floor(pick('maxAttempts', isCount))),
-    executionTimeout: pick('executionTimeout', isCount),
-    approval: pick('approval', oneOf<ApprovalPolicy>('never', 'always', 'risky')),
-    vision: pick('vision', oneOf<VisionSetting>('auto', 'on', 'off')),
-    outputBudget: Math.floor(pick('outputBudget', isCount)),
-    temperature: Math.min(2, pick('temperature', isCount)),
-    contextWindow: Math.floor(pick('contextWindow', isCount))
+    model: text('model').trim(),
+    protocol: choice<ModelProtocol | 'auto'>('protocol', SETTING_DEFINITIONS.protocol),
+    maxAttempts: number('maxAttempts', SETTING_DEFINITIONS.maxAttempts),
+    executionTimeout: number('executionTimeout', SETTING_DEFINITIONS.executionTimeout),
+    approval: choice<ApprovalPolicy>('approval', SETTING_DEFINITIONS.approval),
+    vision: choice<VisionSetting>('vision', SETTING_DEFINITIONS.vision),
+    outputBudget: number('outputBudget', SETTING_DEFINITIONS.outputBudget),
+    temperature: number('temperature', SETTING_DEFINITIONS.temperature),
+    contextWindow: number('contextWindow', SETTING_DEFINITIONS.contextWindow)
   };
 }
 

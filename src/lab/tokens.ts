@@ -9,7 +9,7 @@ import type { Widget } from '@lumino/widgets';
 
 import type { AgentEvent } from '../agent/events';
 import type { TurnOutcome } from '../conversation/conversationRecord';
-import type { ExecutionStatus } from '../kernel/tokens';
+import type { ExecutionStatus } from '../kernel/executionResult';
 import type { AgentSession } from './agentSession';
 import type { ModelStatus } from './modelStatus';
 

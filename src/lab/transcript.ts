@@ -9,7 +9,7 @@ import type { ChatMessage, IConversationRecord, TurnOutcome } from '../conversat
 import type { AgentEvent } from '../agent/events';
 import { describeDropped, type ICheckedConversation } from '../agent/savedConversation';
 import type { IRisk } from '../agent/riskyCode';
-import type { ExecutionStatus } from '../kernel/tokens';
+import type { ExecutionStatus } from '../kernel/executionResult';
 import { EXECUTION_RESULT_PREFIX } from '../model/textProtocol';
 
 /**

@@ -9,7 +9,7 @@ import { CONVERSATION_METADATA_KEY, type IConversationRecord } from '../conversa
 import { KernelExecutor } from '../kernel/kernelExecutor';
 import { waitForIdleKernel } from '../kernel/kernelReadiness';
 import { inspectNamespace, type KernelInspection } from '../kernel/namespaceInspector';
-import type { IExecuteOptions, IExecutionResult } from '../kernel/tokens';
+import type { IExecuteOptions, IExecutionResult } from '../kernel/executionResult';
 import { safeMarkdown } from './safeMarkdown';
 import {
   CellNotFoundError,
@@ -17,7 +17,7 @@ import {
   type ICellSummary,
   type IInspectKernelOptions,
   type INotebookTarget
-} from './tokens';
+} from './notebookTarget';
 
 /**
  * A notebook without a browser: an nbformat 4.5 document saved on the Jupyter server through the

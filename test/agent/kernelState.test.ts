@@ -1,6 +1,6 @@
 import { ApproximateTokenCounter } from '../../src/feedback/approximateTokenCounter';
 import { renderKernelState } from '../../src/feedback/kernelStateText';
-import type { IExecutionResult } from '../../src/kernel/tokens';
+import type { IExecutionResult } from '../../src/kernel/executionResult';
 import type { HeadlessNotebook } from '../../src/notebook/headlessNotebook';
 import { AgentHarness, contentText, text, toolCall } from '../support/agentHarness';
 

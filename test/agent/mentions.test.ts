@@ -1,6 +1,6 @@
 import { ApproximateTokenCounter } from '../../src/feedback/approximateTokenCounter';
 import { findMentions, mentionedCell, renderMentions } from '../../src/agent/mentions';
-import type { ICellSummary } from '../../src/notebook/tokens';
+import type { ICellSummary } from '../../src/notebook/notebookTarget';
 
 const CELLS: ICellSummary[] = [
   { id: 'a', cellType: 'code', source: 'df = load()', executionCount: 3 },

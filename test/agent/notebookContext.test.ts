@@ -1,6 +1,6 @@
 import { NotebookContext } from '../../src/agent/notebookContext';
 import { ApproximateTokenCounter } from '../../src/feedback/approximateTokenCounter';
-import type { ICellSummary } from '../../src/notebook/tokens';
+import type { ICellSummary } from '../../src/notebook/notebookTarget';
 
 const cell = (n: number, source = `df${n} = load(${n})`): ICellSummary => ({
   id: `c${n}`,

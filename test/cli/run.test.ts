@@ -305,7 +305,7 @@ describe('code-interpreter run', () => {
     const badNumber = await runCli(['run', 'x', '--max-attempts', 'abc'], { CODE_INTERPRETER_MODEL: '' }, workdir);
     expect(badNumber.code).toBe(2);
     expect(badNumber.stderr.split('\n')[0]).toBe(
-      'code-interpreter run: --max-attempts must be a whole number of at least 1, not "abc"'
+      'code-interpreter run: --max-attempts must be a whole number (1 to 50), not "abc"'
     );
     // With --server-url, the notebook's path is the server's: a local absolute path is refused
     // before the server is contacted (exit 2, not 3).
@@ -341,10 +341,12 @@ describe('code-interpreter run', () => {
     const env = { CODE_INTERPRETER_MODEL: '' };
 
     it.each([
-      ['--max-attempts', 'abc', '--max-attempts must be a whole number of at least 1, not "abc"'],
-      ['--max-attempts', '0', '--max-attempts must be a whole number of at least 1, not "0"'],
+      ['--max-attempts', 'abc', '--max-attempts must be a whole number (1 to 50), not "abc"'],
+      ['--max-attempts', '0', '--max-attempts must be a whole number (1 to 50), not "0"'],
+      ['--max-attempts', '51', '--max-attempts must be a whole number (1 to 50), not "51"'],
       ['--timeout', 'soon', '--timeout must be a number of seconds (0 or more), not "soon"'],
-      ['--output-budget', '1.5', '--output-budget must be a whole number of at least 50, not "1.5"'],
+      ['--output-budget', '1.5', '--output-budget must be a whole number (100 or more), not "1.5"'],
+      ['--output-budget', '50', '--output-budget must be a whole number (100 or more), not "50"'],
       ['--token-budget', 'x1', '--token-budget must be a whole number of at least 0, not "x1"'],
       ['--time-budget', 'NaN', '--time-budget must be a number of seconds (0 or more), not "NaN"'],
       ['--protocol', 'smoke', '--protocol must be auto, tools or text, not "smoke"'],

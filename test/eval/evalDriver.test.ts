@@ -11,7 +11,7 @@ import { EvalKernel } from '../../src/eval/evalKernel';
 import { describeSelfCheck, describeTestFailure, type ISelfCheckReport } from '../../src/eval/evalPrompts';
 import { GroundTruthStore } from '../../src/eval/groundTruth';
 import { checkSolution, timeLimits } from '../../src/eval/solutionChecker';
-import type { IEvalTask } from '../../src/eval/tokens';
+import type { IEvalTask } from '../../src/eval/evalTask';
 import type { JupyterServerProcess } from '../../src/node/jupyterServerProcess';
 import { startJupyter } from '../support/jupyter';
 import { HUMANEVAL_PLUS, MBPP_PLUS } from './support/evalFixtures';

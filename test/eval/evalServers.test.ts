@@ -8,7 +8,7 @@ import { runEvalCommand } from '../../src/cli/evalCommand';
 import { parseServers } from '../../src/cli/evalOptions';
 import type { JupyterServerProcess } from '../../src/node/jupyterServerProcess';
 import type { IResultRecord } from '../../src/eval/resultsFile';
-import type { IEvalTask } from '../../src/eval/tokens';
+import type { IEvalTask } from '../../src/eval/evalTask';
 import { startJupyter } from '../support/jupyter';
 import { ScriptedModelServer, type IRecordedRequest } from '../support/scriptedModelServer';
 import { HUMANEVAL_PLUS, subsetDataFile, variants } from './support/evalFixtures';

@@ -7,7 +7,7 @@ import { join } from 'node:path';
 
 import { runEvaluation } from '../../src/eval/evalRun';
 import type { IResultRecord } from '../../src/eval/resultsFile';
-import type { DatasetName, IEvalTask } from '../../src/eval/tokens';
+import type { DatasetName, IEvalTask } from '../../src/eval/evalTask';
 import { projectPython } from '../support/jupyter';
 import { HUMANEVAL_PLUS, infiniteLoop, MBPP_PLUS, subsetDataFile, variants } from './support/evalFixtures';
 

@@ -4,7 +4,7 @@ import type { JupyterServerProcess } from '../../src/node/jupyterServerProcess';
 import { EMPTY_OUTPUT_NOTE } from '../../src/feedback/feedbackNotes';
 import { renderFeedback } from '../../src/feedback/renderFeedback';
 import { createTiktokenCounter, type TiktokenCounter } from '../../src/feedback/tiktokenCounter';
-import type { IFeedbackOptions } from '../../src/feedback/tokens';
+import type { IFeedbackOptions } from '../../src/feedback/renderedFeedback';
 import { KernelExecutor } from '../../src/kernel/kernelExecutor';
 import { startJupyter, startKernel } from '../support/jupyter';
 

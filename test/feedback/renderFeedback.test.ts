@@ -1,11 +1,11 @@
 import type * as nbformat from '@jupyterlab/nbformat';
 
-import type { IExecutionResult } from '../../src/kernel/tokens';
+import type { IExecutionResult } from '../../src/kernel/executionResult';
 import { ApproximateTokenCounter } from '../../src/feedback/approximateTokenCounter';
 import { EMPTY_OUTPUT_NOTE } from '../../src/feedback/feedbackNotes';
 import { renderFeedback } from '../../src/feedback/renderFeedback';
 import { createTiktokenCounter, type TiktokenCounter } from '../../src/feedback/tiktokenCounter';
-import type { IFeedbackOptions } from '../../src/feedback/tokens';
+import type { IFeedbackOptions } from '../../src/feedback/renderedFeedback';
 
 function result(outputs: nbformat.IOutput[], extra: Partial<IExecutionResult> = {}): IExecutionResult {
   return {

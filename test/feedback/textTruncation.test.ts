@@ -1,4 +1,5 @@
-import { clipText, formatCutMarker, truncateText } from '../../src/feedback/textTruncation';
+import { clipText } from '../../src/feedback/textClipping';
+import { formatCutMarker, truncateText } from '../../src/feedback/textTruncation';
 import { createTiktokenCounter, type TiktokenCounter } from '../../src/feedback/tiktokenCounter';
 
 const MARKER = /\n?\.\.\. \[(?:(~?)([\d,]+) lines \/ )?(~?)([\d,]+) characters \/ (~?)([\d,]+) tokens cut\] \.\.\.\n?/;

@@ -8,7 +8,7 @@ import { CONVERSATION_METADATA_KEY, type IConversationRecord } from '../../src/c
 import type { JupyterServerProcess } from '../../src/node/jupyterServerProcess';
 import { LiveNotebookTarget } from '../../src/lab/liveNotebookTarget';
 import { checkSavedConversation } from '../../src/agent/savedConversation';
-import { CellNotFoundError, NotACodeCellError } from '../../src/notebook/tokens';
+import { CellNotFoundError, NotACodeCellError } from '../../src/notebook/notebookTarget';
 import { startJupyter } from '../support/jupyter';
 import { closeNotebook, openNotebook, serviceManagerFor } from './support/liveNotebook';
 

@@ -1,6 +1,6 @@
 import type { IConversationRecord } from '../../src/conversation/conversationRecord';
 import type { AgentEvent } from '../../src/agent/events';
-import type { IExecutionResult } from '../../src/kernel/tokens';
+import type { IExecutionResult } from '../../src/kernel/executionResult';
 import { Transcript, type TranscriptEntry } from '../../src/lab/transcript';
 
 function result(

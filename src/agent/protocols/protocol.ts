@@ -4,8 +4,8 @@
 import type { ChatCompletionTool } from 'openai/resources/chat/completions';
 
 import type { ModelProtocol } from '../../conversation/conversationRecord';
-import type { IRenderedFeedback } from '../../feedback/tokens';
-import type { IExecutionResult } from '../../kernel/tokens';
+import type { IRenderedFeedback } from '../../feedback/renderedFeedback';
+import type { IExecutionResult } from '../../kernel/executionResult';
 import type { ModelAction } from '../../model/actions';
 import type { IModelResponse } from '../../model/modelClient';
 import type { Conversation } from '../conversation';

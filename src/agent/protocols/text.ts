@@ -1,7 +1,7 @@
 // Copyright (c) jupyterlab-code-interpreter contributors.
 // Distributed under the terms of the Modified BSD License.
 
-import type { IRenderedFeedback } from '../../feedback/tokens';
+import type { IRenderedFeedback } from '../../feedback/renderedFeedback';
 import type { ModelAction } from '../../model/actions';
 import type { IModelResponse } from '../../model/modelClient';
 import { codeToRun, endOfFirstBlock } from '../../model/textProtocol';

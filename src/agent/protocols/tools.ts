@@ -1,8 +1,8 @@
 // Copyright (c) jupyterlab-code-interpreter contributors.
 // Distributed under the terms of the Modified BSD License.
 
-import type { IRenderedFeedback } from '../../feedback/tokens';
-import type { IExecutionResult } from '../../kernel/tokens';
+import type { IRenderedFeedback } from '../../feedback/renderedFeedback';
+import type { IExecutionResult } from '../../kernel/executionResult';
 import { findContentCalls } from '../../model/contentCalls';
 import type { IModelResponse } from '../../model/modelClient';
 import { codeToRun, endOfFirstBlock } from '../../model/textProtocol';

@@ -4,7 +4,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 import { loadDataset } from '../../../src/eval/dataset';
-import type { IEvalTask } from '../../../src/eval/tokens';
+import type { IEvalTask } from '../../../src/eval/evalTask';
 
 export const SHARED_DATA = join(__dirname, '..', '..', '..', '..', 'shared', 'data');
 export const HUMANEVAL_PLUS = join(SHARED_DATA, 'HumanEvalPlus.jsonl.gz');

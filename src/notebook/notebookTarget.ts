@@ -1,7 +1,7 @@
 // Copyright (c) jupyterlab-code-interpreter contributors.
 // Distributed under the terms of the Modified BSD License.
 
-import type { IExecuteOptions, IExecutionResult } from '../kernel/tokens';
+import type { IExecuteOptions, IExecutionResult } from '../kernel/executionResult';
 import type { KernelInspection } from '../kernel/namespaceInspector';
 import type { IConversationRecord } from '../conversation/conversationRecord';
 
