@@ -61,16 +61,48 @@ const coreLayers = {
   agent: []
 };
 
+// The compiler is the main guard of the core's globals (tsconfig.core.json has no DOM library and
+// no Node types, only src/coreGlobals.d.ts); these lists name the usual suspects in the lint too,
+// so an editor without the layer's project still flags them.
 const browserGlobals = [
   'window',
+  'self',
   'document',
   'navigator',
   'localStorage',
   'sessionStorage',
+  'indexedDB',
   'location',
-  'HTMLElement'
+  'history',
+  'alert',
+  'confirm',
+  'getComputedStyle',
+  'requestAnimationFrame',
+  'cancelAnimationFrame',
+  'requestIdleCallback',
+  'DOMParser',
+  'XMLSerializer',
+  'MutationObserver',
+  'ResizeObserver',
+  'IntersectionObserver',
+  'Element',
+  'HTMLElement',
+  'Image',
+  'XMLHttpRequest',
+  'WebSocket',
+  'Worker'
 ].map(name => ({ name, message: coreMessage }));
-const nodeGlobals = ['process', 'require', 'Buffer', '__dirname', '__filename'].map(name => ({
+const nodeGlobals = [
+  'process',
+  'require',
+  'module',
+  'Buffer',
+  'global',
+  'setImmediate',
+  'clearImmediate',
+  '__dirname',
+  '__filename'
+].map(name => ({
   name,
   message: coreMessage
 }));

@@ -26,7 +26,7 @@ export async function waitForIdleKernel(kernel: Kernel.IKernelConnection, timeou
       asked = Date.now();
       void kernel.requestKernelInfo().catch(() => undefined);
     }
-    await new Promise(resolve => setTimeout(resolve, 100));
+    await new Promise<void>(resolve => setTimeout(resolve, 100));
   }
   return false;
 }
