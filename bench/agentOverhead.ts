@@ -152,7 +152,7 @@ namespace Private {
   export function reply(request: IRecordedRequest, steps: number): ScriptedReply {
     const messages: ChatCompletionMessageParam[] = request.body.messages;
     let start = messages.length - 1;
-    while (start > 0 && !(messages[start].role === 'user' && String(messages[start].content).startsWith(PROMPT))) {
+    while (start > 0 && !(messages[start].role === 'user' && String(messages[start].content).includes(PROMPT))) {
       start--;
     }
     const done = messages.slice(start).filter(message => message.role === 'tool');
@@ -164,7 +164,7 @@ namespace Private {
     const call =
       done.length % 2 === 1 && cellId
         ? { name: 'edit_cell', arguments: JSON.stringify({ cell_id: cellId, code: `pass  # step ${done.length}` }) }
-        : { name: 'execute_code', arguments: JSON.stringify({ code: 'pass' }) };
+        : { name: 'execute_code', arguments: JSON.stringify({ code: `pass  # step ${done.length}` }) };
     return { kind: 'tools', calls: [call] };
   }
 
