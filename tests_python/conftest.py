@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Any, Callable
 
 import pytest
+from IPython.core.interactiveshell import InteractiveShell
 from jupyter_server.utils import url_path_join
 from traitlets.config import Config
 
@@ -155,3 +156,13 @@ def open_raw_chat_request(
         return reader, writer
 
     return open_request
+
+
+@pytest.fixture
+def shell(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[InteractiveShell]:
+    """A real IPython shell, fresh, working in the test's own folder (for the kernel-side modules)."""
+    monkeypatch.chdir(tmp_path)
+    shell = InteractiveShell.instance()
+    shell.reset(new_session=True)
+    yield shell
+    shell.reset(new_session=True)

@@ -1,6 +1,7 @@
 # Copyright (c) jupyterlab-code-interpreter contributors.
 # Distributed under the terms of the Modified BSD License.
-"""The kernel-side modules as the kernel gets them, and a real IPython shell to run them in."""
+"""The kernel-side modules as the kernel gets them, and the limits the TypeScript side sends the
+namespace inspector (the `shell` fixture, a real IPython shell to run them in, is in conftest.py)."""
 
 from __future__ import annotations
 
@@ -18,3 +19,19 @@ def sent_as_text(module: str) -> dict[str, Any]:
     scope: dict[str, Any] = {"__name__": f"<code-interpreter {module}>"}
     exec(compile(source, f"<code-interpreter {module}>", "exec"), scope)
     return scope
+
+
+def inspection_limits(**given: Any) -> dict[str, Any]:
+    """The namespace inspector's limits as the agent sends them by default, with `given` replacing
+    some."""
+    return {
+        "variables": 60,
+        "files": 20,
+        "columns": 30,
+        "frames": 8,
+        "allowance": 5000,
+        "mentions": [],
+        "mentionChars": 3000,
+        "packages": [],
+        **given,
+    }

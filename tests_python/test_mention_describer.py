@@ -5,23 +5,12 @@ real IPython shell as the kernel calls it."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
 
 import pandas as pd
 import pytest
 from IPython.core.interactiveshell import InteractiveShell
-from kernel_side_support import sent_as_text
-
-
-@pytest.fixture
-def shell(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[InteractiveShell]:
-    monkeypatch.chdir(tmp_path)
-    shell = InteractiveShell.instance()
-    shell.reset(new_session=True)
-    yield shell
-    shell.reset(new_session=True)
+from kernel_side_support import inspection_limits, sent_as_text
 
 
 @pytest.fixture
@@ -31,17 +20,7 @@ def describer() -> dict[str, Any]:
 
 def mentioned(shell: InteractiveShell, describer: dict[str, Any], *names: str, **given: Any) -> dict[str, dict]:
     inspector = sent_as_text("namespace_inspector")
-    limits = {
-        "variables": 60,
-        "files": 20,
-        "columns": 30,
-        "frames": 8,
-        "allowance": 5000,
-        "mentions": list(names),
-        "mentionChars": 3000,
-        "packages": [],
-        **given,
-    }
+    limits = inspection_limits(mentions=list(names), **given)
     namespace = inspector["inspect_namespace"](limits, shell=shell, describe_mentions=describer["describe_mentions"])
     return {entry["name"]: entry for entry in namespace["mentioned"]}
 

@@ -5,41 +5,16 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
 
 import pytest
 from IPython.core.interactiveshell import InteractiveShell
-from kernel_side_support import sent_as_text
-
-
-@pytest.fixture
-def shell(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[InteractiveShell]:
-    monkeypatch.chdir(tmp_path)
-    shell = InteractiveShell.instance()
-    shell.reset(new_session=True)
-    yield shell
-    shell.reset(new_session=True)
+from kernel_side_support import inspection_limits, sent_as_text
 
 
 @pytest.fixture
 def inspector() -> dict[str, Any]:
     return sent_as_text("namespace_inspector")
-
-
-def limits(**given: Any) -> dict[str, Any]:
-    return {
-        "variables": 60,
-        "files": 20,
-        "columns": 30,
-        "frames": 8,
-        "allowance": 5000,
-        "mentions": [],
-        "mentionChars": 3000,
-        "packages": [],
-        **given,
-    }
 
 
 def run(shell: InteractiveShell, code: str) -> None:
@@ -54,7 +29,7 @@ def test_describes_a_dataframe_with_columns_nulls_and_first_rows(shell, inspecto
         "df = pd.DataFrame({'city': ['Oslo', 'Lima', None], 'temp': [3.5, 19.0, 11.25]})\n"
         "answer = 42\n",
     )
-    namespace = inspector["inspect_namespace"](limits(), shell=shell)
+    namespace = inspector["inspect_namespace"](inspection_limits(), shell=shell)
     frame = namespace["variables"][0]
     assert frame["name"] == "df"
     assert frame["kind"] == "dataframe"
@@ -81,7 +56,7 @@ def test_ranks_frames_and_arrays_first_then_the_newest(shell, inspector):
         "second = {'a': 1}\n"
         "label = 'x' * 200\n",
     )
-    variables = inspector["inspect_namespace"](limits(), shell=shell)["variables"]
+    variables = inspector["inspect_namespace"](inspection_limits(), shell=shell)["variables"]
     assert [v["name"] for v in variables] == ["matrix", "label", "second", "first", "f"]
     assert variables[0] == {
         "name": "matrix",
@@ -98,7 +73,7 @@ def test_ranks_frames_and_arrays_first_then_the_newest(shell, inspector):
 
 def test_leaves_out_hidden_and_private_names_and_stops_at_the_limit(shell, inspector):
     run(shell, "_private = 1\n" + "\n".join(f"v{i} = {i}" for i in range(10)))
-    namespace = inspector["inspect_namespace"](limits(variables=3), shell=shell)
+    namespace = inspector["inspect_namespace"](inspection_limits(variables=3), shell=shell)
     assert namespace["total"] == 10
     assert [v["name"] for v in namespace["variables"]] == ["v9", "v8", "v7"]
     assert all(not v["name"].startswith("_") and v["name"] not in ("In", "Out") for v in namespace["variables"])
@@ -106,7 +81,7 @@ def test_leaves_out_hidden_and_private_names_and_stops_at_the_limit(shell, inspe
 
 def test_describes_by_type_alone_once_the_allowance_is_spent(shell, inspector):
     run(shell, "import pandas as pd\ndf = pd.DataFrame({'a': [1, 2]})")
-    namespace = inspector["inspect_namespace"](limits(allowance=0), shell=shell)
+    namespace = inspector["inspect_namespace"](inspection_limits(allowance=0), shell=shell)
     assert namespace["partial"] is True
     assert namespace["variables"] == [{"name": "df", "kind": "dataframe", "type": "DataFrame", "shape": [2, 1]}]
 
@@ -116,7 +91,9 @@ def test_lists_the_working_folder_and_the_importable_packages(shell, inspector, 
     (tmp_path / ".hidden").write_text("x")
     (tmp_path / "results").mkdir()
     (tmp_path / "work.ipynb").write_text("{}")
-    namespace = inspector["inspect_namespace"](limits(packages=["json", "no_such_package_here"]), shell=shell)
+    namespace = inspector["inspect_namespace"](
+        inspection_limits(packages=["json", "no_such_package_here"]), shell=shell
+    )
     assert namespace["cwd"] == str(tmp_path)
     assert namespace["files"] == [["data.csv", 8], ["results/", None], ["work.ipynb", None]]
     assert namespace["filesTotal"] == 3
@@ -128,7 +105,7 @@ def test_answers_json_through_its_repr_and_leaves_no_name_behind(shell, inspecto
     run(shell, "answer = 41 + 1")
     before = set(shell.user_ns)
     # Without a shell given, the inspector finds IPython's own: the one running.
-    reply = inspector["inspect_namespace_reply"](limits())
+    reply = inspector["inspect_namespace_reply"](inspection_limits())
     assert json.loads(repr(reply))["variables"] == [{"name": "answer", "kind": "scalar", "type": "int", "value": "42"}]
     assert set(shell.user_ns) == before
 
@@ -137,7 +114,9 @@ def test_describes_mentions_with_the_describer_it_is_given(shell, inspector):
     describer = sent_as_text("mention_describer")
     run(shell, "answer = 42")
     namespace = inspector["inspect_namespace"](
-        limits(mentions=["answer", "nothing.csv"]), shell=shell, describe_mentions=describer["describe_mentions"]
+        inspection_limits(mentions=["answer", "nothing.csv"]),
+        shell=shell,
+        describe_mentions=describer["describe_mentions"],
     )
     assert namespace["mentioned"] == [
         {"name": "answer", "kind": "variable", "text": "int: 42"},
