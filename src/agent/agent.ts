@@ -17,6 +17,7 @@ import { ProtocolChoice } from './protocols/protocolChoice';
 import { checkSavedConversation, describeDropped, type IDroppedItem } from './savedConversation';
 import { TurnLoop } from './turnLoop';
 import { TurnNotes } from './turnNotes';
+import type { ITurnOptions } from './turnRequest';
 import { SETTING_DEFINITIONS } from './settingDefinitions';
 
 /**
@@ -135,11 +136,11 @@ export class Agent implements IDisposable {
    * Run one user turn: the prompt, then as many model answers and executions as it takes.
    *
    * @param prompt - what the user asks (or their feedback on the previous turn).
-   * @param options - a stop signal.
+   * @param options - a stop signal, the cells the person pointed at and what kind of help is asked.
    * @returns how the turn ended.
    * @throws when another turn is running or the agent is disposed.
    */
-  async run(prompt: string, options: { signal?: AbortSignal } = {}): Promise<Agent.ITurnResult> {
+  async run(prompt: string, options: ITurnOptions = {}): Promise<Agent.ITurnResult> {
     if (this._isDisposed) {
       throw new Error('The agent is disposed.');
     }
@@ -163,7 +164,10 @@ export class Agent implements IDisposable {
     }
     let result: Agent.ITurnResult;
     try {
-      result = await this._loop.run(prompt, controller.signal);
+      result = await this._loop.run(prompt, controller.signal, {
+        attachments: options.attachments ?? [],
+        intent: options.intent ?? 'code'
+      });
     } finally {
       options.signal?.removeEventListener('abort', onOuterAbort);
       this._controller = null;

@@ -36,14 +36,19 @@ export class TurnLoop {
    *
    * @param prompt - what the user asks.
    * @param signal - stops the turn.
+   * @param request - the cells the person pointed at and what kind of help is asked.
    * @returns how the turn ended.
    */
-  async run(prompt: string, signal: AbortSignal): Promise<TurnLoop.ITurnResult> {
+  async run(
+    prompt: string,
+    signal: AbortSignal,
+    request: TurnState.IRequest = { attachments: [], intent: 'code' }
+  ): Promise<TurnLoop.ITurnResult> {
     const { conversation, notes, emit } = this._options;
     const startedAt = new Date().toISOString();
     const written = await notes.write(prompt, conversation.turns);
     const record = conversation.startTurn(prompt, written.text, startedAt);
-    const turn = new TurnState(record, signal, needsCode(prompt, TurnNotes.knownNames(written.inspection)));
+    const turn = new TurnState(record, signal, needsCode(prompt, TurnNotes.knownNames(written.inspection)), request);
     emit({ type: 'turn-start', turn: conversation.turns.length, prompt });
     let ended: TurnLoop.ITurnEnding;
     try {

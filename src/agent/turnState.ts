@@ -3,6 +3,7 @@
 
 import type { ITurnRecord } from '../conversation/conversationRecord';
 import type { ExecutionStatus } from '../kernel/executionResult';
+import type { ICellAttachment, TurnIntent } from './turnRequest';
 
 /**
  * What one user turn has done so far: its record, what it spent, and what its cells ran. The turn
@@ -15,11 +16,13 @@ export class TurnState {
    * @param record - the turn as it is saved with the conversation.
    * @param signal - stops the turn.
    * @param needsCode - whether the question names data (a file, a variable) only code can read.
+   * @param request - the cells the person pointed at and what kind of help is asked.
    */
   constructor(
     readonly record: ITurnRecord,
     readonly signal: AbortSignal,
-    readonly needsCode: boolean
+    readonly needsCode: boolean,
+    readonly request: TurnState.IRequest = { attachments: [], intent: 'code' }
   ) {}
 
   /**
@@ -152,4 +155,24 @@ export class TurnState {
   }
 
   private _ranCode = new Map<string, { status: ExecutionStatus; feedback: string }>();
+}
+
+/**
+ * The namespace for `TurnState` statics.
+ */
+export namespace TurnState {
+  /**
+   * What the person asked for besides the prompt.
+   */
+  export interface IRequest {
+    /**
+     * The cells the person pointed at, in the order they attached them.
+     */
+    readonly attachments: readonly ICellAttachment[];
+
+    /**
+     * What kind of help the turn asks for.
+     */
+    readonly intent: TurnIntent;
+  }
 }
