@@ -17,9 +17,10 @@ export type { IModelRequest, IModelResponse, IModelUsage, IToolCall } from './mo
  * Streams chat completions from any OpenAI-compatible endpoint through the openai SDK.
  *
  * The SDK retries 408/409/429/5xx and connection failures with backoff before a stream starts;
- * this class adds what streaming needs on top: tool-call arguments reassembled from deltas,
- * special tokens removed as text arrives, and an answer cut off midway detected (no finish
- * reason) so the caller can retry it.
+ * this class adds what streaming needs on top: the answer assembled as it arrives
+ * (`StreamedAnswer`: tool-call arguments reassembled from deltas, special tokens removed), a
+ * stream that goes quiet ended, and an answer cut off midway detected (no finish reason) so the
+ * caller can retry it.
  */
 export class ModelClient {
   /**
