@@ -129,7 +129,7 @@ namespace Private {
       return text;
     }
     const marker = (characters: number) => `\n... (${characters} characters left out) ...\n`;
-    // The marker's tokens come out of the room; its number is never longer than the text's length.
+    // The marker's tokens come out of the room (counted with the most digits its number can have).
     let room = tokens - counter.count(marker(text.length));
     for (let attempt = 0; attempt < 2 && room >= 2; attempt++) {
       const headTokens = Math.ceil(room / 2);
