@@ -16,7 +16,7 @@ import { parseArgs } from 'node:util';
 
 import { htmlToText } from '../src/feedback/htmlText';
 import { renderFeedback } from '../src/feedback/renderFeedback';
-import { parseDataFrameHtml } from '../src/feedback/tableText';
+import { parseDataFrameHtml } from '../src/feedback/dataFrameHtml';
 import { createTiktokenCounter } from '../src/feedback/tiktokenCounter';
 import type { IExecutionResult } from '../src/kernel/executionResult';
 

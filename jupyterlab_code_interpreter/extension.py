@@ -16,14 +16,9 @@ from .config import SETTINGS_KEY, CodeInterpreter
 from .config_handler import ConfigHandler
 from .local_model.manager import LocalModelManager
 from .local_model_handler import LocalModelHandler
+from .model_relay import CLIENT_SETTINGS_KEY, make_http_client
 from .props_handler import PropsHandler
-from .proxy import (
-    CLIENT_SETTINGS_KEY,
-    LOCAL_MODEL_SETTINGS_KEY,
-    ChatCompletionsHandler,
-    ModelsHandler,
-    make_http_client,
-)
+from .proxy import LOCAL_MODEL_SETTINGS_KEY, ChatCompletionsHandler, ModelsHandler
 from .websocket import NoDelayGatewayWebSocketConnection, NoDelayKernelWebsocketConnection
 
 if TYPE_CHECKING:

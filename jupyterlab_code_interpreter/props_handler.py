@@ -16,7 +16,8 @@ from tornado import web
 
 from .config import AUTH_RESOURCE, SETTINGS_KEY, CodeInterpreter
 from .local_model.manager import LocalModelManager
-from .proxy import CLIENT_SETTINGS_KEY, LOCAL_MODEL_SETTINGS_KEY, Upstream
+from .model_relay import CLIENT_SETTINGS_KEY, Upstream
+from .proxy import LOCAL_MODEL_SETTINGS_KEY
 
 # The answers asked for here are small and optional: do not keep the client waiting long.
 _CONNECT_TIMEOUT = 5.0

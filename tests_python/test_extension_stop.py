@@ -12,7 +12,7 @@ from typing import Any
 import pytest
 
 from jupyterlab_code_interpreter.extension import CodeInterpreterExtension
-from jupyterlab_code_interpreter.proxy import CLIENT_SETTINGS_KEY
+from jupyterlab_code_interpreter.model_relay import CLIENT_SETTINGS_KEY
 
 
 def test_the_extension_is_an_extension_app_the_server_knows(jp_serverapp: Any) -> None:

@@ -4,7 +4,7 @@
 
 from __future__ import annotations
 
-from jupyterlab_code_interpreter.hub_service import UserLimits
+from jupyterlab_code_interpreter.hub_budgets import UserLimits
 
 
 class _Clock:

@@ -17,7 +17,9 @@ import pytest
 from tornado.httpserver import HTTPServer
 
 from jupyterlab_code_interpreter.config import CodeInterpreter
-from jupyterlab_code_interpreter.hub_service import UserLimits, UserPools, make_app
+from jupyterlab_code_interpreter.hub_budgets import UserLimits
+from jupyterlab_code_interpreter.hub_pools import UserPools
+from jupyterlab_code_interpreter.hub_service import make_app
 
 KEY = "sk-service-key-0123456789abcdef"
 PREFIX = "/services/code-interpreter-model/"

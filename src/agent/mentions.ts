@@ -1,7 +1,6 @@
 // Copyright (c) jupyterlab-code-interpreter contributors.
 // Distributed under the terms of the Modified BSD License.
 
-import { clipText } from '../feedback/textClipping';
 import type { ITokenCounter } from '../feedback/tokenCounter';
 import type { IMentionedEntry } from '../kernel/mentionDescriber';
 import { MAX_MENTIONS } from '../kernel/namespaceInspector';
@@ -115,25 +114,36 @@ namespace Private {
   export const TRAILING_PUNCTUATION = /[.,;:!?)\]}]+$/;
 
   /**
-   * The text within a token count: whole when it fits, else its beginning and end with the
-   * number of characters left out between them.
+   * Characters a token spans at most, nearly always: where the cut is looked for, so that its cost
+   * follows the budget rather than the description's length.
+   */
+  const SPARSE_CHARS_PER_TOKEN = 16;
+
+  /**
+   * The text within a token count: whole when it fits, else its first and last tokens (half the
+   * room each, as the counter finds where they fall) with the number of characters left out
+   * between them.
    */
   export function fit(text: string, tokens: number, counter: ITokenCounter): string {
     if (counter.count(text) <= tokens) {
       return text;
     }
-    // Characters per token of this text, to aim the cut; a second pass fixes an undershoot.
-    const ratio = text.length / Math.max(1, counter.count(text));
-    let window = Math.max(20, Math.floor((tokens * ratio) / 2) - 20);
-    for (let attempt = 0; attempt < 3; attempt++) {
-      const { text: kept, gap } = clipText(text, window);
-      const clipped = gap
-        ? `${kept.slice(0, gap.at)}\n... (${gap.characters} characters left out) ...\n${kept.slice(gap.at)}`
-        : kept;
-      if (counter.count(clipped) <= tokens || window <= 20) {
-        return clipped;
+    const marker = (characters: number) => `\n... (${characters} characters left out) ...\n`;
+    // The marker's tokens come out of the room (counted with the most digits its number can have).
+    let room = tokens - counter.count(marker(text.length));
+    for (let attempt = 0; attempt < 2 && room >= 2; attempt++) {
+      const headTokens = Math.ceil(room / 2);
+      const tailTokens = room - headTokens;
+      const headEnd = counter.headEnd(text.slice(0, headTokens * SPARSE_CHARS_PER_TOKEN), headTokens);
+      const from = Math.max(headEnd, text.length - tailTokens * SPARSE_CHARS_PER_TOKEN);
+      const tailStart = from + counter.tailStart(text.slice(from), tailTokens);
+      const fitted = `${text.slice(0, headEnd)}${marker(tailStart - headEnd)}${text.slice(tailStart)}`;
+      const over = counter.count(fitted) - tokens;
+      if (over <= 0) {
+        return fitted;
       }
-      window = Math.floor(window * 0.8);
+      // Tokens can merge differently where the pieces are joined: the room shrinks by the excess.
+      room -= over;
     }
     return text.slice(0, Math.max(0, tokens));
   }

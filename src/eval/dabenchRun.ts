@@ -22,7 +22,7 @@ import {
   type IDabenchQuestion,
   type ISubAnswerVerdict
 } from './dabench';
-import type { IRunSummaryBase } from './evalRun';
+import type { IRunSummaryBase } from './evalSummary';
 import { ProgressBar } from './progressBar';
 import { ResultsFile } from './resultsFile';
 

@@ -10,58 +10,8 @@ import { ProgressBar } from './progressBar';
 import { ResultsFile, type IResultRecord } from './resultsFile';
 import { checkSolution, EvalAbortedError, type ITimeLimitOptions } from './solutionChecker';
 import type { TaskSolver } from './taskSolver';
+import { scoreRecords, summarizeRun, type IEvalSummary } from './evalSummary';
 import type { DatasetName, EvalMode, IEvalTask, IGroundTruth, ISectionVerdict, TestSection } from './evalTask';
-
-/**
- * What every `summary.json` holds, whatever the dataset.
- */
-export interface IRunSummaryBase {
-  model: string | null;
-  /**
-   * Tasks with a result.
-   */
-  n: number;
-  /**
-   * Tasks the run set out to do.
-   */
-  total: number;
-  tokens: { prompt: number; completion: number };
-  wall_time_s: number;
-  workers: number;
-  interrupted: boolean;
-}
-
-/**
- * `summary.json` of the code datasets (HumanEval, MBPP and their EvalPlus versions).
- */
-export interface IEvalSummary extends IRunSummaryBase {
-  dataset: DatasetName;
-  /**
-   * The mode, or `samples` for `evaluate`.
-   */
-  mode: EvalMode | 'samples';
-  /**
-   * Samples evaluated (more than `n` when tasks have several).
-   */
-  samples: number;
-  /**
-   * pass@1 in [0, 1]: the mean over tasks of the share of samples passing; `plus` requires base
-   * and plus tests (EvalPlus's `+` score), `null` for the base-only datasets.
-   */
-  'pass@1': { base: number; plus: number | null };
-  kernel_restarts: number;
-  data_file: string;
-  max_attempts?: number;
-  critic_model?: string | null;
-  /**
-   * The temperature of the answer asked for after a repeated failing solution.
-   */
-  retry_temperature?: number;
-  /**
-   * Whether a second run would give the same answers, and why (or why not).
-   */
-  reproducibility?: string;
-}
 
 /**
  * What a run needs.
@@ -150,7 +100,7 @@ export async function runEvaluation(options: IEvalRunOptions): Promise<IEvalSumm
     : undefined;
   const showProgress = () => {
     if (bar) {
-      const score = Private.score(results.records, sections);
+      const score = scoreRecords(results.records, sections);
       bar.update(results.records.length, score.passBase, sections.includes('plus') ? score.passPlus : undefined);
     }
   };
@@ -159,7 +109,7 @@ export async function runEvaluation(options: IEvalRunOptions): Promise<IEvalSumm
   let pool: KernelPool | undefined;
   const finish = (): IEvalSummary => {
     bar?.finish();
-    const summary = Private.summarize(options, results.records, sections, {
+    const summary = summarizeRun(options, results.records, sections, {
       total: tasks.length,
       wall: previousWall + (Date.now() - started) / 1000,
       restarts,
@@ -333,80 +283,6 @@ namespace Private {
       base,
       ...(plus ? { plus } : {}),
       ...extra
-    };
-  }
-
-  /**
-   * pass@1 as EvalPlus computes it with n samples per task (c / n, averaged over tasks), and the
-   * counts of passing records for the progress bar.
-   */
-  export function score(
-    records: readonly IResultRecord[],
-    sections: TestSection[]
-  ): { base: number; plus: number | null; tasks: number; passBase: number; passPlus: number } {
-    const perTask = new Map<string, { n: number; base: number; plus: number }>();
-    let passBase = 0;
-    let passPlus = 0;
-    for (const entry of records) {
-      const counts = perTask.get(entry.task_id) ?? { n: 0, base: 0, plus: 0 };
-      counts.n++;
-      if (entry.base_status === 'pass') {
-        counts.base++;
-        passBase++;
-        if (entry.plus_status === 'pass') {
-          counts.plus++;
-          passPlus++;
-        }
-      }
-      perTask.set(entry.task_id, counts);
-    }
-    const mean = (pick: (counts: { n: number; base: number; plus: number }) => number) =>
-      perTask.size ? [...perTask.values()].reduce((sum, counts) => sum + pick(counts) / counts.n, 0) / perTask.size : 0;
-    return {
-      base: mean(counts => counts.base),
-      plus: sections.includes('plus') ? mean(counts => counts.plus) : null,
-      tasks: perTask.size,
-      passBase,
-      passPlus
-    };
-  }
-
-  export function summarize(
-    options: IEvalRunOptions,
-    records: readonly IResultRecord[],
-    sections: TestSection[],
-    run: { total: number; wall: number; restarts: number; interrupted: boolean }
-  ): IEvalSummary {
-    const scored = score(records, sections);
-    const tokens = records.reduce(
-      (sum, entry) => ({
-        prompt: sum.prompt + (entry.tokens?.prompt ?? 0),
-        completion: sum.completion + (entry.tokens?.completion ?? 0)
-      }),
-      { prompt: 0, completion: 0 }
-    );
-    return {
-      dataset: options.dataset,
-      mode: options.solver?.mode ?? 'samples',
-      model: options.solver?.model ?? null,
-      n: scored.tasks,
-      total: run.total,
-      samples: records.length,
-      'pass@1': { base: scored.base, plus: scored.plus },
-      tokens,
-      wall_time_s: Math.round(run.wall * 100) / 100,
-      workers: options.workers,
-      kernel_restarts: run.restarts,
-      interrupted: run.interrupted,
-      data_file: options.dataFile,
-      ...(options.solver
-        ? {
-            max_attempts: options.solver.maxAttempts,
-            critic_model: options.solver.criticModel ?? null,
-            retry_temperature: options.solver.retryTemperature ?? 0,
-            ...(options.solver.reproducibility ? { reproducibility: options.solver.reproducibility } : {})
-          }
-        : {})
     };
   }
 }

@@ -2,7 +2,7 @@
 // Distributed under the terms of the Modified BSD License.
 
 import type { IDabenchSummary } from './dabenchRun';
-import type { IEvalSummary } from './evalRun';
+import type { IEvalSummary } from './evalSummary';
 
 /**
  * The summary as a small text table, for stdout.

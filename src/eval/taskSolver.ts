@@ -4,7 +4,7 @@
 import type { ChatMessage } from '../conversation/conversationRecord';
 import type { IModelResponse, ModelClient } from '../model/modelClient';
 import { ModelError } from '../model/modelError';
-import { extractCodeBlocks } from '../model/textProtocol';
+import { askModel, pickSolutionCode } from './coderRequest';
 import type { EvalKernel } from './evalKernel';
 import {
   CODER_SYSTEM_PROMPT,
@@ -18,67 +18,9 @@ import {
   humanFeedbackMessage,
   type ISelfCheckReport
 } from './evalPrompts';
-import { checkSolution, EvalAbortedError, type ITimeLimitOptions } from './solutionChecker';
 import type { DatasetFamily, EvalMode, IEvalTask, IGroundTruth, ISectionVerdict, TestSection } from './evalTask';
-
-/**
- * Token counts of a task's model requests.
- */
-export interface ITokenUsage {
-  promptTokens: number;
-  completionTokens: number;
-}
-
-/**
- * What solving one task produced.
- */
-export interface ISolveOutcome {
-  /**
-   * The final solution, sanitized.
-   */
-  solution: string;
-
-  /**
-   * The verdicts of the dataset's sections on the final solution.
-   */
-  verdicts: Partial<Record<TestSection, ISectionVerdict>>;
-
-  /**
-   * How many answers the coder gave.
-   */
-  attempts: number;
-
-  /**
-   * The feedback messages sent to the coder, in order.
-   */
-  feedback: string[];
-
-  /**
-   * The critic's guidance, in order (human-feedback mode).
-   */
-  guidance: string[];
-
-  /**
-   * Answers that repeated an earlier failing solution unchanged (asked again, not counted as
-   * attempts).
-   */
-  repeats: number;
-
-  /**
-   * The solution of every answer, in order, repeats included.
-   */
-  answers: string[];
-
-  /**
-   * Tokens of the coder and the critic.
-   */
-  tokens: ITokenUsage;
-
-  /**
-   * A model request the endpoint refused for this task only (the task counts as failed).
-   */
-  error?: string;
-}
+import { checkSolution, EvalAbortedError, type ITimeLimitOptions } from './solutionChecker';
+import type { ISolveOutcome, ITokenUsage } from './solveOutcome';
 
 /**
  * Solves one task with a model in one of the paper's modes, then checks the final solution on
@@ -151,7 +93,7 @@ export class TaskSolver {
       let response: IModelResponse;
       try {
         const sampled = askedAgain && retryTemperature > 0;
-        response = await Private.ask(
+        response = await askModel(
           options.coder,
           messages,
           options.maxTokens,
@@ -170,7 +112,7 @@ export class TaskSolver {
       }
       attempts++;
       messages.push({ role: 'assistant', content: response.content });
-      const raw = Private.pickCode(response.content, task.entryPoint);
+      const raw = pickSolutionCode(response.content, task.entryPoint);
       solution = await this._sanitize(kernel, task, raw, signal);
       const repeated = answers.includes(solution);
       answers.push(solution);
@@ -198,7 +140,7 @@ export class TaskSolver {
         const critic = options.critic ?? options.coder;
         let words: string;
         try {
-          const answer = await Private.ask(
+          const answer = await askModel(
             critic,
             [
               { role: 'system', content: CRITIC_SYSTEM_PROMPT },
@@ -353,60 +295,6 @@ namespace Private {
    * The seeds of sampled retries: this plus the number of repeats so far.
    */
   export const RETRY_SEED = 1234;
-
-  /**
-   * Ask a model, greedily (temperature 0, as pass@1 in the paper) unless `sampling` says
-   * otherwise; an answer cut off midway is asked again, twice at most.
-   */
-  export async function ask(
-    client: ModelClient,
-    messages: ChatMessage[],
-    maxTokens: number | undefined,
-    signal: AbortSignal | undefined,
-    tokens: ITokenUsage,
-    extras?: Record<string, unknown>,
-    sampling?: { temperature: number; seed: number }
-  ): Promise<IModelResponse> {
-    for (let attempt = 0; ; attempt++) {
-      try {
-        const response = await client.stream(
-          {
-            messages: [...messages],
-            temperature: sampling?.temperature ?? 0,
-            maxTokens,
-            extraBody: sampling ? { ...extras, seed: sampling.seed } : extras
-          },
-          { signal }
-        );
-        tokens.promptTokens += response.usage.promptTokens;
-        tokens.completionTokens += response.usage.completionTokens;
-        return response;
-      } catch (error) {
-        if (signal?.aborted || (error instanceof ModelError && error.kind === 'aborted')) {
-          throw new EvalAbortedError();
-        }
-        if (error instanceof ModelError && error.isTransient && attempt < 2) {
-          continue;
-        }
-        throw error;
-      }
-    }
-  }
-
-  /**
-   * The code of an answer: the last fenced block that defines the entry point, else all blocks
-   * together, else the whole answer (a model that forgot the fences).
-   */
-  export function pickCode(content: string, entryPoint: string): string {
-    const blocks = extractCodeBlocks(content);
-    const definition = new RegExp(`^\\s*(async\\s+)?(def|class)\\s+${entryPoint}\\b`, 'm');
-    const defining = blocks.filter(block => definition.test(block));
-    if (defining.length) {
-      return defining[defining.length - 1];
-    }
-    return blocks.length ? blocks.join('\n\n') : content;
-  }
-
   /**
    * Verdicts already known for a code and section (the final check reuses the feedback's).
    */

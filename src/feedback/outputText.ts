@@ -6,7 +6,7 @@ import type * as nbformat from '@jupyterlab/nbformat';
 import { stripAnsi } from './ansi';
 import { htmlToText } from './htmlText';
 import { readImageInfo, type IImageInfo } from './imageInfo';
-import { parseDataFrameHtml, type IDataTable } from './tableText';
+import { parseDataFrameHtml, type IDataTable } from './dataFrameHtml';
 import { condenseTraceback, type ICondensedTraceback } from './traceback';
 
 /**

@@ -2,104 +2,25 @@
 // Distributed under the terms of the Modified BSD License.
 
 import OpenAI from 'openai';
-import type { ChatCompletionChunk, ChatCompletionTool } from 'openai/resources/chat/completions';
 
-import type { ChatMessage } from '../conversation/conversationRecord';
+import { lookUpContextWindow } from './contextWindowLookup';
 import { ModelError } from './modelError';
-import { SpecialTokenFilter, neutralizeMessages, removeSpecialTokens } from './specialTokens';
+import type { IModelRequest, IModelResponse } from './modelResponse';
+import { neutralizeMessages } from './specialTokens';
+import { StreamedAnswer } from './streamedAnswer';
 
-/**
- * A tool call the model made, its arguments as the raw JSON text it wrote.
- */
-export interface IToolCall {
-  id: string;
-  name: string;
-  arguments: string;
-}
-
-/**
- * A complete answer of the model.
- */
-export interface IModelResponse {
-  /**
-   * The text, special tokens removed.
-   */
-  content: string;
-
-  /**
-   * The tool calls, arguments reassembled from the stream.
-   */
-  toolCalls: IToolCall[];
-
-  /**
-   * Why the model stopped (`stop`, `tool_calls`, `length`...).
-   */
-  finishReason: string | null;
-
-  /**
-   * Token counts as the endpoint reported them (0 when it did not).
-   */
-  usage: IModelUsage;
-
-  /**
-   * Whether the client cut the answer short (`IStreamOptions.cutAt`); the rest was never read.
-   */
-  cut?: boolean;
-}
-
-/**
- * What a request cost, as the endpoint reported it.
- */
-export interface IModelUsage {
-  /**
-   * Prompt tokens sent (`usage.prompt_tokens`).
-   */
-  promptTokens: number;
-
-  /**
-   * Tokens generated.
-   */
-  completionTokens: number;
-
-  /**
-   * Prompt tokens the server had to process, where it says (llama.cpp's `timings.prompt_n`): the
-   * rest came from its prompt cache.
-   */
-  processedPromptTokens?: number;
-
-  /**
-   * Prompt tokens taken from the server's cache (llama.cpp's `timings.cache_n`, OpenAI's
-   * `prompt_tokens_details.cached_tokens`).
-   */
-  cachedPromptTokens?: number;
-
-  /**
-   * Milliseconds from sending the request to the first token of the answer, measured here.
-   */
-  timeToFirstTokenMs?: number;
-}
-
-/**
- * A request to the model.
- */
-export interface IModelRequest {
-  messages: ChatMessage[];
-  tools?: ChatCompletionTool[];
-  temperature?: number;
-  maxTokens?: number;
-  /**
-   * Fields the endpoint understands beyond OpenAI's (llama.cpp's `cache_prompt`, say).
-   */
-  extraBody?: Record<string, unknown>;
-}
+// The request and answer types live in modelResponse.ts; they are exported from here too, where
+// the agent, the harness and the sidebar have always imported them.
+export type { IModelRequest, IModelResponse, IModelUsage, IToolCall } from './modelResponse';
 
 /**
  * Streams chat completions from any OpenAI-compatible endpoint through the openai SDK.
  *
  * The SDK retries 408/409/429/5xx and connection failures with backoff before a stream starts;
- * this class adds what streaming needs on top: tool-call arguments reassembled from deltas,
- * special tokens removed as text arrives, and an answer cut off midway detected (no finish
- * reason) so the caller can retry it.
+ * this class adds what streaming needs on top: the answer assembled as it arrives
+ * (`StreamedAnswer`: tool-call arguments reassembled from deltas, special tokens removed), a
+ * stream that goes quiet ended, and an answer cut off midway detected (no finish reason) so the
+ * caller can retry it.
  */
 export class ModelClient {
   /**
@@ -148,54 +69,7 @@ export class ModelClient {
    */
   async stream(request: IModelRequest, options: ModelClient.IStreamOptions = {}): Promise<IModelResponse> {
     const hadTools = !!request.tools?.length;
-    const filter = new SpecialTokenFilter();
-    let content = '';
-    const calls = new Map<number, IToolCall>();
-    let finishReason: string | null = null;
-    let usage: IModelUsage = { promptTokens: 0, completionTokens: 0 };
-    let cut = false;
-    const sentAt = Date.now();
-    let firstTokenAt: number | undefined;
-    const emit = (text: string) => {
-      if (!text || cut) {
-        return;
-      }
-      firstTokenAt ??= Date.now();
-      const cutAt = options.cutAt?.(content + text);
-      if (cutAt !== undefined) {
-        cut = true;
-        text = (content + text).slice(content.length, Math.max(cutAt, content.length));
-      }
-      if (text) {
-        content += text;
-        options.onDelta?.(text);
-      }
-    };
-    const onChunk = (chunk: ChatCompletionChunk): void => {
-      if (chunk.usage) {
-        usage = {
-          ...usage,
-          promptTokens: chunk.usage.prompt_tokens ?? 0,
-          completionTokens: chunk.usage.completion_tokens ?? 0,
-          cachedPromptTokens: chunk.usage.prompt_tokens_details?.cached_tokens ?? usage.cachedPromptTokens
-        };
-      }
-      const timings = (chunk as Private.IChunkWithTimings).timings;
-      if (timings && typeof timings.prompt_n === 'number') {
-        usage = { ...usage, processedPromptTokens: timings.prompt_n, cachedPromptTokens: timings.cache_n ?? 0 };
-      }
-      const choice = chunk.choices?.[0];
-      if (!choice) {
-        return;
-      }
-      if (choice.delta?.content) {
-        emit(filter.push(choice.delta.content));
-      }
-      Private.mergeToolCallDeltas(calls, choice.delta?.tool_calls);
-      if (choice.finish_reason) {
-        finishReason = choice.finish_reason;
-      }
-    };
+    const answer = new StreamedAnswer({ onDelta: options.onDelta, cutAt: options.cutAt });
     let idle = false;
     const idleMs = this._idleTimeoutMs;
     // A signal of this request's own: the SDK leaves a listener on the signal it is given, and a
@@ -240,10 +114,9 @@ export class ModelClient {
       try {
         for await (const chunk of stream) {
           armIdle();
-          onChunk(chunk);
-          if (cut) {
+          answer.push(chunk);
+          if (answer.cut) {
             // Leaving the loop closes the stream: the server stops generating what would be dropped.
-            finishReason = 'stop';
             break;
           }
         }
@@ -265,18 +138,11 @@ export class ModelClient {
     } finally {
       options.signal?.removeEventListener('abort', onAbort);
     }
-    emit(filter.flush());
-    usage.timeToFirstTokenMs = firstTokenAt !== undefined ? firstTokenAt - sentAt : undefined;
-    if (finishReason === null) {
+    const response = answer.finish();
+    if (response.finishReason === null) {
       throw new ModelError('stream-interrupted', "The model's answer was cut off before it finished.");
     }
-    return {
-      content: removeSpecialTokens(content),
-      toolCalls: [...calls.entries()].sort(([a], [b]) => a - b).map(([, call]) => call),
-      finishReason,
-      usage,
-      ...(cut ? { cut } : {})
-    };
+    return response;
   }
 
   /**
@@ -290,33 +156,17 @@ export class ModelClient {
   }
 
   /**
-   * The model's context window in tokens, where the endpoint says: llama.cpp's `/props` (beside
-   * `/v1`; the JupyterLab proxy answers there too, as `context_window`), or vLLM's
-   * `max_model_len` in `/v1/models`. Ollama reports only the trained length, not the runtime
-   * `num_ctx`, so it is not taken: set the window by hand there.
+   * The model's context window in tokens, where the endpoint says (`lookUpContextWindow`:
+   * llama.cpp's or the JupyterLab proxy's `/props`, vLLM's `/v1/models`; not Ollama).
    *
    * @param signal - stops the look-up.
    * @returns the window, or `undefined` when the endpoint does not say.
    */
   async contextWindow(signal?: AbortSignal): Promise<number | undefined> {
-    const base = this.baseURL.replace(/\/+$/, '');
-    const headers = { Authorization: `Bearer ${this._apiKey || 'no-key'}` };
-    const read = async (url: string): Promise<unknown> => {
-      try {
-        const response = await (this._fetch ?? fetch)(url, { headers, signal });
-        return response.ok ? await response.json() : undefined;
-      } catch {
-        return undefined;
-      }
-    };
-    const props = (await read(`${base.replace(/\/v1$/, '')}/props`)) as Private.IProps | undefined;
-    const fromProps = props?.context_window ?? props?.default_generation_settings?.n_ctx ?? props?.n_ctx;
-    if (typeof fromProps === 'number' && fromProps > 0) {
-      return fromProps;
-    }
-    const models = (await read(`${base}/models`)) as { data?: { id?: string; max_model_len?: number }[] } | undefined;
-    const entry = models?.data?.find(model => model.id === this.model) ?? models?.data?.[0];
-    return typeof entry?.max_model_len === 'number' && entry.max_model_len > 0 ? entry.max_model_len : undefined;
+    return lookUpContextWindow(
+      { baseURL: this.baseURL, apiKey: this._apiKey, model: this.model, fetch: this._fetch },
+      signal
+    );
   }
 
   private _openai: OpenAI;
@@ -437,52 +287,5 @@ export namespace ModelClient {
      * request there (the text protocol stops after the first code block this way).
      */
     cutAt?: (content: string) => number | undefined;
-  }
-}
-
-namespace Private {
-  /**
-   * What `/props` says of the context: llama.cpp's shape, or the JupyterLab proxy's.
-   */
-  export interface IProps {
-    context_window?: number | null;
-    n_ctx?: number;
-    default_generation_settings?: { n_ctx?: number };
-  }
-
-  /**
-   * llama.cpp's server adds `timings` to the last chunk of a stream.
-   */
-  export interface IChunkWithTimings {
-    timings?: { prompt_n?: number; cache_n?: number };
-  }
-
-  type ToolCallDelta = NonNullable<ChatCompletionChunk.Choice.Delta['tool_calls']>[number];
-
-  /**
-   * Add streamed tool-call pieces to the calls so far: the first piece of a call carries its id
-   * and name, later pieces (same index) carry more of its arguments.
-   */
-  export function mergeToolCallDeltas(calls: Map<number, IToolCall>, deltas: ToolCallDelta[] | undefined): void {
-    for (const delta of deltas ?? []) {
-      const index = delta.index ?? calls.size;
-      const call = calls.get(index) ?? { id: '', name: '', arguments: '' };
-      if (delta.id) {
-        call.id = delta.id;
-      }
-      if (delta.function?.name) {
-        call.name += delta.function.name;
-      }
-      if (delta.function?.arguments) {
-        call.arguments += delta.function.arguments;
-      }
-      calls.set(index, call);
-    }
-    for (const [index, call] of calls) {
-      if (!call.id) {
-        // Some servers (older llama.cpp, Ollama) send no id; the tool result still needs one.
-        call.id = `call_${index}`;
-      }
-    }
   }
 }

@@ -6,7 +6,7 @@ import { join } from 'node:path';
 
 import { runEvaluateCommand } from '../../src/cli/evaluateCommand';
 import { loadDataset } from '../../src/eval/dataset';
-import type { IEvalSummary } from '../../src/eval/evalRun';
+import type { IEvalSummary } from '../../src/eval/evalSummary';
 import type { IResultRecord } from '../../src/eval/resultsFile';
 import { HUMANEVAL_PLUS, MBPP_PLUS } from './support/evalFixtures';
 

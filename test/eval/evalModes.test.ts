@@ -9,7 +9,7 @@ import { runEvalCommand } from '../../src/cli/evalCommand';
 import { runEvaluateCommand } from '../../src/cli/evaluateCommand';
 import { CRITIC_SYSTEM_PROMPT } from '../../src/eval/evalPrompts';
 import { runEvaluation } from '../../src/eval/evalRun';
-import type { IEvalSummary } from '../../src/eval/evalRun';
+import type { IEvalSummary } from '../../src/eval/evalSummary';
 import type { IResultRecord } from '../../src/eval/resultsFile';
 import { TaskSolver } from '../../src/eval/taskSolver';
 import { ModelClient } from '../../src/model/modelClient';

@@ -4,7 +4,7 @@
 import type { KernelMessage } from '@jupyterlab/services';
 
 import { HTML_PARSE_LIMIT, htmlToText } from '../../src/feedback/htmlText';
-import { parseDataFrameHtml } from '../../src/feedback/tableText';
+import { parseDataFrameHtml } from '../../src/feedback/dataFrameHtml';
 import { OutputCollector } from '../../src/kernel/outputCollector';
 
 function seconds(run: () => void): number {
