@@ -119,7 +119,7 @@ export class ErrorFixButtons implements IDisposable {
   private _onFix: (cell: CodeCell) => void;
   private _trans: TranslationBundle;
   private _buttons = new Map<CodeCell, Private.FixButton>();
-  private _pending = new Set<Cell>();
+  private _pending = new WeakSet<Cell>();
   private _isDisposed = false;
 }
 
@@ -201,7 +201,9 @@ namespace Private {
 
     setRunning(running: boolean): void {
       this._button.disabled = running;
-      this._button.title = running
+      // Also on the host: a disabled button gets no pointer events, so some browsers show no
+      // tooltip of its own.
+      this.node.title = this._button.title = running
         ? this._trans.__('A turn is running in this notebook: wait for it to end, or stop it, to fix this error.')
         : this._trans.__("Ask the code interpreter to fix this cell's error");
     }
