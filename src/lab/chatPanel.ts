@@ -1,14 +1,13 @@
 // Copyright (c) jupyterlab-code-interpreter contributors.
 // Distributed under the terms of the Modified BSD License.
 
+import type { NotebookPanel } from '@jupyterlab/notebook';
 import type { IRenderMimeRegistry } from '@jupyterlab/rendermime';
 import type { Contents, ServerConnection } from '@jupyterlab/services';
 import { nullTranslator, type ITranslator, type TranslationBundle } from '@jupyterlab/translation';
 import type { CommandRegistry } from '@lumino/commands';
 import type { ISignal } from '@lumino/signaling';
 import { Panel, type Widget } from '@lumino/widgets';
-
-import type { NotebookPanel } from '@jupyterlab/notebook';
 
 import type { AgentEvent } from '../agent/events';
 import type { ICellAttachment } from '../agent/turnRequest';

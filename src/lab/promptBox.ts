@@ -10,8 +10,8 @@ import { MentionPopup, type IMentionCandidate } from './mentionPopup';
 /**
  * The prompt box: the chips of the cells attached to the prompt (when given), a text area (Enter
  * sends, Shift+Enter makes a new line, `@` opens the mention list), and Send, or Stop while a
- * turn runs. A prompt that cannot be sent comes back in the box
- * unless another was typed meanwhile.
+ * turn runs. A prompt that cannot be sent comes back in the box unless another was typed
+ * meanwhile.
  */
 export class PromptBox extends Widget {
   /**
