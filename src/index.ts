@@ -14,8 +14,7 @@ export { ICodeInterpreter, ICodeInterpreterSidebar } from './lab/tokens';
 /**
  * The plugins JupyterLab loads: the service (which owns the settings), and the sidebar, the
  * commands, the status bar item and the cell actions on it, each of which `disabledExtensions`
- * can turn off.
- * Nothing from cli/ is imported here.
+ * can turn off. Nothing from cli/ is imported here.
  */
 const plugins: JupyterFrontEndPlugin<unknown>[] = [
   codeInterpreterPlugin,
