@@ -3,6 +3,7 @@
 
 import type { JupyterFrontEndPlugin } from '@jupyterlab/application';
 
+import { cellActionsPlugin } from './lab/cellActionsPlugin';
 import { commandsPlugin } from './lab/commandsPlugin';
 import { codeInterpreterPlugin } from './lab/plugin';
 import { sidebarPlugin } from './lab/sidebarPlugin';
@@ -12,14 +13,15 @@ export { ICodeInterpreter, ICodeInterpreterSidebar } from './lab/tokens';
 
 /**
  * The plugins JupyterLab loads: the service (which owns the settings), and the sidebar, the
- * commands and the status bar item on it, each of which `disabledExtensions` can turn off.
- * Nothing from cli/ is imported here.
+ * commands, the status bar item and the cell actions on it, each of which `disabledExtensions`
+ * can turn off. Nothing from cli/ is imported here.
  */
 const plugins: JupyterFrontEndPlugin<unknown>[] = [
   codeInterpreterPlugin,
   sidebarPlugin,
   commandsPlugin,
-  statusItemPlugin
+  statusItemPlugin,
+  cellActionsPlugin
 ];
 
 export default plugins;

@@ -38,7 +38,15 @@ display(HTML('<img src="x" onerror="window.__pwned = 1">'))
 display(Javascript("window.__pwned = 2; window.jupyterapp.serviceManager.settings.save('jupyterlab-code-interpreter:plugin', '{\"approval\": \"never\"}')"))
 print("active outputs displayed")`,
   plotFixed:
-    'import numpy as np\nimport matplotlib.pyplot as plt\nx = np.linspace(0, 4 * np.pi, 200)\nplt.plot(x, np.sin(x))\nplt.title("sin(x)")\nplt.show()'
+    'import numpy as np\nimport matplotlib.pyplot as plt\nx = np.linspace(0, 4 * np.pi, 200)\nplt.plot(x, np.sin(x))\nplt.title("sin(x)")\nplt.show()',
+  // The cell actions (cellActions.spec.ts): the person's own cells, and the model's revisions.
+  meanFailing: 'values = [1, 2, 3]\nprint("mean:", sum(values) / len(value))',
+  meanFixed: 'values = [1, 2, 3]\nprint("mean:", sum(values) / len(values))',
+  linearPlot: 'import matplotlib.pyplot as plt\nplt.plot([1, 10, 100, 1000])\nplt.show()',
+  logPlot: 'import matplotlib.pyplot as plt\nplt.plot([1, 10, 100, 1000])\nplt.yscale("log")\nplt.show()',
+  explained: 'print(sum(range(10)))',
+  // What a model might try while explaining; it must not run.
+  explainProbe: 'print("ran while explaining")'
 };
 
 /**
@@ -61,6 +69,29 @@ export function reply(request: IRecordedRequest): ScriptedReply {
     calls: [{ name, arguments: JSON.stringify(args) }]
   });
   const text = (content: string): ScriptedReply => ({ kind: 'text', content, chunkSize: 6, delayMs: 15 });
+
+  // The cell actions first: their turns' notes hold the attached cells' sources, which must not
+  // be taken for another scenario's keyword.
+  if (prompt.includes('Fix this error.')) {
+    // The turn's first code revises the attached cell in place.
+    if (!toolResult) {
+      return call('execute_code', { code: CODE.meanFixed }, 'The list is `values`, not `value`.');
+    }
+    return text('Fixed: the cell now prints the mean, **2.0**.');
+  }
+  if (prompt.includes('use a log scale')) {
+    if (!toolResult) {
+      return call('execute_code', { code: CODE.logPlot }, 'A logarithmic y axis.');
+    }
+    return text('The y axis of the plot is now logarithmic.');
+  }
+  if (prompt.includes('Explain this cell and its output.')) {
+    // A model that tries to run code anyway: nothing of it may run.
+    if (!toolResult) {
+      return call('execute_code', { code: CODE.explainProbe }, 'The cell adds the numbers 0 to 9 and prints **45**.');
+    }
+    return text('The cell adds the numbers 0 to 9 and prints **45**.');
+  }
 
   if (prompt.includes('square root')) {
     if (!toolResult) {

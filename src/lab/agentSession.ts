@@ -14,6 +14,7 @@ import { checkSavedConversation, type ICheckedConversation } from '../agent/save
 import { CONVERSATION_METADATA_KEY, type ITurnRecord } from '../conversation/conversationRecord';
 import type { AgentEvent } from '../agent/events';
 import type { IRisk } from '../agent/riskyCode';
+import type { ITurnOptions } from '../agent/turnRequest';
 import { createApprovalHook } from './approvalPolicy';
 import { createLabModelClient } from './labModelClient';
 import { LiveNotebookTarget } from './liveNotebookTarget';
@@ -137,10 +138,11 @@ export class AgentSession implements IDisposable {
    * Run one turn with a prompt.
    *
    * @param prompt - what the user asks.
+   * @param options - the cells the person pointed at and the kind of help asked.
    * @returns how the turn ended.
    * @throws when a turn is already running.
    */
-  async ask(prompt: string): Promise<Agent.ITurnResult> {
+  async ask(prompt: string, options: AgentSession.IAskOptions = {}): Promise<Agent.ITurnResult> {
     if (this._running) {
       throw new Error('The code interpreter is already working on this notebook; stop it first.');
     }
@@ -156,7 +158,7 @@ export class AgentSession implements IDisposable {
       const agent = this._agentFor(this._settings());
       this.target.startTurn();
       try {
-        return await agent.run(prompt);
+        return await agent.run(prompt, { attachments: options.attachments, intent: options.intent });
       } finally {
         // What this session's own turn saved needs no review when it comes back.
         this._accepted = Private.messagesKey(this._saved());
@@ -450,6 +452,12 @@ export namespace AgentSession {
      */
     translator?: ITranslator;
   }
+
+  /**
+   * The options of `ask`: what the agent's turn takes besides the prompt (the session owns the
+   * stop signal).
+   */
+  export type IAskOptions = Pick<ITurnOptions, 'attachments' | 'intent'>;
 }
 
 namespace Private {

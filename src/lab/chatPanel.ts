@@ -1,6 +1,7 @@
 // Copyright (c) jupyterlab-code-interpreter contributors.
 // Distributed under the terms of the Modified BSD License.
 
+import type { NotebookPanel } from '@jupyterlab/notebook';
 import type { IRenderMimeRegistry } from '@jupyterlab/rendermime';
 import type { Contents, ServerConnection } from '@jupyterlab/services';
 import { nullTranslator, type ITranslator, type TranslationBundle } from '@jupyterlab/translation';
@@ -9,7 +10,9 @@ import type { ISignal } from '@lumino/signaling';
 import { Panel, type Widget } from '@lumino/widgets';
 
 import type { AgentEvent } from '../agent/events';
+import type { ICellAttachment } from '../agent/turnRequest';
 import type { AgentSession } from './agentSession';
+import { AttachmentChips } from './attachmentChips';
 import { ChatHeader } from './chatHeader';
 import { CommandIDs } from './commandIds';
 import { ConversationView } from './conversationView';
@@ -21,6 +24,7 @@ import { PromptBox } from './promptBox';
 import { RemoteFreeSanitizer } from './remoteFreeSanitizer';
 import type { IModelReadiness, IServerConfig } from './serverConfig';
 import type { ICodeInterpreterSidebar } from './tokens';
+import { attachmentsToArgs } from './turnArgs';
 
 /**
  * The sidebar chat: the header, the model setup, the current notebook's conversation and the
@@ -56,7 +60,9 @@ export class ChatPanel extends Panel implements ICodeInterpreterSidebar {
       rendermime: options.rendermime.clone({ sanitizer: new RemoteFreeSanitizer(options.rendermime.sanitizer) }),
       translator
     });
+    this._chips = new AttachmentChips({ translator });
     this._prompt = new PromptBox({
+      chips: this._chips,
       send: prompt => this._send(prompt),
       stop: () => void this._commands.execute(CommandIDs.stop),
       candidates: async () => {
@@ -146,6 +152,7 @@ export class ChatPanel extends Panel implements ICodeInterpreterSidebar {
       session.events.connect(this._onAgentEvent, this);
     }
     this._header.setNotebook(session ? session.target.name : null);
+    this._chips.setNotebook(session ? session.panel : null);
     this._onRunningChanged();
   }
 
@@ -175,6 +182,17 @@ export class ChatPanel extends Panel implements ICodeInterpreterSidebar {
     this._prompt.focusInput();
   }
 
+  /**
+   * Attach a cell of the shown notebook to the next prompt, as a chip.
+   *
+   * @param notebook - the cell's notebook; nothing is attached unless the sidebar shows it.
+   * @param attachment - the cell and the code selected in it.
+   * @returns whether a chip was added (not for a cell already attached).
+   */
+  attachCell(notebook: NotebookPanel, attachment: ICellAttachment): boolean {
+    return this._chips.add(notebook, attachment);
+  }
+
   protected onActivateRequest(): void {
     this.focusInput();
   }
@@ -184,7 +202,19 @@ export class ChatPanel extends Panel implements ICodeInterpreterSidebar {
       // The first request loads the local model: show its progress meanwhile.
       void this._modelStatus.readLocalModel(true);
     }
-    return this._commands.execute(CommandIDs.ask, { prompt });
+    const panel = this._session?.panel;
+    const attachments = this._chips.take();
+    if (!panel || !attachments.length) {
+      return this._commands.execute(CommandIDs.ask, { prompt });
+    }
+    const sent = this._commands.execute(CommandIDs.ask, {
+      prompt,
+      attachments: attachmentsToArgs(attachments),
+      intent: 'code'
+    });
+    // A prompt that could not be sent comes back in the box: its chips come back with it.
+    sent.catch(() => this._chips.restore(panel, attachments));
+    return sent;
   }
 
   /**
@@ -215,6 +245,7 @@ export class ChatPanel extends Panel implements ICodeInterpreterSidebar {
   private _setup: ModelSetup;
   private _conversation: ConversationView;
   private _prompt: PromptBox;
+  private _chips: AttachmentChips;
 }
 
 /**

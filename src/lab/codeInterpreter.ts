@@ -113,13 +113,17 @@ export class CodeInterpreter implements ICodeInterpreter, IDisposable {
    * Send a prompt for a notebook and wait for the turn to end.
    *
    * @param prompt - what to ask.
-   * @param options - the notebook; the current one, or a new one when none is open, by default.
+   * @param options - the notebook (the current one, or a new one when none is open, by default),
+   *   the cells the person pointed at and the kind of help asked.
    * @returns how the turn ended.
    * @throws when a turn already runs in the notebook, or no notebook could be opened.
    */
   async ask(prompt: string, options: ICodeInterpreter.IAskOptions = {}): Promise<ICodeInterpreter.ITurnResult> {
     const notebook = options.notebook ?? this._tracker.currentWidget ?? (await this._newNotebook());
-    const result = await this.sessionFor(notebook).ask(prompt);
+    const result = await this.sessionFor(notebook).ask(prompt, {
+      attachments: options.attachments,
+      intent: options.intent
+    });
     return {
       outcome: result.outcome,
       ...(result.reason ? { reason: result.reason } : {}),

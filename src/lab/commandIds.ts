@@ -11,8 +11,8 @@ export namespace CommandIDs {
   export const open = 'code-interpreter:open';
 
   /**
-   * Send a prompt for the current notebook, as if typed (args: `{prompt}`); resolves with
-   * `{outcome, reason?, executions}` when the turn ends.
+   * Send a prompt for the current notebook, as if typed (args: `{prompt, attachments?, intent?}`);
+   * resolves with `{outcome, reason?, executions}` when the turn ends.
    */
   export const ask = 'code-interpreter:ask';
 
@@ -20,4 +20,19 @@ export namespace CommandIDs {
    * Stop the current notebook's turn: abort the model request and interrupt the running cell.
    */
   export const stop = 'code-interpreter:stop';
+
+  /**
+   * Fix the active cell's error: a turn with intent `fix` and that cell attached.
+   */
+  export const fixCell = 'code-interpreter:fix-cell';
+
+  /**
+   * Attach the active cell (and the code selected in it) to the sidebar's prompt as a chip.
+   */
+  export const askAboutCell = 'code-interpreter:ask-about-cell';
+
+  /**
+   * Explain the active cell and its output: a turn with intent `explain` and that cell attached.
+   */
+  export const explainCell = 'code-interpreter:explain-cell';
 }

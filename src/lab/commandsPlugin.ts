@@ -9,6 +9,7 @@ import type { ReadonlyPartialJSONObject } from '@lumino/coreutils';
 
 import { CommandIDs } from './commandIds';
 import { ICodeInterpreter, ICodeInterpreterSidebar } from './tokens';
+import { readTurnArgs } from './turnArgs';
 
 /**
  * The commands plugin's id.
@@ -62,7 +63,15 @@ export const commandsPlugin: JupyterFrontEndPlugin<void> = {
       describedBy: {
         args: {
           type: 'object',
-          properties: { prompt: { type: 'string', description: 'What to ask, as if typed in the sidebar.' } }
+          properties: {
+            prompt: { type: 'string', description: 'What to ask, as if typed in the sidebar.' },
+            attachments: {
+              type: 'array',
+              description: 'Cells of the notebook pointed at: {cellId, selection?: {from, to, text}}.',
+              items: { type: 'object' }
+            },
+            intent: { type: 'string', enum: ['code', 'fix', 'explain'], description: 'The kind of help asked.' }
+          }
         }
       },
       isEnabled: args => !!sidebar || (typeof args.prompt === 'string' && !!args.prompt.trim()),
@@ -78,7 +87,7 @@ export const commandsPlugin: JupyterFrontEndPlugin<void> = {
         if (sidebar && !sidebar.widget.isVisible) {
           app.shell.activateById(sidebar.widget.id);
         }
-        const result = await interpreter.ask(prompt);
+        const result = await interpreter.ask(prompt, readTurnArgs(args));
         return {
           outcome: result.outcome,
           ...(result.reason ? { reason: result.reason } : {}),

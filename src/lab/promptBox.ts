@@ -2,14 +2,16 @@
 // Distributed under the terms of the Modified BSD License.
 
 import { nullTranslator, type ITranslator } from '@jupyterlab/translation';
-import { Widget } from '@lumino/widgets';
+import { PanelLayout, Widget } from '@lumino/widgets';
 
+import type { AttachmentChips } from './attachmentChips';
 import { MentionPopup, type IMentionCandidate } from './mentionPopup';
 
 /**
- * The prompt box: a text area (Enter sends, Shift+Enter makes a new line, `@` opens the mention
- * list), and Send, or Stop while a turn runs. A prompt that cannot be sent comes back in the box
- * unless another was typed meanwhile.
+ * The prompt box: the chips of the cells attached to the prompt (when given), a text area (Enter
+ * sends, Shift+Enter makes a new line, `@` opens the mention list), and Send, or Stop while a
+ * turn runs. A prompt that cannot be sent comes back in the box unless another was typed
+ * meanwhile.
  */
 export class PromptBox extends Widget {
   /**
@@ -50,6 +52,13 @@ export class PromptBox extends Widget {
     const buttons = document.createElement('div');
     buttons.className = 'jp-CodeInterpreter-buttons';
     buttons.append(send, stop);
+    // The chips are a widget of their own (a layout keeps their attach messages right); they come
+    // first, the plain elements after them.
+    const layout = new PanelLayout();
+    this.layout = layout;
+    if (options.chips) {
+      layout.addWidget(options.chips);
+    }
     this.node.append(this._mentions.node, input, buttons);
     this._input = input;
     this._sendButton = send;
@@ -145,6 +154,11 @@ export namespace PromptBox {
      * Shows why a prompt could not be sent.
      */
     onError: (message: string) => void;
+
+    /**
+     * The cells attached to the next prompt, shown above the text area; the box only hosts them.
+     */
+    chips?: AttachmentChips;
 
     /**
      * The application's translations; English when omitted.

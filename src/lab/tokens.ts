@@ -8,6 +8,7 @@ import type { ISignal } from '@lumino/signaling';
 import type { Widget } from '@lumino/widgets';
 
 import type { AgentEvent } from '../agent/events';
+import type { ICellAttachment, TurnIntent } from '../agent/turnRequest';
 import type { TurnOutcome } from '../conversation/conversationRecord';
 import type { ExecutionStatus } from '../kernel/executionResult';
 import type { AgentSession } from './agentSession';
@@ -45,7 +46,8 @@ export interface ICodeInterpreter {
    * Send a prompt, as if typed in the sidebar, and wait for the turn to end.
    *
    * @param prompt - what to ask.
-   * @param options - the notebook to work on; the current notebook (or a new one) when omitted.
+   * @param options - the notebook to work on (the current notebook, or a new one, when omitted),
+   *   the cells the person pointed at and the kind of help asked.
    * @returns how the turn ended.
    * @throws when a turn is already running in that notebook, or no notebook could be opened.
    */
@@ -100,6 +102,18 @@ export namespace ICodeInterpreter {
      * The notebook to work on. Default: the current notebook, or a new one when none is open.
      */
     notebook?: NotebookPanel;
+
+    /**
+     * The cells of that notebook the person pointed at (by nbformat id), in the order they
+     * attached them; a revision the turn makes lands in them rather than in new cells.
+     */
+    attachments?: readonly ICellAttachment[];
+
+    /**
+     * The kind of help asked: `code` (the default), `fix` (the first attached cell failed) or
+     * `explain` (an answer only, nothing written or run).
+     */
+    intent?: TurnIntent;
   }
 
   /**
@@ -235,4 +249,14 @@ export interface ICodeInterpreterSidebar {
    * Focus the prompt box.
    */
   focusInput(): void;
+
+  /**
+   * Attach a cell to the next prompt (a chip in the prompt box): it is sent with that prompt's
+   * `attachments`. A cell already attached is not added twice.
+   *
+   * @param notebook - the notebook of the cell; it must be the one the sidebar shows.
+   * @param attachment - the cell and the part of its source the person selected.
+   * @returns whether a chip was added.
+   */
+  attachCell(notebook: NotebookPanel, attachment: ICellAttachment): boolean;
 }
