@@ -199,17 +199,18 @@ describe('Reviewing revisions of the person’s cells', () => {
 
   it('keeps a collaborator’s edit made while the review waits, and tells the model their code', async () => {
     let cellId = '';
-    let notebookRef: { setSource(cellId: string, source: string): Promise<void> } | undefined;
+    // The notebook, once set up: the hook edits its cell as a collaborator would.
+    const opened: { notebook?: { setSource(cellId: string, source: string): Promise<void> } } = {};
     const { agent, notebook, model, events } = await harness.setUp(
       (_, index) => (index === 0 ? toolCall('edit_cell', { cell_id: cellId, code: REVISION }) : text('I see.')),
       {
         approve: async () => {
-          await notebookRef!.setSource(cellId, 'x = 5\nprint(x)');
+          await opened.notebook!.setSource(cellId, 'x = 5\nprint(x)');
           return { action: 'run' };
         }
       }
     );
-    notebookRef = notebook;
+    opened.notebook = notebook;
     cellId = await notebook.insertCode(PERSONS_CODE);
     const result = await agent.run('Make x two.');
     expect(result.executions).toBe(0);
