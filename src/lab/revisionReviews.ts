@@ -83,7 +83,7 @@ export class RevisionReviews implements IDisposable {
           reason: this._isDisposed ? 'the notebook was closed' : 'the turn was stopped'
         });
       const onContent = () => {
-        const current = this._panel.model?.sharedModel.cells.find(shared => shared.getId() === request.cellId);
+        const current = this._panel.model?.sharedModel.cells.find(candidate => candidate.getId() === request.cellId);
         if (current?.getSource() !== request.review.previousCode) {
           // The agent reads the cell again and tells the model the person's code.
           settle('cell-changed', { action: 'skip', reason: 'The cell changed while the revision waited.' });
