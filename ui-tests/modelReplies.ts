@@ -28,6 +28,9 @@ export const CODE = {
   collaborator:
     'import time\nprint("waiting for the collaborator", flush=True)\nwhile True:\n    try:\n        open("release.txt").close()\n        break\n    except FileNotFoundError:\n        time.sleep(0.05)\nprint("released")',
   changed: 'answer = 6 * 7\nprint("answer is still", answer)',
+  // The person's own cell, and the agent's revision of it, which waits for their review.
+  mine: 'greeting = "hello"\nprint(greeting)',
+  revisedMine: 'greeting = "hello".upper()\nprint(greeting, "from the revision")',
   plotFailing:
     'import matplotlib.pyplot as plt\nx = np.linspace(0, 4 * np.pi, 200)\nplt.plot(x, np.sin(x))\nplt.title("sin(x)")\nplt.show()',
   // Outputs that run script in the page when they are trusted: an HTML image whose error handler
@@ -176,6 +179,14 @@ export function reply(request: IRecordedRequest): ScriptedReply {
       return call('execute_code', { code: CODE.risky });
     }
     return text(status === 'skipped' ? 'Understood, I did not run it.' : 'The shell command ran.');
+  }
+  if (prompt.includes('revise my cell')) {
+    // The prompt names the person's cell: "revise my cell <id>".
+    if (!toolResult) {
+      const mine = /revise my cell (\S+)/.exec(prompt)?.[1] ?? 'unknown';
+      return call('edit_cell', { cell_id: mine, code: CODE.revisedMine });
+    }
+    return text(status === 'rejected' ? 'I left your cell as it is.' : 'Your cell now greets loudly.');
   }
   if (prompt.includes('Change the answer')) {
     if (!toolResult) {

@@ -6,6 +6,7 @@ import type { ITokenCounter } from '../feedback/tokenCounter';
 import type { ModelClient } from '../model/modelClient';
 import type { INotebookTarget } from '../notebook/notebookTarget';
 import type { ApprovalHook } from './approval';
+import type { ReviewRevisions } from './revisionReview';
 import { AGENT_BUDGET_DEFINITIONS, SETTING_DEFINITIONS } from './settingDefinitions';
 
 /**
@@ -120,6 +121,13 @@ export interface IAgentOptions {
   approve?: ApprovalHook;
 
   /**
+   * Whether a revision of the person's own cell (one the agent did not add, or that was edited
+   * after the agent wrote it) waits for their review through `approve` before the cell changes:
+   * `mine` (default) or `never`. Without `approve` there is no one to review, and nothing waits.
+   */
+  reviewRevisions?: ReviewRevisions;
+
+  /**
    * Counts tokens for the budgets. Default: an estimate that needs no vocabulary (the command
    * line passes the tiktoken counter).
    */
@@ -145,6 +153,7 @@ export interface IAgentSettings {
   temperature?: number;
   contextWindowTokens: number;
   answerTokens: number;
+  reviewRevisions: ReviewRevisions;
 }
 
 /**
@@ -169,6 +178,7 @@ export function resolveSettings(options: IAgentOptions): IAgentSettings {
     vision: options.vision ?? false,
     temperature: options.temperature,
     contextWindowTokens: options.contextWindowTokens ?? SETTING_DEFINITIONS.contextWindow.default,
-    answerTokens: options.answerTokens ?? 1024
+    answerTokens: options.answerTokens ?? 1024,
+    reviewRevisions: options.reviewRevisions ?? SETTING_DEFINITIONS.reviewRevisions.default
   };
 }

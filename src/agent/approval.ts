@@ -6,7 +6,7 @@
  */
 export interface IApprovalRequest {
   /**
-   * The cell that will run (already holding `code`).
+   * The cell that will run (already holding `code`, unless the request is a `review`).
    */
   cellId: string;
 
@@ -25,6 +25,28 @@ export interface IApprovalRequest {
    * shows the model that absolute path, so its reads may name files there by it.
    */
   folder?: string;
+
+  /**
+   * Present when the agent revises the person's own cell: the cell still holds `previousCode`
+   * and changes only on the person's Accept (`run`, or `edit` with their adjustment), which is
+   * also the approval to run it; `skip` is a Reject and the cell keeps their code.
+   */
+  review?: IRevisionReviewRequest;
+}
+
+/**
+ * The change a review shows.
+ */
+export interface IRevisionReviewRequest {
+  /**
+   * The cell's source now (the person's code).
+   */
+  previousCode: string;
+
+  /**
+   * The revision the agent proposes (equal to the request's `code`).
+   */
+  proposedCode: string;
 }
 
 /**

@@ -11,6 +11,12 @@ import type { Conversation } from './conversation';
 import type { AgentEvent } from './events';
 import type { IAgentProtocol } from './protocols/protocol';
 import { noteOnRepeat } from './repeatedCode';
+import {
+  isPersonsCell,
+  unappliedRevisionNote,
+  type ReviewRevisions,
+  type RevisionReviewOutcome
+} from './revisionReview';
 import type { IKernelFacts } from './turnNotes';
 import type { TurnState } from './turnState';
 
@@ -58,6 +64,7 @@ export class CellRunner {
       case 'markdown': {
         const cellId = await target.insertMarkdown(action.text);
         turn.touch(cellId, null);
+        turn.wrote(cellId, action.text);
         emit({ type: 'cell-inserted', cellId, cellType: 'markdown', source: action.text });
         conversation.answerToolCall(action.toolCallId, `cell_id: ${cellId}\nstatus: ok\nThe markdown cell was added.`);
         return;
@@ -65,6 +72,7 @@ export class CellRunner {
       case 'execute': {
         const cellId = await target.insertCode(action.code);
         turn.touch(cellId, null);
+        turn.wrote(cellId, action.code);
         emit({ type: 'cell-inserted', cellId, cellType: 'code', source: action.code });
         await this._run(cellId, 'new', action.toolCallId, turn, protocol);
         return;
@@ -73,6 +81,10 @@ export class CellRunner {
         let previousSource: string;
         try {
           previousSource = target.getSource(action.cellId);
+          if (this._needsReview(action.cellId, previousSource, turn)) {
+            await this._reviewRevision(action, previousSource, turn, protocol);
+            return;
+          }
           await target.setSource(action.cellId, action.code);
         } catch (error) {
           if (error instanceof NotACodeCellError) {
@@ -97,6 +109,7 @@ export class CellRunner {
           throw error;
         }
         turn.touch(action.cellId, previousSource);
+        turn.wrote(action.cellId, action.code);
         emit({ type: 'cell-revised', cellId: action.cellId, source: action.code, previousSource });
         await this._run(action.cellId, 'revision', action.toolCallId, turn, protocol);
         return;
@@ -110,6 +123,77 @@ export class CellRunner {
   }
 
   /**
+   * Whether a revision waits for the person's review: the setting asks for it, someone can answer
+   * (an approval hook), and the code cell is the person's, neither added in this turn nor one
+   * they pointed at (they asked for that change).
+   */
+  private _needsReview(cellId: string, source: string, turn: TurnState): boolean {
+    const { approve, reviewRevisions, target, conversation } = this._options;
+    return (
+      !!approve &&
+      reviewRevisions === 'mine' &&
+      !turn.created(cellId) &&
+      !turn.request.attachments.some(attachment => attachment.cellId === cellId) &&
+      target.cells().some(cell => cell.id === cellId && cell.cellType === 'code') &&
+      isPersonsCell(cellId, source, conversation.turns)
+    );
+  }
+
+  /**
+   * Show a revision of the person's cell for review, the cell unchanged meanwhile: Accept writes
+   * and runs it (the Accept is the approval), anything else leaves their code and tells the model.
+   */
+  private async _reviewRevision(
+    action: Extract<ModelAction, { kind: 'edit' }>,
+    previousSource: string,
+    turn: TurnState,
+    protocol: IAgentProtocol
+  ): Promise<void> {
+    const { target, conversation, emit } = this._options;
+    const { cellId, code: proposedSource, toolCallId } = action;
+    emit({ type: 'revision-review', cellId, previousSource, proposedSource });
+    const decision = await this._options.approve!(
+      {
+        cellId,
+        code: proposedSource,
+        kind: 'revision',
+        folder: this._options.kernel.kernelFolder,
+        review: { previousCode: previousSource, proposedCode: proposedSource }
+      },
+      turn.signal
+    );
+    const current = this._cellExists(cellId) ? target.getSource(cellId) : undefined;
+    let outcome: RevisionReviewOutcome;
+    if (current === undefined) {
+      outcome = 'cell-deleted';
+    } else if (current !== previousSource) {
+      // Edited while the review waited (by the person or a collaborator): their code wins.
+      outcome = 'cell-changed';
+    } else if (decision.action === 'skip') {
+      outcome = turn.signal.aborted ? 'not-reviewed' : 'rejected';
+    } else {
+      outcome = 'accepted';
+    }
+    if (outcome !== 'accepted') {
+      if (outcome === 'not-reviewed') {
+        const reason = decision.action === 'skip' && decision.reason ? decision.reason : 'the turn stopped';
+        turn.stopReason = `The revision of cell ${cellId} was not reviewed: ${reason}`;
+      }
+      emit({ type: 'revision-reviewed', cellId, outcome, source: current });
+      const reason = decision.action === 'skip' ? decision.reason : undefined;
+      conversation.giveResult(cellId, toolCallId, unappliedRevisionNote(cellId, outcome, current, reason), []);
+      return;
+    }
+    const accepted = decision.action === 'edit' ? decision.code : proposedSource;
+    await target.setSource(cellId, accepted);
+    turn.touch(cellId, previousSource);
+    turn.wrote(cellId, accepted);
+    emit({ type: 'cell-revised', cellId, source: accepted, previousSource });
+    emit({ type: 'revision-reviewed', cellId, outcome, source: accepted });
+    await this._run(cellId, 'revision', toolCallId, turn, protocol, true);
+  }
+
+  /**
    * Run a cell (after approval) and give the model the result.
    */
   private async _run(
@@ -117,10 +201,11 @@ export class CellRunner {
     kind: 'new' | 'revision',
     toolCallId: string | undefined,
     turn: TurnState,
-    protocol: IAgentProtocol
+    protocol: IAgentProtocol,
+    approved = false
   ): Promise<void> {
     const { target, conversation, emit, approve, maxAttempts } = this._options;
-    if (approve) {
+    if (approve && !approved) {
       const code = target.getSource(cellId);
       const decision = await approve({ cellId, code, kind, folder: this._options.kernel.kernelFolder }, turn.signal);
       if (decision.action === 'skip') {
@@ -132,6 +217,7 @@ export class CellRunner {
       if (decision.action === 'edit') {
         const previousSource = target.getSource(cellId);
         await target.setSource(cellId, decision.code);
+        turn.wrote(cellId, decision.code);
         emit({ type: 'cell-revised', cellId, source: decision.code, previousSource });
       }
     }
@@ -232,9 +318,14 @@ export namespace CellRunner {
     kernel: IKernelFacts;
 
     /**
-     * Consulted before each execution.
+     * Consulted before each execution, and for the review of a revision of the person's cell.
      */
     approve?: ApprovalHook;
+
+    /**
+     * Whether a revision of the person's cell waits for their review (only with `approve`).
+     */
+    reviewRevisions: ReviewRevisions;
 
     /**
      * Executions allowed per turn (shown in the execution events).

@@ -6,6 +6,7 @@ import type * as nbformat from '@jupyterlab/nbformat';
 import type { IExecutionResult } from '../kernel/executionResult';
 import type { ChatMessage, ModelProtocol, TurnOutcome } from '../conversation/conversationRecord';
 import type { IModelUsage } from '../model/modelClient';
+import type { RevisionReviewOutcome } from './revisionReview';
 import type { IDroppedItem } from './savedConversation';
 
 /**
@@ -21,6 +22,8 @@ export type AgentEvent =
   | AgentEvent.IProtocolFallback
   | AgentEvent.ICellInserted
   | AgentEvent.ICellRevised
+  | AgentEvent.IRevisionReview
+  | AgentEvent.IRevisionReviewed
   | AgentEvent.IExecutionSkipped
   | AgentEvent.IExecutionStart
   | AgentEvent.IExecutionOutput
@@ -109,6 +112,26 @@ export namespace AgentEvent {
     cellId: string;
     source: string;
     previousSource: string;
+  }
+
+  /**
+   * A revision of the person's own cell waits for their review; the cell is unchanged until then.
+   */
+  export interface IRevisionReview {
+    type: 'revision-review';
+    cellId: string;
+    previousSource: string;
+    proposedSource: string;
+  }
+
+  /**
+   * The review of a revision ended; `source` is what the cell holds now.
+   */
+  export interface IRevisionReviewed {
+    type: 'revision-reviewed';
+    cellId: string;
+    outcome: RevisionReviewOutcome;
+    source: string | undefined;
   }
 
   /**

@@ -12,6 +12,7 @@ import type {
   TurnOutcome
 } from '../conversation/conversationRecord';
 import { NOTEBOOK_TOOL_NAMES } from '../model/toolsProtocol';
+import { SOURCE_HASH_PATTERN } from './revisionReview';
 
 /**
  * Something of a saved conversation that was not kept.
@@ -282,11 +283,17 @@ namespace Private {
       if (
         !isObject(cell) ||
         typeof cell.cellId !== 'string' ||
-        (cell.previousSource !== null && typeof cell.previousSource !== 'string')
+        (cell.previousSource !== null && typeof cell.previousSource !== 'string') ||
+        (cell.agentSourceHash !== undefined &&
+          (typeof cell.agentSourceHash !== 'string' || !SOURCE_HASH_PATTERN.test(cell.agentSourceHash)))
       ) {
         return 'a cell of it is not one this product records';
       }
-      cells.push({ cellId: cell.cellId, previousSource: cell.previousSource });
+      const touched: ITouchedCell = { cellId: cell.cellId, previousSource: cell.previousSource };
+      if (cell.agentSourceHash !== undefined) {
+        touched.agentSourceHash = cell.agentSourceHash;
+      }
+      cells.push(touched);
     }
     const turn: ITurnRecord = {
       prompt: raw.prompt,

@@ -80,6 +80,7 @@ export const SETTING_DEFINITIONS = {
   maxAttempts: { type: 'integer', default: 3, minimum: 1, maximum: 50 },
   executionTimeout: { type: 'number', default: 60, minimum: 0, unit: 'seconds' },
   approval: { type: 'string', enum: ['never', 'always', 'risky'], default: 'risky' },
+  reviewRevisions: { type: 'string', enum: ['mine', 'never'], default: 'mine' },
   vision: { type: 'string', enum: ['auto', 'on', 'off'], default: 'auto' },
   outputBudget: { type: 'integer', default: 1500, minimum: 100 },
   temperature: { type: 'number', default: 0, minimum: 0, maximum: 2 },

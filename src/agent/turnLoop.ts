@@ -74,11 +74,15 @@ export class TurnLoop {
   private async _loop(turn: TurnState): Promise<TurnLoop.ITurnEnding> {
     const { settings, conversation, protocols, runner } = this._options;
     const { maxAttempts } = settings;
-    const stopped: TurnLoop.ITurnEnding = { outcome: 'stopped', reason: 'Stopped by the user.' };
+    // Read when the turn stops: a review left unanswered says why.
+    const stopped = (): TurnLoop.ITurnEnding => ({
+      outcome: 'stopped',
+      reason: turn.stopReason ?? 'Stopped by the user.'
+    });
     for (;;) {
       const budget = turn.budgetExceeded(settings);
       if (turn.signal.aborted) {
-        return stopped;
+        return stopped();
       }
       if (budget) {
         return { outcome: 'budget-exhausted', reason: budget };
@@ -95,7 +99,7 @@ export class TurnLoop {
       } catch (error) {
         const modelError = ModelError.from(error, this._options.model);
         if (modelError.kind === 'aborted' || turn.signal.aborted) {
-          return stopped;
+          return stopped();
         }
         return { outcome: 'model-error', reason: modelError.message, modelErrorKind: modelError.kind };
       }
@@ -152,7 +156,7 @@ export class TurnLoop {
         return { outcome: 'completed' };
       }
       if (turn.signal.aborted) {
-        return stopped;
+        return stopped();
       }
       if (turn.executions >= maxAttempts && turn.lastStatus !== undefined) {
         return turn.lastStatus === 'ok'

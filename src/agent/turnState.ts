@@ -3,6 +3,7 @@
 
 import type { ITurnRecord } from '../conversation/conversationRecord';
 import type { ExecutionStatus } from '../kernel/executionResult';
+import { sourceHash } from './revisionReview';
 import type { ICellAttachment, TurnIntent } from './turnRequest';
 
 /**
@@ -101,6 +102,38 @@ export class TurnState {
       this.record.cells.push({ cellId, previousSource });
     }
   }
+
+  /**
+   * Record the source the turn wrote into a cell it added or changed (after `touch`), so later
+   * turns know whether the cell is still the agent's (`isPersonsCell`).
+   *
+   * @param cellId - the cell.
+   * @param source - the source written.
+   */
+  wrote(cellId: string, source: string): void {
+    const cells = this.record.cells;
+    const index = cells.findIndex(cell => cell.cellId === cellId);
+    if (index >= 0) {
+      // A new object: copies of the record made before (to save it) keep their own.
+      cells[index] = { ...cells[index], agentSourceHash: sourceHash(source) };
+    }
+  }
+
+  /**
+   * Whether the turn added this cell.
+   *
+   * @param cellId - the cell.
+   * @returns `true` for a cell the turn inserted.
+   */
+  created(cellId: string): boolean {
+    return this.record.cells.some(cell => cell.cellId === cellId && cell.previousSource === null);
+  }
+
+  /**
+   * Why the turn stops, when something other than the person's Stop stopped it (a review the
+   * notebook's closing left unanswered); the turn's end reports it.
+   */
+  stopReason: string | undefined = undefined;
 
   /**
    * Record code that ran in this turn, how it ended and what the model was told of it.

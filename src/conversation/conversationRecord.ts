@@ -43,6 +43,14 @@ export interface ITouchedCell {
    * The source before the turn first touched it; `null` when the turn inserted the cell.
    */
   previousSource: string | null;
+
+  /**
+   * A hash (`sourceHash` in src/agent/revisionReview.ts) of the source the turn last wrote into
+   * the cell, so a later turn knows whether the cell is still as the agent left it or the person
+   * has made it theirs; absent in turns saved before it was recorded (their cells count as the
+   * person's).
+   */
+  agentSourceHash?: string;
 }
 
 /**

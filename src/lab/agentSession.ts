@@ -18,6 +18,7 @@ import type { ITurnOptions } from '../agent/turnRequest';
 import { createApprovalHook } from './approvalPolicy';
 import { createLabModelClient } from './labModelClient';
 import { LiveNotebookTarget } from './liveNotebookTarget';
+import { RevisionReviews } from './revisionReviews';
 import { resolveVision, type ICodeInterpreterSettings } from './settings';
 import { Transcript } from './transcript';
 import { markTurnUndone, undoTurn, type IUndoResult } from './undoTurn';
@@ -40,6 +41,7 @@ export class AgentSession implements IDisposable {
     this._serverSettings = options.serverSettings;
     this.target = new LiveNotebookTarget({ panel: options.panel });
     this.transcript = new Transcript({ translator: options.translator });
+    this._reviews = new RevisionReviews({ panel: options.panel, transcript: this.transcript });
     void options.panel.context.ready.then(() => {
       if (this._isDisposed) {
         return;
@@ -200,6 +202,16 @@ export class AgentSession implements IDisposable {
   }
 
   /**
+   * Answer a pending review of a revision of the person's cell.
+   *
+   * @param entry - the review entry of the transcript.
+   * @param decision - `run` to accept (it runs), `skip` to reject.
+   */
+  answerReview(entry: Transcript.IRevisionReviewEntry, decision: ApprovalDecision): void {
+    this._reviews.answer(entry, decision);
+  }
+
+  /**
    * Undo a turn: delete the cells it inserted and restore the sources of the cells it edited.
    *
    * @param entry - the turn's end entry in the transcript.
@@ -276,6 +288,8 @@ export class AgentSession implements IDisposable {
       return;
     }
     this._isDisposed = true;
+    // First, so that a review the stop leaves unanswered says the notebook closed.
+    this._reviews.dispose();
     this._disposeAgent();
     Signal.clearData(this.target);
     Signal.clearData(this);
@@ -305,6 +319,7 @@ export class AgentSession implements IDisposable {
       // Exact counts once the tokenizer's ranks (a lazy chunk) have loaded, an estimate before.
       tokenCounter: Private.tokenCounter(),
       savedConversation: this._fresh ? 'ignore' : 'continue',
+      reviewRevisions: settings.reviewRevisions,
       approve: createApprovalHook(
         () => this._settings().approval,
         (request, risks, signal) => this._askPerson(request, risks, signal)
@@ -370,6 +385,9 @@ export class AgentSession implements IDisposable {
   }
 
   private _askPerson(request: IApprovalRequest, risks: IRisk[], signal: AbortSignal): Promise<ApprovalDecision> {
+    if (request.review) {
+      return this._reviews.ask({ ...request, review: request.review }, risks, signal);
+    }
     const entry = this.transcript.add<Transcript.IApprovalEntry>({
       kind: 'approval',
       request,
@@ -413,6 +431,7 @@ export class AgentSession implements IDisposable {
   private _review: ICheckedConversation | null = null;
   private _accepted: string | null = null;
   private _fresh = false;
+  private _reviews: RevisionReviews;
   private _pending = new Map<Transcript.IApprovalEntry, (decision: ApprovalDecision) => void>();
   private _runningChanged = new Signal<this, boolean>(this);
   private _events = new Signal<this, AgentEvent>(this);

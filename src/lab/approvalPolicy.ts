@@ -21,6 +21,10 @@ export type AskPerson = (request: IApprovalRequest, risks: IRisk[], signal: Abor
  */
 export function createApprovalHook(policy: () => ApprovalPolicy, ask: AskPerson): ApprovalHook {
   return async (request, signal) => {
+    if (request.review) {
+      // A revision of the person's own cell: their Accept is the approval, whatever the policy.
+      return ask(request, findRisks(request.code, { folder: request.folder }), signal);
+    }
     const current = policy();
     if (current === 'never') {
       return { action: 'run' };

@@ -7,6 +7,7 @@ import { Panel, Widget } from '@lumino/widgets';
 
 import type { AgentSession } from './agentSession';
 import { ApprovalCard } from './approvalCard';
+import { RevisionReviewCard } from './revisionReviewCard';
 import { MarkdownEntry } from './markdownEntry';
 import { ReviewEntry } from './reviewEntry';
 import { StepEntry } from './stepEntry';
@@ -153,6 +154,9 @@ export class ConversationView extends Panel {
       case 'approval':
         widget = new ApprovalCard({ session, translator });
         break;
+      case 'revision-review':
+        widget = new RevisionReviewCard({ session, translator });
+        break;
       case 'turn-end':
         widget = new TurnEndEntry({ session, translator, onError: message => this.showError(message) });
         break;
@@ -183,6 +187,9 @@ export class ConversationView extends Panel {
         return;
       case 'approval':
         (widget as ApprovalCard).render(entry);
+        return;
+      case 'revision-review':
+        (widget as RevisionReviewCard).render(entry);
         return;
       case 'turn-end':
         (widget as TurnEndEntry).render(entry);

@@ -7,6 +7,7 @@ import {
   type IChoiceSettingDefinition,
   type INumberSettingDefinition
 } from '../agent/settingDefinitions';
+import type { ReviewRevisions } from '../agent/revisionReview';
 import type { ModelProtocol } from '../conversation/conversationRecord';
 
 /**
@@ -55,6 +56,11 @@ export interface ICodeInterpreterSettings {
   approval: ApprovalPolicy;
 
   /**
+   * Whether a revision of the person's own cell waits for their Accept or Reject.
+   */
+  reviewRevisions: ReviewRevisions;
+
+  /**
    * Whether the model sees images.
    */
   vision: VisionSetting;
@@ -84,6 +90,7 @@ export const DEFAULT_SETTINGS: Readonly<ICodeInterpreterSettings> = Object.freez
   maxAttempts: SETTING_DEFINITIONS.maxAttempts.default,
   executionTimeout: SETTING_DEFINITIONS.executionTimeout.default,
   approval: SETTING_DEFINITIONS.approval.default,
+  reviewRevisions: SETTING_DEFINITIONS.reviewRevisions.default,
   vision: SETTING_DEFINITIONS.vision.default,
   outputBudget: SETTING_DEFINITIONS.outputBudget.default,
   temperature: SETTING_DEFINITIONS.temperature.default,
@@ -125,6 +132,7 @@ export function readSettings(composite: Readonly<Record<string, unknown>>): ICod
     maxAttempts: number('maxAttempts', SETTING_DEFINITIONS.maxAttempts),
     executionTimeout: number('executionTimeout', SETTING_DEFINITIONS.executionTimeout),
     approval: choice<ApprovalPolicy>('approval', SETTING_DEFINITIONS.approval),
+    reviewRevisions: choice<ReviewRevisions>('reviewRevisions', SETTING_DEFINITIONS.reviewRevisions),
     vision: choice<VisionSetting>('vision', SETTING_DEFINITIONS.vision),
     outputBudget: number('outputBudget', SETTING_DEFINITIONS.outputBudget),
     temperature: number('temperature', SETTING_DEFINITIONS.temperature),

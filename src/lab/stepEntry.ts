@@ -1,11 +1,13 @@
 // Copyright (c) jupyterlab-code-interpreter contributors.
 // Distributed under the terms of the Modified BSD License.
 
+import type { EditorView } from '@codemirror/view';
 import { nullTranslator, type ITranslator, type TranslationBundle } from '@jupyterlab/translation';
 import { Widget } from '@lumino/widgets';
 
 import type { AgentSession } from './agentSession';
 import { createCellLink } from './cellLink';
+import { createCodeDiff } from './codeDiff';
 import type { Transcript } from './transcript';
 
 /**
@@ -32,6 +34,8 @@ export class StepEntry extends Widget {
    */
   render(entry: Transcript.IStepEntry): void {
     const node = this.node;
+    this._diffs.forEach(view => view.destroy());
+    this._diffs.clear();
     node.replaceChildren();
     node.dataset.state = entry.state;
     const label = document.createElement('span');
@@ -60,6 +64,9 @@ export class StepEntry extends Widget {
       attempt.textContent = this._trans.__('attempt %1 of %2', entry.attempt, entry.maxAttempts);
       node.append(' ', attempt);
     }
+    if (entry.previousCode !== undefined && entry.code !== undefined) {
+      node.append(this._changes(entry.previousCode, entry.code));
+    }
     if (entry.code) {
       const details = document.createElement('details');
       const summary = document.createElement('summary');
@@ -71,6 +78,38 @@ export class StepEntry extends Widget {
     }
   }
 
+  /**
+   * The revision's diff, folded away and built when first opened (an editor per step is costly).
+   */
+  private _changes(previous: string, proposed: string): HTMLElement {
+    const details = document.createElement('details');
+    details.className = 'jp-CodeInterpreter-changes';
+    const summary = document.createElement('summary');
+    summary.textContent = this._trans.__('changes');
+    const diff = document.createElement('div');
+    diff.className = 'jp-CodeInterpreter-diff';
+    details.append(summary, diff);
+    details.addEventListener('toggle', () => {
+      if (details.open && !this._diffs.has(diff)) {
+        this._diffs.set(diff, createCodeDiff({ previous, proposed, parent: diff }));
+      }
+    });
+    return details;
+  }
+
+  /**
+   * Dispose of the step and its diffs. Safe to call more than once.
+   */
+  dispose(): void {
+    if (this.isDisposed) {
+      return;
+    }
+    this._diffs.forEach(view => view.destroy());
+    this._diffs.clear();
+    super.dispose();
+  }
+
+  private _diffs = new Map<HTMLElement, EditorView>();
   private _session: AgentSession | null;
   private _trans: TranslationBundle;
 }

@@ -4,7 +4,7 @@
 import { nullTranslator, type ITranslator, type TranslationBundle } from '@jupyterlab/translation';
 import { Signal, type ISignal } from '@lumino/signaling';
 
-import type { IApprovalRequest } from '../agent/approval';
+import type { IApprovalRequest, IRevisionReviewRequest } from '../agent/approval';
 import type { ChatMessage, IConversationRecord, TurnOutcome } from '../conversation/conversationRecord';
 import type { AgentEvent } from '../agent/events';
 import { describeDropped, type ICheckedConversation } from '../agent/savedConversation';
@@ -20,6 +20,7 @@ export type TranscriptEntry =
   | Transcript.IAssistantEntry
   | Transcript.IStepEntry
   | Transcript.IApprovalEntry
+  | Transcript.IRevisionReviewEntry
   | Transcript.ITurnEndEntry
   | Transcript.IReviewEntry;
 
@@ -168,7 +169,13 @@ export class Transcript {
         });
         break;
       case 'cell-revised':
-        this._step({ state: 'revised', cellId: event.cellId, label: this._trans.__('Revised'), code: event.source });
+        this._step({
+          state: 'revised',
+          cellId: event.cellId,
+          label: this._trans.__('Revised'),
+          code: event.source,
+          previousCode: event.previousSource
+        });
         break;
       case 'execution-skipped':
         this._step({ state: 'skipped', cellId: event.cellId, label: this._trans.__('Not run: %1', event.reason) });
@@ -313,6 +320,10 @@ export namespace Transcript {
      * The code written or revised.
      */
     code?: string;
+    /**
+     * What a revised cell held before, for the diff shown afterwards.
+     */
+    previousCode?: string;
     attempt?: number;
     maxAttempts?: number;
     status?: ExecutionStatus;
@@ -330,6 +341,20 @@ export namespace Transcript {
      * `pending` until answered; `cancelled` when the turn stopped first.
      */
     state: 'pending' | 'run' | 'skip' | 'edit' | 'cancelled';
+  }
+
+  /**
+   * A revision of the person's own cell, waiting for their Accept or Reject (or how it ended).
+   */
+  export interface IRevisionReviewEntry {
+    kind: 'revision-review';
+    request: IApprovalRequest & { review: IRevisionReviewRequest };
+    risks: IRisk[];
+    /**
+     * `pending` until decided; `cell-changed` when the cell was edited meanwhile, `not-reviewed`
+     * when the turn stopped or the notebook closed first.
+     */
+    state: 'pending' | 'accepted' | 'rejected' | 'cell-changed' | 'not-reviewed';
   }
 
   /**

@@ -1,5 +1,6 @@
 import type { AgentEvent } from '../../src/agent/events';
 import { systemPrompt } from '../../src/agent/prompts';
+import { sourceHash } from '../../src/agent/revisionReview';
 import { checkSavedConversation } from '../../src/agent/savedConversation';
 import { CONVERSATION_METADATA_KEY } from '../../src/conversation/conversationRecord';
 import { AgentHarness, contentText, text } from '../support/agentHarness';
@@ -97,6 +98,35 @@ describe('checkSavedConversation', () => {
     expect(checkSavedConversation(undefined)).toEqual({ record: undefined, dropped: [] });
     expect(checkSavedConversation([1, 2]).dropped).toEqual([expect.objectContaining({ what: 'record' })]);
     expect(checkSavedConversation({ version: 1, messages: null, turns: [] }).record).toBeUndefined();
+  });
+
+  it('keeps the hash of what the agent wrote into a cell, and drops a turn whose hash is not one', () => {
+    const turn = (cell: Record<string, unknown>) => ({
+      prompt: 'Hi.',
+      startedAt: 'now',
+      cells: [{ cellId: 'c1', previousSource: 'x = 1', ...cell }],
+      executions: 1
+    });
+    const hash = sourceHash('x = 2');
+    const checked = checkSavedConversation({
+      version: 1,
+      protocol: 'tools',
+      messages: [],
+      turns: [
+        turn({ agentSourceHash: hash }),
+        turn({}),
+        turn({ agentSourceHash: 42 }),
+        turn({ agentSourceHash: 'x'.repeat(16) })
+      ]
+    });
+    expect(checked.record?.turns.map(kept => kept.cells[0])).toEqual([
+      { cellId: 'c1', previousSource: 'x = 1', agentSourceHash: hash },
+      { cellId: 'c1', previousSource: 'x = 1' }
+    ]);
+    expect(checked.dropped).toEqual([
+      { what: 'turn', index: 2, reason: 'a cell of it is not one this product records' },
+      { what: 'turn', index: 3, reason: 'a cell of it is not one this product records' }
+    ]);
   });
 });
 

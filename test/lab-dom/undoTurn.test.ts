@@ -6,6 +6,7 @@ import {
   type IConversationRecord,
   type ITurnRecord
 } from '../../src/conversation/conversationRecord';
+import { sourceHash } from '../../src/agent/revisionReview';
 import { markTurnUndone, undoTurn } from '../../src/lab/undoTurn';
 
 /**
@@ -72,6 +73,25 @@ describe('undoTurn', () => {
     expect(model.cells.get(0).sharedModel.getSource()).toBe('import math');
     expect((model.cells.get(0) as ICodeCellModel).executionCount).toBe(1);
     expect(model.cells.get(2).sharedModel.getSource()).toBe('# Notes');
+    model.dispose();
+  });
+
+  it('restores the person’s cell whose revision they accepted, byte for byte', () => {
+    const { model } = notebookAfterTurn();
+    const mine = 'round(x, 2)  # mine\n';
+    // The accepted revision ran in the cell; the turn recorded the person's code and its hash.
+    model.cells.get(3).sharedModel.setSource('round(x, 4)');
+    const turn: ITurnRecord = {
+      prompt: 'four decimals',
+      startedAt: '2026-11-24T10:10:00.000Z',
+      outcome: 'completed',
+      cells: [{ cellId: 'user-2', previousSource: mine, agentSourceHash: sourceHash('round(x, 4)') }],
+      executions: 1
+    };
+
+    expect(undoTurn(model, turn)).toEqual({ deleted: 0, restored: 1, missing: 0 });
+    expect(model.cells.get(3).sharedModel.getSource()).toBe(mine);
+    expect((model.cells.get(3) as ICodeCellModel).outputs.length).toBe(0);
     model.dispose();
   });
 

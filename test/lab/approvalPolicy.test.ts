@@ -41,6 +41,17 @@ describe('createApprovalHook', () => {
     expect(asked[0].risks.map(r => r.kind)).toContain('install');
   });
 
+  it('always asks for the review of a revision of the person’s cell, whatever the policy', async () => {
+    const { hook, asked } = setUp('never');
+    const review: IApprovalRequest = {
+      ...safe,
+      kind: 'revision',
+      review: { previousCode: 'print(0)', proposedCode: 'print(1)' }
+    };
+    await expect(hook(review, new AbortController().signal)).resolves.toEqual({ action: 'skip', reason: 'asked' });
+    expect(asked.map(a => a.request.review)).toEqual([{ previousCode: 'print(0)', proposedCode: 'print(1)' }]);
+  });
+
   it('reads the policy at each execution', async () => {
     const { hook, asked, setPolicy } = setUp('never');
     await hook(safe, new AbortController().signal);

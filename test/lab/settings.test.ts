@@ -4,6 +4,12 @@ describe('readSettings', () => {
   it('applies the defaults to an empty composite', () => {
     expect(readSettings({})).toEqual(DEFAULT_SETTINGS);
     expect(DEFAULT_SETTINGS.approval).toBe('risky');
+    expect(DEFAULT_SETTINGS.reviewRevisions).toBe('mine');
+  });
+
+  it('reads whether revisions of the person’s cells are reviewed', () => {
+    expect(readSettings({ reviewRevisions: 'never' }).reviewRevisions).toBe('never');
+    expect(readSettings({ reviewRevisions: 'sometimes' }).reviewRevisions).toBe('mine');
   });
 
   it('keeps valid values and replaces invalid ones by defaults', () => {
@@ -24,6 +30,7 @@ describe('readSettings', () => {
       maxAttempts: 1,
       executionTimeout: DEFAULT_SETTINGS.executionTimeout,
       approval: DEFAULT_SETTINGS.approval,
+      reviewRevisions: DEFAULT_SETTINGS.reviewRevisions,
       vision: 'off',
       outputBudget: 800,
       // Above the schema's maximum of 2: the highest allowed.
