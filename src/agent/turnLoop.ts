@@ -6,6 +6,7 @@ import type { ITokenCounter } from '../feedback/tokenCounter';
 import type { ExecutionStatus } from '../kernel/executionResult';
 import type { ModelClient, IModelResponse } from '../model/modelClient';
 import { ModelError, type ModelErrorKind } from '../model/modelError';
+import { CellNotFoundError } from '../notebook/notebookTarget';
 import type { CellRunner } from './cellRunner';
 import { ContextWindow } from './contextWindow';
 import type { Conversation } from './conversation';
@@ -44,11 +45,24 @@ export class TurnLoop {
     signal: AbortSignal,
     request: TurnState.IRequest = { attachments: [], intent: 'code' }
   ): Promise<TurnLoop.ITurnResult> {
-    const { conversation, notes, emit } = this._options;
+    const { conversation, notes, emit, protocols } = this._options;
     const startedAt = new Date().toISOString();
-    const written = await notes.write(prompt, conversation.turns);
+    let written: TurnNotes.INotes;
+    try {
+      written = await notes.write(prompt, conversation.turns, request, protocols.current);
+    } catch (error) {
+      if (error instanceof CellNotFoundError) {
+        return this._endWithoutModel(prompt, startedAt, signal, request, error);
+      }
+      throw error;
+    }
+    // A turn that asks for an explanation runs nothing, so it cannot be faulted for running nothing.
+    const codeNeeded = request.intent !== 'explain' && needsCode(prompt, TurnNotes.knownNames(written.inspection));
     const record = conversation.startTurn(prompt, written.text, startedAt);
-    const turn = new TurnState(record, signal, needsCode(prompt, TurnNotes.knownNames(written.inspection)), request);
+    const turn = new TurnState(record, signal, codeNeeded, request);
+    turn.attachedOutputs = written.attached.map(cell => cell.outputs).filter(Boolean);
+    turn.pendingRevision =
+      request.intent === 'explain' ? undefined : written.attached.find(cell => cell.cellType === 'code')?.id;
     emit({ type: 'turn-start', turn: conversation.turns.length, prompt });
     let ended: TurnLoop.ITurnEnding;
     try {
@@ -67,6 +81,36 @@ export class TurnLoop {
       executions: turn.executions,
       lastStatus: turn.lastStatus,
       tokens: turn.tokens,
+      durationMs: turn.elapsedMs
+    };
+  }
+
+  /**
+   * End a turn whose attached cell is gone before the model is asked anything: the turn is
+   * recorded (so the person sees it end, with the reason) and the conversation keeps its turns of
+   * user and assistant in order.
+   */
+  private _endWithoutModel(
+    prompt: string,
+    startedAt: string,
+    signal: AbortSignal,
+    request: TurnState.IRequest,
+    error: CellNotFoundError
+  ): TurnLoop.ITurnResult {
+    const { conversation, emit } = this._options;
+    const reason = `The cell you pointed at (${error.cellId}) is no longer in the notebook; nothing was done.`;
+    const record = conversation.startTurn(prompt, '', startedAt);
+    const turn = new TurnState(record, signal, false, request);
+    emit({ type: 'turn-start', turn: conversation.turns.length, prompt });
+    emit({ type: 'warning', message: reason });
+    conversation.append({ role: 'assistant', content: `(${reason})` });
+    record.outcome = 'gave-up';
+    return {
+      outcome: 'gave-up',
+      reason,
+      executions: 0,
+      lastStatus: undefined,
+      tokens: 0,
       durationMs: turn.elapsedMs
     };
   }
@@ -186,7 +230,7 @@ export class TurnLoop {
             temperature: settings.temperature,
             maxTokens: settings.contextWindowTokens > 0 ? settings.answerTokens : undefined
           },
-          { signal: turn.signal, onDelta: text => emit({ type: 'model-delta', text }), cutAt: protocol.streamCut() }
+          { signal: turn.signal, onDelta: text => emit({ type: 'model-delta', text }), cutAt: protocol.streamCut(turn) }
         );
         turn.tokens +=
           response.usage.promptTokens + response.usage.completionTokens ||
@@ -232,13 +276,18 @@ export class TurnLoop {
    */
   private _verifyAnswer(answer: string, turn: TurnState): TurnLoop.ITurnEnding | 'ask-again' {
     const { conversation, settings, emit } = this._options;
-    const { ungrounded } = checkGrounding(answer, [turn.record.prompt, ...conversation.outputsShown]);
+    const evidence = [turn.record.prompt, ...turn.attachedOutputs, ...conversation.outputsShown];
+    const { ungrounded } = checkGrounding(answer, evidence);
     const ranNothing = turn.needsCode && turn.executions === 0;
     if (!ungrounded.length && !ranNothing) {
       return { outcome: 'completed' };
     }
+    // An explanation is never asked to run code.
     const canAsk =
-      !turn.groundingAsked && turn.requests < settings.maxModelRequests && turn.executions < settings.maxAttempts;
+      turn.request.intent !== 'explain' &&
+      !turn.groundingAsked &&
+      turn.requests < settings.maxModelRequests &&
+      turn.executions < settings.maxAttempts;
     emit({ type: 'ungrounded-answer', figures: ungrounded, ranNothing, willAsk: canAsk });
     if (canAsk) {
       turn.groundingAsked = true;
