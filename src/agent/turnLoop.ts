@@ -60,7 +60,7 @@ export class TurnLoop {
     const codeNeeded = request.intent !== 'explain' && needsCode(prompt, TurnNotes.knownNames(written.inspection));
     const record = conversation.startTurn(prompt, written.text, startedAt);
     const turn = new TurnState(record, signal, codeNeeded, request);
-    turn.attachedOutputs = written.attached.map(cell => cell.outputs).filter(Boolean);
+    turn.attachedShown = written.attached.flatMap(cell => [cell.source, cell.outputs]).filter(Boolean);
     turn.pendingRevision =
       request.intent === 'explain' ? undefined : written.attached.find(cell => cell.cellType === 'code')?.id;
     emit({ type: 'turn-start', turn: conversation.turns.length, prompt });
@@ -276,7 +276,7 @@ export class TurnLoop {
    */
   private _verifyAnswer(answer: string, turn: TurnState): TurnLoop.ITurnEnding | 'ask-again' {
     const { conversation, settings, emit } = this._options;
-    const evidence = [turn.record.prompt, ...turn.attachedOutputs, ...conversation.outputsShown];
+    const evidence = [turn.record.prompt, ...turn.attachedShown, ...conversation.outputsShown];
     const { ungrounded } = checkGrounding(answer, evidence);
     const ranNothing = turn.needsCode && turn.executions === 0;
     if (!ungrounded.length && !ranNothing) {

@@ -67,10 +67,10 @@ export class TurnState {
   pendingRevision: string | undefined = undefined;
 
   /**
-   * The outputs of the attached cells as the notes showed them to the model: an answer may state
-   * what they show.
+   * The sources and outputs of the attached cells as the notes showed them to the model: an
+   * answer may state what they show.
    */
-  attachedOutputs: string[] = [];
+  attachedShown: string[] = [];
 
   /**
    * Executions in this turn (a cell deleted before it ran does not count).

@@ -44,6 +44,10 @@ export function attachedRevision(code: string, turn: TurnState): { cellId: strin
  */
 export function withAttachedRevisions(actions: ModelAction[], turn: TurnState): ModelAction[] {
   return actions.map(action => {
+    if (action.kind === 'edit') {
+      // A cell the model chose itself: the calls after it add cells as usual.
+      turn.pendingRevision = undefined;
+    }
     if (action.kind !== 'execute') {
       return action;
     }
