@@ -64,6 +64,9 @@ export function readAttachedCells(
   attachments: readonly ICellAttachment[],
   options: IAttachedCellsOptions
 ): IAttachedCell[] {
+  if (!attachments.length) {
+    return [];
+  }
   const cells = target.cells();
   return attachments.map((attachment, index) => {
     const summary = cells.find(cell => cell.id === attachment.cellId);

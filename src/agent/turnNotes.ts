@@ -6,7 +6,12 @@ import { renderKernelState } from '../feedback/kernelStateText';
 import type { ITokenCounter } from '../feedback/tokenCounter';
 import { MAX_MENTIONS, type KernelInspection } from '../kernel/namespaceInspector';
 import type { INotebookTarget } from '../notebook/notebookTarget';
-import { describeAttachedCells, readAttachedCells, type IAttachedCell } from './attachedCells';
+import {
+  describeAttachedCells,
+  readAttachedCells,
+  type IAttachedCell,
+  type IAttachedCellsOptions
+} from './attachedCells';
 import type { AgentEvent } from './events';
 import { namedDataFiles } from './grounding';
 import { findMentions, renderMentions } from './mentions';
@@ -120,11 +125,20 @@ export class TurnNotes implements IKernelFacts {
       return undefined;
     }
     const description = describeAttachedCells(attached, this._attachedOptions());
-    const instructions = protocol && request ? protocol.attachedCellsInstructions(request.intent, attached) : '';
-    return instructions ? `${description}\n\n${instructions}` : description;
+    if (!protocol || !request) {
+      return description;
+    }
+    // A revision lands in a code cell: the instructions name the first attached one, and a turn
+    // that points only at markdown gets none (its code goes into new cells as usual).
+    const firstCode = attached.find(cell => cell.cellType === 'code');
+    if (request.intent !== 'explain' && !firstCode) {
+      return description;
+    }
+    const named = firstCode ? [firstCode, ...attached.filter(cell => cell !== firstCode)] : attached;
+    return `${description}\n\n${protocol.attachedCellsInstructions(request.intent, named)}`;
   }
 
-  private _attachedOptions() {
+  private _attachedOptions(): IAttachedCellsOptions {
     const { notebookContextTokens, outputBudgetTokens, counter } = this._options;
     // The person pointed at these cells: their source is shown even when the notebook's is not.
     return { sourceBudgetTokens: Math.max(notebookContextTokens, outputBudgetTokens), outputBudgetTokens, counter };

@@ -73,7 +73,7 @@ describe('the real-model suite scoring', () => {
     expect(scoredCells(turn, [failed], [failed, elsewhere]).map(entry => entry.id)).toEqual([]);
     expect(scoreTurn(turn, scoredCells(turn, [failed], [failed, elsewhere]), [], true).correct).toBe(false);
     expect(scoreTurn(turn, scoredCells(turn, [failed], [fixed, elsewhere]), [], true).correct).toBe(true);
-    const { fixCell: _ignored, ...plain } = turn;
+    const plain = { prompt: turn.prompt, expect: turn.expect };
     expect(scoredCells(plain, [failed], [failed, elsewhere]).map(entry => entry.id)).toEqual(['new']);
   });
 
