@@ -6,15 +6,15 @@ import type { ITokenCounter } from '../feedback/tokenCounter';
 import type { ExecutionStatus } from '../kernel/executionResult';
 import type { ModelClient, IModelResponse } from '../model/modelClient';
 import { ModelError, type ModelErrorKind } from '../model/modelError';
-import { CellNotFoundError } from '../notebook/notebookTarget';
 import type { CellRunner } from './cellRunner';
 import { ContextWindow } from './contextWindow';
 import type { Conversation } from './conversation';
 import type { AgentEvent } from './events';
-import { checkGrounding, needsCode } from './grounding';
+import { checkGrounding } from './grounding';
 import type { ProtocolChoice } from './protocols/protocolChoice';
-import { TurnNotes } from './turnNotes';
-import { TurnState } from './turnState';
+import type { TurnNotes } from './turnNotes';
+import { startTurn } from './turnStart';
+import type { TurnState } from './turnState';
 
 /**
  * One user turn, start to end: the prompt with its notes, then model requests and the actions of
@@ -46,27 +46,17 @@ export class TurnLoop {
     request: TurnState.IRequest = { attachments: [], intent: 'code' }
   ): Promise<TurnLoop.ITurnResult> {
     const { conversation, notes, emit, protocols } = this._options;
-    const startedAt = new Date().toISOString();
-    let written: TurnNotes.INotes;
-    try {
-      written = await notes.write(prompt, conversation.turns, request, protocols.current);
-    } catch (error) {
-      if (error instanceof CellNotFoundError) {
-        return this._endWithoutModel(prompt, startedAt, signal, request, error);
-      }
-      throw error;
-    }
-    // A turn that asks for an explanation runs nothing, so it cannot be faulted for running nothing.
-    const codeNeeded = request.intent !== 'explain' && needsCode(prompt, TurnNotes.knownNames(written.inspection));
-    const record = conversation.startTurn(prompt, written.text, startedAt);
-    const turn = new TurnState(record, signal, codeNeeded, request);
-    turn.attachedShown = written.attached.flatMap(cell => [cell.source, cell.outputs]).filter(Boolean);
-    turn.pendingRevision =
-      request.intent === 'explain' ? undefined : written.attached.find(cell => cell.cellType === 'code')?.id;
-    emit({ type: 'turn-start', turn: conversation.turns.length, prompt });
+    const started = await startTurn(
+      { conversation, notes, protocol: protocols.current, emit },
+      prompt,
+      signal,
+      request
+    );
+    const { turn } = started;
+    const record = turn.record;
     let ended: TurnLoop.ITurnEnding;
     try {
-      ended = await this._loop(turn);
+      ended = started.gone ? { outcome: 'gave-up', reason: started.gone } : await this._loop(turn);
     } catch (error) {
       ended = { outcome: 'model-error', reason: error instanceof Error ? error.message : String(error) };
     } finally {
@@ -81,36 +71,6 @@ export class TurnLoop {
       executions: turn.executions,
       lastStatus: turn.lastStatus,
       tokens: turn.tokens,
-      durationMs: turn.elapsedMs
-    };
-  }
-
-  /**
-   * End a turn whose attached cell is gone before the model is asked anything: the turn is
-   * recorded (so the person sees it end, with the reason) and the conversation keeps its turns of
-   * user and assistant in order.
-   */
-  private _endWithoutModel(
-    prompt: string,
-    startedAt: string,
-    signal: AbortSignal,
-    request: TurnState.IRequest,
-    error: CellNotFoundError
-  ): TurnLoop.ITurnResult {
-    const { conversation, emit } = this._options;
-    const reason = `The cell you pointed at (${error.cellId}) is no longer in the notebook; nothing was done.`;
-    const record = conversation.startTurn(prompt, '', startedAt);
-    const turn = new TurnState(record, signal, false, request);
-    emit({ type: 'turn-start', turn: conversation.turns.length, prompt });
-    emit({ type: 'warning', message: reason });
-    conversation.append({ role: 'assistant', content: `(${reason})` });
-    record.outcome = 'gave-up';
-    return {
-      outcome: 'gave-up',
-      reason,
-      executions: 0,
-      lastStatus: undefined,
-      tokens: 0,
       durationMs: turn.elapsedMs
     };
   }
