@@ -22,13 +22,14 @@ import { parseArgs } from 'node:util';
 
 import { freeLoopbackPort } from '../src/node/loopbackPort';
 import {
-  cellsOfTurn,
   codeCellsOf,
   describeFact,
   type INotebookCell,
   type ISuiteTask,
   loadSuiteTasks,
+  scoredCells,
   scoreTurn,
+  setupNotebook,
   SUITE_DATA_DIR,
   SUITE_DIR
 } from './support/suiteScoring';
@@ -319,7 +320,11 @@ async function runTask(
   mkdirSync(logs, { recursive: true });
   const notebookPath = `${folder}/task.ipynb`;
   const notebookFile = join(dir, 'task.ipynb');
-  let before: INotebookCell[] = [];
+  const setup = setupNotebook(task);
+  if (setup) {
+    writeFileSync(notebookFile, setup);
+  }
+  let before: INotebookCell[] = setup ? codeCellsOf(setup) : [];
   const turns: ITurnResult[] = [];
   try {
     for (const [index, turn] of task.turns.entries()) {
@@ -338,6 +343,7 @@ async function runTask(
           options.protocol,
           '--transcript',
           transcript,
+          ...(turn.fixCell !== undefined ? ['--fix-cell', turn.fixCell] : []),
           ...(options.timeBudget ? ['--time-budget', options.timeBudget] : [])
         ],
         { JUPYTER_TOKEN: options.server.token, CODE_INTERPRETER_PYTHON: options.python },
@@ -357,7 +363,7 @@ async function runTask(
         : [];
       const answers = events.filter(event => event.type === 'model-response').map(event => event.content ?? '');
       const executions = events.filter(event => event.type === 'execution-start').length;
-      const score = scoreTurn(turn, cellsOfTurn(before, after), answers, task.needsCode);
+      const score = scoreTurn(turn, scoredCells(turn, before, after), answers, task.needsCode);
       turns.push({
         prompt: turn.prompt,
         exitCode: run.code,
@@ -507,6 +513,7 @@ function report(summary: ISummary): string {
     `turns unverified (exit 4): ${summary.unverified}; gave up (exit 1): ${summary.gaveUp}`,
     `median time to a correct answer: ${summary.medianSecondsToCorrect === null ? 'n/a' : `${summary.medianSecondsToCorrect.toFixed(1)} s`}` +
       ` (median per task ${summary.medianSecondsPerTask === null ? 'n/a' : `${summary.medianSecondsPerTask.toFixed(1)} s`})`,
+    ...Private.fixErrorLine(summary),
     '',
     '| category | passed | tasks | pass rate |',
     '| --- | ---: | ---: | ---: |',
@@ -517,6 +524,21 @@ function report(summary: ISummary): string {
     ''
   ];
   return lines.join('\n');
+}
+
+namespace Private {
+  /**
+   * The pass rate of the tasks that fix the person's own failing cell (`run --fix-cell`), on a
+   * line of its own: it measures the fix action, not the agent's own tasks.
+   */
+  export function fixErrorLine(summary: ISummary): string[] {
+    const entry = summary.byCategory['fix-error'];
+    return entry
+      ? [
+          `fix-error (the person's failing cell, --fix-cell): ${percent(entry.passed / entry.tasks)} (${entry.passed} of ${entry.tasks} tasks)`
+        ]
+      : [];
+  }
 }
 
 main().catch(error => {

@@ -8,7 +8,11 @@ fixtures are what it makes. Each task is one JSON line:
 - ``id``, ``category``, ``ci`` (in the CI subset), ``needsCode`` (false for a question with no code);
 - ``turns``: one or more ``{"prompt": ..., "expect": [...]}``; the turns of a task run one after
   another on the same notebook and kernel;
-- ``files``: data files (paths under ``data/``) placed in the notebook's folder before the first turn.
+- ``files``: data files (paths under ``data/``) placed in the notebook's folder before the first turn;
+- ``setup`` (optional): nbformat code cells the notebook holds before the first turn, as the person
+  left them (``fix-error`` tasks: their own cell, failed, with its traceback as its output); a turn's
+  ``fixCell`` names the one the turn runs with ``--fix-cell``, and only that cell's outputs are
+  scored.
 
 An expected fact is ``{"number": x, "decimals": d}`` (a number shown by an output, read after the
 normalisation bench/support/suiteScoring.ts documents), ``{"text": [alternatives]}`` (one of them
@@ -17,9 +21,11 @@ shown, ignoring case) or ``{"image": true}`` (an image/png output).
 
 from __future__ import annotations
 
+import contextlib
 import json
 import random
 import statistics
+import traceback
 from datetime import date, timedelta
 from pathlib import Path
 
@@ -191,6 +197,96 @@ def task(
         "files": files or [],
         "turns": [{"prompt": prompt, "expect": expect} for prompt, expect in turns],
     }
+
+
+def failing_cell(cell_id: str, source: str) -> dict:
+    """The person's cell as it is after they ran it: its source and the error it raised.
+
+    The code runs here, in the data folder, so the error is the one the kernel would show; the
+    traceback keeps only the frame of the cell itself (no paths of this machine's packages).
+    """
+    code = compile(source, "<cell>", "exec")
+    with contextlib.chdir(DATA):
+        try:
+            exec(code, {})  # noqa: S102 - the suite's own fixture code
+        except Exception as error:  # noqa: BLE001 - any error is the fixture's point
+            ename, evalue = type(error).__name__, str(error)
+            frames = traceback.extract_tb(error.__traceback__)
+            lineno = next(frame.lineno for frame in frames if frame.filename == "<cell>")
+        else:
+            raise AssertionError(f"the cell of {cell_id} was meant to fail")
+    line = source.splitlines()[lineno - 1]
+    lines = [
+        f"{ename}                                  Traceback (most recent call last)",
+        f"Cell In[1], line {lineno}\n----> {lineno} {line}",
+        f"{ename}: {evalue}",
+    ]
+    return {
+        "id": cell_id,
+        "cell_type": "code",
+        "metadata": {},
+        "execution_count": 1,
+        "source": source,
+        "outputs": [{"output_type": "error", "ename": ename, "evalue": evalue, "traceback": lines}],
+    }
+
+
+def fix_task(task_id: str, prompt: str, cell: dict, expect: list[dict], files: list[str], ci: bool = False) -> dict:
+    """A ``fix-error`` task: the run points at the person's failing cell with intent fix."""
+    entry = task(task_id, "fix-error", [(prompt, expect)], files=files, ci=ci)
+    entry["setup"] = [cell]
+    entry["turns"][0]["fixCell"] = cell["id"]
+    return entry
+
+
+def fix_error_tasks(sales: pd.DataFrame, employees: pd.DataFrame) -> list[dict]:
+    """The person's own cells that fail, and what their fixed output must show."""
+    region_totals = sales.groupby("region")["revenue"].sum()
+    scores = pd.read_csv(DATA / "scores.txt", sep="|")
+    prices = pd.read_csv(DATA / "prices_eu.csv", sep=";", decimal=",")
+    return [
+        fix_task(
+            "fix-keyerror-region",
+            "Fix this cell.",
+            failing_cell(
+                "user-region-totals",
+                "import pandas as pd\nsales = pd.read_csv('sales.csv')\n"
+                "print(sales.groupby('Region')['revenue'].sum())",
+            ),
+            [num(region_totals[name]) for name in REGIONS],
+            ["sales.csv"],
+        ),
+        fix_task(
+            "fix-delimiter-scores",
+            "This fails and I don't see why. Can you repair it?",
+            failing_cell(
+                "user-top-score",
+                "import pandas as pd\nscores = pd.read_csv('scores.txt')\nprint(scores['score'].max())",
+            ),
+            [num(scores["score"].max(), 0)],
+            ["scores.txt"],
+        ),
+        fix_task(
+            "fix-typo-variable",
+            "what's wrong here? make it work",
+            failing_cell(
+                "user-median-salary",
+                "import pandas as pd\nemployees = pd.read_csv('employees.csv')\nprint(employes['salary'].median())",
+            ),
+            [num(employees["salary"].median())],
+            ["employees.csv"],
+        ),
+        fix_task(
+            "fix-delimiter-eu-prices",
+            "Please fix the error so the cell prints the mean price.",
+            failing_cell(
+                "user-mean-price",
+                "import pandas as pd\nprices = pd.read_csv('prices_eu.csv')\nprint(prices['price'].mean())",
+            ),
+            [num(prices["price"].mean())],
+            ["prices_eu.csv"],
+        ),
+    ]
 
 
 def main() -> None:
@@ -796,6 +892,7 @@ def main() -> None:
             needs_code=False,
         ),
     ]
+    tasks += fix_error_tasks(sales, employees)
     ids = [entry["id"] for entry in tasks]
     assert len(ids) == len(set(ids)), "task ids must be unique"
     for entry in tasks:

@@ -27,6 +27,10 @@ export type Fact = { number: number; decimals: number } | { text: string[] } | {
 export interface ISuiteTurn {
   prompt: string;
   expect: Fact[];
+  /**
+   * A setup cell the turn fixes (`run --fix-cell`): only that cell's outputs are scored.
+   */
+  fixCell?: string;
 }
 
 /**
@@ -43,6 +47,11 @@ export interface ISuiteTask {
   files: string[];
   /** Run one after another on the same notebook and kernel. */
   turns: ISuiteTurn[];
+  /**
+   * Code cells the notebook holds before the first turn, as the person left them (with their
+   * outputs, a traceback for a cell that failed).
+   */
+  setup?: INotebookCell[];
 }
 
 /**
@@ -82,6 +91,38 @@ export function codeCellsOf(ipynb: string): INotebookCell[] {
 export function cellsOfTurn(before: INotebookCell[], after: INotebookCell[]): INotebookCell[] {
   const seen = new Set(before.map(cell => JSON.stringify([cell.id, cell.source, cell.outputs])));
   return after.filter(cell => !seen.has(JSON.stringify([cell.id, cell.source, cell.outputs])));
+}
+
+/**
+ * The cells a turn is scored on: those it added or changed, or, for a turn that fixes a cell,
+ * that cell alone once the turn changed it.
+ *
+ * @param turn - the turn.
+ * @param before - the notebook's code cells before it.
+ * @param after - its code cells after it.
+ * @returns the cells whose outputs count.
+ */
+export function scoredCells(turn: ISuiteTurn, before: INotebookCell[], after: INotebookCell[]): INotebookCell[] {
+  const changed = cellsOfTurn(before, after);
+  return turn.fixCell === undefined ? changed : changed.filter(cell => cell.id === turn.fixCell);
+}
+
+/**
+ * The notebook a task starts from: its setup cells, or none.
+ *
+ * @param task - the task.
+ * @returns the .ipynb text, or `undefined` when the task has no setup.
+ */
+export function setupNotebook(task: ISuiteTask): string | undefined {
+  if (!task.setup?.length) {
+    return undefined;
+  }
+  return JSON.stringify({
+    nbformat: 4,
+    nbformat_minor: 5,
+    metadata: { kernelspec: { name: 'python3', display_name: 'Python 3', language: 'python' } },
+    cells: task.setup
+  });
 }
 
 /**

@@ -53,6 +53,10 @@ export class CellRunner {
    */
   async perform(action: ModelAction, turn: TurnState, protocol: IAgentProtocol): Promise<void> {
     const { target, conversation, emit } = this._options;
+    if (action.kind === 'execute' || action.kind === 'edit') {
+      // The model wrote code of its own choosing: later code no longer revises an attached cell.
+      turn.pendingRevision = undefined;
+    }
     switch (action.kind) {
       case 'invalid':
         emit({ type: 'warning', message: `The model called ${action.toolName} wrongly: ${action.error}.` });

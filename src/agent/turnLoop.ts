@@ -10,10 +10,11 @@ import type { CellRunner } from './cellRunner';
 import { ContextWindow } from './contextWindow';
 import type { Conversation } from './conversation';
 import type { AgentEvent } from './events';
-import { checkGrounding, needsCode } from './grounding';
+import { checkGrounding } from './grounding';
 import type { ProtocolChoice } from './protocols/protocolChoice';
-import { TurnNotes } from './turnNotes';
-import { TurnState } from './turnState';
+import type { TurnNotes } from './turnNotes';
+import { startTurn } from './turnStart';
+import type { TurnState } from './turnState';
 
 /**
  * One user turn, start to end: the prompt with its notes, then model requests and the actions of
@@ -44,15 +45,18 @@ export class TurnLoop {
     signal: AbortSignal,
     request: TurnState.IRequest = { attachments: [], intent: 'code' }
   ): Promise<TurnLoop.ITurnResult> {
-    const { conversation, notes, emit } = this._options;
-    const startedAt = new Date().toISOString();
-    const written = await notes.write(prompt, conversation.turns);
-    const record = conversation.startTurn(prompt, written.text, startedAt);
-    const turn = new TurnState(record, signal, needsCode(prompt, TurnNotes.knownNames(written.inspection)), request);
-    emit({ type: 'turn-start', turn: conversation.turns.length, prompt });
+    const { conversation, notes, emit, protocols } = this._options;
+    const started = await startTurn(
+      { conversation, notes, protocol: protocols.current, emit },
+      prompt,
+      signal,
+      request
+    );
+    const { turn } = started;
+    const record = turn.record;
     let ended: TurnLoop.ITurnEnding;
     try {
-      ended = await this._loop(turn);
+      ended = started.gone ? { outcome: 'gave-up', reason: started.gone } : await this._loop(turn);
     } catch (error) {
       ended = { outcome: 'model-error', reason: error instanceof Error ? error.message : String(error) };
     } finally {
@@ -190,7 +194,7 @@ export class TurnLoop {
             temperature: settings.temperature,
             maxTokens: settings.contextWindowTokens > 0 ? settings.answerTokens : undefined
           },
-          { signal: turn.signal, onDelta: text => emit({ type: 'model-delta', text }), cutAt: protocol.streamCut() }
+          { signal: turn.signal, onDelta: text => emit({ type: 'model-delta', text }), cutAt: protocol.streamCut(turn) }
         );
         turn.tokens +=
           response.usage.promptTokens + response.usage.completionTokens ||
@@ -236,13 +240,18 @@ export class TurnLoop {
    */
   private _verifyAnswer(answer: string, turn: TurnState): TurnLoop.ITurnEnding | 'ask-again' {
     const { conversation, settings, emit } = this._options;
-    const { ungrounded } = checkGrounding(answer, [turn.record.prompt, ...conversation.outputsShown]);
+    const evidence = [turn.record.prompt, ...turn.attachedShown, ...conversation.outputsShown];
+    const { ungrounded } = checkGrounding(answer, evidence);
     const ranNothing = turn.needsCode && turn.executions === 0;
     if (!ungrounded.length && !ranNothing) {
       return { outcome: 'completed' };
     }
+    // An explanation is never asked to run code.
     const canAsk =
-      !turn.groundingAsked && turn.requests < settings.maxModelRequests && turn.executions < settings.maxAttempts;
+      turn.request.intent !== 'explain' &&
+      !turn.groundingAsked &&
+      turn.requests < settings.maxModelRequests &&
+      turn.executions < settings.maxAttempts;
     emit({ type: 'ungrounded-answer', figures: ungrounded, ranNothing, willAsk: canAsk });
     if (canAsk) {
       turn.groundingAsked = true;

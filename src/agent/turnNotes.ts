@@ -6,10 +6,18 @@ import { renderKernelState } from '../feedback/kernelStateText';
 import type { ITokenCounter } from '../feedback/tokenCounter';
 import { MAX_MENTIONS, type KernelInspection } from '../kernel/namespaceInspector';
 import type { INotebookTarget } from '../notebook/notebookTarget';
+import {
+  describeAttachedCells,
+  readAttachedCells,
+  type IAttachedCell,
+  type IAttachedCellsOptions
+} from './attachedCells';
 import type { AgentEvent } from './events';
 import { namedDataFiles } from './grounding';
 import { findMentions, renderMentions } from './mentions';
 import { NotebookContext } from './notebookContext';
+import type { IAgentProtocol } from './protocols/protocol';
+import type { TurnState } from './turnState';
 
 /**
  * What the kernel told the agent of itself, as far as the cell runner needs it.
@@ -64,10 +72,21 @@ export class TurnNotes implements IKernelFacts {
    *
    * @param prompt - what the user asks.
    * @param turns - the conversation's turns so far (those undone are told once).
-   * @returns the notes (empty for none) and the kernel's inspection, if it answered.
+   * @param request - the cells the person pointed at and the kind of help asked.
+   * @param protocol - the protocol in use, whose words the attached cells' instructions are in.
+   * @returns the notes (empty for none), the kernel's inspection, if it answered, and the
+   * attached cells.
+   * @throws {CellNotFoundError} when an attached cell is no longer in the notebook.
    */
-  async write(prompt: string, turns: readonly ITurnRecord[]): Promise<TurnNotes.INotes> {
+  async write(
+    prompt: string,
+    turns: readonly ITurnRecord[],
+    request?: TurnState.IRequest,
+    protocol?: IAgentProtocol
+  ): Promise<TurnNotes.INotes> {
     const { kernelStateTokens, mentionTokens, counter, target } = this._options;
+    // Read first: a cell the person pointed at that is gone ends the turn before anything else.
+    const attached = readAttachedCells(target, request?.attachments ?? [], this._attachedOptions());
     // Data files the prompt names are described as `@` mentions are, as part of the kernel's
     // state: the model reads their delimiter, columns and first rows instead of guessing them.
     const named = kernelStateTokens > 0 ? namedDataFiles(prompt) : [];
@@ -81,10 +100,48 @@ export class TurnNotes implements IKernelFacts {
     }
     const mentioned = inspection?.kind === 'namespace' ? (inspection.namespace.mentioned ?? []) : [];
     const mentionNote = renderMentions(mentions, mentioned, target.cells(), { budgetTokens: mentionTokens, counter });
-    const text = [Private.undoNote(turns), this._notebookNote(), this._kernelNote(inspection), mentionNote]
+    const attachedNote = this._attachedNote(attached, request, protocol);
+    const text = [
+      Private.undoNote(turns),
+      this._notebookNote(),
+      this._kernelNote(inspection),
+      mentionNote,
+      attachedNote
+    ]
       .filter(Boolean)
       .join('\n\n');
-    return { text, inspection };
+    return { text, inspection, attached };
+  }
+
+  /**
+   * The attached cells and what the model is to do with them, last before the prompt.
+   */
+  private _attachedNote(
+    attached: IAttachedCell[],
+    request: TurnState.IRequest | undefined,
+    protocol: IAgentProtocol | undefined
+  ): string | undefined {
+    if (!attached.length) {
+      return undefined;
+    }
+    const description = describeAttachedCells(attached, this._attachedOptions());
+    if (!protocol || !request) {
+      return description;
+    }
+    // A revision lands in a code cell: the instructions name the first attached one, and a turn
+    // that points only at markdown gets none (its code goes into new cells as usual).
+    const firstCode = attached.find(cell => cell.cellType === 'code');
+    if (request.intent !== 'explain' && !firstCode) {
+      return description;
+    }
+    const named = firstCode ? [firstCode, ...attached.filter(cell => cell !== firstCode)] : attached;
+    return `${description}\n\n${protocol.attachedCellsInstructions(request.intent, named)}`;
+  }
+
+  private _attachedOptions(): IAttachedCellsOptions {
+    const { notebookContextTokens, outputBudgetTokens, counter } = this._options;
+    // The person pointed at these cells: their source is shown even when the notebook's is not.
+    return { sourceBudgetTokens: Math.max(notebookContextTokens, outputBudgetTokens), outputBudgetTokens, counter };
   }
 
   /**
@@ -184,6 +241,11 @@ export namespace TurnNotes {
     mentionTokens: number;
 
     /**
+     * Tokens of one cell's outputs (those of each attached cell).
+     */
+    outputBudgetTokens: number;
+
+    /**
      * Where warnings go.
      */
     emit: (event: AgentEvent) => void;
@@ -202,6 +264,11 @@ export namespace TurnNotes {
      * What the kernel said of itself, if it was inspected.
      */
     inspection: KernelInspection | undefined;
+
+    /**
+     * The cells the person pointed at, as the notes described them.
+     */
+    attached: IAttachedCell[];
   }
 
   /**

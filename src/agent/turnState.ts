@@ -62,6 +62,18 @@ export class TurnState {
   repeats = 0;
 
   /**
+   * The attached cell the turn's first code revises (`fix`, or `code` with attachments), until
+   * some code was written: then `undefined`.
+   */
+  pendingRevision: string | undefined = undefined;
+
+  /**
+   * The sources and outputs of the attached cells as the notes showed them to the model: an
+   * answer may state what they show.
+   */
+  attachedShown: string[] = [];
+
+  /**
    * Executions in this turn (a cell deleted before it ran does not count).
    */
   get executions(): number {

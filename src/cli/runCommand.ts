@@ -8,6 +8,7 @@ import { SETTING_DEFINITIONS } from '../agent/settingDefinitions';
 import type { AgentEvent } from '../agent/events';
 import { createTiktokenCounter } from '../feedback/tiktokenCounter';
 import { HeadlessNotebook } from '../notebook/headlessNotebook';
+import { CELL_OPTIONS, CELL_OPTIONS_HELP, checkCellsExist, parseCellOptions, type ICellRequest } from './cellOptions';
 import { ExitCode, JUPYTER_OPTIONS, JUPYTER_OPTIONS_HELP, MODEL_OPTIONS, UsageError } from './commonOptions';
 import { JupyterConnection, UnreachableError } from '../node/jupyterConnection';
 import {
@@ -54,6 +55,8 @@ Execution:
   --fresh              start a new conversation instead of continuing the notebook's saved one
                        (it is replaced when the task's turn is saved)
   --transcript FILE    write every model request, response and execution as JSON lines
+
+${CELL_OPTIONS_HELP}
 
 ${JUPYTER_OPTIONS_HELP}
 
@@ -110,6 +113,12 @@ export async function runRunCommand(argv: string[], io: RunCommand.IIO = RunComm
       kernelName: options.jupyter.kernel
     });
     io.streams.err.write(`● notebook ${options.notebook} on ${connection.url}\n`);
+    try {
+      checkCellsExist(options.cells, notebook.cells(), options.notebook);
+    } catch (error) {
+      io.streams.err.write(`code-interpreter run: ${(error as Error).message}\nTry 'code-interpreter run --help'.\n`);
+      return ExitCode.Usage;
+    }
     model = await openModel(options.model, {
       server: options.jupyter['server-url'] ? { url: connection.url, token: connection.settings.token } : undefined,
       python: options.jupyter.python ?? io.env.CODE_INTERPRETER_PYTHON,
@@ -147,7 +156,10 @@ export async function runRunCommand(argv: string[], io: RunCommand.IIO = RunComm
       transcript?.write(event);
     };
     agent.events.connect(onEvent);
-    const result = await agent.run(options.task);
+    const result = await agent.run(options.task, {
+      attachments: options.cells.attachments,
+      intent: options.cells.intent
+    });
     if (result.outcome === 'completed') {
       return ExitCode.Ok;
     }
@@ -232,6 +244,10 @@ export namespace RunCommand {
      */
     location: INotebookLocation;
     transcript?: string;
+    /**
+     * The cells the task points at (`--fix-cell`, `--explain-cell`, `--attach-cell`).
+     */
+    cells: ICellRequest;
     jupyter: { 'server-url'?: string; token?: string; kernel?: string; python?: string };
   }
 
@@ -255,6 +271,7 @@ export namespace RunCommand {
           ...MODEL_OPTIONS,
           ...LOCAL_MODEL_OPTIONS,
           ...JUPYTER_OPTIONS,
+          ...CELL_OPTIONS,
           protocol: { type: 'string' },
           vision: { type: 'boolean' },
           'max-attempts': { type: 'string' },
@@ -290,7 +307,8 @@ export namespace RunCommand {
     Private.url(values['server-url'], '--server-url');
     const notebook = values.notebook ?? `code-interpreter-${new Date().toISOString().replace(/[:.]/g, '-')}.ipynb`;
     const location = locateNotebook(notebook, { serverUrl: values['server-url'], cwd });
-    const task = positionals.join(' ').trim();
+    const cells = parseCellOptions(values);
+    const task = positionals.join(' ').trim() || cells.defaultTask;
     if (!task) {
       throw new UsageError('no task given: code-interpreter run "<task>"');
     }
@@ -309,6 +327,7 @@ export namespace RunCommand {
       notebook,
       location,
       transcript: values.transcript,
+      cells,
       jupyter: {
         'server-url': values['server-url'],
         token: values.token,

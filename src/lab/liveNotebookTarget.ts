@@ -125,6 +125,18 @@ export class LiveNotebookTarget implements INotebookTarget {
   }
 
   /**
+   * The outputs a code cell holds now.
+   *
+   * @param cellId - the cell.
+   * @returns its outputs as nbformat stores them; empty for other cells.
+   * @throws {CellNotFoundError} when the cell is gone.
+   */
+  getOutputs(cellId: string): nbformat.IOutput[] {
+    const cell = this._find(cellId);
+    return Private.isCode(cell) ? cell.outputs.toJSON() : [];
+  }
+
+  /**
    * Run a code cell on the notebook's kernel, writing outputs into the cell as they arrive.
    *
    * @param cellId - the cell.

@@ -129,6 +129,11 @@ export class HeadlessNotebook implements INotebookTarget {
     return Array.isArray(source) ? source.join('') : source;
   }
 
+  getOutputs(cellId: string): nbformat.IOutput[] {
+    const cell = this._cell(cellId);
+    return cell.cell_type === 'code' ? structuredClone(cell.outputs as nbformat.IOutput[]) : [];
+  }
+
   async execute(cellId: string, options: IExecuteOptions = {}): Promise<IExecutionResult> {
     const cell = this._cell(cellId);
     if (cell.cell_type !== 'code') {

@@ -1,6 +1,8 @@
 // Copyright (c) jupyterlab-code-interpreter contributors.
 // Distributed under the terms of the Modified BSD License.
 
+import type * as nbformat from '@jupyterlab/nbformat';
+
 import type { IExecuteOptions, IExecutionResult } from '../kernel/executionResult';
 import type { KernelInspection } from '../kernel/namespaceInspector';
 import type { IConversationRecord } from '../conversation/conversationRecord';
@@ -53,6 +55,15 @@ export interface INotebookTarget {
    * @throws {CellNotFoundError} when no cell has that id.
    */
   getSource(cellId: string): string;
+
+  /**
+   * The outputs a code cell holds now, as nbformat stores them (a copy).
+   *
+   * @param cellId - the cell.
+   * @returns its outputs; empty for a cell that is not a code cell or never ran.
+   * @throws {CellNotFoundError} when no cell has that id.
+   */
+  getOutputs(cellId: string): nbformat.IOutput[];
 
   /**
    * Run a code cell on the notebook's kernel; its outputs and execution count are stored in it.

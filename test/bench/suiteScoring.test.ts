@@ -8,7 +8,9 @@ import {
   loadSuiteTasks,
   numberMatches,
   numbersIn,
+  scoredCells,
   scoreTurn,
+  setupNotebook,
   SUITE_DATA_DIR
 } from '../../bench/support/suiteScoring';
 
@@ -63,6 +65,32 @@ describe('the real-model suite scoring', () => {
     expect(scoreTurn({ prompt: 'p', expect: [{ image: true }] }, after, [], true).correct).toBe(true);
   });
 
+  it('scores a turn that fixes a cell on that cell alone, once the turn changed it', () => {
+    const failed = cell('mine', [{ output_type: 'error', text: "KeyError: 'Region'" }], "print(df['Region'])");
+    const turn = { prompt: 'Fix this cell.', expect: [{ number: 7593.25, decimals: 2 }], fixCell: 'mine' };
+    const fixed = cell('mine', printed('7593.25\n'), "print(df['region'])");
+    const elsewhere = cell('new', printed('7593.25\n'));
+    expect(scoredCells(turn, [failed], [failed, elsewhere]).map(entry => entry.id)).toEqual([]);
+    expect(scoreTurn(turn, scoredCells(turn, [failed], [failed, elsewhere]), [], true).correct).toBe(false);
+    expect(scoreTurn(turn, scoredCells(turn, [failed], [fixed, elsewhere]), [], true).correct).toBe(true);
+    const plain = { prompt: turn.prompt, expect: turn.expect };
+    expect(scoredCells(plain, [failed], [failed, elsewhere]).map(entry => entry.id)).toEqual(['new']);
+  });
+
+  it('has fix-error tasks whose setup notebook holds the failing cell the turn fixes, with its traceback', () => {
+    const fixes = loadSuiteTasks().filter(task => task.category === 'fix-error');
+    expect(fixes.length).toBeGreaterThanOrEqual(3);
+    for (const task of fixes) {
+      const notebook = JSON.parse(setupNotebook(task)!);
+      const fixCell = task.turns[0].fixCell;
+      const target = notebook.cells.find((entry: INotebookCell) => entry.id === fixCell);
+      expect(target.cell_type).toBe('code');
+      expect(target.outputs[0].output_type).toBe('error');
+      expect(task.turns[0].expect.length).toBeGreaterThan(0);
+    }
+    expect(setupNotebook({ id: 'x', category: 'c', ci: false, needsCode: true, files: [], turns: [] })).toBeUndefined();
+  });
+
   it("reads a no-code question's answer from the model's text", () => {
     const turn = { prompt: 'Which function reads a CSV?', expect: [{ text: ['read_csv'] }] };
     expect(scoreTurn(turn, [], ['Use `pandas.read_csv`.'], false).correct).toBe(true);
@@ -84,7 +112,8 @@ describe('the real-model suite scoring', () => {
         'plots',
         'multi-turn',
         'error-recovery',
-        'no-code'
+        'no-code',
+        'fix-error'
       ])
     );
     for (const task of tasks) {

@@ -1,5 +1,14 @@
 import { spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, realpathSync, rmSync, watch } from 'node:fs';
+import {
+  existsSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  realpathSync,
+  rmSync,
+  watch,
+  writeFileSync
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
@@ -140,6 +149,87 @@ describe('code-interpreter run', () => {
       .split('\n')
       .map(line => JSON.parse(line).type);
     expect(events).toEqual(expect.arrayContaining(['model-request', 'model-response', 'execution-end', 'turn-end']));
+  });
+
+  describe('pointing at a cell of the notebook', () => {
+    /**
+     * A notebook whose one code cell, the person's, failed with a KeyError.
+     */
+    function writeFailingNotebook(name: string): void {
+      const notebook = {
+        nbformat: 4,
+        nbformat_minor: 5,
+        metadata: { kernelspec: { name: 'python3', display_name: 'Python 3', language: 'python' } },
+        cells: [
+          {
+            id: 'users-cell',
+            cell_type: 'code',
+            metadata: {},
+            execution_count: 1,
+            source: "prices = {'apple': 3}\nprint(prices['banana'])",
+            outputs: [
+              { output_type: 'error', ename: 'KeyError', evalue: "'banana'", traceback: ["KeyError: 'banana'"] }
+            ]
+          }
+        ]
+      };
+      writeFileSync(join(workdir, name), JSON.stringify(notebook));
+    }
+
+    it('fixes the cell --fix-cell names in place, its error in the request', async () => {
+      writeFailingNotebook('fix.ipynb');
+      model = await ScriptedModelServer.start({
+        script: [
+          {
+            kind: 'tools',
+            calls: [
+              {
+                name: 'execute_code',
+                arguments: JSON.stringify({ code: "prices = {'apple': 3}\nprint(prices['apple'])" })
+              }
+            ]
+          },
+          { kind: 'text', content: 'There is no banana; the apple costs 3.' }
+        ]
+      });
+      const result = await runCli(
+        ['run', '--fix-cell', 'users-cell', '--model', 'scripted-model', '--notebook', 'fix.ipynb'],
+        { OPENAI_BASE_URL: model.baseUrl, OPENAI_API_KEY: 'k' },
+        workdir
+      );
+      expect(result.stderr).toContain('completed');
+      expect(result.code).toBe(0);
+      const request = JSON.stringify(model.requests[0].body.messages.at(-1));
+      expect(request).toContain("KeyError: 'banana'");
+      expect(request).toContain('Fix the error in this cell.');
+      const notebook = JSON.parse(readFileSync(join(workdir, 'fix.ipynb'), 'utf8'));
+      expect(notebook.cells).toHaveLength(1);
+      expect(notebook.cells[0].id).toBe('users-cell');
+      expect(joined(notebook.cells[0].source)).toBe("prices = {'apple': 3}\nprint(prices['apple'])");
+      expect(joined(notebook.cells[0].outputs[0].text)).toBe('3\n');
+    });
+
+    it('exits 2 naming a cell id the notebook does not hold, before asking the model', async () => {
+      writeFailingNotebook('unknown.ipynb');
+      model = await ScriptedModelServer.start({ script: [{ kind: 'text', content: 'unused' }] });
+      const result = await runCli(
+        [
+          'run',
+          'Explain.',
+          '--explain-cell',
+          'no-such-cell',
+          '--model',
+          'scripted-model',
+          '--notebook',
+          'unknown.ipynb'
+        ],
+        { OPENAI_BASE_URL: model.baseUrl, OPENAI_API_KEY: 'k' },
+        workdir
+      );
+      expect(result.code).toBe(2);
+      expect(result.stderr).toContain('unknown.ipynb has no cell with id "no-such-cell"');
+      expect(model.requests).toHaveLength(0);
+    });
   });
 
   it('prints only its own lines on a new notebook in a new folder', async () => {
@@ -353,6 +443,35 @@ describe('code-interpreter run', () => {
       ['--server-url', 'localhost-8888', '--server-url is not a URL: "localhost-8888"']
     ])('reports %s %s by name, before the missing model', (option, value, message) => {
       expect(() => RunCommand.parse(['task', option, value], env, '/')).toThrow(message);
+    });
+
+    it('reads the cell options: fix or explain (not both), attached cells repeatable, a default task', () => {
+      const fix = RunCommand.parse(
+        ['--fix-cell', 'a', '--attach-cell', 'b', '--attach-cell', 'a', '--model', 'm'],
+        env,
+        '/'
+      );
+      expect(fix.cells).toEqual({
+        attachments: [{ cellId: 'a' }, { cellId: 'b' }],
+        intent: 'fix',
+        defaultTask: 'Fix the error in this cell.'
+      });
+      expect(fix.task).toBe('Fix the error in this cell.');
+      const explain = RunCommand.parse(
+        ['What is this?', '--explain-cell', 'a', '--explain-cell', 'b', '--model', 'm'],
+        env,
+        '/'
+      );
+      expect(explain.task).toBe('What is this?');
+      expect(explain.cells.intent).toBe('explain');
+      expect(explain.cells.attachments).toEqual([{ cellId: 'a' }, { cellId: 'b' }]);
+      const code = RunCommand.parse(['use a log scale', '--attach-cell', 'a', '--model', 'm'], env, '/');
+      expect(code.cells).toEqual({ attachments: [{ cellId: 'a' }], intent: 'code' });
+      expect(RunCommand.parse(['task', '--model', 'm'], env, '/').cells).toEqual({ attachments: [], intent: 'code' });
+      expect(() => RunCommand.parse(['--fix-cell', 'a', '--explain-cell', 'b', '--model', 'm'], env, '/')).toThrow(
+        '--fix-cell and --explain-cell ask for different things; give one of them'
+      );
+      expect(() => RunCommand.parse(['--attach-cell', 'a', '--model', 'm'], env, '/')).toThrow('no task given');
     });
 
     it('reports a missing model name for a named endpoint once the values are good, and takes the local model with none', () => {

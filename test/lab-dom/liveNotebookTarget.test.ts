@@ -262,6 +262,25 @@ describe('LiveNotebookTarget execution on the notebook kernel', () => {
     expect(codeCell(target, id).executionCount).toBe(result.executionCount);
   });
 
+  it("reads a cell's outputs as nbformat stores them: a traceback, none for markdown, an error for a gone cell", async () => {
+    const target = new LiveNotebookTarget({ panel });
+    target.startTurn();
+    const id = await target.insertCode('print("seen")\n1 / 0');
+    await target.execute(id);
+
+    const outputs = target.getOutputs(id);
+
+    expect(outputs).toHaveLength(2);
+    expect(outputs[0]).toEqual({ output_type: 'stream', name: 'stdout', text: 'seen\n' });
+    expect(outputs[1]).toMatchObject({ output_type: 'error', ename: 'ZeroDivisionError' });
+    // A copy: changing it leaves the cell as it is.
+    outputs.pop();
+    expect(target.getOutputs(id)).toHaveLength(2);
+    expect(target.getOutputs('user-code')).toEqual([]);
+    expect(target.getOutputs('user-notes')).toEqual([]);
+    expect(() => target.getOutputs('no-such-cell')).toThrow(CellNotFoundError);
+  });
+
   it('revises a cell in place: setSource clears its outputs and the next run fills them again', async () => {
     const target = new LiveNotebookTarget({ panel });
     target.startTurn();

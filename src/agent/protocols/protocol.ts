@@ -10,6 +10,8 @@ import type { ModelAction } from '../../model/actions';
 import type { IModelResponse } from '../../model/modelClient';
 import type { Conversation } from '../conversation';
 import type { AgentEvent } from '../events';
+import type { IAttachedCellName } from '../prompts';
+import type { TurnIntent } from '../turnRequest';
 import type { TurnState } from '../turnState';
 
 /**
@@ -37,8 +39,19 @@ export interface IAgentProtocol {
   /**
    * Where the streamed answer is cut, if it is: a function of the answer so far giving the length
    * to keep, or `undefined` to read the whole answer.
+   *
+   * @param turn - the running turn (an answer that runs nothing is never cut).
    */
-  streamCut(): ((text: string) => number | undefined) | undefined;
+  streamCut(turn: TurnState): ((text: string) => number | undefined) | undefined;
+
+  /**
+   * What the model is told to do with the cells the person pointed at, in this protocol's words.
+   *
+   * @param intent - what kind of help the turn asks for.
+   * @param cells - the attached cells (at least one).
+   * @returns the instructions that end the attached cells' note.
+   */
+  attachedCellsInstructions(intent: TurnIntent, cells: readonly IAttachedCellName[]): string;
 
   /**
    * Record the model's answer in the conversation and turn it into actions. The answer is kept

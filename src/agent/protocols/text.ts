@@ -5,9 +5,11 @@ import type { IRenderedFeedback } from '../../feedback/renderedFeedback';
 import type { ModelAction } from '../../model/actions';
 import type { IModelResponse } from '../../model/modelClient';
 import { codeToRun, endOfFirstBlock } from '../../model/textProtocol';
-import { systemPrompt } from '../prompts';
-import { repeatedBlock } from './repeatedBlock';
+import { attachedCellsInstructions, systemPrompt, type IAttachedCellName } from '../prompts';
+import type { TurnIntent } from '../turnRequest';
 import type { TurnState } from '../turnState';
+import { attachedRevision } from './attachedRevision';
+import { repeatedBlock } from './repeatedBlock';
 import { responseEvent, type IAgentProtocol, type IAnswerActions, type IProtocolContext } from './protocol';
 
 /**
@@ -31,12 +33,25 @@ export class TextProtocol implements IAgentProtocol {
 
   /**
    * The answer ends with its first code block: what a model writes after it (an invented output)
-   * must never show.
+   * must never show. An answer that runs nothing (`explain`) is read whole.
    *
+   * @param turn - the running turn.
    * @returns the cut.
    */
-  streamCut(): (text: string) => number | undefined {
-    return endOfFirstBlock;
+  streamCut(turn: TurnState): ((text: string) => number | undefined) | undefined {
+    return turn.request.intent === 'explain' ? undefined : endOfFirstBlock;
+  }
+
+  /**
+   * The attached cells' instructions: a block replaces the first attached cell, or the one its
+   * first line names.
+   *
+   * @param intent - what kind of help the turn asks for.
+   * @param cells - the attached cells.
+   * @returns the instructions.
+   */
+  attachedCellsInstructions(intent: TurnIntent, cells: readonly IAttachedCellName[]): string {
+    return attachedCellsInstructions(this.name, intent, cells);
   }
 
   /**
@@ -80,16 +95,21 @@ export class TextProtocol implements IAgentProtocol {
 
 namespace Private {
   /**
-   * Run an answer's first code block: not at all when it already ran in the turn, as a revision
-   * of the failed cell when there is one, else in a new cell.
+   * Run an answer's first code block: not at all when it already ran in the turn (or the turn
+   * asks for an explanation only), as a revision of the attached cell it revises or of the failed
+   * cell when there is one, else in a new cell.
    */
   export function runBlock(answer: string, turn: TurnState, context: IProtocolContext): IAnswerActions {
-    const code = codeToRun(answer);
+    const code = turn.request.intent === 'explain' ? undefined : codeToRun(answer);
     if (code === undefined) {
       return { actions: [] };
     }
     if (turn.hasRun(code)) {
       return repeatedBlock(turn, code, context);
+    }
+    const attached = attachedRevision(code, turn);
+    if (attached) {
+      return { actions: [{ kind: 'edit', cellId: attached.cellId, code: attached.code }] };
     }
     // The paper's convention: after a failure the next block replaces the failed cell.
     const failed = context.revisableCell();

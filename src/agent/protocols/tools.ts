@@ -7,9 +7,12 @@ import { findContentCalls } from '../../model/contentCalls';
 import type { IModelResponse } from '../../model/modelClient';
 import { codeToRun, endOfFirstBlock } from '../../model/textProtocol';
 import { NOTEBOOK_TOOLS, NOTEBOOK_TOOL_NAMES, parseToolCalls } from '../../model/toolsProtocol';
-import { systemPrompt } from '../prompts';
+import type { ModelAction } from '../../model/actions';
+import { attachedCellsInstructions, EXPLAIN_ONLY_REFUSAL, systemPrompt, type IAttachedCellName } from '../prompts';
 import { withoutRepeats } from '../repeatedCode';
+import type { TurnIntent } from '../turnRequest';
 import type { TurnState } from '../turnState';
+import { withAttachedRevisions } from './attachedRevision';
 import { responseEvent, type IAgentProtocol, type IAnswerActions, type IProtocolContext } from './protocol';
 import { repeatedBlock } from './repeatedBlock';
 
@@ -39,12 +42,24 @@ export class ToolsProtocol implements IAgentProtocol {
   /**
    * An answer in `auto` from a model that has made no native call is cut after its first code
    * block: its block will run, and what it writes after the block (an invented output) must never
-   * show.
+   * show. An answer that runs nothing (`explain`) is read whole.
    *
+   * @param turn - the running turn.
    * @returns the cut, or `undefined` to read the whole answer.
    */
-  streamCut(): ((text: string) => number | undefined) | undefined {
-    return this._runsCodeBlocks() ? endOfFirstBlock : undefined;
+  streamCut(turn: TurnState): ((text: string) => number | undefined) | undefined {
+    return turn.request.intent !== 'explain' && this._runsCodeBlocks() ? endOfFirstBlock : undefined;
+  }
+
+  /**
+   * The attached cells' instructions: `edit_cell` with the cell's id.
+   *
+   * @param intent - what kind of help the turn asks for.
+   * @param cells - the attached cells.
+   * @returns the instructions.
+   */
+  attachedCellsInstructions(intent: TurnIntent, cells: readonly IAttachedCellName[]): string {
+    return attachedCellsInstructions(this.name, intent, cells);
   }
 
   /**
@@ -68,7 +83,7 @@ export class ToolsProtocol implements IAgentProtocol {
           function: { name: call.name, arguments: call.arguments }
         }))
       });
-      return { actions: withoutRepeats(parseToolCalls(response.toolCalls), turn) };
+      return Private.actionsOfCalls(parseToolCalls(response.toolCalls), turn, this._context);
     }
     conversation.append({ role: 'assistant', content: response.content });
     return this._contentCallActions(response, turn);
@@ -110,7 +125,7 @@ export class ToolsProtocol implements IAgentProtocol {
     }
     if (found.calls.length) {
       turn.codeWithoutCall = 0;
-      return { actions: withoutRepeats(parseToolCalls(found.calls), turn) };
+      return Private.actionsOfCalls(parseToolCalls(found.calls), turn, this._context);
     }
     if (found.malformed.length) {
       conversation.append({
@@ -120,7 +135,7 @@ export class ToolsProtocol implements IAgentProtocol {
       return { actions: [], askAgain: true };
     }
     const code = codeToRun(response.content);
-    if (code === undefined || !this._fallBack) {
+    if (code === undefined || !this._fallBack || turn.request.intent === 'explain') {
       return { actions: [] };
     }
     turn.codeWithoutCall++;
@@ -136,7 +151,9 @@ export class ToolsProtocol implements IAgentProtocol {
         ? 'The model answered with a code block instead of a tool call; its code blocks now run as they are.'
         : 'The model answered with code but no tool call twice in a row; its code blocks now run as they are.'
     );
-    return turn.hasRun(code) ? repeatedBlock(turn, code, this._context) : { actions: [{ kind: 'execute', code }] };
+    return turn.hasRun(code)
+      ? repeatedBlock(turn, code, this._context)
+      : { actions: withAttachedRevisions([{ kind: 'execute', code }], turn) };
   }
 
   /**
@@ -169,5 +186,22 @@ export namespace ToolsProtocol {
      * Switch to the text protocol, saying why; given only when the protocol was chosen by `auto`.
      */
     fallBack?: (reason: string) => void;
+  }
+}
+
+namespace Private {
+  /**
+   * The actions of an answer's calls: none in a turn that asks for an explanation only (each call
+   * is answered with a refusal), else the calls without repeats, `execute_code` revising the
+   * attached cell it revises.
+   */
+  export function actionsOfCalls(actions: ModelAction[], turn: TurnState, context: IProtocolContext): IAnswerActions {
+    if (turn.request.intent === 'explain') {
+      for (const action of actions) {
+        context.conversation.answerUnrun(action, EXPLAIN_ONLY_REFUSAL);
+      }
+      return { actions: [] };
+    }
+    return { actions: withAttachedRevisions(withoutRepeats(actions, turn), turn) };
   }
 }
