@@ -9,7 +9,7 @@ import { KernelPool } from './kernelPool';
 import { ProgressBar } from './progressBar';
 import { ResultsFile, type IResultRecord } from './resultsFile';
 import { checkSolution, EvalAbortedError, type ITimeLimitOptions } from './solutionChecker';
-import type { TaskSolver } from './taskSolver';
+import type { ITaskSolver } from './taskSolver';
 import type { DatasetName, EvalMode, IEvalTask, IGroundTruth, ISectionVerdict, TestSection } from './evalTask';
 
 /**
@@ -61,7 +61,28 @@ export interface IEvalSummary extends IRunSummaryBase {
    * Whether a second run would give the same answers, and why (or why not).
    */
   reproducibility?: string;
+  /**
+   * `fast`: one answer per attempt; `thorough`: `candidates` sampled answers per task, one chosen
+   * on the prompt's visible examples.
+   */
+  effort?: Effort;
+  candidates?: number;
+  candidate_temperature?: number;
+  /**
+   * The first candidate's seed; candidate i is sent seed + i.
+   */
+  seed?: number;
+  /**
+   * The time each task took (model requests, runs and scoring), in seconds.
+   */
+  task_wall_time_s: { median: number; mean: number };
 }
+
+/**
+ * How much work a task gets: `fast` (one answer, or the mode's attempts) or `thorough` (several
+ * sampled candidates, one chosen by execution).
+ */
+export type Effort = 'fast' | 'thorough';
 
 /**
  * What a run needs.
@@ -90,13 +111,17 @@ export interface IEvalRunOptions {
    * Solve with a model (`eval`)...
    */
   solver?: {
-    solver: TaskSolver;
+    solver: ITaskSolver;
     mode: EvalMode;
     model: string;
     criticModel?: string;
     maxAttempts: number;
     retryTemperature?: number;
     reproducibility?: string;
+    /**
+     * The thorough effort's sampling; omitted for `fast`.
+     */
+    thorough?: { candidates: number; temperature: number; seed: number };
   };
   /**
    * ...or check existing samples (`evaluate`): the solutions of each task.
@@ -148,10 +173,10 @@ export async function runEvaluation(options: IEvalRunOptions): Promise<IEvalSumm
         label: options.dataset
       })
     : undefined;
-  const showProgress = () => {
+  const showProgress = (note?: string) => {
     if (bar) {
       const score = Private.score(results.records, sections);
-      bar.update(results.records.length, score.passBase, sections.includes('plus') ? score.passPlus : undefined);
+      bar.update(results.records.length, score.passBase, sections.includes('plus') ? score.passPlus : undefined, note);
     }
   };
   let restarts = 0;
@@ -202,7 +227,8 @@ export async function runEvaluation(options: IEvalRunOptions): Promise<IEvalSumm
               { truth, recomputeTruth },
               options,
               family,
-              sections
+              sections,
+              showProgress
             );
             if (!options.signal?.aborted) {
               results.append(record);
@@ -291,7 +317,8 @@ namespace Private {
     expected: { truth: IGroundTruth; recomputeTruth: (kernel: EvalKernel) => Promise<unknown> },
     options: IEvalRunOptions,
     family: ReturnType<typeof datasetFamily>,
-    sections: TestSection[]
+    sections: TestSection[],
+    onProgress: (note: string) => void
   ): Promise<IResultRecord> {
     const started = Date.now();
     if (item.solution !== undefined) {
@@ -302,7 +329,7 @@ namespace Private {
       );
       return record(item, item.solution, verdicts, sections, { duration_ms: Date.now() - started });
     }
-    const outcome = await options.solver!.solver.solve(kernel, item.task, expected, options.signal);
+    const outcome = await options.solver!.solver.solve(kernel, item.task, expected, options.signal, onProgress);
     return record(item, outcome.solution, outcome.verdicts, sections, {
       attempts: outcome.attempts,
       feedback: outcome.feedback,
@@ -311,6 +338,8 @@ namespace Private {
       ...(outcome.answers.length > 1 ? { answers: outcome.answers } : {}),
       tokens: { prompt: outcome.tokens.promptTokens, completion: outcome.tokens.completionTokens },
       ...(outcome.error ? { error: outcome.error } : {}),
+      ...(outcome.candidates ? { candidates: outcome.candidates } : {}),
+      ...(outcome.choice ? { choice: outcome.choice } : {}),
       duration_ms: Date.now() - started
     });
   }
@@ -395,6 +424,7 @@ namespace Private {
       'pass@1': { base: scored.base, plus: scored.plus },
       tokens,
       wall_time_s: Math.round(run.wall * 100) / 100,
+      task_wall_time_s: taskWallTime(records),
       workers: options.workers,
       kernel_restarts: run.restarts,
       interrupted: run.interrupted,
@@ -404,9 +434,32 @@ namespace Private {
             max_attempts: options.solver.maxAttempts,
             critic_model: options.solver.criticModel ?? null,
             retry_temperature: options.solver.retryTemperature ?? 0,
-            ...(options.solver.reproducibility ? { reproducibility: options.solver.reproducibility } : {})
+            ...(options.solver.reproducibility ? { reproducibility: options.solver.reproducibility } : {}),
+            effort: options.solver.thorough ? 'thorough' : 'fast',
+            ...(options.solver.thorough
+              ? {
+                  candidates: options.solver.thorough.candidates,
+                  candidate_temperature: options.solver.thorough.temperature,
+                  seed: options.solver.thorough.seed
+                }
+              : {})
           }
         : {})
     };
+  }
+
+  /**
+   * The median and mean of the records' durations, in seconds (0 with none).
+   */
+  export function taskWallTime(records: readonly { duration_ms: number }[]): { median: number; mean: number } {
+    const seconds = records.map(entry => entry.duration_ms / 1000).sort((a, b) => a - b);
+    if (!seconds.length) {
+      return { median: 0, mean: 0 };
+    }
+    const middle = Math.floor(seconds.length / 2);
+    const median = seconds.length % 2 ? seconds[middle] : (seconds[middle - 1] + seconds[middle]) / 2;
+    const mean = seconds.reduce((sum, value) => sum + value, 0) / seconds.length;
+    const round = (value: number) => Math.round(value * 100) / 100;
+    return { median: round(median), mean: round(mean) };
   }
 }
