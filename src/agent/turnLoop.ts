@@ -184,7 +184,8 @@ export class TurnLoop {
             messages,
             tools: protocol.tools,
             temperature: settings.temperature,
-            maxTokens: settings.contextWindowTokens > 0 ? settings.answerTokens : undefined
+            maxTokens: settings.contextWindowTokens > 0 ? settings.answerTokens : undefined,
+            ...(settings.seed !== undefined ? { extraBody: { seed: settings.seed } } : {})
           },
           { signal: turn.signal, onDelta: text => emit({ type: 'model-delta', text }), cutAt: protocol.streamCut() }
         );
@@ -319,6 +320,7 @@ export namespace TurnLoop {
     readonly contextWindowTokens: number;
     readonly answerTokens: number;
     readonly temperature?: number;
+    readonly seed?: number;
   }
 
   /**
