@@ -76,8 +76,8 @@ Run options:
   --retry-temperature T       when the coder answers a failing solution again unchanged, it is told
                               so and asked once more, at this temperature with a fixed seed
                               (default 0: greedy, which mostly gives the same answer again)
-${EFFORT_HELP}
 ${SHARED_HELP}
+${EFFORT_HELP}
 
 Thorough effort on HumanEval(+)/MBPP(+) (with --mode single, the default; it picks, it does not
 refine): each task's K candidates are loaded each into a namespace of its own on the worker's

@@ -173,6 +173,8 @@ describe('code-interpreter eval --effort thorough', () => {
     });
     expect(summary.reproducibility).toContain('candidates sampled with fixed seeds');
     expect(summary.task_wall_time_s.median).toBeGreaterThan(0);
+    const table = stdout.mock.calls.map(call => String(call[0])).join('');
+    expect(table).toMatch(/humaneval\+\s+single\s+scripted-coder\s+3\s+66\.7\s+66\.7\s.*thorough k=3\s+\d+\.\ds/);
     expect(summary.task_wall_time_s.mean).toBeGreaterThan(0);
   });
 
