@@ -77,7 +77,9 @@ export async function runThoroughTask(options: IThoroughRunOptions): Promise<ITh
       cpSync(options.workingDir, join(scratch, `candidate-${index + 1}`), {
         recursive: true,
         // Version control, environments and caches are not the task's data.
-        filter: source => source === options.workingDir || !Private.SKIPPED.test(basename(source))
+        // (and a working folder that holds the temporary one, /tmp itself, is not copied into itself).
+        filter: source =>
+          source === options.workingDir || (!Private.SKIPPED.test(basename(source)) && !source.startsWith(scratch))
       });
     }
     connection = await JupyterConnection.open({ python: options.python, rootDir: scratch });
