@@ -97,6 +97,12 @@ export interface IAgentOptions {
   temperature?: number;
 
   /**
+   * The seed sent with every request (`seed`, which llama.cpp and OpenAI honour), so that a
+   * sampled turn is reproducible; none when omitted.
+   */
+  seed?: number;
+
+  /**
    * The model's context window in tokens, when known (see `ModelClient.contextWindow`): every
    * request is kept within it, with `answerTokens` left for the answer. 0 when unknown.
    */
@@ -151,6 +157,7 @@ export interface IAgentSettings {
   turnTimeBudgetMs: number;
   vision: boolean;
   temperature?: number;
+  seed?: number;
   contextWindowTokens: number;
   answerTokens: number;
   reviewRevisions: ReviewRevisions;
@@ -177,6 +184,7 @@ export function resolveSettings(options: IAgentOptions): IAgentSettings {
     turnTimeBudgetMs: options.turnTimeBudgetMs ?? 0,
     vision: options.vision ?? false,
     temperature: options.temperature,
+    seed: options.seed,
     contextWindowTokens: options.contextWindowTokens ?? SETTING_DEFINITIONS.contextWindow.default,
     answerTokens: options.answerTokens ?? 1024,
     reviewRevisions: options.reviewRevisions ?? SETTING_DEFINITIONS.reviewRevisions.default

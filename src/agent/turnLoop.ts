@@ -192,7 +192,8 @@ export class TurnLoop {
             messages,
             tools: protocol.tools,
             temperature: settings.temperature,
-            maxTokens: settings.contextWindowTokens > 0 ? settings.answerTokens : undefined
+            maxTokens: settings.contextWindowTokens > 0 ? settings.answerTokens : undefined,
+            ...(settings.seed !== undefined ? { extraBody: { seed: settings.seed } } : {})
           },
           { signal: turn.signal, onDelta: text => emit({ type: 'model-delta', text }), cutAt: protocol.streamCut(turn) }
         );
@@ -332,6 +333,7 @@ export namespace TurnLoop {
     readonly contextWindowTokens: number;
     readonly answerTokens: number;
     readonly temperature?: number;
+    readonly seed?: number;
   }
 
   /**

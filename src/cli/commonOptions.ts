@@ -1,6 +1,8 @@
 // Copyright (c) jupyterlab-code-interpreter contributors.
 // Distributed under the terms of the Modified BSD License.
 
+import type { Agent } from '../agent/agent';
+
 /**
  * A command-line usage error (exit code 2).
  */
@@ -54,3 +56,25 @@ export const JUPYTER_OPTIONS_HELP = `Jupyter:
   --kernel NAME        kernel to start (default python3)
   --python PATH        the Python with jupyter_server for a private server
                        (env CODE_INTERPRETER_PYTHON; default python3)`;
+
+/**
+ * The exit code of a turn's outcome.
+ *
+ * @param result - how the turn ended.
+ * @returns 0 grounded, 130 stopped, 4 unverified, 3 the model unreachable, else 1.
+ */
+export function exitCodeOfTurn(result: Agent.ITurnResult): number {
+  if (result.outcome === 'completed') {
+    return ExitCode.Ok;
+  }
+  if (result.outcome === 'stopped') {
+    return 130;
+  }
+  if (result.outcome === 'unverified') {
+    return ExitCode.Unverified;
+  }
+  if (result.outcome === 'model-error' && result.modelErrorKind === 'unreachable') {
+    return ExitCode.Unreachable;
+  }
+  return ExitCode.Failed;
+}

@@ -10,6 +10,7 @@ import { runDabench } from '../eval/dabenchRun';
 import { formatSummaryTable } from '../eval/summaryTable';
 import { createTiktokenCounter } from '../feedback/tiktokenCounter';
 import { ExitCode, UsageError } from './commonOptions';
+import { parseEffort } from './effortOptions';
 import {
   defaultWorkers,
   exitCodeOf,
@@ -43,9 +44,18 @@ export const DABENCH_HELP = `InfiAgent-DABench (--dataset dabench):
   --kernel-state on|off       show the kernel's state (variables, frames, files) to the model at the
                               start of the turn, as a session does (default on: ${AGENT_BUDGET_DEFINITIONS.kernelStateTokens.default} tokens)
   --max-attempts N            executions per question (as a session: ${settingHelp(SETTING_DEFINITIONS.maxAttempts)})
-  Writes results.jsonl (each question's notebook, answer and sub-answer verdicts), summary.json
-  (accuracy by question, by sub-answer, and proportional by sub-answer) and the notebooks under
-  --out (default ./code-interpreter-eval/dabench).`;
+  --effort thorough           K runs of the agent per question (--candidates, default 3), sampled at
+                              --candidate-temperature with seeds --seed + i, each in a fresh notebook
+                              with its own kernel in its own copy of the question's folder
+                              (notebooks/<id>/candidate-<i>/: files one writes never reach another),
+                              one after the other; per sub-answer the most common @name[value]
+                              among the runs that completed wins (normalised: case, blanks, 3.50 =
+                              3.5; ties to the earlier run); runs that gave up or ended unverified
+                              vote only when none completed
+  Writes results.jsonl (each question's notebook, answer and sub-answer verdicts; with thorough,
+  every run and the votes), summary.json (accuracy by question, by sub-answer, and proportional
+  by sub-answer; the effort; wall time per question, median and mean) and the notebooks under
+  --out (default ./code-interpreter-eval/dabench, or dabench-thorough-kK).`;
 
 /**
  * The values `eval` parses that a DABench run reads.
@@ -60,6 +70,10 @@ export type DabenchValues = SharedValues &
     'max-attempts'?: string;
     'max-tokens'?: string;
     'kernel-state'?: string;
+    effort?: string;
+    candidates?: string;
+    'candidate-temperature'?: string;
+    seed?: string;
   };
 
 /**
@@ -99,6 +113,7 @@ export async function runDabenchCommand(values: DabenchValues): Promise<number> 
     if (kernelState !== 'on' && kernelState !== 'off') {
       throw new UsageError(`--kernel-state must be on or off, not "${kernelState}".`);
     }
+    const thorough = parseEffort(values);
     const dataDir = Private.resolveDataDir(values.data);
     const choice = chooseModel(values);
     opened = await openModel(choice, {
@@ -106,7 +121,8 @@ export async function runDabenchCommand(values: DabenchValues): Promise<number> 
       onProgress: progress => process.stderr.write(`${describeLocalModelProgress(progress)}\n`)
     });
     const model = opened;
-    const outDir = values.out ?? join('code-interpreter-eval', 'dabench');
+    const outDir =
+      values.out ?? join('code-interpreter-eval', thorough ? `dabench-thorough-k${thorough.candidates}` : 'dabench');
     const tokenCounter = await createTiktokenCounter();
     const summary = await withInterrupt(signal =>
       runDabench({
@@ -123,6 +139,7 @@ export async function runDabenchCommand(values: DabenchValues): Promise<number> 
           kernelStateTokens: kernelState === 'on' ? AGENT_BUDGET_DEFINITIONS.kernelStateTokens.default : 0
         },
         tokenCounter,
+        ...(thorough ? { thorough } : {}),
         progress: process.stderr,
         signal
       })

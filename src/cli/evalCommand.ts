@@ -6,9 +6,11 @@ import { parseArgs } from 'node:util';
 
 import { SETTING_DEFINITIONS } from '../agent/settingDefinitions';
 import { datasetFamily, datasetSections } from '../eval/dataset';
+import { CandidateSolver } from '../eval/candidateSolver';
 import { DABENCH_HELP, runDabenchCommand } from './dabenchCommand';
+import { EFFORT_HELP, EFFORT_OPTIONS, parseEffort } from './effortOptions';
 import { parseSettingOption } from './settingOptions';
-import { TaskSolver } from '../eval/taskSolver';
+import { TaskSolver, type ITaskSolver } from '../eval/taskSolver';
 import type { EvalMode, TestSection } from '../eval/evalTask';
 import { ModelClient } from '../model/modelClient';
 import {
@@ -75,11 +77,21 @@ Run options:
                               so and asked once more, at this temperature with a fixed seed
                               (default 0: greedy, which mostly gives the same answer again)
 ${SHARED_HELP}
+${EFFORT_HELP}
+
+Thorough effort on HumanEval(+)/MBPP(+) (with --mode single, the default; it picks, it does not
+refine): each task's K candidates are loaded each into a namespace of its own on the worker's
+kernel and run on the examples visible in the prompt only (doctest lines, MBPP's assert), never
+on the hidden tests; the candidate passing most examples wins, ties going to the behaviour (the
+values and errors on the examples) most of them share, then to the first. Only the winner is
+scored. results.jsonl records every candidate, its examples' verdicts and the choice.
 
 Writes samples.jsonl (EvalPlus format), results.jsonl (verdicts, attempts, every answer, feedback,
-tokens per task) and summary.json (with whether a second run would give the same answers) into
---out (default ./code-interpreter-eval/DATASET-MODE), prints a table on stdout and a progress bar
-on stderr. Ctrl-C stops and keeps what finished; --resume continues.
+tokens per task) and summary.json (with whether a second run would give the same answers, the
+effort, and the wall time per task, median and mean) into --out (default
+./code-interpreter-eval/DATASET-MODE, -thorough-kK appended for the thorough effort), prints a
+table on stdout and a progress bar on stderr (with the candidate under way). Ctrl-C stops and
+keeps what finished; --resume continues.
 
 ${DABENCH_HELP}
 
@@ -110,6 +122,12 @@ export async function runEvalCommand(argv: string[]): Promise<number> {
       // Option values first (by name), then the data file, then the model.
       const dataset = parseDataset(values.dataset);
       const mode = Private.parseMode(values.mode);
+      const thorough = parseEffort(values);
+      if (thorough && mode !== 'single') {
+        throw new UsageError(
+          '--effort thorough picks among candidates and does not refine: use it with --mode single.'
+        );
+      }
       const feedbackSections = Private.parseFeedbackTests(values['feedback-tests'], datasetSections(dataset));
       const attempts = parsePositiveInt('--max-attempts', values['max-attempts'], 2);
       const maxTokens = parsePositiveInt('--max-tokens', values['max-tokens'], 1024);
@@ -141,21 +159,34 @@ export async function runEvalCommand(argv: string[]): Promise<number> {
             : coder.withModel(criticModel ?? model);
       const maxAttempts = mode === 'single' ? 1 : attempts;
       const sections = datasetSections(dataset);
-      const solver = new TaskSolver({
-        coder,
-        critic,
-        mode,
-        family: datasetFamily(dataset),
-        sections,
-        feedbackSections,
-        maxAttempts,
-        maxTokens,
-        timeLimits: parseTimeLimits(values),
-        // Reproducible verdicts on the local llama.cpp server (see TaskSolver.IOptions).
-        requestExtras: choice.kind === 'local' ? { cache_prompt: false } : undefined,
-        retryTemperature
-      });
-      const outDir = values.out ?? join('code-interpreter-eval', `${dataset.replace('+', '-plus')}-${mode}`);
+      // Reproducible verdicts on the local llama.cpp server (see TaskSolver.IOptions).
+      const requestExtras = choice.kind === 'local' ? { cache_prompt: false } : undefined;
+      const solver: ITaskSolver = thorough
+        ? new CandidateSolver({
+            coder,
+            family: datasetFamily(dataset),
+            sections,
+            ...thorough,
+            maxTokens,
+            timeLimits: parseTimeLimits(values),
+            requestExtras
+          })
+        : new TaskSolver({
+            coder,
+            critic,
+            mode,
+            family: datasetFamily(dataset),
+            sections,
+            feedbackSections,
+            maxAttempts,
+            maxTokens,
+            timeLimits: parseTimeLimits(values),
+            requestExtras,
+            retryTemperature
+          });
+      const effortTag = thorough ? `-thorough-k${thorough.candidates}` : '';
+      const outDir =
+        values.out ?? join('code-interpreter-eval', `${dataset.replace('+', '-plus')}-${mode}${effortTag}`);
       const judgedBy = mode === 'human-feedback' ? (criticModel ?? model) : undefined;
       return {
         dataset,
@@ -168,7 +199,10 @@ export async function runEvalCommand(argv: string[]): Promise<number> {
           criticModel: judgedBy,
           maxAttempts,
           retryTemperature,
-          reproducibility: Private.reproducibility(choice.kind === 'local', retryTemperature)
+          reproducibility: thorough
+            ? Private.thoroughReproducibility(choice.kind === 'local')
+            : Private.reproducibility(choice.kind === 'local', retryTemperature),
+          ...(thorough ? { thorough } : {})
         }
       };
     });
@@ -197,7 +231,8 @@ namespace Private {
         'critic-base-url': { type: 'string' },
         'critic-api-key': { type: 'string' },
         'max-tokens': { type: 'string' },
-        'kernel-state': { type: 'string' }
+        'kernel-state': { type: 'string' },
+        ...EFFORT_OPTIONS
       },
       allowPositionals: false,
       strict: true
@@ -220,6 +255,15 @@ namespace Private {
     return local
       ? `same answers run to run: greedy${sampled}, on the local model with its prompt cache off`
       : `not guaranteed: greedy${sampled}, but an endpoint's batching and prompt cache can change answers from run to run`;
+  }
+
+  /**
+   * Whether two thorough runs give the same answers, as summary.json says it.
+   */
+  export function thoroughReproducibility(local: boolean): string {
+    return local
+      ? 'same answers run to run: candidates sampled with fixed seeds, on the local model with its prompt cache off'
+      : 'not guaranteed: candidates sampled with fixed seeds, which not every endpoint honours';
   }
 
   export function parseFeedbackTests(value: string | undefined, sections: TestSection[]): TestSection[] {

@@ -9,7 +9,14 @@ import type { AgentEvent } from '../agent/events';
 import { createTiktokenCounter } from '../feedback/tiktokenCounter';
 import { HeadlessNotebook } from '../notebook/headlessNotebook';
 import { CELL_OPTIONS, CELL_OPTIONS_HELP, checkCellsExist, parseCellOptions, type ICellRequest } from './cellOptions';
-import { ExitCode, JUPYTER_OPTIONS, JUPYTER_OPTIONS_HELP, MODEL_OPTIONS, UsageError } from './commonOptions';
+import {
+  ExitCode,
+  exitCodeOfTurn,
+  JUPYTER_OPTIONS,
+  JUPYTER_OPTIONS_HELP,
+  MODEL_OPTIONS,
+  UsageError
+} from './commonOptions';
 import { JupyterConnection, UnreachableError } from '../node/jupyterConnection';
 import {
   LOCAL_MODEL_OPTIONS,
@@ -24,6 +31,8 @@ import { locateNotebook, type INotebookLocation } from './notebookLocation';
 import { TerminalRenderer, type ITerminalStreams } from './terminalRenderer';
 import { parseChoiceOption, parseSettingOption, settingHelp } from './settingOptions';
 import { TranscriptWriter } from './transcriptWriter';
+import { EFFORT_OPTIONS, parseEffort } from './effortOptions';
+import { runThoroughTask, THOROUGH_RUN_HELP } from './thoroughRun';
 
 /**
  * The help of `code-interpreter run`.
@@ -57,6 +66,8 @@ Execution:
   --transcript FILE    write every model request, response and execution as JSON lines
 
 ${CELL_OPTIONS_HELP}
+
+${THOROUGH_RUN_HELP}
 
 ${JUPYTER_OPTIONS_HELP}
 
@@ -94,11 +105,14 @@ export async function runRunCommand(argv: string[], io: RunCommand.IIO = RunComm
   let transcript: TranscriptWriter | undefined;
   let agent: Agent | undefined;
   let stopping = false;
+  const thoroughStop = new AbortController();
+  let thoroughRunning = false;
   const stopOnSignal = () => {
-    if (agent?.isRunning && !stopping) {
+    if ((agent?.isRunning || thoroughRunning) && !stopping) {
       stopping = true;
       io.streams.err.write('\nStopping (press Ctrl-C again to quit at once)...\n');
-      agent.stop();
+      agent?.stop();
+      thoroughStop.abort();
     } else {
       process.exit(130);
     }
@@ -127,21 +141,36 @@ export async function runRunCommand(argv: string[], io: RunCommand.IIO = RunComm
     transcript = options.transcript ? new TranscriptWriter(options.transcript) : undefined;
     const renderer = new TerminalRenderer(io.streams);
     const tokenCounter = await createTiktokenCounter();
+    if (options.thorough && options.location.rootDir) {
+      thoroughRunning = true;
+      const outcome = await runThoroughTask({
+        task: options.task,
+        workingDir: options.location.rootDir,
+        notebookPath: options.location.serverPath,
+        userNotebook: notebook,
+        kernelName: options.jupyter.kernel,
+        python: options.jupyter.python ?? io.env.CODE_INTERPRETER_PYTHON,
+        ...options.thorough,
+        agent: { ...RunCommand.agentOptions(options, model), tokenCounter },
+        streams: io.streams,
+        signal: thoroughStop.signal
+      });
+      thoroughRunning = false;
+      if (!outcome.result || outcome.result.outcome === 'stopped') {
+        return 130;
+      }
+      if (!outcome.replayed) {
+        io.streams.err.write('● the chosen cells failed when run again in your kernel\n');
+        return ExitCode.Failed;
+      }
+      return exitCodeOfTurn(outcome.result);
+    }
     agent = new Agent({
+      ...RunCommand.agentOptions(options, model),
       tokenCounter,
-      model: model.client,
-      contextWindowTokens: model.contextWindow,
       // Greedy decoding on the local model: the same task gives the same cells.
       temperature: options.model.kind === 'local' ? 0 : undefined,
-      target: notebook,
-      protocol: options.protocol,
-      maxAttempts: options.maxAttempts,
-      cellTimeoutMs: options.timeoutSeconds * 1000,
-      outputBudgetTokens: options.outputBudget,
-      turnTokenBudget: options.tokenBudget,
-      turnTimeBudgetMs: options.timeBudgetSeconds * 1000,
-      vision: options.vision,
-      savedConversation: options.fresh ? 'ignore' : 'continue'
+      target: notebook
     });
     const continued = agent.conversation;
     if (continued.turns.length || continued.messages.length) {
@@ -156,23 +185,12 @@ export async function runRunCommand(argv: string[], io: RunCommand.IIO = RunComm
       transcript?.write(event);
     };
     agent.events.connect(onEvent);
-    const result = await agent.run(options.task, {
-      attachments: options.cells.attachments,
-      intent: options.cells.intent
-    });
-    if (result.outcome === 'completed') {
-      return ExitCode.Ok;
-    }
-    if (result.outcome === 'stopped') {
-      return 130;
-    }
-    if (result.outcome === 'unverified') {
-      return ExitCode.Unverified;
-    }
-    if (result.outcome === 'model-error' && result.modelErrorKind === 'unreachable') {
-      return ExitCode.Unreachable;
-    }
-    return ExitCode.Failed;
+    return exitCodeOfTurn(
+      await agent.run(options.task, {
+        attachments: options.cells.attachments,
+        intent: options.cells.intent
+      })
+    );
   } catch (error) {
     io.streams.err.write(`code-interpreter run: ${(error as Error).message}\n`);
     return error instanceof UnreachableError ? ExitCode.Unreachable : ExitCode.Failed;
@@ -192,6 +210,28 @@ export async function runRunCommand(argv: string[], io: RunCommand.IIO = RunComm
  * The namespace for `runRunCommand` helpers.
  */
 export namespace RunCommand {
+  /**
+   * The agent's options that the command's options set (the target, temperature and seed aside).
+   *
+   * @param options - the parsed options.
+   * @param model - the opened model.
+   * @returns the options.
+   */
+  export function agentOptions(options: IParsed, model: IOpenModel) {
+    return {
+      model: model.client,
+      contextWindowTokens: model.contextWindow,
+      protocol: options.protocol,
+      maxAttempts: options.maxAttempts,
+      cellTimeoutMs: options.timeoutSeconds * 1000,
+      outputBudgetTokens: options.outputBudget,
+      turnTokenBudget: options.tokenBudget,
+      turnTimeBudgetMs: options.timeBudgetSeconds * 1000,
+      vision: options.vision,
+      savedConversation: options.fresh ? ('ignore' as const) : ('continue' as const)
+    };
+  }
+
   /**
    * Where a command writes, and its environment.
    */
@@ -249,6 +289,10 @@ export namespace RunCommand {
      */
     cells: ICellRequest;
     jupyter: { 'server-url'?: string; token?: string; kernel?: string; python?: string };
+    /**
+     * The thorough effort's sampling; omitted for `fast`.
+     */
+    thorough?: { candidates: number; temperature: number; seed: number };
   }
 
   /**
@@ -282,6 +326,7 @@ export namespace RunCommand {
           notebook: { type: 'string' },
           fresh: { type: 'boolean' },
           transcript: { type: 'string' },
+          ...EFFORT_OPTIONS,
           help: { type: 'boolean', short: 'h' }
         }
       });
@@ -305,9 +350,20 @@ export namespace RunCommand {
     const tokenBudget = Private.integer(values['token-budget'], '--token-budget', 0, 0);
     const timeBudgetSeconds = Private.number(values['time-budget'], '--time-budget', 0);
     Private.url(values['server-url'], '--server-url');
+    const thorough = parseEffort(values);
+    if (thorough && values['server-url'] !== undefined) {
+      throw new UsageError(
+        '--effort thorough runs its candidates in copies of a local folder: it needs the private server (no --server-url)'
+      );
+    }
     const notebook = values.notebook ?? `code-interpreter-${new Date().toISOString().replace(/[:.]/g, '-')}.ipynb`;
     const location = locateNotebook(notebook, { serverUrl: values['server-url'], cwd });
     const cells = parseCellOptions(values);
+    if (thorough && cells.attachments.length > 0) {
+      // Candidates run on copies of the folder, not of the notebook's cells: a cell to revise in
+      // place has no copy to revise.
+      throw new UsageError('--effort thorough cannot be combined with --fix-cell, --explain-cell or --attach-cell');
+    }
     const task = positionals.join(' ').trim() || cells.defaultTask;
     if (!task) {
       throw new UsageError('no task given: code-interpreter run "<task>"');
@@ -333,7 +389,8 @@ export namespace RunCommand {
         token: values.token,
         kernel: values.kernel,
         python: values.python
-      }
+      },
+      ...(thorough ? { thorough } : {})
     };
   }
 }

@@ -1,28 +1,25 @@
 // Copyright (c) jupyterlab-code-interpreter contributors.
 // Distributed under the terms of the Modified BSD License.
 
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 
 import { AGENT_BUDGET_DEFINITIONS, SETTING_DEFINITIONS } from '../agent/settingDefinitions';
-import { Agent } from '../agent/agent';
-import type { AgentEvent } from '../agent/events';
+import type { Agent } from '../agent/agent';
 import type { ITokenCounter } from '../feedback/tokenCounter';
 import type { ModelClient } from '../model/modelClient';
-import { ModelError } from '../model/modelError';
-import { HeadlessNotebook } from '../notebook/headlessNotebook';
 import { JupyterConnection } from '../node/jupyterConnection';
+import { voteOnAnswers, type ISubAnswerVote } from './answerVote';
+import { runDabenchCandidate, type IDabenchCandidateRun } from './dabenchCandidate';
 import {
   dabenchAccuracy,
-  dabenchPrompt,
   loadDabench,
-  parseDabenchAnswers,
   scoreDabench,
   type IDabenchAccuracy,
   type IDabenchQuestion,
   type ISubAnswerVerdict
 } from './dabench';
-import type { IRunSummaryBase } from './evalSummary';
+import { taskWallTime, type Effort, type IRunSummaryBase } from './evalSummary';
 import { ProgressBar } from './progressBar';
 import { ResultsFile } from './resultsFile';
 
@@ -44,9 +41,9 @@ export interface IDabenchRecord {
   /**
    * Where the answers were read: the agent's final answer (`response`, the content of the turn's
    * last model response), the last code cell's output when that answer holds none of the
-   * labelled names (`cell-output`), or `none`.
+   * labelled names (`cell-output`), the candidates' vote (`vote`, thorough effort), or `none`.
    */
-  answer_source: 'response' | 'cell-output' | 'none';
+  answer_source: 'response' | 'cell-output' | 'vote' | 'none';
   /**
    * The agent's final answer text.
    */
@@ -66,6 +63,28 @@ export interface IDabenchRecord {
    * Why the question could not be run or answered (a missing table, a failed model).
    */
   error?: string;
+  /**
+   * Every run of the agent on the question, in order (thorough effort): its notebook, how its
+   * turn ended, its answers and whether it voted (only completed runs do, unless none did).
+   */
+  candidates?: {
+    index: number;
+    seed: number;
+    temperature: number;
+    notebook: string;
+    outcome: string;
+    executions: number;
+    answer_source: IDabenchRecord['answer_source'];
+    answers: Record<string, string>;
+    voted: boolean;
+    tokens: { prompt: number; completion: number };
+    error?: string;
+    duration_ms: number;
+  }[];
+  /**
+   * The vote on each sub-answer (thorough effort).
+   */
+  votes?: ISubAnswerVote[];
   duration_ms: number;
 }
 
@@ -92,6 +111,14 @@ export interface IDabenchSummary extends IRunSummaryBase {
   max_attempts: number;
   kernel_state_tokens: number;
   data_dir: string;
+  effort: Effort;
+  candidates?: number;
+  candidate_temperature?: number;
+  seed?: number;
+  /**
+   * The time each question took, in seconds.
+   */
+  task_wall_time_s: { median: number; mean: number };
 }
 
 /**
@@ -116,6 +143,11 @@ export interface IDabenchRunOptions {
    */
   agent?: Pick<Agent.IOptions, 'maxAttempts' | 'cellTimeoutMs' | 'kernelStateTokens' | 'protocol'>;
   tokenCounter?: ITokenCounter;
+  /**
+   * The thorough effort: K runs of the agent per question, sampled with seeds seed + i, their
+   * answers put to a vote; omitted for `fast` (one greedy run).
+   */
+  thorough?: { candidates: number; temperature: number; seed: number };
   progress?: ProgressBar.IStream;
   signal?: AbortSignal;
 }
@@ -145,8 +177,8 @@ export async function runDabench(options: IDabenchRunOptions): Promise<IDabenchS
   const bar = options.progress
     ? new ProgressBar({ stream: options.progress, total: questions.length, label: 'dabench', metric: 'accuracy' })
     : undefined;
-  const showProgress = () =>
-    bar?.update(results.records.length, results.records.filter(record => record.correct).length, undefined);
+  const showProgress = (note?: string) =>
+    bar?.update(results.records.length, results.records.filter(record => record.correct).length, undefined, note);
   const maxAttempts = options.agent?.maxAttempts ?? Private.SESSION.maxAttempts;
   const kernelStateTokens = options.agent?.kernelStateTokens ?? Private.SESSION.kernelStateTokens;
   const inside = new AbortController();
@@ -173,7 +205,7 @@ export async function runDabench(options: IDabenchRunOptions): Promise<IDabenchS
       const worker = async () => {
         while (!inside.signal.aborted && next < pending.length) {
           const question = pending[next++];
-          const record = await Private.solve(question, connection, options, inside.signal, rootDir);
+          const record = await Private.solve(question, connection, options, inside.signal, rootDir, showProgress);
           if (inside.signal.aborted) {
             return;
           }
@@ -223,7 +255,16 @@ export async function runDabench(options: IDabenchRunOptions): Promise<IDabenchS
     interrupted: !!options.signal?.aborted || records.length < questions.length,
     max_attempts: maxAttempts,
     kernel_state_tokens: kernelStateTokens,
-    data_dir: options.dataDir
+    data_dir: options.dataDir,
+    effort: options.thorough ? 'thorough' : 'fast',
+    ...(options.thorough
+      ? {
+          candidates: options.thorough.candidates,
+          candidate_temperature: options.thorough.temperature,
+          seed: options.thorough.seed
+        }
+      : {}),
+    task_wall_time_s: taskWallTime(records)
   };
   results.writeSummary(summary);
   if (failure !== undefined) {
@@ -243,18 +284,20 @@ namespace Private {
   };
 
   /**
-   * Run one question in its own notebook and score the answer.
+   * Run one question: once in `notebooks/<id>/` (fast), or K times each in
+   * `notebooks/<id>/candidate-<i>/` with its own kernel and copy of the table (thorough), the
+   * candidates' answers then put to a vote; and score the answer.
    */
   export async function solve(
     question: IDabenchQuestion,
     jupyter: JupyterConnection,
     options: IDabenchRunOptions,
     signal: AbortSignal,
-    rootDir: string | undefined
+    rootDir: string | undefined,
+    onProgress: (note: string) => void
   ): Promise<IDabenchRecord> {
     const started = Date.now();
-    const folder = `notebooks/${question.id.replace(/[^\w.-]/g, '_')}`;
-    const path = `${folder}/dabench-${question.id.replace(/[^\w.-]/g, '_')}.ipynb`;
+    const id = question.id.replace(/[^\w.-]/g, '_');
     const base = {
       task_id: question.id,
       file_name: question.fileName,
@@ -273,99 +316,93 @@ namespace Private {
         duration_ms: Date.now() - started
       };
     }
-    // A notebook left by a stopped run would be continued (its conversation is in it): start afresh.
-    await jupyter.contents.delete(path).catch(() => undefined);
-    const notebook = await HeadlessNotebook.open({ contents: jupyter.contents, sessions: jupyter.sessions, path });
-    const tokens = { prompt: 0, completion: 0 };
-    let response = '';
-    try {
-      await jupyter.contents.save(`${folder}/${question.fileName}`, {
-        type: 'file',
-        format: 'base64',
-        content: readFileSync(table).toString('base64')
-      });
-      const agent = new Agent({
-        model: options.model.client,
-        target: notebook,
-        tokenCounter: options.tokenCounter,
-        contextWindowTokens: options.model.contextWindow,
-        temperature: options.model.temperature ?? 0,
-        protocol: options.agent?.protocol ?? SETTING_DEFINITIONS.protocol.default,
-        maxAttempts: options.agent?.maxAttempts ?? SESSION.maxAttempts,
-        cellTimeoutMs: options.agent?.cellTimeoutMs ?? SESSION.cellTimeoutMs,
-        kernelStateTokens: options.agent?.kernelStateTokens ?? SESSION.kernelStateTokens
-      });
-      agent.events.connect((_: Agent, event: AgentEvent) => {
-        if (event.type === 'model-response') {
-          response = event.content;
-          tokens.prompt += event.usage.promptTokens;
-          tokens.completion += event.usage.completionTokens;
-        }
-      });
-      let result: Agent.ITurnResult;
-      try {
-        result = await agent.run(dabenchPrompt(question), { signal });
-      } finally {
-        agent.dispose();
-      }
-      if (result.outcome === 'model-error' && result.modelErrorKind === 'unreachable') {
-        // Not the question's fault: nothing is recorded, and --resume runs it again.
-        throw new ModelError('unreachable', result.reason ?? 'The model endpoint cannot be reached.');
-      }
-      const fromResponse = parseDabenchAnswers(response);
-      const named = (answers: Map<string, string>) =>
-        question.answers.some(([name]) => [...answers.keys()].some(key => key.toLowerCase() === name.toLowerCase()));
-      let source: IDabenchRecord['answer_source'] = 'none';
-      let answers = new Map<string, string>();
-      if (named(fromResponse)) {
-        source = 'response';
-        answers = fromResponse;
-      } else {
-        const fromOutput = parseDabenchAnswers(lastCellOutput(notebook));
-        if (named(fromOutput)) {
-          source = 'cell-output';
-          answers = fromOutput;
-        }
-      }
-      const subAnswers = scoreDabench(question, answers);
-      const error =
-        result.outcome === 'model-error'
-          ? `The model failed: ${result.reason ?? result.modelErrorKind ?? 'unknown error'}`
-          : undefined;
+    const local = (path: string) => (rootDir ? join(rootDir, path) : path);
+    const run = (path: string, sampling?: { temperature: number; seed: number }) =>
+      runDabenchCandidate(
+        question,
+        table,
+        jupyter,
+        {
+          path,
+          model: sampling ? { ...options.model, ...sampling } : options.model,
+          agent: options.agent,
+          tokenCounter: options.tokenCounter
+        },
+        signal
+      );
+    const thorough = options.thorough;
+    if (!thorough) {
+      const single = await run(`notebooks/${id}/dabench-${id}.ipynb`);
+      const subAnswers = scoreDabench(question, single.answers);
       return {
         ...base,
-        notebook: rootDir ? join(rootDir, path) : path,
-        answer_source: source,
-        response,
+        notebook: local(single.path),
+        answer_source: single.answerSource,
+        response: single.response,
         sub_answers: subAnswers,
         correct: subAnswers.every(verdict => verdict.correct),
-        outcome: result.outcome,
-        executions: result.executions,
-        tokens,
-        ...(error ? { error } : {}),
+        outcome: single.outcome,
+        executions: single.executions,
+        tokens: single.tokens,
+        ...(single.error ? { error: single.error } : {}),
         duration_ms: Date.now() - started
       };
-    } finally {
-      await notebook.close(true);
     }
-  }
-
-  /**
-   * The text the last code cell showed: its streams and the plain text of its results.
-   */
-  export function lastCellOutput(notebook: HeadlessNotebook): string {
-    const cells = notebook.document.cells.filter(cell => cell.cell_type === 'code');
-    const last = cells[cells.length - 1];
-    if (!last || !Array.isArray(last.outputs)) {
-      return '';
+    const runs: { run: IDabenchCandidateRun; seed: number; duration_ms: number }[] = [];
+    for (let index = 0; index < thorough.candidates; index++) {
+      if (signal.aborted) {
+        break;
+      }
+      onProgress(`question ${question.id} candidate ${index + 1}/${thorough.candidates}`);
+      const seed = thorough.seed + index;
+      const candidateStarted = Date.now();
+      const candidate = await run(`notebooks/${id}/candidate-${index + 1}/dabench-${id}.ipynb`, {
+        temperature: thorough.temperature,
+        seed
+      });
+      runs.push({ run: candidate, seed, duration_ms: Date.now() - candidateStarted });
     }
-    const join = (value: unknown) => (Array.isArray(value) ? value.join('') : typeof value === 'string' ? value : '');
-    return (last.outputs as Record<string, unknown>[])
-      .map(output =>
-        output.output_type === 'stream'
-          ? join(output.text)
-          : join((output.data as Record<string, unknown> | undefined)?.['text/plain'])
-      )
-      .join('\n');
+    const vote = voteOnAnswers(
+      question.answers.map(([name]) => name),
+      runs.map(({ run: candidate }) => ({ answers: candidate.answers, completed: candidate.outcome === 'completed' }))
+    );
+    const subAnswers = scoreDabench(question, vote.answers);
+    const shown = runs[vote.voting[0] ?? 0]?.run;
+    const completed = runs.some(({ run: candidate }) => candidate.outcome === 'completed');
+    const failed = runs.every(({ run: candidate }) => candidate.error);
+    return {
+      ...base,
+      ...(shown ? { notebook: local(shown.path) } : {}),
+      answer_source: vote.answers.size ? 'vote' : 'none',
+      response: shown?.response ?? '',
+      sub_answers: subAnswers,
+      correct: subAnswers.every(verdict => verdict.correct),
+      outcome: completed ? 'completed' : (shown?.outcome ?? 'stopped'),
+      executions: runs.reduce((sum, { run: candidate }) => sum + candidate.executions, 0),
+      tokens: runs.reduce(
+        (sum, { run: candidate }) => ({
+          prompt: sum.prompt + candidate.tokens.prompt,
+          completion: sum.completion + candidate.tokens.completion
+        }),
+        { prompt: 0, completion: 0 }
+      ),
+      ...(failed && shown?.error ? { error: shown.error } : {}),
+      candidates: runs.map(({ run: candidate, seed, duration_ms }, index) => ({
+        index,
+        seed,
+        temperature: thorough.temperature,
+        notebook: local(candidate.path),
+        outcome: candidate.outcome,
+        executions: candidate.executions,
+        answer_source: candidate.answerSource,
+        answers: Object.fromEntries(candidate.answers),
+        voted: vote.voting.includes(index),
+        tokens: candidate.tokens,
+        ...(candidate.error ? { error: candidate.error } : {}),
+        duration_ms
+      })),
+      votes: vote.votes,
+      duration_ms: Date.now() - started
+    };
   }
 }

@@ -9,7 +9,7 @@ import { KernelPool } from './kernelPool';
 import { ProgressBar } from './progressBar';
 import { ResultsFile, type IResultRecord } from './resultsFile';
 import { checkSolution, EvalAbortedError, type ITimeLimitOptions } from './solutionChecker';
-import type { TaskSolver } from './taskSolver';
+import type { ITaskSolver } from './taskSolver';
 import { scoreRecords, summarizeRun, type IEvalSummary } from './evalSummary';
 import type { DatasetName, EvalMode, IEvalTask, IGroundTruth, ISectionVerdict, TestSection } from './evalTask';
 
@@ -40,13 +40,17 @@ export interface IEvalRunOptions {
    * Solve with a model (`eval`)...
    */
   solver?: {
-    solver: TaskSolver;
+    solver: ITaskSolver;
     mode: EvalMode;
     model: string;
     criticModel?: string;
     maxAttempts: number;
     retryTemperature?: number;
     reproducibility?: string;
+    /**
+     * The thorough effort's sampling; omitted for `fast`.
+     */
+    thorough?: { candidates: number; temperature: number; seed: number };
   };
   /**
    * ...or check existing samples (`evaluate`): the solutions of each task.
@@ -98,10 +102,10 @@ export async function runEvaluation(options: IEvalRunOptions): Promise<IEvalSumm
         label: options.dataset
       })
     : undefined;
-  const showProgress = () => {
+  const showProgress = (note?: string) => {
     if (bar) {
       const score = scoreRecords(results.records, sections);
-      bar.update(results.records.length, score.passBase, sections.includes('plus') ? score.passPlus : undefined);
+      bar.update(results.records.length, score.passBase, sections.includes('plus') ? score.passPlus : undefined, note);
     }
   };
   let restarts = 0;
@@ -152,7 +156,8 @@ export async function runEvaluation(options: IEvalRunOptions): Promise<IEvalSumm
               { truth, recomputeTruth },
               options,
               family,
-              sections
+              sections,
+              showProgress
             );
             if (!options.signal?.aborted) {
               results.append(record);
@@ -241,7 +246,8 @@ namespace Private {
     expected: { truth: IGroundTruth; recomputeTruth: (kernel: EvalKernel) => Promise<unknown> },
     options: IEvalRunOptions,
     family: ReturnType<typeof datasetFamily>,
-    sections: TestSection[]
+    sections: TestSection[],
+    onProgress: (note: string) => void
   ): Promise<IResultRecord> {
     const started = Date.now();
     if (item.solution !== undefined) {
@@ -252,7 +258,7 @@ namespace Private {
       );
       return record(item, item.solution, verdicts, sections, { duration_ms: Date.now() - started });
     }
-    const outcome = await options.solver!.solver.solve(kernel, item.task, expected, options.signal);
+    const outcome = await options.solver!.solver.solve(kernel, item.task, expected, options.signal, onProgress);
     return record(item, outcome.solution, outcome.verdicts, sections, {
       attempts: outcome.attempts,
       feedback: outcome.feedback,
@@ -261,6 +267,8 @@ namespace Private {
       ...(outcome.answers.length > 1 ? { answers: outcome.answers } : {}),
       tokens: { prompt: outcome.tokens.promptTokens, completion: outcome.tokens.completionTokens },
       ...(outcome.error ? { error: outcome.error } : {}),
+      ...(outcome.candidates ? { candidates: outcome.candidates } : {}),
+      ...(outcome.choice ? { choice: outcome.choice } : {}),
       duration_ms: Date.now() - started
     });
   }

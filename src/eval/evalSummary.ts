@@ -53,7 +53,28 @@ export interface IEvalSummary extends IRunSummaryBase {
    * Whether a second run would give the same answers, and why (or why not).
    */
   reproducibility?: string;
+  /**
+   * `fast`: one answer per attempt; `thorough`: `candidates` sampled answers per task, one chosen
+   * on the prompt's visible examples.
+   */
+  effort?: Effort;
+  candidates?: number;
+  candidate_temperature?: number;
+  /**
+   * The first candidate's seed; candidate i is sent seed + i.
+   */
+  seed?: number;
+  /**
+   * The time each task took (model requests, runs and scoring), in seconds.
+   */
+  task_wall_time_s: { median: number; mean: number };
 }
+
+/**
+ * How much work a task gets: `fast` (one answer, or the mode's attempts) or `thorough` (several
+ * sampled candidates, one chosen by execution).
+ */
+export type Effort = 'fast' | 'thorough';
 
 /**
  * What a summary says of the run itself (the run's options have these fields).
@@ -69,6 +90,7 @@ export interface ISummarizedRun {
     maxAttempts: number;
     retryTemperature?: number;
     reproducibility?: string;
+    thorough?: { candidates: number; temperature: number; seed: number };
   };
 }
 
@@ -145,6 +167,7 @@ export function summarizeRun(
     'pass@1': { base: scored.base, plus: scored.plus },
     tokens,
     wall_time_s: Math.round(run.wall * 100) / 100,
+    task_wall_time_s: taskWallTime(records),
     workers: options.workers,
     kernel_restarts: run.restarts,
     interrupted: run.interrupted,
@@ -154,8 +177,34 @@ export function summarizeRun(
           max_attempts: options.solver.maxAttempts,
           critic_model: options.solver.criticModel ?? null,
           retry_temperature: options.solver.retryTemperature ?? 0,
-          ...(options.solver.reproducibility ? { reproducibility: options.solver.reproducibility } : {})
+          ...(options.solver.reproducibility ? { reproducibility: options.solver.reproducibility } : {}),
+          effort: options.solver.thorough ? 'thorough' : 'fast',
+          ...(options.solver.thorough
+            ? {
+                candidates: options.solver.thorough.candidates,
+                candidate_temperature: options.solver.thorough.temperature,
+                seed: options.solver.thorough.seed
+              }
+            : {})
         }
       : {})
   };
+}
+
+/**
+ * The median and mean of the records' durations, in seconds (0 with none).
+ *
+ * @param records - the finished tasks' records.
+ * @returns the figures, rounded to hundredths.
+ */
+export function taskWallTime(records: readonly { duration_ms: number }[]): { median: number; mean: number } {
+  const seconds = records.map(entry => entry.duration_ms / 1000).sort((a, b) => a - b);
+  if (!seconds.length) {
+    return { median: 0, mean: 0 };
+  }
+  const middle = Math.floor(seconds.length / 2);
+  const median = seconds.length % 2 ? seconds[middle] : (seconds[middle - 1] + seconds[middle]) / 2;
+  const mean = seconds.reduce((sum, value) => sum + value, 0) / seconds.length;
+  const round = (value: number) => Math.round(value * 100) / 100;
+  return { median: round(median), mean: round(mean) };
 }

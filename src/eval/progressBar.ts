@@ -25,8 +25,9 @@ export class ProgressBar {
    * @param done - tasks finished (this run and resumed ones).
    * @param passBase - how many of them pass the base tests (or count as right, for the metric).
    * @param passPlus - how many pass base and plus tests, or `undefined` when there are none.
+   * @param note - what is under way (a task's candidate), shown at the end of the line.
    */
-  update(done: number, passBase: number, passPlus: number | undefined): void {
+  update(done: number, passBase: number, passPlus: number | undefined, note?: string): void {
     const total = Math.max(1, this._total);
     const width = 24;
     const filled = Math.round((width * Math.min(done, total)) / total);
@@ -36,7 +37,8 @@ export class ProgressBar {
       `${this._label} [${'#'.repeat(filled)}${'.'.repeat(width - filled)}] ${done}/${this._total}` +
       ` ${this._metric} ${rate(passBase)}` +
       (passPlus === undefined ? '' : ` plus ${rate(passPlus)}`) +
-      ` ${seconds}s`;
+      ` ${seconds}s` +
+      (note ? ` ${note}` : '');
     if (this._stream.isTTY) {
       this._stream.write(`\r\u001b[K${line}`);
       this._drawn = true;

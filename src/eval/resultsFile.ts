@@ -4,6 +4,7 @@
 import { appendFileSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 
+import type { ICandidateChoice, ICandidateRecord } from './candidateChoice';
 import type { ISectionVerdict, SectionStatus } from './evalTask';
 
 /**
@@ -36,6 +37,14 @@ export interface IResultRecord {
   answers?: string[];
   tokens?: { prompt: number; completion: number };
   error?: string;
+  /**
+   * Every candidate with its visible examples' verdicts (thorough effort).
+   */
+  candidates?: ICandidateRecord[];
+  /**
+   * Which candidate became `solution`, and why (thorough effort).
+   */
+  choice?: ICandidateChoice;
   duration_ms: number;
 }
 

@@ -54,6 +54,12 @@ export function formatSummaryTable(summary: IEvalSummary | IDabenchSummary): str
       `${summary.wall_time_s.toFixed(1)}s`
     ];
   }
+  // The effort and the time per task last: the columns before keep their places.
+  header.push('effort', 'per task');
+  row.push(
+    summary.effort === 'thorough' ? `thorough k=${summary.candidates ?? '?'}` : (summary.effort ?? '-'),
+    summary.task_wall_time_s ? `${summary.task_wall_time_s.median.toFixed(1)}s` : '-'
+  );
   const widths = header.map((title, index) => Math.max(title.length, row[index].length));
   const line = (cells: string[]) =>
     cells

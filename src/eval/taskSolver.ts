@@ -4,7 +4,8 @@
 import type { ChatMessage } from '../conversation/conversationRecord';
 import type { IModelResponse, ModelClient } from '../model/modelClient';
 import { ModelError } from '../model/modelError';
-import { askModel, pickSolutionCode } from './coderRequest';
+import type { ICandidateChoice, ICandidateRecord } from './candidateChoice';
+import { askCoder, pickCode, sanitizeAnswer, type ISampling, type ITokenUsage } from './coderAnswer';
 import type { EvalKernel } from './evalKernel';
 import {
   CODER_SYSTEM_PROMPT,
@@ -18,15 +19,102 @@ import {
   humanFeedbackMessage,
   type ISelfCheckReport
 } from './evalPrompts';
-import type { DatasetFamily, EvalMode, IEvalTask, IGroundTruth, ISectionVerdict, TestSection } from './evalTask';
 import { checkSolution, EvalAbortedError, type ITimeLimitOptions } from './solutionChecker';
-import type { ISolveOutcome, ITokenUsage } from './solveOutcome';
+import type { DatasetFamily, EvalMode, IEvalTask, IGroundTruth, ISectionVerdict, TestSection } from './evalTask';
+
+export type { ITokenUsage };
+
+/**
+ * What solving one task produced.
+ */
+export interface ISolveOutcome {
+  /**
+   * The final solution, sanitized.
+   */
+  solution: string;
+
+  /**
+   * The verdicts of the dataset's sections on the final solution.
+   */
+  verdicts: Partial<Record<TestSection, ISectionVerdict>>;
+
+  /**
+   * How many answers the coder gave.
+   */
+  attempts: number;
+
+  /**
+   * The feedback messages sent to the coder, in order.
+   */
+  feedback: string[];
+
+  /**
+   * The critic's guidance, in order (human-feedback mode).
+   */
+  guidance: string[];
+
+  /**
+   * Answers that repeated an earlier failing solution unchanged (asked again, not counted as
+   * attempts).
+   */
+  repeats: number;
+
+  /**
+   * The solution of every answer, in order, repeats included.
+   */
+  answers: string[];
+
+  /**
+   * Tokens of the coder and the critic.
+   */
+  tokens: ITokenUsage;
+
+  /**
+   * A model request the endpoint refused for this task only (the task counts as failed).
+   */
+  error?: string;
+
+  /**
+   * Every candidate and their examples' verdicts (thorough effort only).
+   */
+  candidates?: ICandidateRecord[];
+
+  /**
+   * Which candidate was chosen and why (thorough effort only).
+   */
+  choice?: ICandidateChoice;
+}
+
+/**
+ * What the harness asks of a solver: solve one task on a worker's kernel.
+ */
+export interface ITaskSolver {
+  /**
+   * Solve a task.
+   *
+   * @param kernel - the worker's kernel.
+   * @param task - the task.
+   * @param expected - its expected outputs, and how to compute them again on a kernel that lost them.
+   * @param signal - stops the work.
+   * @param onProgress - told what is under way within the task, for the progress bar.
+   * @returns the outcome.
+   * @throws {EvalAbortedError} when stopped.
+   * @throws {ModelError} when the endpoint fails in a way no other task would escape.
+   */
+  solve(
+    kernel: EvalKernel,
+    task: IEvalTask,
+    expected: { truth: IGroundTruth; recomputeTruth?: (kernel: EvalKernel) => Promise<unknown> },
+    signal?: AbortSignal,
+    onProgress?: (note: string) => void
+  ): Promise<ISolveOutcome>;
+}
 
 /**
  * Solves one task with a model in one of the paper's modes, then checks the final solution on
  * the dataset's hidden tests.
  */
-export class TaskSolver {
+export class TaskSolver implements ITaskSolver {
   /**
    * Construct a solver.
    *
@@ -93,15 +181,16 @@ export class TaskSolver {
       let response: IModelResponse;
       try {
         const sampled = askedAgain && retryTemperature > 0;
-        response = await askModel(
+        // A fixed seed per retry keeps a sampled run reproducible where the endpoint honours it.
+        const sampling: ISampling | undefined = sampled
+          ? { temperature: retryTemperature, seed: Private.RETRY_SEED + repeats }
+          : undefined;
+        response = await askCoder(
           options.coder,
           messages,
-          options.maxTokens,
-          signal,
+          { maxTokens: options.maxTokens, extras: options.requestExtras, sampling },
           tokens,
-          options.requestExtras,
-          // A fixed seed per retry keeps a sampled run reproducible where the endpoint honours it.
-          sampled ? { temperature: retryTemperature, seed: Private.RETRY_SEED + repeats } : undefined
+          signal
         );
       } catch (caught) {
         if (caught instanceof ModelError && caught.kind === 'bad-request') {
@@ -112,8 +201,8 @@ export class TaskSolver {
       }
       attempts++;
       messages.push({ role: 'assistant', content: response.content });
-      const raw = pickSolutionCode(response.content, task.entryPoint);
-      solution = await this._sanitize(kernel, task, raw, signal);
+      const raw = pickCode(response.content, task.entryPoint);
+      solution = await sanitizeAnswer(kernel, task, options.family, raw, signal);
       const repeated = answers.includes(solution);
       answers.push(solution);
       if (repeated && lastResult !== undefined && !askedAgain) {
@@ -140,16 +229,15 @@ export class TaskSolver {
         const critic = options.critic ?? options.coder;
         let words: string;
         try {
-          const answer = await askModel(
+          const answer = await askCoder(
             critic,
             [
               { role: 'system', content: CRITIC_SYSTEM_PROMPT },
               { role: 'user', content: criticPrompt(task, solution, result) }
             ],
-            options.maxTokens,
-            signal,
+            { maxTokens: options.maxTokens, extras: options.requestExtras },
             tokens,
-            options.requestExtras
+            signal
           );
           words = answer.content;
         } catch (caught) {
@@ -205,39 +293,6 @@ export class TaskSolver {
     }
     const verdicts = await check(solution, options.feedbackSections);
     return describeTestFailure(task, verdicts);
-  }
-
-  /**
-   * The solution the answer holds: its entry point and what it needs.
-   */
-  private async _sanitize(
-    kernel: EvalKernel,
-    task: IEvalTask,
-    raw: string,
-    signal: AbortSignal | undefined
-  ): Promise<string> {
-    const sanitize = async (code: string) => {
-      const call = await kernel.call(
-        { op: 'sanitize', code, entry_point: task.entryPoint, prompt: task.prompt },
-        { timeoutMs: 30000, signal }
-      );
-      if (signal?.aborted) {
-        throw new EvalAbortedError();
-      }
-      return call.result as { code: string; has_entry_point: boolean } | undefined;
-    };
-    const direct = await sanitize(raw);
-    if (direct?.has_entry_point) {
-      return direct.code;
-    }
-    // An answer that continues the prompt's function body instead of repeating it.
-    if (this._options.family === 'humaneval' && raw.trim()) {
-      const completed = await sanitize(task.prompt + raw);
-      if (completed?.has_entry_point) {
-        return completed.code;
-      }
-    }
-    return direct?.code ?? raw;
   }
 }
 
@@ -295,6 +350,7 @@ namespace Private {
    * The seeds of sampled retries: this plus the number of repeats so far.
    */
   export const RETRY_SEED = 1234;
+
   /**
    * Verdicts already known for a code and section (the final check reuses the feedback's).
    */

@@ -1,0 +1,75 @@
+// Copyright (c) jupyterlab-code-interpreter contributors.
+// Distributed under the terms of the Modified BSD License.
+
+import type { IChoiceSettingDefinition, INumberSettingDefinition } from '../agent/settingDefinitions';
+import type { Effort } from '../eval/evalSummary';
+import { UsageError } from './commonOptions';
+import { parseChoiceOption, parseSettingOption, settingHelp } from './settingOptions';
+
+/**
+ * The options of the effort, as node's `util.parseArgs` takes them (`eval` on every dataset).
+ */
+export const EFFORT_OPTIONS = {
+  effort: { type: 'string' },
+  candidates: { type: 'string' },
+  'candidate-temperature': { type: 'string' },
+  seed: { type: 'string' }
+} as const;
+
+/**
+ * The defaults and bounds of the effort's options.
+ */
+export const EFFORT_DEFINITIONS = {
+  effort: { type: 'string', enum: ['fast', 'thorough'], default: 'fast' } as IChoiceSettingDefinition<Effort>,
+  candidates: { type: 'integer', default: 3, minimum: 1, maximum: 20 } as INumberSettingDefinition,
+  // Above 0: greedy candidates of the same prompt would all be the same answer.
+  candidateTemperature: { type: 'number', default: 0.8, minimum: 0, maximum: 2 } as INumberSettingDefinition,
+  seed: { type: 'integer', default: 1, minimum: 0 } as INumberSettingDefinition
+};
+
+/**
+ * The help lines of the effort's options.
+ */
+export const EFFORT_HELP = `Effort options:
+  --effort fast|thorough      fast (default): one answer per attempt, greedy. thorough: K answers
+                              sampled per task, each its own request with its own seed, each run in
+                              isolation, one chosen by execution (below)
+  --candidates K              thorough's answers per task (${settingHelp(EFFORT_DEFINITIONS.candidates)}); for k = 1
+                              measure --effort fast, which is greedy
+  --candidate-temperature T   thorough's sampling temperature (default 0.8; above 0, at most 2)
+  --seed N                    candidate i is sent seed N + i (default 1), so a run is reproducible
+                              where the endpoint honours seeds (llama.cpp does)`;
+
+/**
+ * The thorough effort's sampling, from the options; `undefined` for the fast effort.
+ *
+ * @param values - the parsed options.
+ * @returns the number of candidates, their temperature and the first seed.
+ * @throws {UsageError} when a value is out of bounds, or a thorough option is given with fast.
+ */
+export function parseEffort(values: {
+  effort?: string;
+  candidates?: string;
+  'candidate-temperature'?: string;
+  seed?: string;
+}): { candidates: number; temperature: number; seed: number } | undefined {
+  const effort = parseChoiceOption('--effort', values.effort, EFFORT_DEFINITIONS.effort);
+  const candidates = parseSettingOption('--candidates', values.candidates, EFFORT_DEFINITIONS.candidates);
+  const temperature = parseSettingOption(
+    '--candidate-temperature',
+    values['candidate-temperature'],
+    EFFORT_DEFINITIONS.candidateTemperature
+  );
+  const seed = parseSettingOption('--seed', values.seed, EFFORT_DEFINITIONS.seed);
+  if (effort === 'fast') {
+    const given = (['candidates', 'candidate-temperature', 'seed'] as const).filter(name => values[name] !== undefined);
+    if (given.length) {
+      throw new UsageError(`--${given[0]} applies to --effort thorough only.`);
+    }
+    return undefined;
+  }
+  if (temperature <= 0) {
+    throw new UsageError('--candidate-temperature must be above 0: greedy candidates would all be the same answer.');
+  }
+  return { candidates, temperature, seed };
+}

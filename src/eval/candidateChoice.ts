@@ -1,0 +1,99 @@
+// Copyright (c) jupyterlab-code-interpreter contributors.
+// Distributed under the terms of the Modified BSD License.
+
+/**
+ * What one candidate of a task did on the examples visible in the prompt (thorough effort).
+ */
+export interface ICandidateRecord {
+  /**
+   * The candidate's position, from 0: its request was the task's (index + 1)th.
+   */
+  index: number;
+  temperature: number;
+  seed: number;
+  /**
+   * The candidate's solution, sanitized.
+   */
+  solution: string;
+  /**
+   * Each visible example: its source, whether it held, the value it gave and any error.
+   */
+  examples: { source: string; ok: boolean; actual?: string; error?: string }[];
+  /**
+   * How many visible examples held.
+   */
+  passed: number;
+  /**
+   * Loading the solution raised, it lacks the entry point, the kernel could not run it, or the
+   * endpoint refused the request: the candidate passes nothing.
+   */
+  error?: string;
+}
+
+/**
+ * Why a candidate was chosen.
+ */
+export interface ICandidateChoice {
+  /**
+   * The chosen candidate's index.
+   */
+  chosen: number;
+  /**
+   * How many candidates passed as many visible examples as the chosen one.
+   */
+  best: number;
+  /**
+   * How many of those behaved as the chosen one did on the examples (itself included).
+   */
+  agreeing: number;
+}
+
+/**
+ * Pick a task's candidate: the one that passes most of the prompt's visible examples; among
+ * those, the one whose behaviour on the examples (the values and errors each gave) most of them
+ * share; then the first. With no visible example, identical solutions count as agreeing.
+ *
+ * @param candidates - the task's candidates, in order (at least one).
+ * @returns the choice.
+ * @throws {Error} when there is no candidate.
+ */
+export function chooseCandidate(candidates: readonly ICandidateRecord[]): ICandidateChoice {
+  if (!candidates.length) {
+    throw new Error('There is no candidate to choose from.');
+  }
+  const most = Math.max(...candidates.map(candidate => candidate.passed));
+  const best = candidates.filter(candidate => candidate.passed === most);
+  const counts = new Map<string, number>();
+  for (const candidate of best) {
+    const key = Private.behaviour(candidate);
+    counts.set(key, (counts.get(key) ?? 0) + 1);
+  }
+  let chosen = best[0];
+  let agreeing = 0;
+  // Candidates are in order and only a strictly larger count replaces: ties go to the first.
+  for (const candidate of best) {
+    const count = counts.get(Private.behaviour(candidate)) ?? 0;
+    if (count > agreeing) {
+      chosen = candidate;
+      agreeing = count;
+    }
+  }
+  return { chosen: chosen.index, best: best.length, agreeing };
+}
+
+namespace Private {
+  /**
+   * What a candidate did, as a key: equal keys agree.
+   */
+  export function behaviour(candidate: ICandidateRecord): string {
+    if (candidate.error !== undefined) {
+      return `error\u0000${candidate.error}`;
+    }
+    if (!candidate.examples.length) {
+      return `code\u0000${candidate.solution.trim()}`;
+    }
+    return JSON.stringify(
+      candidate.examples.map(example => [example.ok, example.actual ?? null, example.error ? 'error' : null])
+    );
+  }
+}
