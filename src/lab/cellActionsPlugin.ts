@@ -57,13 +57,26 @@ export const cellActionsPlugin: JupyterFrontEndPlugin<void> = {
     const runningNote = trans.__('a turn is running');
 
     /**
-     * The cell a command acts on: the current notebook's active cell (a right click on a cell or
-     * its output makes that cell the active one first).
+     * The cell a command acts on: from the context menu, the cell that was right-clicked (a right
+     * click does not always make it the active cell: the notebook keeps an existing selection);
+     * otherwise (shortcut, toolbar, palette) the current notebook's active cell. The menu items
+     * say they come from the menu (`fromContextMenu` in schema/cell-actions.json), since the
+     * application's hit test answers with the last right-click even after its menu closed.
      */
-    const target = (): { panel: NotebookPanel; cell: Cell } | null => {
+    const target = (args: ReadonlyPartialJSONObject = {}): { panel: NotebookPanel; cell: Cell } | null => {
       const panel = tracker.currentWidget;
-      const cell = panel?.content.activeCell;
-      return panel && cell ? { panel, cell } : null;
+      if (!panel) {
+        return null;
+      }
+      if (args.fromContextMenu) {
+        const node = app.contextMenuHitTest(element => element.classList.contains('jp-Cell'));
+        const clicked = node ? panel.content.widgets.find(cell => cell.node === node) : undefined;
+        if (clicked) {
+          return { panel, cell: clicked };
+        }
+      }
+      const cell = panel.content.activeCell;
+      return cell ? { panel, cell } : null;
     };
     const turnResult = (result: ICodeInterpreter.ITurnResult): ReadonlyPartialJSONObject => ({
       outcome: result.outcome,
@@ -80,12 +93,12 @@ export const cellActionsPlugin: JupyterFrontEndPlugin<void> = {
           : trans.__("Ask the code interpreter to fix the active cell's error"),
       icon: args => (args.isPalette ? undefined : codeInterpreterIcon),
       isVisible: () => actions.state() !== 'unavailable',
-      isEnabled: () => {
-        const cell = target()?.cell;
+      isEnabled: args => {
+        const cell = target(args)?.cell;
         return actions.state() === 'ready' && !!cell && cellHasError(cell);
       },
-      execute: async () => {
-        const found = target();
+      execute: async args => {
+        const found = target(args);
         if (!found || !cellHasError(found.cell)) {
           return undefined;
         }
@@ -104,9 +117,9 @@ export const cellActionsPlugin: JupyterFrontEndPlugin<void> = {
           : trans.__('Ask the code interpreter to explain the active cell and its output'),
       icon: args => (args.isPalette ? undefined : codeInterpreterIcon),
       isVisible: () => actions.state() !== 'unavailable',
-      isEnabled: () => actions.state() === 'ready' && !!target(),
-      execute: async () => {
-        const found = target();
+      isEnabled: args => actions.state() === 'ready' && !!target(args),
+      execute: async args => {
+        const found = target(args);
         return found ? turnResult(await actions.explain(found.panel, found.cell)) : undefined;
       }
     });
@@ -118,9 +131,9 @@ export const cellActionsPlugin: JupyterFrontEndPlugin<void> = {
       icon: args => (args.isPalette ? undefined : codeInterpreterIcon),
       isVisible: () => actions.state() !== 'unavailable',
       // Allowed while a turn runs: the chip is sent with the next prompt.
-      isEnabled: () => !!target(),
-      execute: () => {
-        const found = target();
+      isEnabled: args => !!target(args),
+      execute: args => {
+        const found = target(args);
         return found ? { added: actions.askAbout(found.panel, found.cell) } : undefined;
       }
     });
