@@ -12,6 +12,7 @@ import type { Conversation } from './conversation';
 import type { AgentEvent } from './events';
 import { checkGrounding, needsCode } from './grounding';
 import type { ProtocolChoice } from './protocols/protocolChoice';
+import { StepInQueue, stepInText } from './stepIns';
 import { TurnNotes } from './turnNotes';
 import { TurnState } from './turnState';
 
@@ -37,12 +38,14 @@ export class TurnLoop {
    * @param prompt - what the user asks.
    * @param signal - stops the turn.
    * @param request - the cells the person pointed at and what kind of help is asked.
-   * @returns how the turn ended.
+   * @param stepIns - the messages the person sends while the turn runs; closed when it ends.
+   * @returns how the turn ended, with the messages of `stepIns` it never delivered.
    */
   async run(
     prompt: string,
     signal: AbortSignal,
-    request: TurnState.IRequest = { attachments: [], intent: 'code' }
+    request: TurnState.IRequest = { attachments: [], intent: 'code' },
+    stepIns: StepInQueue = new StepInQueue()
   ): Promise<TurnLoop.ITurnResult> {
     const { conversation, notes, emit } = this._options;
     const startedAt = new Date().toISOString();
@@ -52,12 +55,15 @@ export class TurnLoop {
     emit({ type: 'turn-start', turn: conversation.turns.length, prompt });
     let ended: TurnLoop.ITurnEnding;
     try {
-      ended = await this._loop(turn);
+      ended = await this._loop(turn, stepIns);
     } catch (error) {
       ended = { outcome: 'model-error', reason: error instanceof Error ? error.message : String(error) };
     } finally {
       conversation.repair();
     }
+    // The turn has ended: what waits now was sent during its last answer (or after a stop, a
+    // limit) and goes back to the caller, which starts the next turn with it.
+    const undelivered = stepIns.close();
     record.outcome = ended.outcome;
     return {
       outcome: ended.outcome,
@@ -67,11 +73,12 @@ export class TurnLoop {
       executions: turn.executions,
       lastStatus: turn.lastStatus,
       tokens: turn.tokens,
-      durationMs: turn.elapsedMs
+      durationMs: turn.elapsedMs,
+      undelivered
     };
   }
 
-  private async _loop(turn: TurnState): Promise<TurnLoop.ITurnEnding> {
+  private async _loop(turn: TurnState, stepIns: StepInQueue): Promise<TurnLoop.ITurnEnding> {
     const { settings, conversation, protocols, runner } = this._options;
     const { maxAttempts } = settings;
     const stopped: TurnLoop.ITurnEnding = { outcome: 'stopped', reason: 'Stopped by the user.' };
@@ -83,7 +90,10 @@ export class TurnLoop {
       if (budget) {
         return { outcome: 'budget-exhausted', reason: budget };
       }
-      if (turn.requests >= settings.maxModelRequests) {
+      // The next step begins: every result of the last one is in the conversation, and the
+      // person's messages sent meanwhile go before the request.
+      this._deliverStepIns(turn, stepIns);
+      if (turn.requests >= settings.maxModelRequests + turn.stepIns) {
         return {
           outcome: 'gave-up',
           reason: `The model was asked ${turn.requests} times in this turn, its limit; it may be looping.`
@@ -162,6 +172,18 @@ export class TurnLoop {
               reason: `The last of ${maxAttempts} execution attempts failed (${turn.lastStatus}).`
             };
       }
+    }
+  }
+
+  /**
+   * Give the model the messages the person sent since the last step, oldest first.
+   */
+  private _deliverStepIns(turn: TurnState, stepIns: StepInQueue): void {
+    const { conversation, emit } = this._options;
+    for (const text of stepIns.take()) {
+      conversation.addStepIn(stepInText(text));
+      turn.stepIns++;
+      emit({ type: 'feedback-delivered', text });
     }
   }
 
@@ -329,6 +351,12 @@ export namespace TurnLoop {
     lastStatus: ExecutionStatus | undefined;
     tokens: number;
     durationMs: number;
+    /**
+     * The messages sent during the turn (`Agent.stepIn`) that the model never read: sent while
+     * its last answer streamed, or before a stop, a limit or a budget ended the turn. The caller
+     * starts the next turn with them (or, after a stop, gives them back to the person).
+     */
+    undelivered: string[];
   }
 
   /**
