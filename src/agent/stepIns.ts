@@ -13,13 +13,6 @@
  */
 export class StepInQueue {
   /**
-   * Whether messages are still accepted (the turn has not ended).
-   */
-  get isOpen(): boolean {
-    return this._open;
-  }
-
-  /**
    * Offer a message for the turn's next step.
    *
    * @param text - what the person wrote.
