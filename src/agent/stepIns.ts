@@ -1,6 +1,9 @@
 // Copyright (c) jupyterlab-code-interpreter contributors.
 // Distributed under the terms of the Modified BSD License.
 
+import type { Conversation } from './conversation';
+import type { AgentEvent } from './events';
+
 /**
  * The messages the person sends while a turn runs ("stepping in"), waiting for the turn's next
  * step. One queue serves one turn.
@@ -59,4 +62,26 @@ export class StepInQueue {
  */
 export function stepInText(text: string): string {
   return `Message from the user, sent while you were working (take it into account in your next step):\n${text}`;
+}
+
+/**
+ * Give the model the messages the person sent since the last step, oldest first: each goes into
+ * the conversation after the step's results, with a `feedback-delivered` event.
+ *
+ * @param queue - the turn's messages.
+ * @param conversation - the conversation (every tool call of the last answer already answered).
+ * @param emit - where the events go.
+ * @returns how many were delivered.
+ */
+export function deliverStepIns(
+  queue: StepInQueue,
+  conversation: Conversation,
+  emit: (event: AgentEvent) => void
+): number {
+  const texts = queue.take();
+  for (const text of texts) {
+    conversation.addStepIn(stepInText(text));
+    emit({ type: 'feedback-delivered', text });
+  }
+  return texts.length;
 }

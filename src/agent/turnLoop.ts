@@ -12,7 +12,7 @@ import type { Conversation } from './conversation';
 import type { AgentEvent } from './events';
 import { checkGrounding, needsCode } from './grounding';
 import type { ProtocolChoice } from './protocols/protocolChoice';
-import { StepInQueue, stepInText } from './stepIns';
+import { StepInQueue, deliverStepIns } from './stepIns';
 import { TurnNotes } from './turnNotes';
 import { TurnState } from './turnState';
 
@@ -92,7 +92,7 @@ export class TurnLoop {
       }
       // The next step begins: every result of the last one is in the conversation, and the
       // person's messages sent meanwhile go before the request.
-      this._deliverStepIns(turn, stepIns);
+      turn.stepIns += deliverStepIns(stepIns, conversation, this._options.emit);
       if (turn.requests >= settings.maxModelRequests + turn.stepIns) {
         return {
           outcome: 'gave-up',
@@ -172,18 +172,6 @@ export class TurnLoop {
               reason: `The last of ${maxAttempts} execution attempts failed (${turn.lastStatus}).`
             };
       }
-    }
-  }
-
-  /**
-   * Give the model the messages the person sent since the last step, oldest first.
-   */
-  private _deliverStepIns(turn: TurnState, stepIns: StepInQueue): void {
-    const { conversation, emit } = this._options;
-    for (const text of stepIns.take()) {
-      conversation.addStepIn(stepInText(text));
-      turn.stepIns++;
-      emit({ type: 'feedback-delivered', text });
     }
   }
 
