@@ -27,6 +27,10 @@ export const CODE = {
   // its allowlist), so that the turn runs without an approval.
   collaborator:
     'import time\nprint("waiting for the collaborator", flush=True)\nwhile True:\n    try:\n        open("release.txt").close()\n        break\n    except FileNotFoundError:\n        time.sleep(0.05)\nprint("released")',
+  // Runs until the test creates second-thoughts.txt in the notebook's folder, so that the person
+  // can send a message to the turn while it runs (open() for the reason given above).
+  secondThoughts:
+    'import time\nprint("waiting for second thoughts", flush=True)\nwhile True:\n    try:\n        open("second-thoughts.txt").close()\n        break\n    except FileNotFoundError:\n        time.sleep(0.05)\nprint("released")',
   changed: 'answer = 6 * 7\nprint("answer is still", answer)',
   // The person's own cell, and the agent's revision of it, which waits for their review.
   mine: 'greeting = "hello"\nprint(greeting)',
@@ -96,6 +100,16 @@ export function reply(request: IRecordedRequest): ScriptedReply {
     return text('The cell adds the numbers 0 to 9 and prints **45**.');
   }
 
+  if (prompt.includes('Second thoughts:')) {
+    // The person's message, sent while the cell ran, is the last user message of this request.
+    return text('I will report the **median**, as you asked.');
+  }
+  if (prompt.includes('second thoughts')) {
+    if (!toolResult) {
+      return call('execute_code', { code: CODE.secondThoughts });
+    }
+    return text('The cell ended and no second thoughts came.');
+  }
   if (prompt.includes('square root')) {
     if (!toolResult) {
       return call('execute_code', { code: CODE.failing }, 'I will compute it with the math module.');

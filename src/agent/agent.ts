@@ -14,6 +14,7 @@ import { CellRunner } from './cellRunner';
 import { Conversation } from './conversation';
 import type { AgentEvent } from './events';
 import { ProtocolChoice } from './protocols/protocolChoice';
+import { StepInQueue } from './stepIns';
 import { checkSavedConversation, describeDropped, type IDroppedItem } from './savedConversation';
 import { TurnLoop } from './turnLoop';
 import { TurnNotes } from './turnNotes';
@@ -149,6 +150,9 @@ export class Agent implements IDisposable {
     }
     const controller = new AbortController();
     this._controller = controller;
+    // Open from the moment `run` is called, so that `stepIn` is accepted while the notes are written.
+    const stepIns = new StepInQueue();
+    this._stepIns = stepIns;
     const onOuterAbort = () => controller.abort();
     if (options.signal?.aborted) {
       controller.abort();
@@ -164,13 +168,18 @@ export class Agent implements IDisposable {
     }
     let result: Agent.ITurnResult;
     try {
-      result = await this._loop.run(prompt, controller.signal, {
-        attachments: options.attachments ?? [],
-        intent: options.intent ?? 'code'
-      });
+      result = await this._loop.run(
+        prompt,
+        controller.signal,
+        { attachments: options.attachments ?? [], intent: options.intent ?? 'code' },
+        stepIns
+      );
     } finally {
       options.signal?.removeEventListener('abort', onOuterAbort);
       this._controller = null;
+      this._stepIns = null;
+      // Closed by the loop when it ends; closed here too when it threw, so nothing is accepted.
+      stepIns.close();
     }
     try {
       await this._target.saveConversation(this.conversation);
@@ -181,6 +190,26 @@ export class Agent implements IDisposable {
     const { outcome, reason, ungrounded, executions, tokens, durationMs } = result;
     this._events.emit({ type: 'turn-end', outcome, reason, ungrounded, executions, tokens, durationMs });
     return result;
+  }
+
+  /**
+   * Send the running turn a message from the person ("stepping in"). It is given to the model at
+   * the turn's next step: after the running action (a cell) ends and before the next model
+   * request, as a user message after the step's results, with a `feedback-delivered` event.
+   *
+   * A message sent while the model writes the answer that ends the turn (an answer without code),
+   * or after a stop, a limit or a budget ended it, is not delivered: the turn ends as it would
+   * have, and returns it in `ITurnResult.undelivered`, for the caller to start the next turn with
+   * (or, after a stop, to give back to the person). Each accepted message is either delivered or
+   * returned there, never both. A delivered message lets the model make one request more than
+   * `maxModelRequests`; the attempts limit (`maxAttempts`) is unchanged.
+   *
+   * @param text - what the person wrote.
+   * @returns whether the running turn took it; `false` when no turn runs or it has ended, and the
+   *   caller then starts a turn with it.
+   */
+  stepIn(text: string): boolean {
+    return this._stepIns?.offer(text) ?? false;
   }
 
   /**
@@ -211,6 +240,7 @@ export class Agent implements IDisposable {
   private _droppedFromSaved: IDroppedItem[];
   private _savedNoticeEmitted = false;
   private _controller: AbortController | null = null;
+  private _stepIns: StepInQueue | null = null;
   private _events = new Signal<this, AgentEvent>(this);
   private _isDisposed = false;
 }

@@ -193,6 +193,29 @@ export class Conversation {
   }
 
   /**
+   * Give the model a message the person sent while the turn ran, after every result of the last
+   * step (the caller delivers only once the answer's calls are all answered). When the last message
+   * is already a user message of this step (the text protocol's execution result, or the images
+   * held back from tool results), the text joins it, so that user and assistant messages keep
+   * alternating as strict chat templates require; otherwise it is a user message of its own. A
+   * turn's prompt is never joined: the saved turn finds its prompt at the end of that message.
+   *
+   * @param text - the text the model reads.
+   */
+  addStepIn(text: string): void {
+    const index = this._messages.length - 1;
+    const last = this._messages[index];
+    const isPrompt = this._turns.some(turn => turn.messageIndex === index);
+    if (last?.role !== 'user' || isPrompt) {
+      this._messages.push({ role: 'user', content: text });
+    } else if (typeof last.content === 'string') {
+      this._messages[index] = { role: 'user', content: `${last.content}\n\n${text}` };
+    } else {
+      this._messages[index] = { role: 'user', content: [...last.content, { type: 'text', text }] };
+    }
+  }
+
+  /**
    * Answer every tool call left without a result (a turn that failed midway), so that later
    * requests stay valid.
    */

@@ -30,6 +30,7 @@ export type AgentEvent =
   | AgentEvent.IExecutionEnd
   | AgentEvent.IKernelRestarted
   | AgentEvent.IFeedback
+  | AgentEvent.IFeedbackDelivered
   | AgentEvent.IWarning
   | AgentEvent.IUngroundedAnswer
   | AgentEvent.ISavedConversation
@@ -190,6 +191,19 @@ export namespace AgentEvent {
     text: string;
     images: number;
     tokens: number;
+  }
+
+  /**
+   * A message the person sent while the turn ran (`Agent.stepIn`) was given to the model: it is
+   * in the conversation from here on, before the next model request. Emitted once per message, in
+   * the order they were sent.
+   */
+  export interface IFeedbackDelivered {
+    type: 'feedback-delivered';
+    /**
+     * What the person wrote, as they wrote it.
+     */
+    text: string;
   }
 
   /**

@@ -12,6 +12,7 @@ import type { Conversation } from './conversation';
 import type { AgentEvent } from './events';
 import { checkGrounding } from './grounding';
 import type { ProtocolChoice } from './protocols/protocolChoice';
+import { StepInQueue, deliverStepIns } from './stepIns';
 import type { TurnNotes } from './turnNotes';
 import { startTurn } from './turnStart';
 import type { TurnState } from './turnState';
@@ -38,12 +39,14 @@ export class TurnLoop {
    * @param prompt - what the user asks.
    * @param signal - stops the turn.
    * @param request - the cells the person pointed at and what kind of help is asked.
-   * @returns how the turn ended.
+   * @param stepIns - the messages the person sends while the turn runs; closed when it ends.
+   * @returns how the turn ended, with the messages of `stepIns` it never delivered.
    */
   async run(
     prompt: string,
     signal: AbortSignal,
-    request: TurnState.IRequest = { attachments: [], intent: 'code' }
+    request: TurnState.IRequest = { attachments: [], intent: 'code' },
+    stepIns: StepInQueue = new StepInQueue()
   ): Promise<TurnLoop.ITurnResult> {
     const { conversation, notes, emit, protocols } = this._options;
     const started = await startTurn(
@@ -56,12 +59,15 @@ export class TurnLoop {
     const record = turn.record;
     let ended: TurnLoop.ITurnEnding;
     try {
-      ended = started.gone ? { outcome: 'gave-up', reason: started.gone } : await this._loop(turn);
+      ended = started.gone ? { outcome: 'gave-up', reason: started.gone } : await this._loop(turn, stepIns);
     } catch (error) {
       ended = { outcome: 'model-error', reason: error instanceof Error ? error.message : String(error) };
     } finally {
       conversation.repair();
     }
+    // The turn has ended: what waits now was sent during its last answer (or after a stop, a
+    // limit) and goes back to the caller, which starts the next turn with it.
+    const undelivered = stepIns.close();
     record.outcome = ended.outcome;
     return {
       outcome: ended.outcome,
@@ -71,11 +77,12 @@ export class TurnLoop {
       executions: turn.executions,
       lastStatus: turn.lastStatus,
       tokens: turn.tokens,
-      durationMs: turn.elapsedMs
+      durationMs: turn.elapsedMs,
+      undelivered
     };
   }
 
-  private async _loop(turn: TurnState): Promise<TurnLoop.ITurnEnding> {
+  private async _loop(turn: TurnState, stepIns: StepInQueue): Promise<TurnLoop.ITurnEnding> {
     const { settings, conversation, protocols, runner } = this._options;
     const { maxAttempts } = settings;
     // Read when the turn stops: a review left unanswered says why.
@@ -91,7 +98,10 @@ export class TurnLoop {
       if (budget) {
         return { outcome: 'budget-exhausted', reason: budget };
       }
-      if (turn.requests >= settings.maxModelRequests) {
+      // The next step begins: every result of the last one is in the conversation, and the
+      // person's messages sent meanwhile go before the request.
+      turn.stepIns += deliverStepIns(stepIns, conversation, this._options.emit);
+      if (turn.requests >= settings.maxModelRequests + turn.stepIns) {
         return {
           outcome: 'gave-up',
           reason: `The model was asked ${turn.requests} times in this turn, its limit; it may be looping.`
@@ -344,6 +354,12 @@ export namespace TurnLoop {
     lastStatus: ExecutionStatus | undefined;
     tokens: number;
     durationMs: number;
+    /**
+     * The messages sent during the turn (`Agent.stepIn`) that the model never read: sent while
+     * its last answer streamed, or before a stop, a limit or a budget ended the turn. The caller
+     * starts the next turn with them (or, after a stop, gives them back to the person).
+     */
+    undelivered: string[];
   }
 
   /**

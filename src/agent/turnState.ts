@@ -74,6 +74,12 @@ export class TurnState {
   attachedShown: string[] = [];
 
   /**
+   * Messages the person sent during the turn that were given to the model; each allows one model
+   * request more than the limit (the attempts limit stays as it is).
+   */
+  stepIns = 0;
+
+  /**
    * Executions in this turn (a cell deleted before it ran does not count).
    */
   get executions(): number {

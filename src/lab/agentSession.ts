@@ -11,7 +11,7 @@ import { Agent } from '../agent/agent';
 import { LazyTokenCounter } from '../feedback/lazyTokenCounter';
 import type { ApprovalDecision, IApprovalRequest } from '../agent/approval';
 import { checkSavedConversation, type ICheckedConversation } from '../agent/savedConversation';
-import { CONVERSATION_METADATA_KEY, type ITurnRecord } from '../conversation/conversationRecord';
+import { CONVERSATION_METADATA_KEY, type ITurnRecord, type TurnOutcome } from '../conversation/conversationRecord';
 import type { AgentEvent } from '../agent/events';
 import type { IRisk } from '../agent/riskyCode';
 import type { ITurnOptions } from '../agent/turnRequest';
@@ -20,6 +20,7 @@ import { createLabModelClient } from './labModelClient';
 import { LiveNotebookTarget } from './liveNotebookTarget';
 import { RevisionReviews } from './revisionReviews';
 import { resolveVision, type ICodeInterpreterSettings } from './settings';
+import { StepInMessages } from './stepInMessages';
 import { Transcript } from './transcript';
 import { markTurnUndone, undoTurn, type IUndoResult } from './undoTurn';
 
@@ -42,6 +43,7 @@ export class AgentSession implements IDisposable {
     this.target = new LiveNotebookTarget({ panel: options.panel });
     this.transcript = new Transcript({ translator: options.translator });
     this._reviews = new RevisionReviews({ panel: options.panel, transcript: this.transcript });
+    this._stepIns = new StepInMessages(this.transcript);
     void options.panel.context.ready.then(() => {
       if (this._isDisposed) {
         return;
@@ -123,6 +125,14 @@ export class AgentSession implements IDisposable {
   }
 
   /**
+   * Emitted with the messages sent during a turn that the model never read, when the turn was
+   * stopped (or failed to run): the prompt box gives them back to the person.
+   */
+  get stepInsReturned(): ISignal<this, string> {
+    return this._stepInsReturned;
+  }
+
+  /**
    * The agent's events, forwarded (for the status bar and tests).
    */
   get events(): ISignal<this, AgentEvent> {
@@ -160,7 +170,9 @@ export class AgentSession implements IDisposable {
       const agent = this._agentFor(this._settings());
       this.target.startTurn();
       try {
-        return await agent.run(prompt, { attachments: options.attachments, intent: options.intent });
+        const run = agent.run(prompt, { attachments: options.attachments, intent: options.intent });
+        this._stepIns.giveWaiting(agent);
+        return await run;
       } finally {
         // What this session's own turn saved needs no review when it comes back.
         this._accepted = Private.messagesKey(this._saved());
@@ -168,17 +180,38 @@ export class AgentSession implements IDisposable {
     })();
     this._running = running;
     this._runningChanged.emit(true);
+    let outcome: TurnOutcome | undefined;
     try {
-      return await running;
+      const result = await running;
+      outcome = result.outcome;
+      return result;
     } finally {
       this._running = null;
       this._fresh = false;
       this._runningChanged.emit(false);
+      this._handBack(outcome);
     }
   }
 
   /**
-   * Stop the running turn: the model request is aborted and a running cell interrupted.
+   * Send the running turn a message: the model reads it at its next step (docs/jupyterlab.md,
+   * "Stepping in during a turn"). It shows as pending until then; if the turn ends first, the
+   * next turn starts with it, and if the turn is stopped it goes back to the prompt box.
+   *
+   * @param text - what the person wrote.
+   * @returns whether a turn runs and took it; `false` when none runs (the caller starts one).
+   */
+  stepIn(text: string): boolean {
+    if (!this._running || this._isDisposed) {
+      return false;
+    }
+    this._stepIns.send(text, this._agent);
+    return true;
+  }
+
+  /**
+   * Stop the running turn: the model request is aborted and a running cell interrupted. The
+   * messages sent to it that the model has not read go back to the person (`stepInsReturned`).
    */
   stop(): void {
     this._agent?.stop();
@@ -327,6 +360,9 @@ export class AgentSession implements IDisposable {
     });
     agent.events.connect((_, event) => {
       this.transcript.handle(event);
+      if (event.type === 'feedback-delivered') {
+        this._stepIns.delivered();
+      }
       this._events.emit(event);
     });
     this._agent = agent;
@@ -414,6 +450,24 @@ export class AgentSession implements IDisposable {
     });
   }
 
+  /**
+   * At the end of a turn, what the person sent that the model never read: it was sent to be
+   * acted on, so the next turn starts with it, unless the person stopped the turn (or it failed to
+   * run), when it goes back to the prompt box.
+   */
+  private _handBack(outcome: TurnOutcome | undefined): void {
+    const texts = this._stepIns.takeBack();
+    if (!texts.length) {
+      return;
+    }
+    const text = texts.join('\n\n');
+    if (outcome === undefined || outcome === 'stopped' || this._isDisposed) {
+      this._stepInsReturned.emit(text);
+      return;
+    }
+    this.ask(text).catch(() => this._stepInsReturned.emit(text));
+  }
+
   private _disposeAgent(): void {
     this._agent?.dispose();
     this._agent = null;
@@ -433,6 +487,8 @@ export class AgentSession implements IDisposable {
   private _fresh = false;
   private _reviews: RevisionReviews;
   private _pending = new Map<Transcript.IApprovalEntry, (decision: ApprovalDecision) => void>();
+  private _stepIns: StepInMessages;
+  private _stepInsReturned = new Signal<this, string>(this);
   private _runningChanged = new Signal<this, boolean>(this);
   private _events = new Signal<this, AgentEvent>(this);
   private _isDisposed = false;

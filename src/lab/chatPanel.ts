@@ -144,12 +144,14 @@ export class ChatPanel extends Panel implements ICodeInterpreterSidebar {
     if (this._session) {
       this._session.runningChanged.disconnect(this._onRunningChanged, this);
       this._session.events.disconnect(this._onAgentEvent, this);
+      this._session.stepInsReturned.disconnect(this._onStepInsReturned, this);
     }
     this._session = session;
     this._conversation.setSession(session);
     if (session) {
       session.runningChanged.connect(this._onRunningChanged, this);
       session.events.connect(this._onAgentEvent, this);
+      session.stepInsReturned.connect(this._onStepInsReturned, this);
     }
     this._header.setNotebook(session ? session.target.name : null);
     this._chips.setNotebook(session ? session.panel : null);
@@ -198,6 +200,10 @@ export class ChatPanel extends Panel implements ICodeInterpreterSidebar {
   }
 
   private _send(prompt: string): Promise<unknown> {
+    // While a turn runs, the message goes to it (read at its next step).
+    if (this._session?.stepIn(prompt)) {
+      return Promise.resolve();
+    }
     if (this._modelStatus.config?.provider === 'local') {
       // The first request loads the local model: show its progress meanwhile.
       void this._modelStatus.readLocalModel(true);
@@ -225,6 +231,13 @@ export class ChatPanel extends Panel implements ICodeInterpreterSidebar {
     if (this._ownsModelStatus) {
       this._modelStatus.noteAgentEvent(event);
     }
+  }
+
+  /**
+   * A stopped turn's messages that the model never read go back to the prompt box.
+   */
+  private _onStepInsReturned(_: AgentSession, text: string): void {
+    this._prompt.restoreText(text);
   }
 
   private _onRunningChanged(): void {

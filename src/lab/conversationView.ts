@@ -7,6 +7,7 @@ import { Panel, Widget } from '@lumino/widgets';
 
 import type { AgentSession } from './agentSession';
 import { ApprovalCard } from './approvalCard';
+import { FeedbackEntry } from './feedbackEntry';
 import { RevisionReviewCard } from './revisionReviewCard';
 import { MarkdownEntry } from './markdownEntry';
 import { ReviewEntry } from './reviewEntry';
@@ -111,6 +112,11 @@ export class ConversationView extends Panel {
         this._scrollToEnd();
         return;
       }
+      case 'removed': {
+        this._widgets.get(change.entry)?.dispose();
+        this._widgets.delete(change.entry);
+        return;
+      }
       case 'changed': {
         const widget = this._widgets.get(change.entry);
         if (widget) {
@@ -163,6 +169,9 @@ export class ConversationView extends Panel {
       case 'review':
         widget = new ReviewEntry({ session, translator });
         break;
+      case 'feedback':
+        widget = new FeedbackEntry({ translator });
+        break;
       default:
         widget = new Widget();
         break;
@@ -196,6 +205,9 @@ export class ConversationView extends Panel {
         return;
       case 'review':
         (widget as ReviewEntry).render(entry);
+        return;
+      case 'feedback':
+        (widget as FeedbackEntry).render(entry);
         return;
     }
   }

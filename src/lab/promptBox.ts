@@ -1,7 +1,7 @@
 // Copyright (c) jupyterlab-code-interpreter contributors.
 // Distributed under the terms of the Modified BSD License.
 
-import { nullTranslator, type ITranslator } from '@jupyterlab/translation';
+import { nullTranslator, type ITranslator, type TranslationBundle } from '@jupyterlab/translation';
 import { PanelLayout, Widget } from '@lumino/widgets';
 
 import type { AttachmentChips } from './attachmentChips';
@@ -9,9 +9,10 @@ import { MentionPopup, type IMentionCandidate } from './mentionPopup';
 
 /**
  * The prompt box: the chips of the cells attached to the prompt (when given), a text area (Enter
- * sends, Shift+Enter makes a new line, `@` opens the mention list), and Send, or Stop while a
- * turn runs. A prompt that cannot be sent comes back in the box unless another was typed
- * meanwhile.
+ * sends, Shift+Enter makes a new line, `@` opens the mention list), Send, and Stop while a turn
+ * runs. While a turn runs the box stays editable and Send sends the message to the running turn
+ * (`IOptions.send` decides where it goes). A prompt that cannot be sent comes back in the box
+ * unless another was typed meanwhile.
  */
 export class PromptBox extends Widget {
   /**
@@ -23,6 +24,7 @@ export class PromptBox extends Widget {
     super();
     const translator = options.translator ?? nullTranslator;
     const trans = translator.load('jupyterlab_code_interpreter');
+    this._trans = trans;
     this._options = options;
     this.addClass('jp-CodeInterpreter-composer');
     const input = document.createElement('textarea');
@@ -42,7 +44,6 @@ export class PromptBox extends Widget {
     });
     const send = document.createElement('button');
     send.className = 'jp-Button jp-mod-styled jp-mod-accept jp-CodeInterpreter-send';
-    send.textContent = trans.__('Send');
     send.addEventListener('click', () => this._send());
     const stop = document.createElement('button');
     stop.className = 'jp-Button jp-mod-styled jp-mod-warn jp-CodeInterpreter-stop';
@@ -78,14 +79,27 @@ export class PromptBox extends Widget {
   }
 
   /**
-   * Offer Stop while a turn runs, and Send otherwise (a prompt is not sent while a turn runs).
+   * Offer Stop while a turn runs, and Send always: while a turn runs it sends to that turn.
    *
    * @param running - whether a turn runs.
    */
   setRunning(running: boolean): void {
-    this._running = running;
     this._stopButton.hidden = !running;
-    this._sendButton.hidden = running;
+    this._sendButton.textContent = running ? this._trans.__('Send to the running turn') : this._trans.__('Send');
+    this._sendButton.title = running
+      ? this._trans.__('The model reads it at its next step, after the running cell ends')
+      : '';
+  }
+
+  /**
+   * Give back text the person wrote that was not sent (messages of a stopped turn), before what
+   * the box holds now.
+   *
+   * @param text - the text.
+   */
+  restoreText(text: string): void {
+    const current = this._input.value.trim();
+    this._input.value = current ? `${text}\n\n${current}` : text;
   }
 
   /**
@@ -106,7 +120,7 @@ export class PromptBox extends Widget {
 
   private _send(): void {
     const prompt = this._input.value.trim();
-    if (!prompt || this._running) {
+    if (!prompt) {
       return;
     }
     this._input.value = '';
@@ -124,7 +138,7 @@ export class PromptBox extends Widget {
   private _input: HTMLTextAreaElement;
   private _sendButton: HTMLButtonElement;
   private _stopButton: HTMLButtonElement;
-  private _running = false;
+  private _trans: TranslationBundle;
 }
 
 /**
@@ -136,7 +150,7 @@ export namespace PromptBox {
    */
   export interface IOptions {
     /**
-     * Sends a prompt; rejects when it could not be sent.
+     * Sends a prompt, or a message to the running turn; rejects when it could not be sent.
      */
     send: (prompt: string) => Promise<unknown>;
 

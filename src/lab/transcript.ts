@@ -22,7 +22,8 @@ export type TranscriptEntry =
   | Transcript.IApprovalEntry
   | Transcript.IRevisionReviewEntry
   | Transcript.ITurnEndEntry
-  | Transcript.IReviewEntry;
+  | Transcript.IReviewEntry
+  | Transcript.IFeedbackEntry;
 
 /**
  * What the sidebar shows of one notebook's conversation: built live from the agent's events, or
@@ -104,6 +105,19 @@ export class Transcript {
     this._entries.push(entry);
     this._changed.emit({ type: 'added', entry });
     return entry;
+  }
+
+  /**
+   * Take an entry out (a message sent during a turn that the turn handed back).
+   *
+   * @param entry - the entry.
+   */
+  remove(entry: TranscriptEntry): void {
+    const index = this._entries.indexOf(entry);
+    if (index >= 0) {
+      this._entries.splice(index, 1);
+      this._changed.emit({ type: 'removed', entry });
+    }
   }
 
   /**
@@ -211,6 +225,16 @@ export class Transcript {
           label,
           detail: event.willAsk ? this._trans.__('Asking the model to compute it.') : undefined
         });
+        break;
+      }
+      case 'feedback-delivered': {
+        // The oldest message still waiting is this one (they are delivered in order): it moves to
+        // where the model read it.
+        const waiting = this._entries.find(entry => entry.kind === 'feedback' && entry.state === 'pending');
+        if (waiting) {
+          this.remove(waiting);
+        }
+        this.add({ kind: 'feedback', text: event.text, state: 'delivered' });
         break;
       }
       case 'turn-end':
@@ -405,10 +429,21 @@ export namespace Transcript {
   }
 
   /**
+   * A message the person sent while a turn ran: `pending` until the agent gives it to the model,
+   * then `delivered`, at the point of the turn where the model read it.
+   */
+  export interface IFeedbackEntry {
+    kind: 'feedback';
+    text: string;
+    state: 'pending' | 'delivered';
+  }
+
+  /**
    * A change of the transcript.
    */
   export type IChange =
     | { type: 'added'; entry: TranscriptEntry }
+    | { type: 'removed'; entry: TranscriptEntry }
     | { type: 'changed'; entry: TranscriptEntry }
     | { type: 'thinking' }
     | { type: 'reset' };
