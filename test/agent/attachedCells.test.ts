@@ -70,7 +70,9 @@ describe('Agent with attached cells', () => {
     expect(events.some(event => event.type === 'cell-inserted')).toBe(false);
     expect(events.some(event => event.type === 'cell-revised' && event.cellId === cellId)).toBe(true);
     // Undo of the turn gives the person's cell its source back.
-    expect(agent.conversation.turns[0].cells).toEqual([{ cellId, previousSource: FAILING }]);
+    expect(agent.conversation.turns[0].cells).toEqual([
+      { cellId, previousSource: FAILING, agentSourceHash: expect.any(String) }
+    ]);
   });
 
   it('fixes a failing cell in place with edit_cell on its id, and keeps revising it while it fails', async () => {

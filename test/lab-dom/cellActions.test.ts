@@ -30,7 +30,8 @@ import { closeNotebook, openNotebook, serviceManagerFor } from './support/liveNo
  */
 function reply(body: { messages: { role: string; content?: unknown }[] }): ScriptedReply {
   const prompt = [...body.messages].reverse().find(message => message.role === 'user')?.content;
-  if (typeof prompt === 'string' && prompt.includes('hang')) {
+  // A word of its own: the notes of attached cells say "change".
+  if (typeof prompt === 'string' && /\bhang\b/.test(prompt)) {
     return { kind: 'hang' };
   }
   return { kind: 'text', content: 'Noted.' };
