@@ -1,7 +1,7 @@
 // Copyright (c) jupyterlab-code-interpreter contributors.
 // Distributed under the terms of the Modified BSD License.
 
-import type { IDabenchSummary } from './dabenchRun';
+import type { IDabenchSummary } from './dabenchSummary';
 import type { IEvalSummary } from './evalSummary';
 
 /**

@@ -15,7 +15,7 @@ import {
   scoreDabench,
   type IDabenchQuestion
 } from '../../src/eval/dabench';
-import type { IDabenchRecord, IDabenchSummary } from '../../src/eval/dabenchRun';
+import type { IDabenchRecord, IDabenchSummary } from '../../src/eval/dabenchSummary';
 import { contentText, toolCall } from '../support/agentHarness';
 import { projectPython } from '../support/jupyter';
 import { ScriptedModelServer, type IRecordedRequest, type ScriptedReply } from '../support/scriptedModelServer';

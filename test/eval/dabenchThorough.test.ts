@@ -7,7 +7,7 @@ import { dirname, join } from 'node:path';
 
 import { runEvalCommand } from '../../src/cli/evalCommand';
 import { normaliseAnswer, voteOnAnswers } from '../../src/eval/answerVote';
-import type { IDabenchRecord, IDabenchSummary } from '../../src/eval/dabenchRun';
+import type { IDabenchRecord, IDabenchSummary } from '../../src/eval/dabenchSummary';
 import { contentText, toolCall } from '../support/agentHarness';
 import { projectPython } from '../support/jupyter';
 import { ScriptedModelServer, type IRecordedRequest, type ScriptedReply } from '../support/scriptedModelServer';
