@@ -93,6 +93,10 @@ export function unappliedRevisionNote(
 
 namespace Private {
   /**
+   * Written here rather than taken from a library: the core runs in the browser and in Node, whose
+   * only common hash (SubtleCrypto's digest) is asynchronous, and telling "still the agent's code"
+   * from "edited since" needs no cryptographic strength, only a fingerprint that any edit changes.
+   *
    * The 32-bit FNV-1a hash of a text's UTF-16 code units from a given basis, as 8 hex digits.
    */
   export function fnv1a(text: string, basis: number): string {
