@@ -1,16 +1,16 @@
 // Copyright (c) jupyterlab-code-interpreter contributors.
 // Distributed under the terms of the Modified BSD License.
 
-import type { ChatMessage, TurnOutcome } from '../conversation/conversationRecord';
+import type { TurnOutcome } from '../conversation/conversationRecord';
 import type { ITokenCounter } from '../feedback/tokenCounter';
 import type { ExecutionStatus } from '../kernel/executionResult';
 import type { ModelClient, IModelResponse } from '../model/modelClient';
 import { ModelError, type ModelErrorKind } from '../model/modelError';
+import { checkAnswer } from './answerCheck';
 import type { CellRunner } from './cellRunner';
-import { ContextWindow } from './contextWindow';
 import type { Conversation } from './conversation';
 import type { AgentEvent } from './events';
-import { checkGrounding } from './grounding';
+import { ModelAsker } from './modelAsker';
 import type { ProtocolChoice } from './protocols/protocolChoice';
 import { StepInQueue, deliverStepIns } from './stepIns';
 import type { TurnNotes } from './turnNotes';
@@ -20,7 +20,8 @@ import type { TurnState } from './turnState';
 /**
  * One user turn, start to end: the prompt with its notes, then model requests and the actions of
  * their answers until the model answers without code, a limit or budget is reached or the user
- * stops it. It asks again when an answer is cut off, and keeps each request within the budgets.
+ * stops it. Its `ModelAsker` asks again when an answer is cut off and keeps each request within
+ * the budgets; `checkAnswer` decides how an answer without code ends the turn.
  */
 export class TurnLoop {
   /**
@@ -30,7 +31,7 @@ export class TurnLoop {
    */
   constructor(options: TurnLoop.IOptions) {
     this._options = options;
-    this._window = new ContextWindow(options.counter);
+    this._asker = new ModelAsker(options);
   }
 
   /**
@@ -109,7 +110,7 @@ export class TurnLoop {
       }
       let response: IModelResponse;
       try {
-        response = await this._ask(turn);
+        response = await this._asker.ask(turn);
       } catch (error) {
         const modelError = ModelError.from(error, this._options.model);
         if (modelError.kind === 'aborted' || turn.signal.aborted) {
@@ -125,7 +126,7 @@ export class TurnLoop {
         if (turn.lastStatus !== undefined && turn.lastStatus !== 'ok') {
           return { outcome: 'gave-up', reason: `The model stopped after a failed execution (${turn.lastStatus}).` };
         }
-        const verdict = this._verifyAnswer(response.content, turn);
+        const verdict = checkAnswer(response.content, turn, this._options);
         if (verdict === 'ask-again') {
           continue;
         }
@@ -183,103 +184,8 @@ export class TurnLoop {
     }
   }
 
-  /**
-   * Ask the model, falling back from tools to text when the endpoint refuses tools, and asking
-   * again when an answer is cut off midway.
-   */
-  private async _ask(turn: TurnState): Promise<IModelResponse> {
-    const { model, conversation, protocols, settings, emit } = this._options;
-    for (let attempt = 1; ; attempt++) {
-      const protocol = protocols.current;
-      const system = protocol.systemPrompt;
-      const history = this._window.fit([...conversation.messages], conversation.turnStarts, this._historyBudget());
-      const messages: ChatMessage[] = [{ role: 'system', content: system }, ...history];
-      emit({ type: 'model-request', protocol: protocol.name, messages, tools: !!protocol.tools });
-      try {
-        turn.requests++;
-        const response = await model.stream(
-          {
-            messages,
-            tools: protocol.tools,
-            temperature: settings.temperature,
-            maxTokens: settings.contextWindowTokens > 0 ? settings.answerTokens : undefined,
-            ...(settings.seed !== undefined ? { extraBody: { seed: settings.seed } } : {})
-          },
-          { signal: turn.signal, onDelta: text => emit({ type: 'model-delta', text }), cutAt: protocol.streamCut(turn) }
-        );
-        turn.tokens +=
-          response.usage.promptTokens + response.usage.completionTokens ||
-          Private.estimateTokens(this._options.counter, messages, response);
-        return response;
-      } catch (error) {
-        const modelError = ModelError.from(error, model, !!protocol.tools);
-        if (protocols.fallBackOnRefusal(modelError)) {
-          continue;
-        }
-        if (modelError.isTransient && attempt < Private.STREAM_RETRIES && !turn.signal.aborted) {
-          emit({ type: 'model-retry', reason: modelError.message, attempt });
-          continue;
-        }
-        throw modelError;
-      }
-    }
-  }
-
-  /**
-   * Tokens the history may use in a request: the configured budget, and within the model's
-   * context window room for the system prompt, the tools, the answer and a margin for the chat
-   * template's own tokens.
-   */
-  private _historyBudget(): number {
-    const { contextBudgetTokens, contextWindowTokens, answerTokens } = this._options.settings;
-    if (contextWindowTokens <= 0) {
-      return contextBudgetTokens;
-    }
-    const { systemPrompt, tools } = this._options.protocols.current;
-    const { counter } = this._options;
-    const fixed = counter.count(systemPrompt) + (tools ? counter.count(JSON.stringify(tools)) : 0) + answerTokens;
-    // Chat templates add a few tokens per message, and a counter other than the model's own can
-    // undercount: a tenth of the window stays spare.
-    const room = Math.max(256, Math.floor(contextWindowTokens * 0.9) - fixed);
-    return contextBudgetTokens > 0 ? Math.min(contextBudgetTokens, room) : room;
-  }
-
-  /**
-   * Decide how a turn whose model answered without code ends: `completed` when every figure the
-   * answer states is shown by an output (or is in the prompt) and a question about data ran code;
-   * otherwise the model is asked once to compute and print it, and then the turn is `unverified`.
-   */
-  private _verifyAnswer(answer: string, turn: TurnState): TurnLoop.ITurnEnding | 'ask-again' {
-    const { conversation, settings, emit } = this._options;
-    const evidence = [turn.record.prompt, ...turn.attachedShown, ...conversation.outputsShown];
-    const { ungrounded } = checkGrounding(answer, evidence);
-    const ranNothing = turn.needsCode && turn.executions === 0;
-    if (!ungrounded.length && !ranNothing) {
-      return { outcome: 'completed' };
-    }
-    // An explanation is never asked to run code.
-    const canAsk =
-      turn.request.intent !== 'explain' &&
-      !turn.groundingAsked &&
-      turn.requests < settings.maxModelRequests &&
-      turn.executions < settings.maxAttempts;
-    emit({ type: 'ungrounded-answer', figures: ungrounded, ranNothing, willAsk: canAsk });
-    if (canAsk) {
-      turn.groundingAsked = true;
-      conversation.append({ role: 'user', content: Private.groundingRequest(ungrounded, ranNothing) });
-      return 'ask-again';
-    }
-    return {
-      outcome: 'unverified',
-      ungrounded,
-      reason: ungrounded.length
-        ? `The answer states ${ungrounded.join(', ')}, which no cell's output shows.`
-        : 'The question is about data, and no code ran to read it.'
-    };
-  }
-
   private _options: TurnLoop.IOptions;
-  private _window: ContextWindow;
+  private _asker: ModelAsker;
 }
 
 /**
@@ -376,43 +282,5 @@ export namespace TurnLoop {
      * The figures of the answer that no output shows, when the outcome is `unverified`.
      */
     ungrounded?: string[];
-  }
-}
-
-namespace Private {
-  /**
-   * A cut-off answer is asked for again this many times in all.
-   */
-  export const STREAM_RETRIES = 3;
-
-  /**
-   * Tokens of a request and its answer, for endpoints that report no usage.
-   */
-  export function estimateTokens(counter: ITokenCounter, messages: ChatMessage[], response: IModelResponse): number {
-    let total =
-      counter.count(response.content) + counter.count(response.toolCalls.map(call => call.arguments).join(''));
-    for (const message of messages) {
-      const content = (message as { content?: unknown }).content;
-      if (typeof content === 'string') {
-        total += counter.count(content);
-      } else if (Array.isArray(content)) {
-        for (const part of content as { type: string; text?: string }[]) {
-          total += part.type === 'text' && part.text ? counter.count(part.text) : 765;
-        }
-      }
-    }
-    return total;
-  }
-
-  /**
-   * What the model is asked when its answer states figures no output shows, or when it ran
-   * nothing for a question about data.
-   */
-  export function groundingRequest(ungrounded: string[], ranNothing: boolean): string {
-    if (!ungrounded.length) {
-      return 'Nothing was run, and this question is about data that only code can read. Write code that computes the answer and prints it.';
-    }
-    const figures = ungrounded.join(', ');
-    return `Your answer states ${figures}, which no cell's output shows${ranNothing ? ' (no code ran)' : ''}. Write code that computes ${ungrounded.length > 1 ? 'these figures' : 'it'} and prints ${ungrounded.length > 1 ? 'them' : 'it'}; state only figures an output shows.`;
   }
 }

@@ -1,28 +1,28 @@
 // Copyright (c) jupyterlab-code-interpreter contributors.
 // Distributed under the terms of the Modified BSD License.
 
-import type { INotebookModel, NotebookPanel } from '@jupyterlab/notebook';
-import type { ServerConnection } from '@jupyterlab/services';
+import type { NotebookPanel } from '@jupyterlab/notebook';
 import type { IDisposable } from '@lumino/disposable';
 import type { ITranslator } from '@jupyterlab/translation';
 import { Signal, type ISignal } from '@lumino/signaling';
 
-import { Agent } from '../agent/agent';
-import { LazyTokenCounter } from '../feedback/lazyTokenCounter';
+import type { Agent } from '../agent/agent';
 import type { ApprovalDecision, IApprovalRequest } from '../agent/approval';
-import { checkSavedConversation, type ICheckedConversation } from '../agent/savedConversation';
-import { CONVERSATION_METADATA_KEY, type ITurnRecord, type TurnOutcome } from '../conversation/conversationRecord';
+import type { TurnOutcome } from '../conversation/conversationRecord';
 import type { AgentEvent } from '../agent/events';
 import type { IRisk } from '../agent/riskyCode';
 import type { ITurnOptions } from '../agent/turnRequest';
-import { createApprovalHook } from './approvalPolicy';
-import { createLabModelClient } from './labModelClient';
 import { LiveNotebookTarget } from './liveNotebookTarget';
+import { cellPosition, revealCell } from './notebookCellLocation';
+import { PendingApprovals } from './pendingApprovals';
 import { RevisionReviews } from './revisionReviews';
-import { resolveVision, type ICodeInterpreterSettings } from './settings';
+import { SavedConversationReview } from './savedConversationReview';
+import { SessionAgent } from './sessionAgent';
+import { SessionUndo } from './sessionUndo';
+import type { ICodeInterpreterSettings } from './settings';
 import { StepInMessages } from './stepInMessages';
 import { Transcript } from './transcript';
-import { markTurnUndone, undoTurn, type IUndoResult } from './undoTurn';
+import type { IUndoResult } from './undoTurn';
 
 /**
  * The code interpreter of one open notebook: its agent (created with the current settings when
@@ -38,20 +38,41 @@ export class AgentSession implements IDisposable {
   constructor(options: AgentSession.IOptions) {
     this._panel = options.panel;
     this._settings = options.settings;
-    this._serverModel = options.serverModel ?? (() => '');
-    this._serverSettings = options.serverSettings;
     this.target = new LiveNotebookTarget({ panel: options.panel });
     this.transcript = new Transcript({ translator: options.translator });
+    this._savedConversation = new SavedConversationReview({
+      target: this.target,
+      transcript: this.transcript,
+      isOwnWrite: () => this._running !== null || this._undo.isWriting,
+      changedElsewhere: () => this._agent.reset()
+    });
+    this._approvals = new PendingApprovals(this.transcript);
     this._reviews = new RevisionReviews({ panel: options.panel, transcript: this.transcript });
     this._stepIns = new StepInMessages(this.transcript);
+    this._agent = new SessionAgent({
+      target: this.target,
+      settings: options.settings,
+      serverModel: options.serverModel,
+      serverSettings: options.serverSettings,
+      askPerson: (request, risks, signal) => this._askPerson(request, risks, signal),
+      onEvent: event => this._onEvent(event)
+    });
+    this._undo = new SessionUndo({
+      panel: options.panel,
+      savedConversation: this._savedConversation,
+      transcript: this.transcript,
+      isRunning: () => this._running !== null,
+      // The agent keeps its own copy of the turns; the next one reads them back with the mark.
+      undone: () => this._agent.reset()
+    });
     void options.panel.context.ready.then(() => {
       if (this._isDisposed) {
         return;
       }
-      if (!this._agent) {
-        this._showSaved();
+      if (!this._agent.current) {
+        this._savedConversation.show();
       }
-      this._panel.model?.metadataChanged.connect(this._onMetadataChanged, this);
+      this._savedConversation.follow(this._panel.model);
     });
   }
 
@@ -78,7 +99,7 @@ export class AgentSession implements IDisposable {
    * they choose `continueSaved()` or `startFresh()`.
    */
   get reviewPending(): boolean {
-    return this._review !== null;
+    return this._savedConversation.isPending;
   }
 
   /**
@@ -86,14 +107,11 @@ export class AgentSession implements IDisposable {
    * it (as checked) after the agent's own system prompt.
    */
   continueSaved(): void {
-    if (!this._review || this._running) {
+    if (!this._savedConversation.isPending || this._running) {
       return;
     }
-    const saved = this._saved();
-    this._review = null;
-    this._accepted = Private.messagesKey(saved);
-    this._disposeAgent();
-    this.transcript.restore(saved.record);
+    this._agent.reset();
+    this._savedConversation.continue();
   }
 
   /**
@@ -101,13 +119,11 @@ export class AgentSession implements IDisposable {
    * the saved one in the notebook when it is saved.
    */
   startFresh(): void {
-    if (!this._review || this._running) {
+    if (!this._savedConversation.isPending || this._running) {
       return;
     }
-    this._review = null;
-    this._fresh = true;
-    this._disposeAgent();
-    this.transcript.restore(undefined);
+    this._agent.reset();
+    this._savedConversation.startFresh();
   }
 
   /**
@@ -161,13 +177,14 @@ export class AgentSession implements IDisposable {
     // Taken before the first await, so that two asks in the same moment cannot both start.
     const running = (async () => {
       await this._panel.context.ready;
-      if (this._review) {
+      if (this._savedConversation.isPending) {
         // Nothing of a conversation made elsewhere is sent before the person has seen it whole.
         throw new Error(
           'This notebook holds a conversation saved elsewhere, shown in full in the sidebar: continue it or start fresh before asking.'
         );
       }
-      const agent = this._agentFor(this._settings());
+      const savedConversation = this._savedConversation.startsFresh ? 'ignore' : 'continue';
+      const agent = this._agent.agentFor(this._settings(), savedConversation);
       this.target.startTurn();
       try {
         const run = agent.run(prompt, { attachments: options.attachments, intent: options.intent });
@@ -175,7 +192,7 @@ export class AgentSession implements IDisposable {
         return await run;
       } finally {
         // What this session's own turn saved needs no review when it comes back.
-        this._accepted = Private.messagesKey(this._saved());
+        this._savedConversation.markSeen();
       }
     })();
     this._running = running;
@@ -187,7 +204,7 @@ export class AgentSession implements IDisposable {
       return result;
     } finally {
       this._running = null;
-      this._fresh = false;
+      this._savedConversation.turnEnded();
       this._runningChanged.emit(false);
       this._handBack(outcome);
     }
@@ -205,7 +222,7 @@ export class AgentSession implements IDisposable {
     if (!this._running || this._isDisposed) {
       return false;
     }
-    this._stepIns.send(text, this._agent);
+    this._stepIns.send(text, this._agent.current);
     return true;
   }
 
@@ -214,7 +231,7 @@ export class AgentSession implements IDisposable {
    * messages sent to it that the model has not read go back to the person (`stepInsReturned`).
    */
   stop(): void {
-    this._agent?.stop();
+    this._agent.current?.stop();
   }
 
   /**
@@ -224,14 +241,7 @@ export class AgentSession implements IDisposable {
    * @param decision - what the person chose.
    */
   answer(entry: Transcript.IApprovalEntry, decision: ApprovalDecision): void {
-    const pending = this._pending.get(entry);
-    if (!pending) {
-      return;
-    }
-    this._pending.delete(entry);
-    entry.state = decision.action;
-    this.transcript.update(entry);
-    pending(decision);
+    this._approvals.answer(entry, decision);
   }
 
   /**
@@ -252,26 +262,7 @@ export class AgentSession implements IDisposable {
    * @throws when a turn is running or the turn is not in the saved conversation.
    */
   undo(entry: Transcript.ITurnEndEntry): IUndoResult {
-    if (this._running) {
-      throw new Error('Wait for the running turn to end, or stop it, before undoing.');
-    }
-    const model = this._panel.model;
-    const turn: ITurnRecord | undefined = this._saved().record?.turns[entry.turn - 1];
-    if (!model || !turn) {
-      throw new Error(`Turn ${entry.turn} is not in this notebook's conversation.`);
-    }
-    const result = undoTurn(model, turn);
-    this._writingConversation = true;
-    try {
-      markTurnUndone(model, entry.turn);
-    } finally {
-      this._writingConversation = false;
-    }
-    // The agent keeps its own copy of the turns; the next one reads them back with the mark.
-    this._disposeAgent();
-    entry.undone = true;
-    this.transcript.update(entry);
-    return result;
+    return this._undo.undo(entry);
   }
 
   /**
@@ -281,8 +272,7 @@ export class AgentSession implements IDisposable {
    * @returns `true` when undo is possible.
    */
   canUndo(entry: Transcript.ITurnEndEntry): boolean {
-    const turn = this._saved().record?.turns[entry.turn - 1];
-    return !entry.undone && !!turn && turn.cells.length > 0;
+    return this._undo.canUndo(entry);
   }
 
   /**
@@ -292,14 +282,7 @@ export class AgentSession implements IDisposable {
    * @returns whether the cell is still in the notebook.
    */
   revealCell(cellId: string): boolean {
-    const notebook = this._panel.content;
-    const index = notebook.widgets.findIndex(cell => cell.model.id === cellId);
-    if (index < 0) {
-      return false;
-    }
-    notebook.activeCellIndex = index;
-    void notebook.scrollToItem(index, 'center').catch(() => undefined);
-    return true;
+    return revealCell(this._panel.content, cellId);
   }
 
   /**
@@ -309,8 +292,7 @@ export class AgentSession implements IDisposable {
    * @returns its position, or `undefined` when it is gone.
    */
   cellPosition(cellId: string): number | undefined {
-    const index = this._panel.content.widgets.findIndex(cell => cell.model.id === cellId);
-    return index < 0 ? undefined : index + 1;
+    return cellPosition(this._panel.content, cellId);
   }
 
   /**
@@ -323,131 +305,25 @@ export class AgentSession implements IDisposable {
     this._isDisposed = true;
     // First, so that a review the stop leaves unanswered says the notebook closed.
     this._reviews.dispose();
-    this._disposeAgent();
+    this._agent.dispose();
+    this._savedConversation.dispose();
     Signal.clearData(this.target);
     Signal.clearData(this);
   }
 
-  /**
-   * The agent for the current settings: the same one while they do not change.
-   */
-  private _agentFor(settings: ICodeInterpreterSettings): Agent {
-    // An empty model setting means the server's model; the proxy fills it in when both are empty.
-    const model = settings.model || this._serverModel();
-    const key = JSON.stringify({ ...settings, model });
-    if (this._agent && this._agentKey === key) {
-      return this._agent;
+  private _onEvent(event: AgentEvent): void {
+    this.transcript.handle(event);
+    if (event.type === 'feedback-delivered') {
+      this._stepIns.delivered();
     }
-    this._disposeAgent();
-    const client = createLabModelClient({ model, serverSettings: this._serverSettings });
-    const agent = new Agent({
-      model: client,
-      temperature: settings.temperature,
-      target: this.target,
-      protocol: settings.protocol,
-      maxAttempts: settings.maxAttempts,
-      cellTimeoutMs: settings.executionTimeout * 1000,
-      outputBudgetTokens: settings.outputBudget,
-      vision: resolveVision(settings.vision, model),
-      // Exact counts once the tokenizer's ranks (a lazy chunk) have loaded, an estimate before.
-      tokenCounter: Private.tokenCounter(),
-      savedConversation: this._fresh ? 'ignore' : 'continue',
-      reviewRevisions: settings.reviewRevisions,
-      approve: createApprovalHook(
-        () => this._settings().approval,
-        (request, risks, signal) => this._askPerson(request, risks, signal)
-      )
-    });
-    agent.events.connect((_, event) => {
-      this.transcript.handle(event);
-      if (event.type === 'feedback-delivered') {
-        this._stepIns.delivered();
-      }
-      this._events.emit(event);
-    });
-    this._agent = agent;
-    this._agentKey = key;
-    // The model's context window, where the endpoint says (the proxy's code-interpreter/props),
-    // else the setting: requests are kept within it from then on.
-    void client.contextWindow().then(tokens => {
-      const window = tokens ?? settings.contextWindow;
-      if (window && !agent.isDisposed) {
-        agent.contextWindowTokens = window;
-      }
-    });
-    return agent;
-  }
-
-  /**
-   * The saved conversation changed: when it was not this session's own write (a turn running here
-   * or an undo here), a collaborator on the same notebook (real-time collaboration) ran a turn or
-   * undid one. The sidebar shows the conversation as it now is, in full for review (it was not
-   * made here), and the agent is made again at the next turn, so that it continues the shared
-   * conversation instead of overwriting it with its own older copy.
-   */
-  private _onMetadataChanged(_: INotebookModel, change: { key: string }): void {
-    if (change.key !== CONVERSATION_METADATA_KEY || this._running || this._writingConversation) {
-      return;
-    }
-    this._disposeAgent();
-    this._showSaved();
-  }
-
-  /**
-   * Show the notebook's saved conversation: in full, for review, when it holds messages or had
-   * parts dropped (it was written elsewhere: the file, another browser) and its messages are not
-   * the ones the person already continued or this session wrote; otherwise as usual.
-   */
-  private _showSaved(): void {
-    const saved = this._saved();
-    const seen = this._accepted !== null && Private.messagesKey(saved) === this._accepted;
-    // Messages the person has already seen whole or made here (a collaborator's undo mark
-    // changes only a turn) need no second review.
-    if (!seen && (saved.dropped.length || (saved.record?.messages.length ?? 0) > 0)) {
-      this._review = saved;
-      this.transcript.review(saved);
-    } else {
-      this._review = null;
-      this.transcript.restore(saved.record);
-    }
-  }
-
-  /**
-   * The notebook's saved conversation, checked as the agent checks it: the sidebar shows what
-   * the agent would continue.
-   */
-  private _saved(): ICheckedConversation {
-    return checkSavedConversation(this.target.loadConversation());
+    this._events.emit(event);
   }
 
   private _askPerson(request: IApprovalRequest, risks: IRisk[], signal: AbortSignal): Promise<ApprovalDecision> {
     if (request.review) {
       return this._reviews.ask({ ...request, review: request.review }, risks, signal);
     }
-    const entry = this.transcript.add<Transcript.IApprovalEntry>({
-      kind: 'approval',
-      request,
-      risks,
-      state: 'pending'
-    });
-    return new Promise<ApprovalDecision>(resolve => {
-      const onAbort = () => {
-        if (this._pending.delete(entry)) {
-          entry.state = 'cancelled';
-          this.transcript.update(entry);
-          resolve({ action: 'skip', reason: 'The turn was stopped.' });
-        }
-      };
-      this._pending.set(entry, decision => {
-        signal.removeEventListener('abort', onAbort);
-        resolve(decision);
-      });
-      if (signal.aborted) {
-        onAbort();
-      } else {
-        signal.addEventListener('abort', onAbort, { once: true });
-      }
-    });
+    return this._approvals.ask(request, risks, signal);
   }
 
   /**
@@ -468,25 +344,14 @@ export class AgentSession implements IDisposable {
     this.ask(text).catch(() => this._stepInsReturned.emit(text));
   }
 
-  private _disposeAgent(): void {
-    this._agent?.dispose();
-    this._agent = null;
-    this._agentKey = '';
-  }
-
   private _panel: NotebookPanel;
   private _settings: () => ICodeInterpreterSettings;
-  private _serverModel: () => string;
-  private _serverSettings?: ServerConnection.ISettings;
-  private _agent: Agent | null = null;
-  private _agentKey = '';
+  private _agent: SessionAgent;
   private _running: Promise<Agent.ITurnResult> | null = null;
-  private _writingConversation = false;
-  private _review: ICheckedConversation | null = null;
-  private _accepted: string | null = null;
-  private _fresh = false;
+  private _savedConversation: SavedConversationReview;
+  private _approvals: PendingApprovals;
   private _reviews: RevisionReviews;
-  private _pending = new Map<Transcript.IApprovalEntry, (decision: ApprovalDecision) => void>();
+  private _undo: SessionUndo;
   private _stepIns: StepInMessages;
   private _stepInsReturned = new Signal<this, string>(this);
   private _runningChanged = new Signal<this, boolean>(this);
@@ -501,26 +366,11 @@ export namespace AgentSession {
   /**
    * The options of a session.
    */
-  export interface IOptions {
+  export interface IOptions extends Pick<SessionAgent.IOptions, 'settings' | 'serverModel' | 'serverSettings'> {
     /**
      * The notebook.
      */
     panel: NotebookPanel;
-
-    /**
-     * Returns the current settings.
-     */
-    settings: () => ICodeInterpreterSettings;
-
-    /**
-     * The model the server is configured with, used when the model setting is empty.
-     */
-    serverModel?: () => string;
-
-    /**
-     * The server connection; the default one when omitted.
-     */
-    serverSettings?: ServerConnection.ISettings;
 
     /**
      * Translates what the sidebar shows of the session.
@@ -533,23 +383,4 @@ export namespace AgentSession {
    * stop signal).
    */
   export type IAskOptions = Pick<ITurnOptions, 'attachments' | 'intent'>;
-}
-
-namespace Private {
-  /**
-   * The messages of a checked conversation, as one string to compare.
-   */
-  export function messagesKey(checked: ICheckedConversation): string {
-    return JSON.stringify(checked.record?.messages ?? []);
-  }
-
-  let sharedCounter: LazyTokenCounter | undefined;
-
-  /**
-   * One tokenizer for every notebook: its ranks load once.
-   */
-  export function tokenCounter(): LazyTokenCounter {
-    sharedCounter ??= new LazyTokenCounter();
-    return sharedCounter;
-  }
 }

@@ -4,26 +4,15 @@
 import { nullTranslator, type ITranslator, type TranslationBundle } from '@jupyterlab/translation';
 import { Signal, type ISignal } from '@lumino/signaling';
 
-import type { IApprovalRequest, IRevisionReviewRequest } from '../agent/approval';
-import type { ChatMessage, IConversationRecord, TurnOutcome } from '../conversation/conversationRecord';
+import type { IConversationRecord } from '../conversation/conversationRecord';
 import type { AgentEvent } from '../agent/events';
-import { describeDropped, type ICheckedConversation } from '../agent/savedConversation';
-import type { IRisk } from '../agent/riskyCode';
+import type { ICheckedConversation } from '../agent/savedConversation';
 import type { ExecutionStatus } from '../kernel/executionResult';
-import { EXECUTION_RESULT_PREFIX } from '../model/textProtocol';
+import { entriesOfRecord, reviewEntryOf } from './savedConversationEntries';
+import type * as Entry from './transcriptEntry';
+import type { TranscriptEntry } from './transcriptEntry';
 
-/**
- * One item of the chat as the sidebar shows it.
- */
-export type TranscriptEntry =
-  | Transcript.IUserEntry
-  | Transcript.IAssistantEntry
-  | Transcript.IStepEntry
-  | Transcript.IApprovalEntry
-  | Transcript.IRevisionReviewEntry
-  | Transcript.ITurnEndEntry
-  | Transcript.IReviewEntry
-  | Transcript.IFeedbackEntry;
+export type { TranscriptEntry } from './transcriptEntry';
 
 /**
  * What the sidebar shows of one notebook's conversation: built live from the agent's events, or
@@ -66,7 +55,7 @@ export class Transcript {
    * @param record - the conversation kept with the notebook.
    */
   restore(record: IConversationRecord | undefined): void {
-    this._entries = record ? Private.entriesOf(record, this._trans) : [];
+    this._entries = record ? entriesOfRecord(record, this._trans) : [];
     this._current = null;
     this._turn = record?.turns.length ?? 0;
     this._thinking = false;
@@ -81,14 +70,7 @@ export class Transcript {
    * @param checked - the checked conversation kept with the notebook.
    */
   review(checked: ICheckedConversation): void {
-    this._entries = [
-      {
-        kind: 'review',
-        messages: (checked.record?.messages ?? []).map(Private.reviewMessage),
-        turns: checked.record?.turns.length ?? 0,
-        dropped: describeDropped(checked.dropped)
-      }
-    ];
+    this._entries = [reviewEntryOf(checked)];
     this._current = null;
     this._turn = 0;
     this._thinking = false;
@@ -302,141 +284,37 @@ export namespace Transcript {
     translator?: ITranslator;
   }
 
-  /**
-   * What the user asked.
-   */
-  export interface IUserEntry {
-    kind: 'user';
-    text: string;
-    turn: number;
-  }
+  // The entries' types live in transcriptEntry.ts; they keep their names here for the views.
 
-  /**
-   * The model's text (markdown), growing while it streams.
-   */
-  export interface IAssistantEntry {
-    kind: 'assistant';
-    text: string;
-    streaming: boolean;
-  }
+  /** What the user asked. */
+  export type IUserEntry = Entry.IUserEntry;
 
-  /**
-   * How a step looks: in progress, succeeded, failed, revised, skipped, a note or a warning.
-   */
-  export type StepState = 'running' | 'ok' | 'error' | 'revised' | 'skipped' | 'info' | 'warning';
+  /** The model's text (markdown), growing while it streams. */
+  export type IAssistantEntry = Entry.IAssistantEntry;
 
-  /**
-   * One step of the agent: writing code, running a cell, an error, a revision.
-   */
-  export interface IStepEntry {
-    kind: 'step';
-    state: StepState;
-    label: string;
-    /**
-     * The cell the step is about, for the link that scrolls to it.
-     */
-    cellId?: string;
-    /**
-     * More about the step, shown after the cell (an error's name and message).
-     */
-    detail?: string;
-    /**
-     * The code written or revised.
-     */
-    code?: string;
-    /**
-     * What a revised cell held before, for the diff shown afterwards.
-     */
-    previousCode?: string;
-    attempt?: number;
-    maxAttempts?: number;
-    status?: ExecutionStatus;
-    executionCount?: number | null;
-  }
+  /** How a step looks: in progress, succeeded, failed, revised, skipped, a note or a warning. */
+  export type StepState = Entry.StepState;
 
-  /**
-   * A question to the person before an execution.
-   */
-  export interface IApprovalEntry {
-    kind: 'approval';
-    request: IApprovalRequest;
-    risks: IRisk[];
-    /**
-     * `pending` until answered; `cancelled` when the turn stopped first.
-     */
-    state: 'pending' | 'run' | 'skip' | 'edit' | 'cancelled';
-  }
+  /** One step of the agent: writing code, running a cell, an error, a revision. */
+  export type IStepEntry = Entry.IStepEntry;
 
-  /**
-   * A revision of the person's own cell, waiting for their Accept or Reject (or how it ended).
-   */
-  export interface IRevisionReviewEntry {
-    kind: 'revision-review';
-    request: IApprovalRequest & { review: IRevisionReviewRequest };
-    risks: IRisk[];
-    /**
-     * `pending` until decided; `cell-changed` when the cell was edited meanwhile, `not-reviewed`
-     * when the turn stopped or the notebook closed first.
-     */
-    state: 'pending' | 'accepted' | 'rejected' | 'cell-changed' | 'not-reviewed';
-  }
+  /** A question to the person before an execution. */
+  export type IApprovalEntry = Entry.IApprovalEntry;
 
-  /**
-   * The end of a turn, with its outcome and the undo action.
-   */
-  export interface ITurnEndEntry {
-    kind: 'turn-end';
-    /**
-     * The turn's number, 1-based.
-     */
-    turn: number;
-    outcome: TurnOutcome;
-    reason?: string;
-    executions: number;
-    undone: boolean;
-  }
+  /** A revision of the person's own cell, waiting for their Accept or Reject (or how it ended). */
+  export type IRevisionReviewEntry = Entry.IRevisionReviewEntry;
 
-  /**
-   * A message of a saved conversation, as it will be sent.
-   */
-  export interface IReviewMessage {
-    role: 'user' | 'assistant' | 'tool';
-    /**
-     * Its whole text.
-     */
-    text: string;
-    /**
-     * The tool calls of an assistant message: the tool's name and its arguments as written.
-     */
-    calls: { name: string; arguments: string }[];
-  }
+  /** The end of a turn, with its outcome and the undo action. */
+  export type ITurnEndEntry = Entry.ITurnEndEntry;
 
-  /**
-   * A conversation loaded from the notebook, shown in full until the person chooses to continue
-   * it or to start fresh: nothing is sent before.
-   */
-  export interface IReviewEntry {
-    kind: 'review';
-    messages: IReviewMessage[];
-    /**
-     * How many turns it holds.
-     */
-    turns: number;
-    /**
-     * What the check dropped, in one sentence, if anything.
-     */
-    dropped?: string;
-  }
+  /** A message of a saved conversation, as it will be sent. */
+  export type IReviewMessage = Entry.IReviewMessage;
 
-  /**
-   * A message the person sent while a turn ran: `pending` until the agent gives it to the model,
-   * then `delivered`, at the point of the turn where the model read it.
-   */
-  export interface IFeedbackEntry {
-    kind: 'feedback';
-    text: string;
-    state: 'pending' | 'delivered';
-  }
+  /** A conversation loaded from the notebook, shown in full until the person chooses. */
+  export type IReviewEntry = Entry.IReviewEntry;
+
+  /** A message the person sent while a turn ran, pending or delivered. */
+  export type IFeedbackEntry = Entry.IFeedbackEntry;
 
   /**
    * A change of the transcript.
@@ -450,19 +328,6 @@ export namespace Transcript {
 }
 
 namespace Private {
-  /**
-   * A checked message as the review shows it.
-   */
-  export function reviewMessage(message: ChatMessage): Transcript.IReviewMessage {
-    const calls =
-      message.role === 'assistant'
-        ? (message.tool_calls ?? []).flatMap(call =>
-            call.type === 'function' ? [{ name: call.function.name, arguments: call.function.arguments }] : []
-          )
-        : [];
-    return { role: message.role as Transcript.IReviewMessage['role'], text: textOf(message), calls };
-  }
-
   /**
    * A step's label for an execution status.
    */
@@ -483,117 +348,5 @@ namespace Private {
       case 'dead-kernel':
         return [trans.__('The kernel died running'), undefined];
     }
-  }
-
-  /**
-   * The entries of a saved conversation: prompts, answers, and a step for each tool call or
-   * execution result, with a turn end after each turn.
-   */
-  export function entriesOf(record: IConversationRecord, trans: TranslationBundle): TranscriptEntry[] {
-    const entries: TranscriptEntry[] = [];
-    // Where each turn's prompt is: the message sent may carry notes before the user's words
-    // (the notebook's cells, the kernel's state), which the sidebar does not show.
-    const promptAt = new Map<number, string>();
-    let from = 0;
-    for (const saved of record.turns) {
-      const index =
-        saved.messageIndex ??
-        record.messages.findIndex(
-          (message, i) =>
-            i >= from &&
-            message.role === 'user' &&
-            typeof message.content === 'string' &&
-            message.content.endsWith(saved.prompt)
-        );
-      if (index >= from) {
-        promptAt.set(index, saved.prompt);
-        from = index + 1;
-      }
-    }
-    const toolNames = new Map<string, string>();
-    let turn = 0;
-    const endTurn = () => {
-      const saved = record.turns[turn - 1];
-      if (saved?.outcome) {
-        entries.push({
-          kind: 'turn-end',
-          turn,
-          outcome: saved.outcome,
-          executions: saved.executions,
-          undone: !!saved.undoneAt
-        });
-      }
-    };
-    record.messages.forEach((message, index) => {
-      const text = textOf(message);
-      switch (message.role) {
-        case 'user': {
-          const prompt = promptAt.get(index);
-          if (prompt !== undefined) {
-            if (turn > 0) {
-              endTurn();
-            }
-            turn += 1;
-            entries.push({ kind: 'user', text: prompt, turn });
-          } else if (text.startsWith(EXECUTION_RESULT_PREFIX)) {
-            const failed = /Traceback|Error\b/.test(text);
-            entries.push({
-              kind: 'step',
-              state: failed ? 'error' : 'ok',
-              label: failed ? trans.__('Error') : trans.__('Ran code')
-            });
-          }
-          break;
-        }
-        case 'assistant':
-          if (text.trim()) {
-            entries.push({ kind: 'assistant', text, streaming: false });
-          }
-          for (const call of ('tool_calls' in message && message.tool_calls) || []) {
-            if (call.type === 'function') {
-              toolNames.set(call.id, call.function.name);
-            }
-          }
-          break;
-        case 'tool': {
-          const name = toolNames.get(message.tool_call_id);
-          const cellId = /^cell_id: (\S+)/m.exec(text)?.[1];
-          const status = /^status: (\S+)/m.exec(text)?.[1];
-          const ok = status === 'ok';
-          const edited = name === 'edit_cell';
-          const label =
-            name === 'add_markdown'
-              ? trans.__('Added markdown')
-              : status === 'ok'
-                ? edited
-                  ? trans.__('Revised and ran')
-                  : trans.__('Ran')
-                : status
-                  ? edited
-                    ? trans.__('Revised and %1 in', status)
-                    : trans.__('%1 in', status)
-                  : text.split('\n')[0];
-          entries.push({ kind: 'step', state: ok ? 'ok' : status ? 'error' : 'warning', label, cellId });
-          break;
-        }
-        default:
-          break;
-      }
-    });
-    if (turn > 0) {
-      endTurn();
-    }
-    return entries;
-  }
-
-  export function textOf(message: ChatMessage): string {
-    const content = (message as { content?: unknown }).content;
-    if (typeof content === 'string') {
-      return content;
-    }
-    if (Array.isArray(content)) {
-      return content.map(part => (part && part.type === 'text' ? String(part.text) : '')).join('');
-    }
-    return '';
   }
 }
