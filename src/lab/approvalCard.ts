@@ -4,9 +4,9 @@
 import { nullTranslator, type ITranslator, type TranslationBundle } from '@jupyterlab/translation';
 import { Widget } from '@lumino/widgets';
 
-import { describeRiskKind } from '../agent/riskyCode';
 import type { AgentSession } from './agentSession';
 import { createCellLink } from './cellLink';
+import { createDecisionButton, riskSentence } from './decisionButton';
 import type { Transcript } from './transcript';
 
 /**
@@ -38,9 +38,7 @@ export class ApprovalCard extends Widget {
     node.dataset.state = entry.state;
     const question = document.createElement('div');
     question.className = 'jp-CodeInterpreter-question';
-    const why = entry.risks.length
-      ? ' ' + trans.__('It %1.', [...new Set(entry.risks.map(risk => describeRiskKind(risk.kind)))].join(', '))
-      : '';
+    const why = riskSentence(trans, entry.risks);
     question.textContent =
       entry.state === 'pending'
         ? (entry.request.kind === 'new' ? trans.__('Run this new cell?') : trans.__('Run this revised cell?')) + why
@@ -69,21 +67,8 @@ export class ApprovalCard extends Widget {
     code.rows = Math.min(12, entry.request.code.split('\n').length + 1);
     const buttons = document.createElement('div');
     buttons.className = 'jp-CodeInterpreter-buttons';
-    const button = (text: string, cls: string, onClick: () => void) => {
-      const element = document.createElement('button');
-      element.className = `jp-Button jp-mod-styled ${cls}`;
-      element.textContent = text;
-      element.addEventListener('click', event => {
-        // Only the person's own click answers: a script in the page (an output or an extension
-        // calling `click()` or dispatching an event) makes untrusted events, and must not be able
-        // to approve code on the person's behalf.
-        if (event.isTrusted) {
-          onClick();
-        }
-      });
-      buttons.append(element);
-      return element;
-    };
+    const button = (text: string, className: string, onClick: () => void) =>
+      buttons.appendChild(createDecisionButton({ text, className, onClick }));
     const session = this._session;
     button(trans.__('Run'), 'jp-mod-accept jp-CodeInterpreter-approve', () =>
       session?.answer(entry, { action: 'run' })

@@ -5,10 +5,10 @@ import type { EditorView } from '@codemirror/view';
 import { nullTranslator, type ITranslator, type TranslationBundle } from '@jupyterlab/translation';
 import { Widget } from '@lumino/widgets';
 
-import { describeRiskKind } from '../agent/riskyCode';
 import type { AgentSession } from './agentSession';
 import { createCellLink } from './cellLink';
 import { createCodeDiff } from './codeDiff';
+import { createDecisionButton, riskSentence } from './decisionButton';
 import type { Transcript } from './transcript';
 
 /**
@@ -42,9 +42,7 @@ export class RevisionReviewCard extends Widget {
     node.dataset.state = entry.state;
     const question = document.createElement('div');
     question.className = 'jp-CodeInterpreter-question';
-    const why = entry.risks.length
-      ? ' ' + trans.__('It %1.', [...new Set(entry.risks.map(risk => describeRiskKind(risk.kind)))].join(', '))
-      : '';
+    const why = riskSentence(trans, entry.risks);
     question.textContent = {
       pending: trans.__('The agent proposes to change your cell. Accept runs it.') + why,
       accepted: trans.__('Accepted: the revision was written and run.'),
@@ -66,20 +64,8 @@ export class RevisionReviewCard extends Widget {
     const buttons = document.createElement('div');
     buttons.className = 'jp-CodeInterpreter-buttons';
     const pending = entry.state === 'pending';
-    const button = (text: string, label: string, cls: string, onClick: () => void) => {
-      const element = document.createElement('button');
-      element.className = `jp-Button jp-mod-styled ${cls}`;
-      element.textContent = text;
-      element.setAttribute('aria-label', label);
-      element.disabled = !pending;
-      element.addEventListener('click', event => {
-        // Only the person's own click decides: a script in the page makes untrusted events.
-        if (event.isTrusted && !element.disabled) {
-          onClick();
-        }
-      });
-      buttons.append(element);
-    };
+    const button = (text: string, ariaLabel: string, className: string, onClick: () => void) =>
+      buttons.append(createDecisionButton({ text, ariaLabel, className, disabled: !pending, onClick }));
     const session = this._session;
     button(
       trans.__('Accept'),
