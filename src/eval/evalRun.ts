@@ -10,8 +10,8 @@ import { ProgressBar } from './progressBar';
 import { ResultsFile, type IResultRecord } from './resultsFile';
 import { checkSolution, EvalAbortedError, type ITimeLimitOptions } from './solutionChecker';
 import type { ITaskSolver } from './taskSolver';
-import { scoreRecords, summarizeRun, type IEvalSummary } from './evalSummary';
-import type { DatasetName, EvalMode, IEvalTask, IGroundTruth, ISectionVerdict, TestSection } from './evalTask';
+import { scoreRecords, summarizeRun, type IEvalSummary, type ISummarizedRun } from './evalSummary';
+import type { DatasetName, IEvalTask, IGroundTruth, ISectionVerdict, TestSection } from './evalTask';
 
 /**
  * What a run needs.
@@ -39,19 +39,7 @@ export interface IEvalRunOptions {
   /**
    * Solve with a model (`eval`)...
    */
-  solver?: {
-    solver: ITaskSolver;
-    mode: EvalMode;
-    model: string;
-    criticModel?: string;
-    maxAttempts: number;
-    retryTemperature?: number;
-    reproducibility?: string;
-    /**
-     * The thorough effort's sampling; omitted for `fast`.
-     */
-    thorough?: { candidates: number; temperature: number; seed: number };
-  };
+  solver?: NonNullable<ISummarizedRun['solver']> & { solver: ITaskSolver };
   /**
    * ...or check existing samples (`evaluate`): the solutions of each task.
    */

@@ -90,6 +90,9 @@ export interface ISummarizedRun {
     maxAttempts: number;
     retryTemperature?: number;
     reproducibility?: string;
+    /**
+     * The thorough effort's sampling; omitted for `fast`.
+     */
     thorough?: { candidates: number; temperature: number; seed: number };
   };
 }
