@@ -20,10 +20,17 @@ export interface IOverheadTurn {
   modelMs: number;
   kernelMs: number;
   savesMs: number;
-  /** (total - model - executions) / steps: the agent's own code, with the saves on its path. */
+  /**
+   * The two waits a turn has once, whatever its steps: the kernel's inspection before the first
+   * request (a silent execute_request) and the save of the notebook with the conversation after
+   * the last step (a PUT to the contents API, which waits for any background save still going).
+   */
+  inspectionMs: number;
+  conversationSaveMs: number;
+  /** (total - model - executions - the turn's two waits) / steps: the agent's own code. */
   agentPerStepMs: number;
-  /** (total - model - kernel) / steps: the agent with the headless notebook's saves. */
-  agentWithSavesPerStepMs: number;
+  /** (total - model - executions) / steps: the agent with the turn's two waits spread over its steps. */
+  agentWithTurnWaitsPerStepMs: number;
   kernelPerStepMs: number;
   modelPerStepMs: number;
   /**
@@ -43,9 +50,12 @@ export interface IOverheadResult {
   turns: IOverheadTurn[];
   /** Medians over the measured turns. */
   agentPerStepMs: number;
-  agentWithSavesPerStepMs: number;
+  agentWithTurnWaitsPerStepMs: number;
   kernelPerStepMs: number;
   modelPerStepMs: number;
+  /** Per turn: the kernel's inspection and the end-of-turn save. */
+  inspectionMs: number;
+  conversationSaveMs: number;
   savesPerStep: number;
   steps: number;
 }
@@ -73,6 +83,8 @@ export async function measureAgentOverhead(
       path: 'overhead.ipynb'
     });
     const saves = Private.timeSaves(notebook);
+    const inspections = Private.timeCalls(notebook, 'inspectKernel');
+    const conversationSaves = Private.timeCalls(notebook, 'saveConversation');
     const agent = new Agent({
       model: new ModelClient({ baseURL: model.baseUrl, apiKey: 'bench', model: 'scripted-model', maxRetries: 0 }),
       target: notebook,
@@ -86,6 +98,8 @@ export async function measureAgentOverhead(
     for (let turn = 0; turn <= options.turns; turn++) {
       clock.reset();
       saves.reset();
+      inspections.reset();
+      conversationSaves.reset();
       const historyMessages = agent.conversation.messages.length;
       const started = performance.now();
       const result = await agent.run(`${Private.PROMPT} ${turn}`);
@@ -95,20 +109,24 @@ export async function measureAgentOverhead(
           `overhead turn ended as ${result.outcome} after ${result.executions} executions: ${result.reason}`
         );
       }
-      // Saves run in the background, overlapping model requests, executions and the agent's own
-      // code, so they cannot be subtracted: the agent's figure is everything but the model and
-      // the kernel, saves included.
+      // Saves after each execution run in the background, overlapping model requests, executions
+      // and the agent's own code, so they are not subtracted. The turn's inspection and its last
+      // save are awaited by the agent, between its events: they are the kernel's and the server's
+      // time, and they come once a turn, not once a step.
       const savesInside = saves.within(clock.executions);
       const kernelMs = clock.executionMs - savesInside;
       const steps = options.steps;
+      const turnWaitsMs = inspections.totalMs + conversationSaves.totalMs;
       const measured: IOverheadTurn = {
         steps,
         totalMs,
         modelMs: clock.modelMs,
         kernelMs,
         savesMs: saves.totalMs,
-        agentPerStepMs: (totalMs - clock.modelMs - clock.executionMs) / steps,
-        agentWithSavesPerStepMs: (totalMs - clock.modelMs - clock.executionMs) / steps,
+        inspectionMs: inspections.totalMs,
+        conversationSaveMs: conversationSaves.totalMs,
+        agentPerStepMs: (totalMs - clock.modelMs - clock.executionMs - turnWaitsMs) / steps,
+        agentWithTurnWaitsPerStepMs: (totalMs - clock.modelMs - clock.executionMs) / steps,
         kernelPerStepMs: kernelMs / steps,
         modelPerStepMs: clock.modelMs / steps,
         requestAssemblyPerStepMs: clock.assemblyMs / steps,
@@ -122,7 +140,8 @@ export async function measureAgentOverhead(
       log(
         `agent overhead: turn ${turn} (${historyMessages} messages before): ${measured.agentPerStepMs.toFixed(2)} ms/step agent ` +
           `(request assembly ${measured.requestAssemblyPerStepMs.toFixed(2)}), ` +
-          `${measured.agentWithSavesPerStepMs.toFixed(2)} with saves, kernel ${measured.kernelPerStepMs.toFixed(2)}, ` +
+          `${measured.agentWithTurnWaitsPerStepMs.toFixed(2)} with the turn's inspection ` +
+          `(${measured.inspectionMs.toFixed(0)} ms) and last save (${measured.conversationSaveMs.toFixed(0)} ms), kernel ${measured.kernelPerStepMs.toFixed(2)}, ` +
           `model ${measured.modelPerStepMs.toFixed(2)}`
       );
     }
@@ -130,7 +149,9 @@ export async function measureAgentOverhead(
     return {
       turns,
       agentPerStepMs: median(turns.map(turn => turn.agentPerStepMs)),
-      agentWithSavesPerStepMs: median(turns.map(turn => turn.agentWithSavesPerStepMs)),
+      agentWithTurnWaitsPerStepMs: median(turns.map(turn => turn.agentWithTurnWaitsPerStepMs)),
+      inspectionMs: median(turns.map(turn => turn.inspectionMs)),
+      conversationSaveMs: median(turns.map(turn => turn.conversationSaveMs)),
       kernelPerStepMs: median(turns.map(turn => turn.kernelPerStepMs)),
       modelPerStepMs: median(turns.map(turn => turn.modelPerStepMs)),
       savesPerStep: saves.countPerTurn / options.steps,
@@ -215,6 +236,32 @@ namespace Private {
     private _modelStart = 0;
     private _executionStart = 0;
     private _lastFeedback = 0;
+  }
+
+  /**
+   * Wraps one asynchronous method of the notebook to time its calls (work of the kernel or the
+   * server that the agent awaits).
+   */
+  export function timeCalls(
+    notebook: HeadlessNotebook,
+    method: 'inspectKernel' | 'saveConversation'
+  ): { reset(): void; totalMs: number } {
+    const original = notebook[method].bind(notebook) as (...args: unknown[]) => Promise<unknown>;
+    let totalMs = 0;
+    (notebook as unknown as Record<string, unknown>)[method] = async (...args: unknown[]) => {
+      const started = performance.now();
+      try {
+        return await original(...args);
+      } finally {
+        totalMs += performance.now() - started;
+      }
+    };
+    return {
+      reset: () => (totalMs = 0),
+      get totalMs() {
+        return totalMs;
+      }
+    };
   }
 
   /**
