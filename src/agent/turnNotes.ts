@@ -87,9 +87,11 @@ export class TurnNotes implements IKernelFacts {
     const { kernelStateTokens, mentionTokens, counter, target } = this._options;
     // Read first: a cell the person pointed at that is gone ends the turn before anything else.
     const attached = readAttachedCells(target, request?.attachments ?? [], this._attachedOptions());
-    // Data files the prompt names are described as `@` mentions are, as part of the kernel's
-    // state: the model reads their delimiter, columns and first rows instead of guessing them.
-    const named = kernelStateTokens > 0 ? namedDataFiles(prompt) : [];
+    // Data files the prompt or the pointed-at code names are described as `@` mentions are, as
+    // part of the kernel's state: the model reads their delimiter, columns and first rows instead
+    // of guessing them (a cell that failed on a column name is fixed only with the real ones).
+    const attachedCode = attached.filter(cell => cell.cellType === 'code').map(cell => cell.source);
+    const named = kernelStateTokens > 0 ? namedDataFiles([prompt, ...attachedCode].join('\n')) : [];
     const mentions = [...new Set([...findMentions(prompt), ...named])].slice(0, MAX_MENTIONS);
     const inspection = await this._inspectKernel(mentions);
     if (inspection?.kind === 'namespace') {

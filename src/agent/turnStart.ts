@@ -51,6 +51,13 @@ export async function startTurn(
   turn.attachedShown = written.attached.flatMap(cell => [cell.source, cell.outputs]).filter(Boolean);
   turn.pendingRevision =
     request.intent === 'explain' ? undefined : written.attached.find(cell => cell.cellType === 'code')?.id;
+  // A pointed-at cell that failed counts as code that failed in this turn: small models answer a
+  // fix with the cell unchanged, which is told at once to change, not run to fail again.
+  for (const cell of written.attached) {
+    if (request.intent !== 'explain' && cell.cellType === 'code' && cell.status === 'error') {
+      turn.recordRun(cell.source, 'error', cell.outputs);
+    }
+  }
   emit({ type: 'turn-start', turn: conversation.turns.length, prompt });
   return { turn };
 }

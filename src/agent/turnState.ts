@@ -161,7 +161,7 @@ export class TurnState {
    * @param feedback - the text the model read.
    */
   recordRun(code: string, status: ExecutionStatus, feedback: string): void {
-    this._ranCode.set(code, { status, feedback });
+    this._ranCode.set(Private.sameCodeKey(code), { status, feedback });
   }
 
   /**
@@ -171,7 +171,7 @@ export class TurnState {
    * @returns true when it ran.
    */
   hasRun(code: string): boolean {
-    return this._ranCode.has(code);
+    return this._ranCode.has(Private.sameCodeKey(code));
   }
 
   /**
@@ -181,7 +181,7 @@ export class TurnState {
    * @returns the note, or `undefined` when the code did not fail (or never ran).
    */
   failedRunNote(code: string): string | undefined {
-    const ran = this._ranCode.get(code);
+    const ran = this._ranCode.get(Private.sameCodeKey(code));
     if (!ran || ran.status === 'ok') {
       return undefined;
     }
@@ -225,5 +225,16 @@ export namespace TurnState {
      * What kind of help the turn asks for.
      */
     readonly intent: TurnIntent;
+  }
+}
+
+namespace Private {
+  /**
+   * The key under which code is remembered: code that differs only in the whitespace that ends
+   * its lines or the source is the same code (a cell's source and the model's copy of it often
+   * differ by a final line break).
+   */
+  export function sameCodeKey(code: string): string {
+    return code.replace(/[ \t]+$/gm, '').trimEnd();
   }
 }

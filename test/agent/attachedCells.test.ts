@@ -117,6 +117,39 @@ describe('Agent with attached cells', () => {
     expect(cells[0].outputs).toEqual([{ output_type: 'stream', name: 'stdout', text: '8\n' }]);
   });
 
+  it('shows the data file a failing cell reads, and answers the cell sent back unchanged without running it', async () => {
+    const late = lateScript();
+    const { agent, notebook, model, events } = await harness.setUp(late.script, { protocol: 'text' });
+    // Written by a cell the person does not point at: only the failing cell names the file.
+    await userCell(notebook, "open('scores.csv', 'w').write('name;score\\nann;3\\nbob;5\\n')");
+    const failing = "import pandas as pd\nscores = pd.read_csv('scores.csv')\nprint(scores['score'].mean())";
+    const cellId = await userCell(notebook, failing);
+    const fixed = "import pandas as pd\nscores = pd.read_csv('scores.csv', sep=';')\nprint(scores['score'].mean())";
+    late.replies.push(
+      // The habit of small models: the failing cell again, with a final line break.
+      text('```python\n' + failing + '\n\n```'),
+      text('```python\n' + fixed + '\n```'),
+      text('The mean score is 4.0.')
+    );
+
+    const result = await agent.run('Fix this error.', { attachments: [{ cellId }], intent: 'fix' });
+
+    expect(result.outcome).toBe('completed');
+    expect(result.executions).toBe(1);
+    const first = contentText(model.requests[0].body.messages.at(-1)?.content);
+    expect(first).toContain("KeyError: 'score'");
+    expect(first).toMatch(/scores\.csv \(file\):[^]*name;score\nann;3/);
+    const second = contentText(model.requests[1].body.messages.at(-1)?.content);
+    expect(second).toContain('This exact code failed');
+    expect(second).toContain("KeyError: 'score'");
+    expect(events.filter(event => event.type === 'execution-start')).toHaveLength(1);
+    const cells = codeCells(notebook);
+    expect(cells).toHaveLength(2);
+    expect(cells[1].id).toBe(cellId);
+    expect(cells[1].source).toBe(fixed);
+    expect(cells[1].outputs).toEqual([{ output_type: 'stream', name: 'stdout', text: '4.0\n' }]);
+  });
+
   it('changes an attached cell in place when asked about it, with its selection in the request', async () => {
     const late = lateScript();
     const { agent, notebook, model } = await harness.setUp(late.script, { protocol: 'tools' });
