@@ -50,9 +50,8 @@ export class ModelAsker {
           {
             messages,
             tools: protocol.tools,
-            temperature: settings.temperature,
-            maxTokens: settings.contextWindowTokens > 0 ? settings.answerTokens : undefined,
-            ...(settings.seed !== undefined ? { extraBody: { seed: settings.seed } } : {})
+            ...Private.sampling(settings, turn),
+            maxTokens: settings.contextWindowTokens > 0 ? settings.answerTokens : undefined
           },
           { signal: turn.signal, onDelta: text => emit({ type: 'model-delta', text }), cutAt: protocol.streamCut(turn) }
         );
@@ -153,6 +152,33 @@ namespace Private {
    * A cut-off answer is asked for again this many times in all.
    */
   export const STREAM_RETRIES = 3;
+
+  /**
+   * The temperature of a request made after the model sent back code that failed, when the
+   * configured one is lower (greedy, for the embedded model).
+   */
+  export const RESAMPLE_TEMPERATURE = 0.7;
+
+  /**
+   * The temperature and seed of a request. Greedy decoding gives the same answer to the same
+   * request, and after "this exact code failed" a small model's request hardly changes: it sends
+   * the failing code back until the turn's limit (measured on the real-model suite's fix-error
+   * tasks). Once it has, the next requests are sampled, each with its own seed (the configured
+   * seed, or 0, plus the count of such answers), so the turn stays reproducible, until code runs
+   * without error: the answer that reads its output is greedy again (sampled, the 1.5B went on
+   * to write more cells, one of them broken).
+   */
+  export function sampling(
+    settings: ModelAsker.ISettings,
+    turn: TurnState
+  ): { temperature?: number; extraBody?: { seed: number } } {
+    const { temperature, seed } = settings;
+    const stuck = turn.failedRepeats > 0 && turn.lastStatus !== 'ok';
+    if (stuck && temperature !== undefined && temperature < RESAMPLE_TEMPERATURE) {
+      return { temperature: RESAMPLE_TEMPERATURE, extraBody: { seed: (seed ?? 0) + turn.failedRepeats } };
+    }
+    return { temperature, ...(seed !== undefined ? { extraBody: { seed } } : {}) };
+  }
 
   /**
    * Tokens of a request and its answer, for endpoints that report no usage.

@@ -45,6 +45,7 @@ export function noteOnRepeat(
 ): { note: string; failed: boolean } {
   const failed = turn.failedRunNote(code);
   if (failed) {
+    turn.failedRepeats++;
     emit({ type: 'warning', message: 'The model sent again code that failed; it was not run again.' });
     return { note: failed, failed: true };
   }

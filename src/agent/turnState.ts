@@ -62,6 +62,11 @@ export class TurnState {
   repeats = 0;
 
   /**
+   * Answers that sent again code that failed in this turn (it was not run again).
+   */
+  failedRepeats = 0;
+
+  /**
    * The attached cell the turn's first code revises (`fix`, or `code` with attachments), until
    * some code was written: then `undefined`.
    */

@@ -111,6 +111,47 @@ describe('Agent with what real models send', () => {
     expect(contentText(model.requests[2].body.messages.at(-1)?.content)).toContain('already ran in this turn');
   });
 
+  it('samples the requests after the failing code came back, each with its own seed, when greedy', async () => {
+    const failing = "```python\nprices = {'apple': 3}\nprint(prices['pear'])\n```";
+    const fixed = "```python\nprices = {'apple': 3}\nprint(prices.get('pear', 0))\n```";
+    const { agent, model, events } = await harness.setUp(
+      [text(failing), text(failing), text(failing), text(fixed), text('There is no pear: 0.')],
+      { protocol: 'text', temperature: 0, seed: 5 }
+    );
+
+    const result = await agent.run('How many pears?');
+
+    expect(result).toMatchObject({ outcome: 'completed', executions: 2 });
+    expect(events.filter(event => event.type === 'warning' && event.message.includes('code that failed'))).toHaveLength(
+      2
+    );
+    const sampling = model.requests.map(request => [request.body.temperature, request.body.seed]);
+    // Greedy until the failing code came back once; then 0.7, seed 5 + the count of those
+    // answers; greedy again once code ran without error.
+    expect(sampling).toEqual([
+      [0, 5],
+      [0, 5],
+      [0.7, 6],
+      [0.7, 7],
+      [0, 5]
+    ]);
+  });
+
+  it('leaves the sampling alone after a repeat when the temperature is already high or not set', async () => {
+    const failing = '```python\nprint(1 / 0)\n```';
+    for (const temperature of [1, undefined]) {
+      const { agent, model } = await harness.setUp(
+        [text(failing), text(failing), text('```python\nprint(1)\n```'), text('1.')],
+        { protocol: 'text', temperature }
+      );
+      await agent.run('Print one.');
+      expect(model.requests.map(request => [request.body.temperature, request.body.seed])).toEqual(
+        Array(4).fill([temperature, undefined])
+      );
+      await harness.cleanup();
+    }
+  });
+
   it('does not run a repeated content call either', async () => {
     const answer = `<tool_call>${call('print(7.5)')}</tool_call>`;
     const { agent, notebook } = await harness.setUp([text(answer), text(answer), text('7.5')]);
