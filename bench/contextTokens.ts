@@ -133,7 +133,8 @@ namespace Private {
       kind: 'tools',
       calls: [{ name: 'execute_code', arguments: JSON.stringify({ code }) }]
     });
-    if (prompt.startsWith('Template')) {
+    // The turn's notes (notebook, kernel state) come before the prompt in its message.
+    if (prompt.trimEnd().endsWith(TEMPLATE_PROMPT)) {
       if (results === 0) {
         return call(TABLE_CODE);
       }
@@ -222,14 +223,16 @@ namespace Private {
         text = text.split(from).join(to);
       }
       // Tool-call ids only ("call_0_1"), not the key "tool_call_id".
-      text = text
-        .replace(/"call_(?=\d)/g, `"call_t${turn}_`)
-        .replace(TEMPLATE_PROMPT, `Question ${turn}: summarise a small random table`);
+      const prompt = `Question ${turn}: summarise a small random table`;
+      text = text.replace(/"call_(?=\d)/g, `"call_t${turn}_`).replace(TEMPLATE_PROMPT, prompt);
       const messageIndex = record.messages.length;
       record.messages.push(...(JSON.parse(text) as ChatMessage[]));
       record.turns.push({
         ...template.turns[0],
-        prompt: `Question ${turn}`,
+        // As the agent records it: the prompt that ends the turn's user message. A restored turn
+        // whose prompt is not found there has no start in the history, and the history over the
+        // budget is then cut at the current turn, all earlier turns at once.
+        prompt,
         messageIndex,
         cells: [...ids.values()].map(cellId => ({ cellId, previousSource: null }))
       });
