@@ -82,7 +82,7 @@ export async function measureAgentOverhead(
       sessions: connection.sessions,
       path: 'overhead.ipynb'
     });
-    const saves = Private.timeSaves(notebook);
+    const saves = Private.timeCalls(notebook, 'save');
     const inspections = Private.timeCalls(notebook, 'inspectKernel');
     const conversationSaves = Private.timeCalls(notebook, 'saveConversation');
     const agent = new Agent({
@@ -239,47 +239,28 @@ namespace Private {
   }
 
   /**
-   * Wraps one asynchronous method of the notebook to time its calls (work of the kernel or the
-   * server that the agent awaits).
+   * Wraps one asynchronous method of the notebook to time its calls: the saves (a PUT of the
+   * whole notebook to the contents API after each change), the kernel's inspection and the save
+   * of the conversation are the kernel's or the server's work, not the agent's computation.
    */
   export function timeCalls(
     notebook: HeadlessNotebook,
-    method: 'inspectKernel' | 'saveConversation'
-  ): { reset(): void; totalMs: number } {
-    const original = notebook[method].bind(notebook) as (...args: unknown[]) => Promise<unknown>;
-    let totalMs = 0;
-    (notebook as unknown as Record<string, unknown>)[method] = async (...args: unknown[]) => {
-      const started = performance.now();
-      try {
-        return await original(...args);
-      } finally {
-        totalMs += performance.now() - started;
-      }
-    };
-    return {
-      reset: () => (totalMs = 0),
-      get totalMs() {
-        return totalMs;
-      }
-    };
-  }
-
-  /**
-   * Wraps the notebook's save (a PUT of the whole notebook to the contents API after each change)
-   * to time it: it is I/O to the Jupyter server, not the agent's computation.
-   */
-  export function timeSaves(notebook: HeadlessNotebook): {
+    method: 'save' | 'inspectKernel' | 'saveConversation'
+  ): {
     reset(): void;
     totalMs: number;
     countPerTurn: number;
     within(intervals: Array<[number, number]>): number;
   } {
-    const original = notebook.save.bind(notebook);
+    const original = notebook[method].bind(notebook) as (...args: unknown[]) => Promise<unknown>;
     let spans: Array<[number, number]> = [];
-    notebook.save = async () => {
+    (notebook as unknown as Record<string, unknown>)[method] = async (...args: unknown[]) => {
       const started = performance.now();
-      await original();
-      spans.push([started, performance.now()]);
+      try {
+        return await original(...args);
+      } finally {
+        spans.push([started, performance.now()]);
+      }
     };
     return {
       reset: () => (spans = []),
