@@ -49,12 +49,12 @@ export async function startTurn(
   const codeNeeded = request.intent !== 'explain' && needsCode(prompt, TurnNotes.knownNames(written.inspection));
   const turn = new TurnState(conversation.startTurn(prompt, written.text, startedAt), signal, codeNeeded, request);
   turn.attachedShown = written.attached.flatMap(cell => [cell.source, cell.outputs]).filter(Boolean);
-  turn.pendingRevision =
-    request.intent === 'explain' ? undefined : written.attached.find(cell => cell.cellType === 'code')?.id;
-  // A pointed-at cell that failed counts as code that failed in this turn: small models answer a
-  // fix with the cell unchanged, which is told at once to change, not run to fail again.
-  for (const cell of written.attached) {
-    if (request.intent !== 'explain' && cell.cellType === 'code' && cell.status === 'error') {
+  if (request.intent !== 'explain') {
+    const attachedCode = written.attached.filter(cell => cell.cellType === 'code');
+    turn.pendingRevision = attachedCode[0]?.id;
+    // A pointed-at cell that failed counts as code that failed in this turn: small models answer
+    // a fix with the cell unchanged, which is told at once to change, not run to fail again.
+    for (const cell of attachedCode.filter(code => code.status === 'error')) {
       turn.recordRun(cell.source, 'error', cell.outputs);
     }
   }
