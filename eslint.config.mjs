@@ -165,7 +165,7 @@ export default tseslint.config(
     }
   })),
   {
-    files: ['src/lab/**/*.ts', 'src/index.ts'],
+    files: ['src/lab/**/*.{ts,tsx}', 'src/index.ts'],
     rules: {
       'no-restricted-imports': [
         'error',

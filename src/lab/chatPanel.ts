@@ -12,7 +12,7 @@ import { Panel, type Widget } from '@lumino/widgets';
 import type { AgentEvent } from '../agent/events';
 import type { ICellAttachment } from '../agent/turnRequest';
 import type { AgentSession } from './agentSession';
-import { AttachmentChips } from './attachmentChips';
+import { PromptAttachments } from './promptAttachments';
 import { ChatHeader } from './chatHeader';
 import { CommandIDs } from './commandIds';
 import { ConversationView } from './conversationView';
@@ -60,9 +60,9 @@ export class ChatPanel extends Panel implements ICodeInterpreterSidebar {
       rendermime: options.rendermime.clone({ sanitizer: new RemoteFreeSanitizer(options.rendermime.sanitizer) }),
       translator
     });
-    this._chips = new AttachmentChips({ translator });
+    this._attachments = new PromptAttachments({ translator });
     this._prompt = new PromptBox({
-      chips: this._chips,
+      attachments: this._attachments,
       send: prompt => this._send(prompt),
       stop: () => void this._commands.execute(CommandIDs.stop),
       candidates: async () => {
@@ -130,6 +130,7 @@ export class ChatPanel extends Panel implements ICodeInterpreterSidebar {
       this._modelStatus.dispose();
     }
     super.dispose();
+    this._attachments.dispose();
   }
 
   /**
@@ -154,7 +155,7 @@ export class ChatPanel extends Panel implements ICodeInterpreterSidebar {
       session.stepInsReturned.connect(this._onStepInsReturned, this);
     }
     this._header.setNotebook(session ? session.target.name : null);
-    this._chips.setNotebook(session ? session.panel : null);
+    this._attachments.setNotebook(session ? session.panel : null);
     this._onRunningChanged();
   }
 
@@ -192,7 +193,7 @@ export class ChatPanel extends Panel implements ICodeInterpreterSidebar {
    * @returns whether a chip was added (not for a cell already attached).
    */
   attachCell(notebook: NotebookPanel, attachment: ICellAttachment): boolean {
-    return this._chips.add(notebook, attachment);
+    return this._attachments.add(notebook, attachment);
   }
 
   protected onActivateRequest(): void {
@@ -209,7 +210,7 @@ export class ChatPanel extends Panel implements ICodeInterpreterSidebar {
       void this._modelStatus.readLocalModel(true);
     }
     const panel = this._session?.panel;
-    const attachments = this._chips.take();
+    const attachments = this._attachments.take();
     if (!panel || !attachments.length) {
       return this._commands.execute(CommandIDs.ask, { prompt });
     }
@@ -219,7 +220,7 @@ export class ChatPanel extends Panel implements ICodeInterpreterSidebar {
       intent: 'code'
     });
     // A prompt that could not be sent comes back in the box: its chips come back with it.
-    sent.catch(() => this._chips.restore(panel, attachments));
+    sent.catch(() => this._attachments.restore(panel, attachments));
     return sent;
   }
 
@@ -258,7 +259,7 @@ export class ChatPanel extends Panel implements ICodeInterpreterSidebar {
   private _setup: ModelSetup;
   private _conversation: ConversationView;
   private _prompt: PromptBox;
-  private _chips: AttachmentChips;
+  private _attachments: PromptAttachments;
 }
 
 /**

@@ -3,6 +3,7 @@
 
 import { nullTranslator, type ITranslator, type TranslationBundle } from '@jupyterlab/translation';
 import type { IDisposable } from '@lumino/disposable';
+import { Signal, type ISignal } from '@lumino/signaling';
 
 /**
  * Something the user can mention with `@`.
@@ -27,39 +28,54 @@ export interface IMentionCandidate {
 /**
  * The list that typing `@` in the prompt box opens: the kernel's variables, the notebook's cells
  * and the folder's files, narrowed as the user types; Up and Down choose, Enter or Tab writes the
- * mention, Escape closes. The candidates are read when the list opens, so they are current.
+ * mention, Escape closes. The candidates are read when the list opens, so they are current. This
+ * is the list's state and its keys; `MentionList` shows it, and the prompt box passes it its text
+ * area's input, keys and blur.
  */
 export class MentionPopup implements IDisposable {
   /**
-   * Attach the list to a prompt box.
+   * Construct the list, closed.
    *
-   * @param options - the prompt box, where candidates come from, translations.
+   * @param options - where candidates come from, translations.
    */
   constructor(options: MentionPopup.IOptions) {
-    this._input = options.input;
     this._candidates = options.candidates;
     this._trans = (options.translator ?? nullTranslator).load('jupyterlab_code_interpreter');
-    this.node = document.createElement('ul');
-    this.node.className = 'jp-CodeInterpreter-mentions';
-    this.node.setAttribute('role', 'listbox');
-    this.node.setAttribute('aria-label', this._trans.__('Mention a variable, cell or file'));
-    this.node.hidden = true;
-    this._input.addEventListener('input', this._onInput);
-    this._input.addEventListener('blur', this._onBlur);
-    // Pressing an item would blur the prompt box first and close the list.
-    this.node.addEventListener('mousedown', event => event.preventDefault());
   }
 
   /**
-   * The list's element, to be placed next to the prompt box.
+   * Emitted when the list opens, closes, or shows something else.
    */
-  readonly node: HTMLUListElement;
+  get changed(): ISignal<this, void> {
+    return this._changed;
+  }
 
   /**
    * Whether the list is open.
    */
   get isOpen(): boolean {
-    return !this.node.hidden;
+    return this._open;
+  }
+
+  /**
+   * What the list shows, in order (none while it shows a message).
+   */
+  get shown(): readonly IMentionCandidate[] {
+    return this._shown;
+  }
+
+  /**
+   * The index of the chosen candidate among those shown.
+   */
+  get active(): number {
+    return this._active;
+  }
+
+  /**
+   * What the list says instead of candidates (loading, nothing matches, an error), or `null`.
+   */
+  get message(): string | null {
+    return this._message;
   }
 
   /**
@@ -70,13 +86,55 @@ export class MentionPopup implements IDisposable {
   }
 
   /**
+   * Follow what was typed in the prompt box: open, narrow or close the list.
+   *
+   * @param input - the prompt box.
+   */
+  handleInput(input: HTMLTextAreaElement): void {
+    const query = Private.queryBeforeCaret(input);
+    if (query === null) {
+      this.close();
+      return;
+    }
+    this._query = query;
+    this._active = 0;
+    this._open = true;
+    if (this._all) {
+      this._narrow();
+      return;
+    }
+    if (this._opening === this._loadedFor) {
+      // This opening's candidates are on their way; they are shown for the query then current.
+      this._changed.emit();
+      return;
+    }
+    this._loadedFor = this._opening;
+    this._say(this._trans.__('Looking for variables, cells and files…'));
+    const opening = this._opening;
+    this._fetch().then(
+      candidates => {
+        if (opening === this._opening && this._query !== null) {
+          this._all = candidates;
+          this._narrow();
+        }
+      },
+      (error: Error) => {
+        if (opening === this._opening && this._query !== null) {
+          this._say(this._trans.__('Could not list what to mention: %1', error.message));
+        }
+      }
+    );
+  }
+
+  /**
    * Handle a key pressed in the prompt box while the list is open.
    *
    * @param event - the key event.
+   * @param input - the prompt box.
    * @returns whether the list took it (the prompt box must then ignore it).
    */
-  handleKey(event: KeyboardEvent): boolean {
-    if (!this.isOpen || event.isComposing) {
+  handleKey(event: KeyboardEvent, input: HTMLTextAreaElement): boolean {
+    if (!this._open || event.isComposing) {
       return false;
     }
     const shown = this._shown.length;
@@ -87,7 +145,7 @@ export class MentionPopup implements IDisposable {
           return false;
         }
         this._active = (this._active + (event.key === 'ArrowDown' ? 1 : shown - 1)) % shown;
-        this._render();
+        this._changed.emit();
         break;
       case 'Enter':
       case 'Tab':
@@ -95,7 +153,7 @@ export class MentionPopup implements IDisposable {
           this.close();
           return false;
         }
-        this._choose(this._shown[this._active]);
+        this.choose(this._shown[this._active], input);
         break;
       case 'Escape':
         this.close();
@@ -109,63 +167,46 @@ export class MentionPopup implements IDisposable {
   }
 
   /**
-   * Close the list.
+   * Write a mention in place of the `@` and what follows it, then a space, and close the list.
+   *
+   * @param candidate - what is mentioned.
+   * @param input - the prompt box.
    */
-  close(): void {
-    this.node.hidden = true;
-    this._all = null;
-    this._query = null;
-    this._opening++;
-    this._input.removeAttribute('aria-activedescendant');
+  choose(candidate: IMentionCandidate, input: HTMLTextAreaElement): void {
+    const caret = input.selectionStart ?? input.value.length;
+    const start = caret - (this._query ?? '').length - 1;
+    const written = /\s|"/.test(candidate.name) ? `@"${candidate.name.replace(/"/g, '')}"` : `@${candidate.name}`;
+    input.value = `${input.value.slice(0, start)}${written} ${input.value.slice(caret)}`;
+    const after = start + written.length + 1;
+    input.setSelectionRange(after, after);
+    this.close();
+    input.focus();
   }
 
   /**
-   * Stop listening to the prompt box. Safe to call more than once.
+   * Close the list.
+   */
+  close(): void {
+    const wasOpen = this._open;
+    this._open = false;
+    this._all = null;
+    this._query = null;
+    this._opening++;
+    if (wasOpen) {
+      this._changed.emit();
+    }
+  }
+
+  /**
+   * Dispose of the list. Safe to call more than once.
    */
   dispose(): void {
     if (this._isDisposed) {
       return;
     }
     this._isDisposed = true;
-    this._input.removeEventListener('input', this._onInput);
-    this._input.removeEventListener('blur', this._onBlur);
-    this.node.remove();
+    Signal.clearData(this);
   }
-
-  private _onInput = (): void => {
-    const query = Private.queryBeforeCaret(this._input);
-    if (query === null) {
-      this.close();
-      return;
-    }
-    this._query = query;
-    this._active = 0;
-    this.node.hidden = false;
-    if (this._all) {
-      this._render();
-      return;
-    }
-    if (this._opening === this._loadedFor) {
-      // This opening's candidates are on their way; they are rendered for the query then current.
-      return;
-    }
-    this._loadedFor = this._opening;
-    this._renderMessage(this._trans.__('Looking for variables, cells and files…'));
-    const opening = this._opening;
-    this._fetch().then(
-      candidates => {
-        if (opening === this._opening && this._query !== null) {
-          this._all = candidates;
-          this._render();
-        }
-      },
-      (error: Error) => {
-        if (opening === this._opening && this._query !== null) {
-          this._renderMessage(this._trans.__('Could not list what to mention: %1', error.message));
-        }
-      }
-    );
-  };
 
   /**
    * The candidates, asked at most once at a time. Asking the kernel while an earlier request is in
@@ -186,83 +227,50 @@ export class MentionPopup implements IDisposable {
     return this._inFlight;
   }
 
-  private _onBlur = (): void => {
-    this.close();
-  };
-
-  private _render(): void {
+  /**
+   * Show the candidates that start with the query, then those that contain it.
+   */
+  private _narrow(): void {
     const query = (this._query ?? '').replace(/^"/, '').toLowerCase();
     const all = this._all ?? [];
     const starts = all.filter(candidate => candidate.name.toLowerCase().startsWith(query));
     const contains = all.filter(
       candidate => !candidate.name.toLowerCase().startsWith(query) && candidate.name.toLowerCase().includes(query)
     );
-    this._shown = [...starts, ...contains].slice(0, Private.MAX_SHOWN);
-    if (!this._shown.length) {
-      this._renderMessage(
+    const shown = [...starts, ...contains].slice(0, Private.MAX_SHOWN);
+    if (!shown.length) {
+      this._say(
         all.length
           ? this._trans.__('No variable, cell or file matches')
           : this._trans.__('No variables, cells or files yet')
       );
       return;
     }
-    this._active = Math.min(this._active, this._shown.length - 1);
-    this.node.replaceChildren(
-      ...this._shown.map((candidate, index) => {
-        const item = document.createElement('li');
-        item.className = 'jp-CodeInterpreter-mention';
-        item.id = `jp-CodeInterpreter-mention-${index}`;
-        item.setAttribute('role', 'option');
-        item.setAttribute('aria-selected', String(index === this._active));
-        item.dataset.kind = candidate.kind;
-        const name = document.createElement('span');
-        name.className = 'jp-CodeInterpreter-mentionName';
-        name.textContent = candidate.name;
-        const detail = document.createElement('span');
-        detail.className = 'jp-CodeInterpreter-mentionDetail';
-        detail.textContent = `${Private.kindLabel(candidate.kind, this._trans)} · ${candidate.detail}`;
-        item.append(name, detail);
-        item.addEventListener('click', () => this._choose(candidate));
-        return item;
-      })
-    );
-    this._input.setAttribute('aria-activedescendant', `jp-CodeInterpreter-mention-${this._active}`);
+    this._shown = shown;
+    this._message = null;
+    this._active = Math.min(this._active, shown.length - 1);
+    this._changed.emit();
   }
 
-  private _renderMessage(message: string): void {
+  private _say(message: string): void {
     this._shown = [];
-    const item = document.createElement('li');
-    item.className = 'jp-CodeInterpreter-mentionMessage';
-    item.textContent = message;
-    this.node.replaceChildren(item);
+    this._message = message;
+    this._changed.emit();
   }
 
-  /**
-   * Write the mention in place of the `@` and what follows it, then a space.
-   */
-  private _choose(candidate: IMentionCandidate): void {
-    const input = this._input;
-    const caret = input.selectionStart ?? input.value.length;
-    const start = caret - (this._query ?? '').length - 1;
-    const written = /\s|"/.test(candidate.name) ? `@"${candidate.name.replace(/"/g, '')}"` : `@${candidate.name}`;
-    input.value = `${input.value.slice(0, start)}${written} ${input.value.slice(caret)}`;
-    const after = start + written.length + 1;
-    input.setSelectionRange(after, after);
-    this.close();
-    input.focus();
-  }
-
-  private _input: HTMLTextAreaElement;
   private _candidates: () => Promise<IMentionCandidate[]>;
   private _trans: TranslationBundle;
+  private _open = false;
   private _all: IMentionCandidate[] | null = null;
   private _shown: IMentionCandidate[] = [];
+  private _message: string | null = null;
   private _query: string | null = null;
   private _active = 0;
   private _opening = 0;
   private _loadedFor = -1;
   private _inFlight: Promise<IMentionCandidate[]> | null = null;
   private _isDisposed = false;
+  private _changed = new Signal<this, void>(this);
 }
 
 /**
@@ -273,11 +281,6 @@ export namespace MentionPopup {
    * The options of the list.
    */
   export interface IOptions {
-    /**
-     * The prompt box.
-     */
-    input: HTMLTextAreaElement;
-
     /**
      * What can be mentioned now; called each time the list opens.
      */
@@ -307,18 +310,5 @@ namespace Private {
     }
     const match = /(?:^|[\s([{,])@("[^"\n]*|[^\s@"'`]*)$/.exec(input.value.slice(0, caret));
     return match ? match[1] : null;
-  }
-
-  export function kindLabel(kind: IMentionCandidate['kind'], trans: TranslationBundle): string {
-    switch (kind) {
-      case 'variable':
-        return trans.__('variable');
-      case 'cell':
-        return trans.__('cell');
-      case 'file':
-        return trans.__('file');
-      case 'folder':
-        return trans.__('folder');
-    }
   }
 }

@@ -22,6 +22,7 @@ import { sidebarPlugin } from '../../src/lab/sidebarPlugin';
 import { ICodeInterpreter, ICodeInterpreterSidebar } from '../../src/lab/tokens';
 import { startJupyter } from '../support/jupyter';
 import { ScriptedModelServer, type ScriptedReply } from '../support/scriptedModelServer';
+import { found, until } from './support/domWait';
 import { closeNotebook, openNotebook, serviceManagerFor } from './support/liveNotebook';
 
 /**
@@ -182,12 +183,11 @@ function cellsWithFixButton(target: NotebookPanel = panel): string[] {
     .map(widget => widget.model.id);
 }
 
-function fixButton(id: string): HTMLButtonElement {
-  const button = cell(id).node.querySelector<HTMLButtonElement>('.jp-CodeInterpreter-fixErrorButton');
-  if (!button) {
-    throw new Error(`No fix button in cell ${id}`);
-  }
-  return button;
+/**
+ * A cell's fix button, once rendered.
+ */
+function fixButton(id: string): Promise<HTMLButtonElement> {
+  return found<HTMLButtonElement>(cell(id).node, '.jp-CodeInterpreter-fixErrorButton');
 }
 
 function chips(): HTMLElement[] {
@@ -196,6 +196,17 @@ function chips(): HTMLElement[] {
 
 function chipLabels(): string[] {
   return chips().map(chip => chip.querySelector('.jp-CodeInterpreter-chipLabel')?.textContent ?? '');
+}
+
+/**
+ * Expect the chips to show these labels, once they are rendered (or fail with the difference).
+ */
+async function expectChips(labels: string[]): Promise<void> {
+  const expected = JSON.stringify(labels);
+  await until(chat.node, () => JSON.stringify(chipLabels()) === expected, `the chips ${expected}`).catch(
+    () => undefined
+  );
+  expect(chipLabels()).toEqual(labels);
 }
 
 /**
@@ -248,7 +259,7 @@ describe('the fix button', () => {
 
   it('starts a fix turn with its cell attached and shows the sidebar', async () => {
     const ended = turnEnded();
-    fixButton('bad').click();
+    (await fixButton('bad')).click();
     await ended;
 
     expect(run).toHaveBeenCalledTimes(1);
@@ -301,18 +312,18 @@ describe('ask about this cell', () => {
     activate('ok');
     expect(await commands.execute(CommandIDs.askAboutCell)).toEqual({ added: true });
     expect(await commands.execute(CommandIDs.askAboutCell)).toEqual({ added: false });
-    expect(chipLabels()).toEqual(['Cell 1: x = 1']);
+    await expectChips(['Cell 1: x = 1']);
 
     activate('plot');
     const plot = cell('plot');
     plot.editor!.setSelection({ start: { line: 1, column: 0 }, end: { line: 1, column: 8 } });
     expect(await commands.execute(CommandIDs.askAboutCell)).toEqual({ added: true });
-    expect(chipLabels()).toEqual(['Cell 1: x = 1', 'Cell 4 (selection): print(y)']);
+    await expectChips(['Cell 1: x = 1', 'Cell 4 (selection): print(y)']);
 
     const remove = chips()[0].querySelector<HTMLButtonElement>('.jp-CodeInterpreter-chipRemove')!;
     expect(remove.getAttribute('aria-label')).toBe('Remove Cell 1: x = 1 from the prompt');
     remove.click();
-    expect(chipLabels()).toEqual(['Cell 4 (selection): print(y)']);
+    await expectChips(['Cell 4 (selection): print(y)']);
   });
 
   it('sends the chips with the prompt as attachments of a code turn, and clears them', async () => {
@@ -323,7 +334,7 @@ describe('ask about this cell', () => {
     const ended = turnEnded();
     input.dispatchEvent(new KeyboardEvent('keydown', { key: 'Enter', bubbles: true }));
 
-    expect(chips()).toHaveLength(0);
+    await expectChips([]);
     await ended;
     expect(run.mock.calls.map(call => [call[0], call[1]])).toEqual([
       [
@@ -341,12 +352,12 @@ describe('ask about this cell', () => {
     panel.model!.sharedModel.insertCell(4, { id: 'temp', cell_type: 'code', source: 'z = 3' });
     activate('temp');
     await commands.execute(CommandIDs.askAboutCell);
-    expect(chipLabels()).toEqual(['Cell 5: z = 3']);
+    await expectChips(['Cell 5: z = 3']);
 
     panel.model!.sharedModel.deleteCell(4);
 
-    expect(chips()).toHaveLength(0);
-    const notice = chat.node.querySelector('.jp-CodeInterpreter-chipsNotice');
+    await expectChips([]);
+    const notice = await found(chat.node, '.jp-CodeInterpreter-chipsNotice', element => !!element.textContent);
     expect(notice?.getAttribute('role')).toBe('status');
     expect(notice?.textContent).toBe(
       'A cell attached to the prompt was deleted; it is no longer attached: Cell 5: z = 3'
@@ -366,20 +377,21 @@ describe('while a turn runs', () => {
     expect(commands.label(CommandIDs.fixCell)).toBe('Fix with Code Interpreter (a turn is running)');
     expect(commands.isEnabled(CommandIDs.explainCell)).toBe(false);
     expect(commands.label(CommandIDs.explainCell)).toBe('Explain with Code Interpreter (a turn is running)');
-    expect(fixButton('bad').disabled).toBe(true);
-    expect(fixButton('bad').title).toMatch(/turn is running/);
+    const button = await fixButton('bad');
+    await until(button, () => button.disabled, 'the fix button is disabled');
+    expect(button.title).toMatch(/turn is running/);
     await expect(commands.execute(CommandIDs.fixCell)).rejects.toThrow(/turn is running/);
 
     expect(commands.isEnabled(CommandIDs.askAboutCell)).toBe(true);
     expect(await commands.execute(CommandIDs.askAboutCell)).toEqual({ added: true });
-    expect(chipLabels()).toEqual(['Cell 2: 1 / 0']);
+    await expectChips(['Cell 2: 1 / 0']);
 
     interpreter.stop(panel);
     expect((await turn).outcome).toBe('stopped');
-    expect(fixButton('bad').disabled).toBe(false);
+    await until(button, () => !button.disabled, 'the fix button is enabled again');
     expect(commands.isEnabled(CommandIDs.fixCell)).toBe(true);
     // The chip waits for the next prompt.
-    expect(chipLabels()).toEqual(['Cell 2: 1 / 0']);
+    await expectChips(['Cell 2: 1 / 0']);
   });
 });
 

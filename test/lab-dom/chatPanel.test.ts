@@ -15,6 +15,7 @@ import { updateServerConfig } from '../../src/lab/serverConfig';
 import type { Transcript } from '../../src/lab/transcript';
 import { DEFAULT_SETTINGS } from '../../src/lab/settings';
 import { startJupyter } from '../support/jupyter';
+import { found, until } from './support/domWait';
 import { closeNotebook, openNotebook, serviceManagerFor } from './support/liveNotebook';
 
 let server: JupyterServerProcess;
@@ -73,12 +74,9 @@ function createChat(options: { modelSetting?: string; askFails?: string } = {}) 
   return { chat, calls };
 }
 
-function find<T extends Element = HTMLElement>(chat: ChatPanel, selector: string): T {
-  const element = chat.node.querySelector<T>(selector);
-  if (!element) {
-    throw new Error(`No ${selector} in the sidebar`);
-  }
-  return element;
+/** An element of the sidebar, once rendered. */
+function find<T extends Element = HTMLElement>(chat: ChatPanel, selector: string): Promise<T> {
+  return found<T>(chat.node, selector);
 }
 
 function isShown(element: HTMLElement): boolean {
@@ -96,45 +94,20 @@ async function settle(): Promise<void> {
   await new Promise(resolve => setTimeout(resolve, 0));
 }
 
-/**
- * Waits for a condition on the panel's DOM that follows a request to the server: it is checked
- * again on every change under `node`, and fails with `what` if it still does not hold after 10 s.
- */
-function until(node: HTMLElement, condition: () => boolean, what: string): Promise<void> {
-  return new Promise((resolve, reject) => {
-    if (condition()) {
-      resolve();
-      return;
-    }
-    const observer = new MutationObserver(() => {
-      if (condition()) {
-        observer.disconnect();
-        clearTimeout(deadline);
-        resolve();
-      }
-    });
-    observer.observe(node, { subtree: true, childList: true, characterData: true, attributes: true });
-    const deadline = setTimeout(() => {
-      observer.disconnect();
-      reject(new Error(`Still not so: ${what}`));
-    }, 10000);
-  });
-}
-
 describe('ChatPanel without a notebook', () => {
   it("shows the empty state and, with nothing configured, the local model's state", async () => {
     const { chat } = createChat();
     await chat.refreshConfig();
 
-    expect(isShown(find(chat, '.jp-CodeInterpreter-empty'))).toBe(true);
-    expect(find(chat, '.jp-CodeInterpreter-empty').textContent).toMatch(/^Ask for an analysis/);
-    expect(find(chat, '.jp-CodeInterpreter-notebook').textContent).toBe('no notebook open');
-    expect(find(chat, '.jp-CodeInterpreter-status').textContent).toBe('idle');
+    expect(isShown(await find(chat, '.jp-CodeInterpreter-empty'))).toBe(true);
+    expect((await find(chat, '.jp-CodeInterpreter-empty')).textContent).toMatch(/^Ask for an analysis/);
+    expect((await find(chat, '.jp-CodeInterpreter-notebook')).textContent).toBe('no notebook open');
+    expect((await find(chat, '.jp-CodeInterpreter-status')).textContent).toBe('idle');
     expect(chat.serverConfig).toMatchObject({ provider: 'local', has_api_key: false });
 
-    const notice = find(chat, '.jp-CodeInterpreter-notice');
+    const notice = await find(chat, '.jp-CodeInterpreter-notice');
     await until(notice, () => !!notice.querySelector('.jp-CodeInterpreter-localModel'), 'the local model state');
-    const state = find(chat, '.jp-CodeInterpreter-localModel');
+    const state = await find(chat, '.jp-CodeInterpreter-localModel');
     // Nothing has asked the model yet: it is not loaded (test servers load nothing they do not use).
     expect(state.dataset.state).toBe('idle');
     expect(state.textContent).toContain('qwen2.5-coder-1.5b-instruct');
@@ -156,16 +129,16 @@ describe('ChatPanel without a notebook', () => {
       await chat.refreshConfig();
 
       expect(chat.serverConfig).toMatchObject({ provider: 'remote', model: '', has_api_key: false });
-      const notice = find(chat, '.jp-CodeInterpreter-notice');
+      const notice = await find(chat, '.jp-CodeInterpreter-notice');
       expect(isShown(notice)).toBe(true);
-      const hint = find(chat, '.jp-CodeInterpreter-hint').textContent ?? '';
+      const hint = (await find(chat, '.jp-CodeInterpreter-hint')).textContent ?? '';
       expect(hint).toContain('Model endpoint: http://127.0.0.1:9/v1.');
       expect(hint).toContain('No model is set');
       expect(hint).toContain('No API key is set on the server');
-      expect(find<HTMLInputElement>(chat, '.jp-CodeInterpreter-keyInput').type).toBe('password');
-      expect(find<HTMLInputElement>(chat, '.jp-CodeInterpreter-modelInput').value).toBe('');
+      expect((await find<HTMLInputElement>(chat, '.jp-CodeInterpreter-keyInput')).type).toBe('password');
+      expect((await find<HTMLInputElement>(chat, '.jp-CodeInterpreter-modelInput')).value).toBe('');
 
-      find<HTMLButtonElement>(chat, '.jp-CodeInterpreter-useLocal').click();
+      (await find<HTMLButtonElement>(chat, '.jp-CodeInterpreter-useLocal')).click();
       await until(notice, () => !!notice.querySelector('.jp-CodeInterpreter-localModel'), 'the local model state');
       expect(chat.serverConfig).toMatchObject({ provider: 'local', base_url: '' });
       chat.dispose();
@@ -175,7 +148,7 @@ describe('ChatPanel without a notebook', () => {
       const { chat } = createChat({ modelSetting: 'gpt-4o-mini' });
       await chat.refreshConfig();
 
-      const hint = find(chat, '.jp-CodeInterpreter-hint').textContent ?? '';
+      const hint = (await find(chat, '.jp-CodeInterpreter-hint')).textContent ?? '';
       expect(hint).toContain('Model: gpt-4o-mini.');
       expect(hint).not.toContain('No model is set');
       expect(hint).toContain('No API key is set on the server');
@@ -193,9 +166,13 @@ describe('ChatPanel without a notebook', () => {
     }
 
     expect(chat.serverConfig).toBeNull();
-    const notice = find(chat, '.jp-CodeInterpreter-notice');
+    const notice = await find(chat, '.jp-CodeInterpreter-notice');
     expect(isShown(notice)).toBe(true);
-    expect(notice.textContent).toContain("The code interpreter's server extension did not answer");
+    await until(
+      notice,
+      () => (notice.textContent ?? '').includes("The code interpreter's server extension did not answer"),
+      'the notice says the server extension did not answer'
+    );
     chat.dispose();
   });
 });
@@ -203,7 +180,7 @@ describe('ChatPanel without a notebook', () => {
 describe('ChatPanel prompt box', () => {
   it('sends the prompt with Enter through the ask command and empties the box', async () => {
     const { chat, calls } = createChat();
-    const input = find<HTMLTextAreaElement>(chat, '.jp-CodeInterpreter-input');
+    const input = await find<HTMLTextAreaElement>(chat, '.jp-CodeInterpreter-input');
     input.value = '  plot a sine wave \n';
 
     const event = pressKey(input, 'Enter');
@@ -217,7 +194,7 @@ describe('ChatPanel prompt box', () => {
 
   it('does not send with Shift+Enter, which makes a new line', async () => {
     const { chat, calls } = createChat();
-    const input = find<HTMLTextAreaElement>(chat, '.jp-CodeInterpreter-input');
+    const input = await find<HTMLTextAreaElement>(chat, '.jp-CodeInterpreter-input');
     input.value = 'first line';
 
     const event = pressKey(input, 'Enter', { shiftKey: true });
@@ -231,11 +208,11 @@ describe('ChatPanel prompt box', () => {
 
   it('sends nothing when the box holds only spaces', async () => {
     const { chat, calls } = createChat();
-    const input = find<HTMLTextAreaElement>(chat, '.jp-CodeInterpreter-input');
+    const input = await find<HTMLTextAreaElement>(chat, '.jp-CodeInterpreter-input');
     input.value = '   \n ';
 
     pressKey(input, 'Enter');
-    find<HTMLButtonElement>(chat, '.jp-CodeInterpreter-send').click();
+    (await find<HTMLButtonElement>(chat, '.jp-CodeInterpreter-send')).click();
     await settle();
 
     expect(calls).toEqual([]);
@@ -244,12 +221,12 @@ describe('ChatPanel prompt box', () => {
 
   it('sends with the Send button, and the Stop button runs the stop command', async () => {
     const { chat, calls } = createChat();
-    const input = find<HTMLTextAreaElement>(chat, '.jp-CodeInterpreter-input');
+    const input = await find<HTMLTextAreaElement>(chat, '.jp-CodeInterpreter-input');
     chat.setDraft('describe the data frame');
     expect(input.value).toBe('describe the data frame');
 
-    find<HTMLButtonElement>(chat, '.jp-CodeInterpreter-send').click();
-    find<HTMLButtonElement>(chat, '.jp-CodeInterpreter-stop').click();
+    (await find<HTMLButtonElement>(chat, '.jp-CodeInterpreter-send')).click();
+    (await find<HTMLButtonElement>(chat, '.jp-CodeInterpreter-stop')).click();
     await settle();
 
     expect(calls).toEqual([
@@ -257,14 +234,14 @@ describe('ChatPanel prompt box', () => {
       { id: CommandIDs.stop, args: {} }
     ]);
     // Nothing runs, so Stop is not offered.
-    expect(find<HTMLButtonElement>(chat, '.jp-CodeInterpreter-stop').hidden).toBe(true);
-    expect(find<HTMLButtonElement>(chat, '.jp-CodeInterpreter-send').hidden).toBe(false);
+    expect((await find<HTMLButtonElement>(chat, '.jp-CodeInterpreter-stop')).hidden).toBe(true);
+    expect((await find<HTMLButtonElement>(chat, '.jp-CodeInterpreter-send')).hidden).toBe(false);
     chat.dispose();
   });
 
   it('gives the prompt back and shows why when sending fails', async () => {
     const { chat, calls } = createChat({ askFails: 'No notebook is open.' });
-    const input = find<HTMLTextAreaElement>(chat, '.jp-CodeInterpreter-input');
+    const input = await find<HTMLTextAreaElement>(chat, '.jp-CodeInterpreter-input');
     input.value = 'load data.csv';
 
     pressKey(input, 'Enter');
@@ -272,7 +249,7 @@ describe('ChatPanel prompt box', () => {
 
     expect(calls).toHaveLength(1);
     expect(input.value).toBe('load data.csv');
-    const warning = find(chat, '.jp-CodeInterpreter-step[data-state="warning"]');
+    const warning = await find(chat, '.jp-CodeInterpreter-step[data-state="warning"]');
     expect(warning.textContent).toBe('No notebook is open.');
     chat.dispose();
   });
@@ -340,33 +317,34 @@ describe('ChatPanel with a notebook session', () => {
     expect(shown).toEqual(['user: compute the answer', 'assistant: The answer is **42**.']);
     expect(session.reviewPending).toBe(true);
     await expect(session.ask('go on')).rejects.toThrow(/continue it or start fresh/);
-    find<HTMLButtonElement>(chat, '.jp-CodeInterpreter-review-continue').click();
+    (await find<HTMLButtonElement>(chat, '.jp-CodeInterpreter-review-continue')).click();
     expect(session.reviewPending).toBe(false);
     await until(chat.node, () => chat.node.querySelector('.jp-CodeInterpreter-turn-end') !== null, 'the turn is shown');
     expect(chat.node.querySelector('.jp-CodeInterpreter-review')).toBeNull();
 
-    expect(find(chat, '.jp-CodeInterpreter-notebook').textContent).toBe('chat.ipynb');
-    expect(isShown(find(chat, '.jp-CodeInterpreter-empty'))).toBe(false);
-    expect(find(chat, '.jp-CodeInterpreter-user').textContent).toBe('compute the answer');
+    expect((await find(chat, '.jp-CodeInterpreter-notebook')).textContent).toBe('chat.ipynb');
+    expect(isShown(await find(chat, '.jp-CodeInterpreter-empty'))).toBe(false);
+    expect((await find(chat, '.jp-CodeInterpreter-user')).textContent).toBe('compute the answer');
     await until(
       chat.node,
-      () => (find(chat, '.jp-CodeInterpreter-assistant').textContent ?? '').includes('42'),
+      () => (chat.node.querySelector('.jp-CodeInterpreter-assistant')?.textContent ?? '').includes('42'),
       'the answer is rendered'
     );
-    expect(find(chat, '.jp-CodeInterpreter-outcome').textContent).toBe('Done (1 execution).');
+    expect((await find(chat, '.jp-CodeInterpreter-outcome')).textContent).toBe('Done (1 execution).');
 
-    find<HTMLButtonElement>(chat, '.jp-CodeInterpreter-undo').click();
+    (await find<HTMLButtonElement>(chat, '.jp-CodeInterpreter-undo')).click();
 
     expect(Array.from(panel.model!.cells, cell => cell.id)).toEqual(['user-1']);
     expect(panel.model!.cells.get(0).sharedModel.getSource()).toBe('answer = 0');
     const saved = panel.model!.getMetadata(CONVERSATION_METADATA_KEY) as unknown as IConversationRecord;
     expect(saved.turns[0].undoneAt).toEqual(expect.any(String));
-    expect(find(chat, '.jp-CodeInterpreter-undone').textContent).toBe(' · undone');
+    expect((await find(chat, '.jp-CodeInterpreter-undone')).textContent).toBe(' · undone');
     expect(chat.node.querySelector('.jp-CodeInterpreter-undo')).toBeNull();
 
     chat.setSession(null);
-    expect(find(chat, '.jp-CodeInterpreter-notebook').textContent).toBe('no notebook open');
-    expect(isShown(find(chat, '.jp-CodeInterpreter-empty'))).toBe(true);
+    const notebookName = await find(chat, '.jp-CodeInterpreter-notebook');
+    await until(notebookName, () => notebookName.textContent === 'no notebook open', 'the header names no notebook');
+    expect(isShown(await find(chat, '.jp-CodeInterpreter-empty'))).toBe(true);
     expect(chat.node.querySelector('.jp-CodeInterpreter-user')).toBeNull();
     chat.dispose();
     session.dispose();
@@ -392,16 +370,16 @@ describe('ChatPanel with a notebook session', () => {
 
     // What a script in the page can do: call click(), or dispatch a mouse event of its own. Both
     // make events with isTrusted false (jsdom cannot make a trusted one, as a page cannot).
-    find<HTMLButtonElement>(chat, '.jp-CodeInterpreter-approve').click();
+    (await find<HTMLButtonElement>(chat, '.jp-CodeInterpreter-approve')).click();
     for (const selector of ['.jp-CodeInterpreter-approve', '.jp-CodeInterpreter-skip', '.jp-CodeInterpreter-edit']) {
       const event = new MouseEvent('click', { bubbles: true, cancelable: true });
-      find<HTMLButtonElement>(chat, selector).dispatchEvent(event);
+      (await find<HTMLButtonElement>(chat, selector)).dispatchEvent(event);
       expect(event.isTrusted).toBe(false);
     }
 
     expect(answer).not.toHaveBeenCalled();
     expect(entry.state).toBe('pending');
-    expect(find<HTMLTextAreaElement>(chat, '.jp-CodeInterpreter-approvalCode').readOnly).toBe(true);
+    expect((await find<HTMLTextAreaElement>(chat, '.jp-CodeInterpreter-approvalCode')).readOnly).toBe(true);
     chat.dispose();
     session.dispose();
   });
@@ -412,7 +390,7 @@ describe('ChatPanel with a notebook session', () => {
     const { chat } = createChat();
     chat.setSession(session);
     await until(chat.node, () => chat.node.querySelector('.jp-CodeInterpreter-review') !== null, 'the review');
-    find<HTMLButtonElement>(chat, '.jp-CodeInterpreter-review-continue').click();
+    (await find<HTMLButtonElement>(chat, '.jp-CodeInterpreter-review-continue')).click();
     await until(chat.node, () => chat.node.querySelector('.jp-CodeInterpreter-turn-end') !== null, 'the turn is shown');
 
     // Another client's turn arrives through the shared document's metadata.
@@ -436,7 +414,7 @@ describe('ChatPanel with a notebook session', () => {
       () => chat.node.querySelectorAll('.jp-CodeInterpreter-review-messages li').length === 4,
       "the other browser's conversation is shown for review"
     );
-    find<HTMLButtonElement>(chat, '.jp-CodeInterpreter-review-continue').click();
+    (await find<HTMLButtonElement>(chat, '.jp-CodeInterpreter-review-continue')).click();
 
     await until(
       chat.node,
@@ -449,8 +427,12 @@ describe('ChatPanel with a notebook session', () => {
     expect(chat.node.querySelectorAll('.jp-CodeInterpreter-undone')).toHaveLength(1);
     expect(chat.node.querySelectorAll('.jp-CodeInterpreter-undo')).toHaveLength(1);
     // Its own undo is not taken for another browser's change: the turn stays marked undone.
-    find<HTMLButtonElement>(chat, '.jp-CodeInterpreter-undo').click();
-    expect(chat.node.querySelectorAll('.jp-CodeInterpreter-undone')).toHaveLength(2);
+    (await find<HTMLButtonElement>(chat, '.jp-CodeInterpreter-undo')).click();
+    await until(
+      chat.node,
+      () => chat.node.querySelectorAll('.jp-CodeInterpreter-undone').length === 2,
+      'both turns are shown undone'
+    );
     expect(chat.node.querySelectorAll('.jp-CodeInterpreter-user')).toHaveLength(2);
 
     // The other browser changes only a turn's mark: the messages are those already reviewed, so
@@ -469,8 +451,12 @@ describe('ChatPanel with a notebook session', () => {
     panel.model!.setMetadata(CONVERSATION_METADATA_KEY, marked);
     await shown;
     expect(session.reviewPending).toBe(false);
+    await until(
+      chat.node,
+      () => chat.node.querySelectorAll('.jp-CodeInterpreter-user').length === 2,
+      'the conversation is shown again'
+    );
     expect(chat.node.querySelector('.jp-CodeInterpreter-review')).toBeNull();
-    expect(chat.node.querySelectorAll('.jp-CodeInterpreter-user')).toHaveLength(2);
 
     chat.dispose();
     session.dispose();

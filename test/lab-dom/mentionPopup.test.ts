@@ -48,23 +48,25 @@ function kernelVariables(calls: { count: number }): () => Promise<IMentionCandid
   };
 }
 
-/** Type text at the end of the prompt box, one input event a character, as a keyboard does. */
-function type(input: HTMLTextAreaElement, text: string): void {
+/**
+ * Type text at the end of the prompt box, one input event a character, as a keyboard does (the
+ * prompt box passes each input event to the list).
+ */
+function type(popup: MentionPopup, input: HTMLTextAreaElement, text: string): void {
   for (const character of text) {
     input.value += character;
     input.setSelectionRange(input.value.length, input.value.length);
-    input.dispatchEvent(new Event('input'));
+    popup.handleInput(input);
   }
 }
 
-/** The list once it shows options or a message other than the loading one. */
+/** What the list shows once it shows candidates or a message other than the loading one. */
 function settled(popup: MentionPopup): Promise<string[]> {
   const read = (): string[] | null => {
-    const options = Array.from(popup.node.querySelectorAll('[role="option"] .jp-CodeInterpreter-mentionName'));
-    if (options.length) {
-      return options.map(option => option.textContent ?? '');
+    if (popup.shown.length) {
+      return popup.shown.map(candidate => candidate.name);
     }
-    const message = popup.node.querySelector('.jp-CodeInterpreter-mentionMessage')?.textContent ?? '';
+    const message = popup.message ?? '';
     return message && !message.startsWith('Looking') ? [message] : null;
   };
   return new Promise(resolve => {
@@ -73,14 +75,14 @@ function settled(popup: MentionPopup): Promise<string[]> {
       resolve(now);
       return;
     }
-    const observer = new MutationObserver(() => {
+    const onChanged = () => {
       const shown = read();
       if (shown) {
-        observer.disconnect();
+        popup.changed.disconnect(onChanged);
         resolve(shown);
       }
-    });
-    observer.observe(popup.node, { childList: true, subtree: true, characterData: true });
+    };
+    popup.changed.connect(onChanged);
   });
 }
 
@@ -89,11 +91,11 @@ describe('MentionPopup on a real kernel', () => {
     const input = document.createElement('textarea');
     document.body.appendChild(input);
     const calls = { count: 0 };
-    const popup = new MentionPopup({ input, candidates: kernelVariables(calls) });
+    const popup = new MentionPopup({ candidates: kernelVariables(calls) });
 
     // A second inspection sent while the first is in flight finds the kernel busy with the first
     // and lists no variables: the list must wait for the one it asked for.
-    type(input, 'Compare @df');
+    type(popup, input, 'Compare @df');
 
     expect(await settled(popup)).toEqual(['df_sales']);
     expect(calls.count).toBe(1);
@@ -105,12 +107,12 @@ describe('MentionPopup on a real kernel', () => {
     const input = document.createElement('textarea');
     document.body.appendChild(input);
     const calls = { count: 0 };
-    const popup = new MentionPopup({ input, candidates: kernelVariables(calls) });
+    const popup = new MentionPopup({ candidates: kernelVariables(calls) });
 
-    type(input, 'with @');
-    popup.handleKey(new KeyboardEvent('keydown', { key: 'Escape' }));
+    type(popup, input, 'with @');
+    popup.handleKey(new KeyboardEvent('keydown', { key: 'Escape' }), input);
     expect(popup.isOpen).toBe(false);
-    type(input, ' @d');
+    type(popup, input, ' @d');
 
     expect(await settled(popup)).toEqual(['df_sales']);
     expect(calls.count).toBe(1);

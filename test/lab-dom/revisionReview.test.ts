@@ -15,6 +15,7 @@ import { REVIEW_PENDING_CLASS } from '../../src/lab/revisionReviews';
 import { DEFAULT_SETTINGS } from '../../src/lab/settings';
 import type { Transcript } from '../../src/lab/transcript';
 import { startJupyter } from '../support/jupyter';
+import { found, until } from './support/domWait';
 import { closeNotebook, openNotebook, serviceManagerFor } from './support/liveNotebook';
 
 /**
@@ -106,10 +107,10 @@ describe('RevisionReviewCard', () => {
     const entries = () => session.transcript.entries;
     // The approval policy says never ask, yet a revision of the person's cell is reviewed.
     const decided = hook(review(), new AbortController().signal);
-    const card = find(chat.node, '.jp-CodeInterpreter-revision-review');
+    const card = await found(chat.node, '.jp-CodeInterpreter-revision-review');
     expect(card.dataset.state).toBe('pending');
-    const diff = find(card, '.jp-CodeInterpreter-diff');
-    expect(diff.querySelector('.cm-editor')).not.toBeNull();
+    // The diff's editor is made once the card is on the page.
+    const diff = await found(card, '.jp-CodeInterpreter-diff', element => element.querySelector('.cm-editor') !== null);
     // The proposed lines are the document; the removed ones are shown as deleted chunks.
     expect(diff.textContent).toContain('total = 2 + 2');
     expect(diff.textContent).toContain('total = 1 + 1');
@@ -129,8 +130,7 @@ describe('RevisionReviewCard', () => {
 
     session.answerReview(entry, { action: 'run' });
     await expect(decided).resolves.toEqual({ action: 'run' });
-    const after = find(chat.node, '.jp-CodeInterpreter-revision-review');
-    expect(after.dataset.state).toBe('accepted');
+    const after = await found(chat.node, '.jp-CodeInterpreter-revision-review[data-state="accepted"]');
     expect(find(after, '.jp-CodeInterpreter-question').textContent).toBe('Accepted: the revision was written and run.');
     expect(find<HTMLButtonElement>(after, '.jp-CodeInterpreter-accept').disabled).toBe(true);
     expect(find<HTMLButtonElement>(after, '.jp-CodeInterpreter-reject').disabled).toBe(true);
@@ -149,7 +149,8 @@ describe('RevisionReviewCard', () => {
     session.answerReview(entry, { action: 'skip' });
     await expect(decided).resolves.toEqual({ action: 'skip' });
     expect(entry.state).toBe('rejected');
-    expect(find(chat.node, '.jp-CodeInterpreter-question').textContent).toBe('Rejected: your code stays.');
+    const rejected = await found(chat.node, '.jp-CodeInterpreter-revision-review[data-state="rejected"]');
+    expect(find(rejected, '.jp-CodeInterpreter-question').textContent).toBe('Rejected: your code stays.');
     expect(panel.model!.cells.get(0).sharedModel.getSource()).toBe(MINE);
     chat.dispose();
     session.dispose();
@@ -161,8 +162,7 @@ describe('RevisionReviewCard', () => {
     // The person (or a collaborator, through the shared document) edits the cell.
     panel.model!.cells.get(0).sharedModel.setSource('total = 10\nprint(total)');
     await expect(decided).resolves.toEqual({ action: 'skip', reason: 'The cell changed while the revision waited.' });
-    const card = find(chat.node, '.jp-CodeInterpreter-revision-review');
-    expect(card.dataset.state).toBe('cell-changed');
+    const card = await found(chat.node, '.jp-CodeInterpreter-revision-review[data-state="cell-changed"]');
     expect(find(card, '.jp-CodeInterpreter-question').textContent).toBe(
       'The cell changed while this waited: the revision was not applied.'
     );
@@ -192,7 +192,11 @@ describe('RevisionReviewCard', () => {
     const answer = stopping.hook(review(), stopped.signal);
     stopped.abort();
     await expect(answer).resolves.toEqual({ action: 'skip', reason: 'the turn was stopped' });
-    expect(find(stopping.chat.node, '.jp-CodeInterpreter-question').textContent).toBe(
+    const notReviewed = await found(
+      stopping.chat.node,
+      '.jp-CodeInterpreter-revision-review[data-state="not-reviewed"]'
+    );
+    expect(find(notReviewed, '.jp-CodeInterpreter-question').textContent).toBe(
       'Not reviewed: the revision was not applied.'
     );
     stopping.chat.dispose();
@@ -202,12 +206,12 @@ describe('RevisionReviewCard', () => {
   it('shows a revision made without review as a diff in its step afterwards', async () => {
     const { session, chat } = await open();
     session.transcript.handle({ type: 'cell-revised', cellId: 'mine-1', source: PROPOSED, previousSource: MINE });
-    const step = find(chat.node, '.jp-CodeInterpreter-step[data-state="revised"]');
+    const step = await found(chat.node, '.jp-CodeInterpreter-step[data-state="revised"]');
     const changes = find<HTMLDetailsElement>(step, '.jp-CodeInterpreter-changes');
     expect(changes.querySelector('.cm-editor')).toBeNull();
     changes.open = true;
     changes.dispatchEvent(new Event('toggle'));
-    expect(changes.querySelector('.cm-editor')).not.toBeNull();
+    await until(changes, () => changes.querySelector('.cm-editor') !== null, 'the diff is made when opened');
     expect(changes.textContent).toContain('total = 1 + 1');
     expect(changes.textContent).toContain('total = 2 + 2');
     chat.dispose();

@@ -9,6 +9,7 @@ import { CommandIDs } from '../../src/lab/commandIds';
 import type { IModelReadiness } from '../../src/lab/serverConfig';
 import { CodeInterpreterStatus } from '../../src/lab/statusItem';
 import { startJupyter } from '../support/jupyter';
+import { found } from './support/domWait';
 
 describe('CodeInterpreterStatus', () => {
   const readiness = (state: IModelReadiness['state'], reason = ''): IModelReadiness => ({
@@ -86,13 +87,13 @@ describe('the status bar and the sidebar on a local model that cannot start', ()
 
     await chat.refreshConfig();
     // Sending a prompt starts the local model, as a visitor's first question does.
-    const input = chat.node.querySelector<HTMLTextAreaElement>('.jp-CodeInterpreter-input')!;
+    const input = await found<HTMLTextAreaElement>(chat.node, '.jp-CodeInterpreter-input');
     input.value = 'What is 2 + 2?';
-    chat.node.querySelector<HTMLButtonElement>('.jp-CodeInterpreter-send')!.click();
+    (await found<HTMLButtonElement>(chat.node, '.jp-CodeInterpreter-send')).click();
     const readiness = await settled;
 
-    const line = chat.node.querySelector<HTMLElement>('.jp-CodeInterpreter-localModel')!;
-    expect(line.dataset.state).toBe(readiness.state);
+    // The sidebar shows the same state once it has rendered it.
+    await found(chat.node, `.jp-CodeInterpreter-localModel[data-state="${readiness.state}"]`);
     expect(status.node.dataset.modelState).toBe(readiness.state);
     expect(status.node.textContent).not.toContain('ready');
     expect(status.node.textContent).toMatch(/^Code Interpreter: (model failed|no model)$/);

@@ -15,6 +15,7 @@ import { DEFAULT_SETTINGS } from '../../src/lab/settings';
 import { Transcript } from '../../src/lab/transcript';
 import { startJupyter } from '../support/jupyter';
 import { ScriptedModelServer, lastUserMessageText, type ScriptedReply } from '../support/scriptedModelServer';
+import { found, until } from './support/domWait';
 import { closeNotebook, openNotebook, serviceManagerFor } from './support/liveNotebook';
 
 /**
@@ -151,6 +152,8 @@ describe('the sidebar while a turn runs', () => {
     });
     chat.setSession(opened);
     Widget.attach(chat, document.body);
+    // The prompt box is typed into from the session's signals, which do not wait for a render.
+    await found(chat.node, '.jp-CodeInterpreter-input');
     const events: AgentEvent[] = [];
     opened.events.connect((_, event) => void events.push(event));
     return { chat, session: opened, events, name };
@@ -222,13 +225,13 @@ describe('the sidebar while a turn runs', () => {
     const send = find<HTMLButtonElement>(sidebar, '.jp-CodeInterpreter-send');
     expect(opened.isRunning).toBe(true);
     expect(input.disabled).toBe(false);
+    await until(send, () => send.textContent === 'Send to the running turn', 'Send goes to the running turn');
     expect(send.hidden).toBe(false);
-    expect(send.textContent).toBe('Send to the running turn');
     expect(find<HTMLButtonElement>(sidebar, '.jp-CodeInterpreter-stop').hidden).toBe(false);
 
     type(sidebar, 'Use the median.');
     expect(input.value).toBe('');
-    const pending = find(sidebar, '.jp-CodeInterpreter-feedback[data-state="pending"]');
+    const pending = await found(sidebar.node, '.jp-CodeInterpreter-feedback[data-state="pending"]');
     expect(pending.querySelector('.jp-CodeInterpreter-feedbackText')?.textContent).toBe('Use the median.');
     expect(pending.querySelector('[role="status"]')?.textContent).toBe(
       'Sent during the turn: will be read at the next step'
@@ -238,6 +241,14 @@ describe('the sidebar while a turn runs', () => {
     await ended;
     await idle(opened);
 
+    await until(
+      sidebar.node,
+      () =>
+        kinds(sidebar).at(-1) === 'turn-end' &&
+        kinds(sidebar).includes('feedback:delivered') &&
+        send.textContent === 'Send',
+      'the turn is shown ended, with the message where the model read it'
+    );
     expect(sidebar.node.querySelector('.jp-CodeInterpreter-feedback[data-state="pending"]')).toBeNull();
     const delivered = find(sidebar, '.jp-CodeInterpreter-feedback[data-state="delivered"]');
     expect(delivered.querySelector('.jp-CodeInterpreter-feedbackText')?.textContent).toBe('Use the median.');
@@ -252,7 +263,6 @@ describe('the sidebar while a turn runs', () => {
     const sent = model.requests.at(-1)!.body.messages;
     expect(sent.at(-1)).toEqual({ role: 'user', content: stepInText('Use the median.') });
     expect(sent.at(-2)?.role).toBe('tool');
-    expect(send.textContent).toBe('Send');
   });
 
   it('starts the next turn with a message sent while the final answer streamed', async () => {
@@ -274,6 +284,11 @@ describe('the sidebar while a turn runs', () => {
     await idle(opened);
 
     expect(typed).toBe(true);
+    await until(
+      sidebar.node,
+      () => sidebar.node.querySelectorAll('.jp-CodeInterpreter-user').length === 2,
+      'both prompts are shown'
+    );
     expect(sidebar.node.querySelector('.jp-CodeInterpreter-feedback')).toBeNull();
     const prompts = Array.from(sidebar.node.querySelectorAll('.jp-CodeInterpreter-user')).map(node => node.textContent);
     expect(prompts).toEqual(['Run something quick.', 'Plot it too.']);
@@ -294,7 +309,11 @@ describe('the sidebar while a turn runs', () => {
     type(sidebar, 'Really.');
     const input = find<HTMLTextAreaElement>(sidebar, '.jp-CodeInterpreter-input');
     input.value = 'a new draft';
-    expect(sidebar.node.querySelectorAll('.jp-CodeInterpreter-feedback[data-state="pending"]')).toHaveLength(2);
+    await until(
+      sidebar.node,
+      () => sidebar.node.querySelectorAll('.jp-CodeInterpreter-feedback[data-state="pending"]').length === 2,
+      'both messages are shown pending'
+    );
     find<HTMLButtonElement>(sidebar, '.jp-CodeInterpreter-stop').click();
     await ended;
     // The prompt box gets them back once the session has ended its turn.
@@ -303,7 +322,7 @@ describe('the sidebar while a turn runs', () => {
     expect(input.value).toBe('Never mind.\n\nReally.\n\na new draft');
     expect(sidebar.node.querySelector('.jp-CodeInterpreter-feedback')).toBeNull();
     expect(sidebar.node.querySelectorAll('.jp-CodeInterpreter-user')).toHaveLength(1);
-    expect(find(sidebar, '.jp-CodeInterpreter-turn-end').textContent).toBeTruthy();
+    expect((await found(sidebar.node, '.jp-CodeInterpreter-turn-end')).textContent).toBeTruthy();
     expect(opened.isRunning).toBe(false);
   });
 });

@@ -3,35 +3,59 @@
 
 import type { NotebookPanel } from '@jupyterlab/notebook';
 import { nullTranslator, type ITranslator, type TranslationBundle } from '@jupyterlab/translation';
-import { closeIcon } from '@jupyterlab/ui-components';
-import { Widget } from '@lumino/widgets';
+import type { IDisposable } from '@lumino/disposable';
+import { Signal, type ISignal } from '@lumino/signaling';
 
 import type { ICellAttachment } from '../agent/turnRequest';
 
 /**
- * The cells attached to the next prompt, shown as chips above the prompt box: each names its cell
- * (its number and first line, or the selected code) and has a remove button. Each notebook has
- * its own list, kept while the sidebar shows another notebook. A chip whose cell is deleted is
+ * The cells attached to the next prompt (the prompt box shows them as chips): each with the
+ * words of its chip (its number and first line, or the selected code). Each notebook has its own
+ * list, kept while the sidebar shows another notebook. An attachment whose cell is deleted is
  * dropped, with a notice saying so.
  */
-export class AttachmentChips extends Widget {
+export class PromptAttachments implements IDisposable {
   /**
-   * Construct the chip list.
+   * Construct the attachments, none yet.
    *
    * @param options - the translations.
    */
-  constructor(options: AttachmentChips.IOptions = {}) {
-    super();
+  constructor(options: PromptAttachments.IOptions = {}) {
     this._trans = (options.translator ?? nullTranslator).load('jupyterlab_code_interpreter');
-    this.addClass('jp-CodeInterpreter-chips');
-    this._list = document.createElement('ul');
-    this._list.className = 'jp-CodeInterpreter-chipList';
-    this._list.setAttribute('aria-label', this._trans.__('Cells attached to the prompt'));
-    this._notice = document.createElement('div');
-    this._notice.className = 'jp-CodeInterpreter-chipsNotice';
-    this._notice.setAttribute('role', 'status');
-    this.node.append(this._list, this._notice);
-    this._render();
+  }
+
+  /**
+   * Emitted when the shown notebook's attachments, their words or the notice change.
+   */
+  get changed(): ISignal<this, void> {
+    return this._changed;
+  }
+
+  /**
+   * Whether the attachments are disposed.
+   */
+  get isDisposed(): boolean {
+    return this._isDisposed;
+  }
+
+  /**
+   * The shown notebook's chips: each attachment's cell, words and full text (the cell's source
+   * or the selection), in the order they were attached.
+   */
+  get chips(): PromptAttachments.IChip[] {
+    const panel = this._panel;
+    return this.attachments.map(attachment => ({
+      cellId: attachment.cellId,
+      label: panel ? this._label(panel, attachment) : attachment.cellId,
+      title: attachment.selection?.text ?? Private.cellSource(panel, attachment.cellId) ?? ''
+    }));
+  }
+
+  /**
+   * Why attachments were dropped (their cells were deleted), or an empty string.
+   */
+  get notice(): string {
+    return this._notice;
   }
 
   /**
@@ -51,7 +75,7 @@ export class AttachmentChips extends Widget {
       return;
     }
     this._panel = panel;
-    this._notice.textContent = '';
+    this._notice = '';
     this._render();
   }
 
@@ -71,7 +95,7 @@ export class AttachmentChips extends Widget {
       return false;
     }
     list.push(attachment);
-    this._notice.textContent = '';
+    this._notice = '';
     this._render();
     return true;
   }
@@ -100,7 +124,7 @@ export class AttachmentChips extends Widget {
     if (this._panel) {
       this._byNotebook.set(this._panel, []);
     }
-    this._notice.textContent = '';
+    this._notice = '';
     this._render();
     return taken;
   }
@@ -128,15 +152,16 @@ export class AttachmentChips extends Widget {
    * Dispose of the chip list. Safe to call more than once.
    */
   dispose(): void {
-    if (this.isDisposed) {
+    if (this._isDisposed) {
       return;
     }
+    this._isDisposed = true;
     for (const panel of this._byNotebook.keys()) {
       panel.model?.cells.changed.disconnect(this._onCellsChanged, this);
     }
     this._byNotebook.clear();
     this._panel = null;
-    super.dispose();
+    Signal.clearData(this);
   }
 
   /**
@@ -174,7 +199,7 @@ export class AttachmentChips extends Widget {
       }
     }
     if (dropped.length) {
-      this._notice.textContent = this._trans._n(
+      this._notice = this._trans._n(
         'A cell attached to the prompt was deleted; it is no longer attached: %2',
         '%1 cells attached to the prompt were deleted; they are no longer attached: %2',
         dropped.length,
@@ -189,30 +214,12 @@ export class AttachmentChips extends Widget {
   }
 
   private _render(): void {
-    this._list.replaceChildren();
     const panel = this._panel;
     for (const attachment of this.attachments) {
-      const label = panel ? this._label(panel, attachment) : attachment.cellId;
-      this._labels.set(attachment.cellId, label);
-      const chip = document.createElement('li');
-      chip.className = 'jp-CodeInterpreter-chip';
-      chip.dataset.cellId = attachment.cellId;
-      const text = document.createElement('span');
-      text.className = 'jp-CodeInterpreter-chipLabel';
-      text.textContent = label;
-      text.title = attachment.selection?.text ?? Private.cellSource(panel, attachment.cellId) ?? '';
-      const remove = document.createElement('button');
-      remove.className = 'jp-CodeInterpreter-chipRemove';
-      remove.type = 'button';
-      remove.setAttribute('aria-label', this._trans.__('Remove %1 from the prompt', label));
-      remove.title = this._trans.__('Remove from the prompt');
-      closeIcon.element({ container: remove, tag: null, elementSize: 'small' });
-      remove.addEventListener('click', () => this.remove(attachment.cellId));
-      chip.append(text, remove);
-      this._list.append(chip);
+      // Remembered for the notice when the cell is deleted (its number is gone by then).
+      this._labels.set(attachment.cellId, panel ? this._label(panel, attachment) : attachment.cellId);
     }
-    this.node.dataset.count = String(this.attachments.length);
-    this.node.hidden = this.attachments.length === 0 && !this._notice.textContent;
+    this._changed.emit();
   }
 
   /**
@@ -238,25 +245,46 @@ export class AttachmentChips extends Widget {
   }
 
   private _trans: TranslationBundle;
-  private _list: HTMLUListElement;
-  private _notice: HTMLDivElement;
+  private _notice = '';
+  private _isDisposed = false;
+  private _changed = new Signal<this, void>(this);
   private _panel: NotebookPanel | null = null;
   private _byNotebook = new Map<NotebookPanel, ICellAttachment[]>();
   private _labels = new Map<string, string>();
 }
 
 /**
- * The namespace for `AttachmentChips` statics.
+ * The namespace for `PromptAttachments` statics.
  */
-export namespace AttachmentChips {
+export namespace PromptAttachments {
   /**
-   * The options of the chip list.
+   * The options of the attachments.
    */
   export interface IOptions {
     /**
      * The application's translations; English when omitted.
      */
     translator?: ITranslator;
+  }
+
+  /**
+   * What a chip shows.
+   */
+  export interface IChip {
+    /**
+     * The attached cell.
+     */
+    cellId: string;
+
+    /**
+     * Its words: the cell's number now and its first line (or the selected code's).
+     */
+    label: string;
+
+    /**
+     * The cell's source, or the selection.
+     */
+    title: string;
   }
 }
 

@@ -5,7 +5,9 @@ import { CodeCell, type Cell } from '@jupyterlab/cells';
 import type { NotebookPanel } from '@jupyterlab/notebook';
 import { nullTranslator, type ITranslator, type TranslationBundle } from '@jupyterlab/translation';
 import type { IDisposable } from '@lumino/disposable';
-import { PanelLayout, Widget } from '@lumino/widgets';
+import { Button, ReactWidget } from '@jupyterlab/ui-components';
+import { PanelLayout } from '@lumino/widgets';
+import * as React from 'react';
 
 import type { CellActionState } from './cellActionAvailability';
 import { codeInterpreterIcon } from './icons';
@@ -176,39 +178,52 @@ namespace Private {
   /**
    * The button under a cell's outputs.
    */
-  export class FixButton extends Widget {
+  export class FixButton extends ReactWidget {
     constructor(trans: TranslationBundle, onClick: () => void) {
       super();
       this._trans = trans;
+      this._onClick = onClick;
       this.addClass('jp-CodeInterpreter-fixError');
-      const button = document.createElement('button');
-      button.type = 'button';
-      button.className = 'jp-Button jp-mod-styled jp-mod-minimal jp-CodeInterpreter-fixErrorButton';
-      codeInterpreterIcon.element({ container: button, tag: null, elementSize: 'small' });
-      const label = document.createElement('span');
-      label.textContent = trans.__('Fix with Code Interpreter');
-      button.append(label);
-      button.addEventListener('click', event => {
-        event.stopPropagation();
-        if (!button.disabled) {
-          onClick();
-        }
-      });
-      this.node.append(button);
-      this._button = button;
       this.setRunning(false);
     }
 
     setRunning(running: boolean): void {
-      this._button.disabled = running;
+      this._running = running;
       // Also on the host: a disabled button gets no pointer events, so some browsers show no
       // tooltip of its own.
-      this.node.title = this._button.title = running
+      this.node.title = this._title();
+      this.update();
+    }
+
+    protected render(): React.ReactElement {
+      return (
+        <Button
+          type="button"
+          className="jp-mod-styled jp-CodeInterpreter-fixErrorButton"
+          minimal
+          disabled={this._running}
+          title={this._title()}
+          onClick={event => {
+            event.stopPropagation();
+            if (!this._running) {
+              this._onClick();
+            }
+          }}
+        >
+          <codeInterpreterIcon.react tag={null} elementSize="small" />
+          <span>{this._trans.__('Fix with Code Interpreter')}</span>
+        </Button>
+      );
+    }
+
+    private _title(): string {
+      return this._running
         ? this._trans.__('A turn is running in this notebook: wait for it to end, or stop it, to fix this error.')
         : this._trans.__("Ask the code interpreter to fix this cell's error");
     }
 
     private _trans: TranslationBundle;
-    private _button: HTMLButtonElement;
+    private _onClick: () => void;
+    private _running = false;
   }
 }

@@ -2,6 +2,8 @@
 // Distributed under the terms of the Modified BSD License.
 
 import type { TranslationBundle } from '@jupyterlab/translation';
+import { Button } from '@jupyterlab/ui-components';
+import * as React from 'react';
 
 import { describeRiskKind, type IRisk } from '../agent/riskyCode';
 
@@ -11,29 +13,42 @@ import { describeRiskKind, type IRisk } from '../agent/riskyCode';
  * or dispatching an event) makes untrusted events, and must not be able to decide on the person's
  * behalf.
  *
- * @param options - its text, class, accessible label, state and action.
+ * @param props - its text, class, accessible label, state and action.
  * @returns the button.
  */
-export function createDecisionButton(options: {
-  text: string;
-  className: string;
-  ariaLabel?: string;
-  disabled?: boolean;
-  onClick: () => void;
-}): HTMLButtonElement {
-  const element = document.createElement('button');
-  element.className = `jp-Button jp-mod-styled ${options.className}`;
-  element.textContent = options.text;
-  if (options.ariaLabel) {
-    element.setAttribute('aria-label', options.ariaLabel);
+export function DecisionButton(props: DecisionButton.IProps): React.ReactElement {
+  const { text, className, ariaLabel, disabled, onClick } = props;
+  return (
+    <Button
+      type="button"
+      className={`jp-mod-styled ${className}`}
+      aria-label={ariaLabel}
+      disabled={disabled ?? false}
+      onClick={event => {
+        if (event.nativeEvent.isTrusted && !disabled) {
+          onClick();
+        }
+      }}
+    >
+      {text}
+    </Button>
+  );
+}
+
+/**
+ * The namespace for `DecisionButton` types.
+ */
+export namespace DecisionButton {
+  /**
+   * What the button says and does.
+   */
+  export interface IProps {
+    text: string;
+    className: string;
+    ariaLabel?: string;
+    disabled?: boolean;
+    onClick: () => void;
   }
-  element.disabled = options.disabled ?? false;
-  element.addEventListener('click', event => {
-    if (event.isTrusted && !element.disabled) {
-      options.onClick();
-    }
-  });
-  return element;
 }
 
 /**

@@ -4,6 +4,7 @@
 import { unifiedMergeView } from '@codemirror/merge';
 import { EditorState } from '@codemirror/state';
 import { EditorView } from '@codemirror/view';
+import * as React from 'react';
 
 /**
  * Show the change from one source to another as a read-only unified diff (CodeMirror's merge
@@ -54,4 +55,24 @@ export interface ICodeDiffOptions {
    * The element the diff is added to.
    */
   parent: HTMLElement;
+}
+
+/**
+ * The diff as a component: the merge view is made when the element mounts and destroyed when it
+ * unmounts or its sources change (CodeMirror owns the element's content, React only the element).
+ *
+ * @param props - the two sources and the element's accessible label.
+ * @returns the element that holds the diff.
+ */
+export function CodeDiff(props: { previous: string; proposed: string; ariaLabel?: string }): React.ReactElement {
+  const { previous, proposed, ariaLabel } = props;
+  const parent = React.useRef<HTMLDivElement>(null);
+  React.useEffect(() => {
+    if (!parent.current) {
+      return;
+    }
+    const view = createCodeDiff({ previous, proposed, parent: parent.current });
+    return () => view.destroy();
+  }, [previous, proposed]);
+  return <div className="jp-CodeInterpreter-diff" aria-label={ariaLabel} ref={parent} />;
 }

@@ -2,13 +2,13 @@
 // Distributed under the terms of the Modified BSD License.
 
 import { nullTranslator, type ITranslator, type TranslationBundle } from '@jupyterlab/translation';
-import { Widget } from '@lumino/widgets';
+import { ReactWidget } from '@jupyterlab/ui-components';
+import * as React from 'react';
 
 /**
- * The sidebar's header: its title, the notebook it works on, and whether a turn runs. It keeps
- * its own elements, so nothing looks them up in the DOM.
+ * The sidebar's header: its title, the notebook it works on, and whether a turn runs.
  */
-export class ChatHeader extends Widget {
+export class ChatHeader extends ReactWidget {
   /**
    * Construct the header: no notebook, idle.
    *
@@ -18,18 +18,6 @@ export class ChatHeader extends Widget {
     super();
     this._trans = (options.translator ?? nullTranslator).load('jupyterlab_code_interpreter');
     this.addClass('jp-CodeInterpreter-header');
-    const span = (className: string) => {
-      const element = document.createElement('span');
-      element.className = className;
-      return element;
-    };
-    const title = span('jp-CodeInterpreter-title');
-    title.textContent = this._trans.__('Code Interpreter');
-    this._notebook = span('jp-CodeInterpreter-notebook');
-    this._status = span('jp-CodeInterpreter-status');
-    this.node.append(title, this._notebook, this._status);
-    this.setNotebook(null);
-    this.setRunning(false);
   }
 
   /**
@@ -38,7 +26,8 @@ export class ChatHeader extends Widget {
    * @param name - its path, or `null` when no notebook is open.
    */
   setNotebook(name: string | null): void {
-    this._notebook.textContent = name ?? this._trans.__('no notebook open');
+    this._notebook = name;
+    this.update();
   }
 
   /**
@@ -47,13 +36,30 @@ export class ChatHeader extends Widget {
    * @param running - whether it runs.
    */
   setRunning(running: boolean): void {
-    this._status.textContent = running ? this._trans.__('running') : this._trans.__('idle');
-    this._status.dataset.status = running ? 'running' : 'idle';
+    this._running = running;
+    this.update();
+  }
+
+  /**
+   * The title, the notebook and the status.
+   */
+  protected render(): React.ReactElement {
+    const trans = this._trans;
+    const status = this._running ? 'running' : 'idle';
+    return (
+      <>
+        <span className="jp-CodeInterpreter-title">{trans.__('Code Interpreter')}</span>
+        <span className="jp-CodeInterpreter-notebook">{this._notebook ?? trans.__('no notebook open')}</span>
+        <span className="jp-CodeInterpreter-status" data-status={status}>
+          {this._running ? trans.__('running') : trans.__('idle')}
+        </span>
+      </>
+    );
   }
 
   private _trans: TranslationBundle;
-  private _notebook: HTMLSpanElement;
-  private _status: HTMLSpanElement;
+  private _notebook: string | null = null;
+  private _running = false;
 }
 
 /**

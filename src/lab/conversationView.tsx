@@ -2,8 +2,10 @@
 // Distributed under the terms of the Modified BSD License.
 
 import type { IRenderMimeRegistry } from '@jupyterlab/rendermime';
-import { nullTranslator, type ITranslator } from '@jupyterlab/translation';
+import { nullTranslator, type ITranslator, type TranslationBundle } from '@jupyterlab/translation';
+import { ReactWidget } from '@jupyterlab/ui-components';
 import { Panel, Widget } from '@lumino/widgets';
+import * as React from 'react';
 
 import type { AgentSession } from './agentSession';
 import { ApprovalCard } from './approvalCard';
@@ -19,7 +21,8 @@ import { TurnEndEntry } from './turnEndEntry';
  * The conversation in the sidebar: a session's transcript, each entry as its own widget (the
  * prompt, the streamed answer, the steps, approvals, turn ends, a saved conversation to review),
  * the empty state and the thinking line. It renders the transcript's typed entries and follows
- * its changes; it holds no agent state.
+ * its changes; it holds no agent state. The streamed answers are rendermime widgets; every other
+ * entry is a React component in a widget of its own, rendered again when its entry changes.
  */
 export class ConversationView extends Panel {
   /**
@@ -30,8 +33,8 @@ export class ConversationView extends Panel {
   constructor(options: ConversationView.IOptions) {
     super();
     this._rendermime = options.rendermime;
-    this._translator = options.translator ?? nullTranslator;
-    const trans = this._translator.load('jupyterlab_code_interpreter');
+    this._trans = (options.translator ?? nullTranslator).load('jupyterlab_code_interpreter');
+    const trans = this._trans;
     this.addClass('jp-CodeInterpreter-transcript');
     this._empty = new Widget();
     this._empty.addClass('jp-CodeInterpreter-empty');
@@ -89,10 +92,11 @@ export class ConversationView extends Panel {
    * @param message - what went wrong.
    */
   showError(message: string): void {
-    const widget = new Widget();
-    widget.addClass('jp-CodeInterpreter-step');
-    widget.node.dataset.state = 'warning';
-    widget.node.textContent = message;
+    const widget = ReactWidget.create(
+      <div className="jp-CodeInterpreter-step" data-state="warning">
+        {message}
+      </div>
+    );
     this.insertWidget(this.widgets.length - 1, widget);
   }
 
@@ -147,68 +151,50 @@ export class ConversationView extends Panel {
   }
 
   private _createEntry(entry: TranscriptEntry): Widget {
-    const session = this._session;
-    const translator = this._translator;
     let widget: Widget;
-    switch (entry.kind) {
-      case 'assistant':
-        widget = new MarkdownEntry(this._rendermime);
-        break;
-      case 'step':
-        widget = new StepEntry({ session, translator });
-        break;
-      case 'approval':
-        widget = new ApprovalCard({ session, translator });
-        break;
-      case 'revision-review':
-        widget = new RevisionReviewCard({ session, translator });
-        break;
-      case 'turn-end':
-        widget = new TurnEndEntry({ session, translator, onError: message => this.showError(message) });
-        break;
-      case 'review':
-        widget = new ReviewEntry({ session, translator });
-        break;
-      case 'feedback':
-        widget = new FeedbackEntry({ translator });
-        break;
-      default:
-        widget = new Widget();
-        break;
+    if (entry.kind === 'assistant') {
+      widget = new MarkdownEntry(this._rendermime);
+      widget.addClass('jp-CodeInterpreter-entry');
+      widget.addClass('jp-CodeInterpreter-assistant');
+    } else {
+      widget = new Private.EntryWidget(() => this._element(entry));
     }
-    widget.addClass('jp-CodeInterpreter-entry');
-    widget.addClass(`jp-CodeInterpreter-${entry.kind}`);
     this._widgets.set(entry, widget);
     this._renderEntry(entry, widget);
     return widget;
   }
 
   private _renderEntry(entry: TranscriptEntry, widget: Widget): void {
+    if (entry.kind === 'assistant') {
+      (widget as MarkdownEntry).render(entry.text, entry.streaming);
+    } else {
+      widget.update();
+    }
+  }
+
+  /**
+   * The component of an entry as it is now (every kind but the streamed answers).
+   */
+  private _element(entry: Exclude<TranscriptEntry, Transcript.IAssistantEntry>): React.ReactElement {
+    const session = this._session;
+    const trans = this._trans;
     switch (entry.kind) {
       case 'user':
-        widget.node.textContent = entry.text;
-        return;
-      case 'assistant':
-        (widget as MarkdownEntry).render(entry.text, entry.streaming);
-        return;
+        return <div className="jp-CodeInterpreter-entry jp-CodeInterpreter-user">{entry.text}</div>;
       case 'step':
-        (widget as StepEntry).render(entry);
-        return;
+        return <StepEntry entry={entry} session={session} trans={trans} />;
       case 'approval':
-        (widget as ApprovalCard).render(entry);
-        return;
+        return <ApprovalCard entry={entry} session={session} trans={trans} />;
       case 'revision-review':
-        (widget as RevisionReviewCard).render(entry);
-        return;
+        return <RevisionReviewCard entry={entry} session={session} trans={trans} />;
       case 'turn-end':
-        (widget as TurnEndEntry).render(entry);
-        return;
+        return (
+          <TurnEndEntry entry={entry} session={session} trans={trans} onError={message => this.showError(message)} />
+        );
       case 'review':
-        (widget as ReviewEntry).render(entry);
-        return;
+        return <ReviewEntry entry={entry} session={session} trans={trans} />;
       case 'feedback':
-        (widget as FeedbackEntry).render(entry);
-        return;
+        return <FeedbackEntry entry={entry} trans={trans} />;
     }
   }
 
@@ -223,7 +209,7 @@ export class ConversationView extends Panel {
   }
 
   private _rendermime: IRenderMimeRegistry;
-  private _translator: ITranslator;
+  private _trans: TranslationBundle;
   private _session: AgentSession | null = null;
   private _empty: Widget;
   private _thinking: Widget;
@@ -247,5 +233,31 @@ export namespace ConversationView {
      * The application's translations; English when omitted.
      */
     translator?: ITranslator;
+  }
+}
+
+namespace Private {
+  /**
+   * The widget of one entry: it renders its component again on each update request.
+   */
+  export class EntryWidget extends ReactWidget {
+    /**
+     * Construct the entry's widget.
+     *
+     * @param element - makes the entry's component as the entry is now.
+     */
+    constructor(element: () => React.ReactElement) {
+      super();
+      this._element = element;
+    }
+
+    /**
+     * The entry's component.
+     */
+    protected render(): React.ReactElement {
+      return this._element();
+    }
+
+    private _element: () => React.ReactElement;
   }
 }
