@@ -1,11 +1,14 @@
 import type * as nbformat from '@jupyterlab/nbformat';
 import type { NotebookPanel } from '@jupyterlab/notebook';
 import type { ServiceManager } from '@jupyterlab/services';
+import { Widget } from '@lumino/widgets';
 
 import type { JupyterServerProcess } from '../../src/node/jupyterServerProcess';
 import { LiveNotebookTarget } from '../../src/lab/liveNotebookTarget';
 import { MentionPopup, type IMentionCandidate } from '../../src/lab/mentionPopup';
+import { PromptBox } from '../../src/lab/promptBox';
 import { startJupyter } from '../support/jupyter';
+import { found, until } from './support/domWait';
 import { closeNotebook, openNotebook, serviceManagerFor } from './support/liveNotebook';
 
 const CELLS: nbformat.ICell[] = [
@@ -118,5 +121,74 @@ describe('MentionPopup on a real kernel', () => {
     expect(calls.count).toBe(1);
     popup.dispose();
     input.remove();
+  });
+});
+
+describe('the mention list in the prompt box', () => {
+  const candidates: IMentionCandidate[] = [
+    { kind: 'variable', name: 'df', detail: 'DataFrame 6 × 3' },
+    { kind: 'variable', name: 'limit', detail: 'int = 100' },
+    { kind: 'file', name: 'sales data.csv', detail: '1 KB' }
+  ];
+
+  /** Type at the end of the box, one bubbling input event a character, as a keyboard does. */
+  function typeInto(input: HTMLTextAreaElement, text: string): void {
+    for (const character of text) {
+      input.value += character;
+      input.setSelectionRange(input.value.length, input.value.length);
+      input.dispatchEvent(new Event('input', { bubbles: true }));
+    }
+  }
+
+  function press(input: HTMLTextAreaElement, key: string): KeyboardEvent {
+    const event = new KeyboardEvent('keydown', { key, bubbles: true, cancelable: true });
+    input.dispatchEvent(event);
+    return event;
+  }
+
+  it('shows the candidates as options, moves the choice with the arrows and writes the chosen one', async () => {
+    const sent: string[] = [];
+    const box = new PromptBox({
+      send: async prompt => void sent.push(prompt),
+      stop: () => undefined,
+      candidates: async () => candidates,
+      onError: message => {
+        throw new Error(message);
+      }
+    });
+    Widget.attach(box, document.body);
+    const input = await found<HTMLTextAreaElement>(box.node, '.jp-CodeInterpreter-input');
+    const list = await found(box.node, '.jp-CodeInterpreter-mentions');
+    expect(list.hidden).toBe(true);
+
+    typeInto(input, 'Compare @');
+    await until(list, () => list.querySelectorAll('[role="option"]').length === 3, 'three options');
+    expect(list.hidden).toBe(false);
+    const options = () => Array.from(list.querySelectorAll<HTMLElement>('[role="option"]'));
+    expect(options().map(option => option.textContent)).toEqual([
+      'dfvariable · DataFrame 6 × 3',
+      'limitvariable · int = 100',
+      'sales data.csvfile · 1 KB'
+    ]);
+    expect(options()[0].getAttribute('aria-selected')).toBe('true');
+    expect(input.getAttribute('aria-activedescendant')).toBe(options()[0].id);
+
+    expect(press(input, 'ArrowDown').defaultPrevented).toBe(true);
+    await until(list, () => options()[1].getAttribute('aria-selected') === 'true', 'the second option chosen');
+    expect(input.getAttribute('aria-activedescendant')).toBe(options()[1].id);
+
+    // Typing narrows the list; Enter writes the mention (quoted when it holds a space), not the prompt.
+    typeInto(input, 'sa');
+    await until(list, () => options().length === 1, 'one option left');
+    press(input, 'Enter');
+    expect(input.value).toBe('Compare @"sales data.csv" ');
+    await until(list, () => list.hidden, 'the list closes');
+    expect(input.hasAttribute('aria-activedescendant')).toBe(false);
+    expect(sent).toEqual([]);
+
+    // With the list closed, Enter sends.
+    press(input, 'Enter');
+    expect(sent).toEqual(['Compare @"sales data.csv"']);
+    box.dispose();
   });
 });
