@@ -45,6 +45,10 @@ export class ConversationView extends Panel {
     this._thinking.addClass('jp-CodeInterpreter-thinking');
     this._thinking.node.textContent = trans.__('Thinking…');
     this._thinking.hide();
+    // What the person does to scroll; the view's own scrolling to the end is not among them.
+    for (const type of ['wheel', 'touchmove', 'keydown']) {
+      this.node.addEventListener(type, this._onPersonScrolls, { passive: true });
+    }
     this._showEntries();
   }
 
@@ -157,7 +161,10 @@ export class ConversationView extends Panel {
       widget.addClass('jp-CodeInterpreter-entry');
       widget.addClass('jp-CodeInterpreter-assistant');
     } else {
-      widget = new Private.EntryWidget(() => this._element(entry));
+      widget = new Private.EntryWidget(
+        () => this._element(entry),
+        () => this._followEnd()
+      );
     }
     this._widgets.set(entry, widget);
     this._renderEntry(entry, widget);
@@ -198,15 +205,30 @@ export class ConversationView extends Panel {
     }
   }
 
+  /**
+   * Keep the end of the conversation in view after a change, when the person was reading the end
+   * (or a turn runs, or the transcript was shown anew). The entries rendered by React commit on a
+   * later tick than the change, so the view follows the end again as each commits, until the
+   * person scrolls themselves.
+   */
   private _scrollToEnd(force = false): void {
     const node = this.node;
     const nearEnd = node.scrollHeight - node.scrollTop - node.clientHeight < 80;
     if (force || nearEnd || this._session?.isRunning) {
-      requestAnimationFrame(() => {
-        node.scrollTop = node.scrollHeight;
-      });
+      this._followingEnd = true;
+      requestAnimationFrame(() => this._followEnd());
     }
   }
+
+  private _followEnd(): void {
+    if (this._followingEnd) {
+      this.node.scrollTop = this.node.scrollHeight;
+    }
+  }
+
+  private _onPersonScrolls = (): void => {
+    this._followingEnd = false;
+  };
 
   private _rendermime: IRenderMimeRegistry;
   private _trans: TranslationBundle;
@@ -214,6 +236,7 @@ export class ConversationView extends Panel {
   private _empty: Widget;
   private _thinking: Widget;
   private _widgets = new Map<TranscriptEntry, Widget>();
+  private _followingEnd = false;
 }
 
 /**
@@ -245,19 +268,30 @@ namespace Private {
      * Construct the entry's widget.
      *
      * @param element - makes the entry's component as the entry is now.
+     * @param committed - called each time React has put the entry on the page.
      */
-    constructor(element: () => React.ReactElement) {
+    constructor(element: () => React.ReactElement, committed: () => void) {
       super();
       this._element = element;
+      this._committed = committed;
     }
 
     /**
      * The entry's component.
      */
     protected render(): React.ReactElement {
-      return this._element();
+      return <Committed onCommit={this._committed}>{this._element()}</Committed>;
     }
 
     private _element: () => React.ReactElement;
+    private _committed: () => void;
+  }
+
+  /**
+   * Its children, and a call after each commit of them (before the browser paints).
+   */
+  function Committed(props: { onCommit: () => void; children: React.ReactElement }): React.ReactElement {
+    React.useLayoutEffect(() => props.onCommit());
+    return props.children;
   }
 }

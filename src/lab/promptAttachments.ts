@@ -76,7 +76,7 @@ export class PromptAttachments implements IDisposable {
     }
     this._panel = panel;
     this._notice = '';
-    this._render();
+    this._emitChanged();
   }
 
   /**
@@ -96,7 +96,7 @@ export class PromptAttachments implements IDisposable {
     }
     list.push(attachment);
     this._notice = '';
-    this._render();
+    this._emitChanged();
     return true;
   }
 
@@ -110,7 +110,7 @@ export class PromptAttachments implements IDisposable {
     const index = list?.findIndex(known => known.cellId === cellId) ?? -1;
     if (list && index >= 0) {
       list.splice(index, 1);
-      this._render();
+      this._emitChanged();
     }
   }
 
@@ -125,7 +125,7 @@ export class PromptAttachments implements IDisposable {
       this._byNotebook.set(this._panel, []);
     }
     this._notice = '';
-    this._render();
+    this._emitChanged();
     return taken;
   }
 
@@ -145,7 +145,7 @@ export class PromptAttachments implements IDisposable {
         list.push(attachment);
       }
     }
-    this._render();
+    this._emitChanged();
   }
 
   /**
@@ -206,14 +206,14 @@ export class PromptAttachments implements IDisposable {
         dropped.join(', ')
       );
     }
-    this._render();
+    this._emitChanged();
   }
 
   private _describeGone(attachment: ICellAttachment): string {
     return this._labels.get(attachment.cellId) ?? attachment.cellId;
   }
 
-  private _render(): void {
+  private _emitChanged(): void {
     const panel = this._panel;
     for (const attachment of this.attachments) {
       // Remembered for the notice when the cell is deleted (its number is gone by then).

@@ -16,6 +16,25 @@ import { ask, newNotebook, notebookJSON, outputText, SIDEBAR, text, type ITurnRe
 test.describe('code interpreter sidebar', () => {
   test.use({ autoGoto: true });
 
+  test('keeps the end of the conversation in view as a turn adds its entries', async ({ page }) => {
+    // A short window, so that one turn's entries overflow the sidebar.
+    await page.setViewportSize({ width: 1400, height: 520 });
+    await newNotebook(page, 'follow.ipynb');
+    const result = await ask(page, 'What is the square root of 16?');
+    expect(result.outcome).toBe('completed');
+    const transcript = page.locator(`${SIDEBAR} .jp-CodeInterpreter-transcript`);
+    await expect(transcript.locator('.jp-CodeInterpreter-turn-end')).toContainText('Done');
+    const view = () =>
+      transcript.evaluate(node => ({
+        overflows: node.scrollHeight > node.clientHeight,
+        fromEnd: node.scrollHeight - node.scrollTop - node.clientHeight
+      }));
+    expect((await view()).overflows).toBe(true);
+    // Scrolled to the end once the last entry has rendered, with nothing left below it.
+    await expect.poll(async () => (await view()).fromEnd).toBeLessThanOrEqual(1);
+    await expect(transcript.locator('.jp-CodeInterpreter-turn-end')).toBeInViewport();
+  });
+
   test('revises the failing cell in place until it works, and shows each step', async ({ page }) => {
     await newNotebook(page, 'revise.ipynb');
     const result = await ask(page, 'What is the square root of 16?');
