@@ -66,12 +66,28 @@ export namespace ApprovalCard {
 
 namespace Private {
   /**
+   * The Edit state and edited code of each pending approval.
+   */
+  const drafts = new WeakMap<Transcript.IApprovalEntry, { editing: boolean; code: string }>();
+
+  /**
    * The pending card's risks, its code (read-only until Edit) and its buttons.
    */
   export function Form(props: ApprovalCard.IProps): React.ReactElement {
     const { entry, session, trans } = props;
-    const [editing, setEditing] = React.useState(false);
-    const [code, setCode] = React.useState(entry.request.code);
+    // Kept per approval, outside the component: the widget unmounts its React tree when the
+    // sidebar is detached (moved to the other side), and the person's edit must survive that.
+    const draft = drafts.get(entry) ?? { editing: false, code: entry.request.code };
+    const [editing, setEditingState] = React.useState(draft.editing);
+    const [code, setCodeState] = React.useState(draft.code);
+    const setEditing = (value: boolean) => {
+      drafts.set(entry, { editing: value, code });
+      setEditingState(value);
+    };
+    const setCode = (value: string) => {
+      drafts.set(entry, { editing, code: value });
+      setCodeState(value);
+    };
     const codeArea = React.useRef<HTMLTextAreaElement>(null);
     React.useEffect(() => {
       if (editing) {

@@ -42,6 +42,8 @@ export class ChatHeader extends ReactWidget {
 
   /**
    * The title, the notebook and the status.
+   *
+   * @returns the header's content.
    */
   protected render(): React.ReactElement {
     const trans = this._trans;

@@ -64,7 +64,7 @@ export interface ICodeDiffOptions {
  * @param props - the two sources and the element's accessible label.
  * @returns the element that holds the diff.
  */
-export function CodeDiff(props: { previous: string; proposed: string; ariaLabel?: string }): React.ReactElement {
+export function CodeDiff(props: CodeDiff.IProps): React.ReactElement {
   const { previous, proposed, ariaLabel } = props;
   const parent = React.useRef<HTMLDivElement>(null);
   React.useEffect(() => {
@@ -75,4 +75,29 @@ export function CodeDiff(props: { previous: string; proposed: string; ariaLabel?
     return () => view.destroy();
   }, [previous, proposed]);
   return <div className="jp-CodeInterpreter-diff" aria-label={ariaLabel} ref={parent} />;
+}
+
+/**
+ * The namespace for `CodeDiff` types.
+ */
+export namespace CodeDiff {
+  /**
+   * What the diff shows.
+   */
+  export interface IProps {
+    /**
+     * The source before the change.
+     */
+    previous: string;
+
+    /**
+     * The source after it.
+     */
+    proposed: string;
+
+    /**
+     * The element's accessible label.
+     */
+    ariaLabel?: string;
+  }
 }

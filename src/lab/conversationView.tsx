@@ -45,10 +45,7 @@ export class ConversationView extends Panel {
     this._thinking.addClass('jp-CodeInterpreter-thinking');
     this._thinking.node.textContent = trans.__('Thinking…');
     this._thinking.hide();
-    // What the person does to scroll; the view's own scrolling to the end is not among them.
-    for (const type of ['wheel', 'touchmove', 'keydown']) {
-      this.node.addEventListener(type, this._onPersonScrolls, { passive: true });
-    }
+    this.node.addEventListener('scroll', this._onScroll, { passive: true });
     this._showEntries();
   }
 
@@ -209,12 +206,10 @@ export class ConversationView extends Panel {
    * Keep the end of the conversation in view after a change, when the person was reading the end
    * (or a turn runs, or the transcript was shown anew). The entries rendered by React commit on a
    * later tick than the change, so the view follows the end again as each commits, until the
-   * person scrolls themselves.
+   * person scrolls up.
    */
   private _scrollToEnd(force = false): void {
-    const node = this.node;
-    const nearEnd = node.scrollHeight - node.scrollTop - node.clientHeight < 80;
-    if (force || nearEnd || this._session?.isRunning) {
+    if (force || Private.nearEnd(this.node) || this._session?.isRunning) {
       this._followingEnd = true;
       requestAnimationFrame(() => this._followEnd());
     }
@@ -226,8 +221,12 @@ export class ConversationView extends Panel {
     }
   }
 
-  private _onPersonScrolls = (): void => {
-    this._followingEnd = false;
+  /**
+   * The view follows the end while it is scrolled to (near) the end: the person scrolling up, with
+   * the wheel, the keys or the scroll bar, stops it, scrolling back down starts it again.
+   */
+  private _onScroll = (): void => {
+    this._followingEnd = Private.nearEnd(this.node);
   };
 
   private _rendermime: IRenderMimeRegistry;
@@ -261,6 +260,13 @@ export namespace ConversationView {
 
 namespace Private {
   /**
+   * Whether a scrolled element shows (nearly) its end.
+   */
+  export function nearEnd(node: HTMLElement): boolean {
+    return node.scrollHeight - node.scrollTop - node.clientHeight < 80;
+  }
+
+  /**
    * The widget of one entry: it renders its component again on each update request.
    */
   export class EntryWidget extends ReactWidget {
@@ -278,6 +284,8 @@ namespace Private {
 
     /**
      * The entry's component.
+     *
+     * @returns the entry as it is now.
      */
     protected render(): React.ReactElement {
       return <Committed onCommit={this._committed}>{this._element()}</Committed>;

@@ -2,7 +2,6 @@
 // Distributed under the terms of the Modified BSD License.
 
 import type { TranslationBundle } from '@jupyterlab/translation';
-import { Button } from '@jupyterlab/ui-components';
 import * as React from 'react';
 
 import { describeRiskKind, type IRisk } from '../agent/riskyCode';
@@ -13,25 +12,44 @@ import { describeRiskKind, type IRisk } from '../agent/riskyCode';
  * or dispatching an event) makes untrusted events, and must not be able to decide on the person's
  * behalf.
  *
+ * Why a plain `button` with a native listener, not ui-components' `Button` with `onClick`: React
+ * keeps a rendered element's props on the element itself, where a script in the page can call the
+ * `onClick` with an event it made up (`isTrusted: true` included); a listener added with
+ * `addEventListener` is reachable from no element and gets only the browser's events.
+ *
  * @param props - its text, class, accessible label, state and action.
  * @returns the button.
  */
 export function DecisionButton(props: DecisionButton.IProps): React.ReactElement {
   const { text, className, ariaLabel, disabled, onClick } = props;
+  const button = React.useRef<HTMLButtonElement>(null);
+  const action = React.useRef(onClick);
+  React.useLayoutEffect(() => {
+    action.current = onClick;
+  });
+  React.useEffect(() => {
+    const element = button.current;
+    if (!element) {
+      return;
+    }
+    const listener = (event: MouseEvent): void => {
+      if (event.isTrusted && !element.disabled) {
+        action.current();
+      }
+    };
+    element.addEventListener('click', listener);
+    return () => element.removeEventListener('click', listener);
+  }, []);
   return (
-    <Button
+    <button
+      ref={button}
       type="button"
-      className={`jp-mod-styled ${className}`}
+      className={`jp-Button jp-mod-styled ${className}`}
       aria-label={ariaLabel}
       disabled={disabled ?? false}
-      onClick={event => {
-        if (event.nativeEvent.isTrusted && !disabled) {
-          onClick();
-        }
-      }}
     >
       {text}
-    </Button>
+    </button>
   );
 }
 
@@ -43,10 +61,29 @@ export namespace DecisionButton {
    * What the button says and does.
    */
   export interface IProps {
+    /**
+     * Its text.
+     */
     text: string;
+
+    /**
+     * Its classes, after `jp-Button jp-mod-styled`.
+     */
     className: string;
+
+    /**
+     * Its accessible label, when the text does not say enough.
+     */
     ariaLabel?: string;
+
+    /**
+     * Whether it is disabled (the decision was made).
+     */
     disabled?: boolean;
+
+    /**
+     * What the person's click does.
+     */
     onClick: () => void;
   }
 }

@@ -195,6 +195,11 @@ namespace Private {
       this.update();
     }
 
+    /**
+     * The button, disabled while a turn runs.
+     *
+     * @returns the button.
+     */
     protected render(): React.ReactElement {
       return (
         <Button

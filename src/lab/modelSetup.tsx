@@ -43,6 +43,8 @@ export class ModelSetup extends ReactWidget {
 
   /**
    * What there is to say about the model now, or nothing.
+   *
+   * @returns the notice's content, or `null` when there is nothing to say.
    */
   protected render(): React.ReactElement | null {
     const trans = this._trans;
@@ -56,8 +58,17 @@ export class ModelSetup extends ReactWidget {
     }
     if (config.provider === 'local') {
       return status.localModel ? (
-        // Keyed by the state, so that a button pressed in one state is enabled again in the next.
-        <Private.LocalModel key={status.localModel.state} state={status.localModel} status={status} trans={trans} />
+        <Private.LocalModel
+          state={status.localModel}
+          status={status}
+          trans={trans}
+          asked={this._asked}
+          onAsk={() => {
+            this._asked = true;
+            this.update();
+            void status.readLocalModel(true);
+          }}
+        />
       ) : (
         <>{trans.__('The local model state could not be read: %1', status.localModelError)}</>
       );
@@ -66,17 +77,44 @@ export class ModelSetup extends ReactWidget {
     if (config.has_api_key && model) {
       return null;
     }
-    // Keyed by the endpoint so that the form starts afresh when the server's settings change.
-    return <Private.EndpointForm key={config.base_url} config={config} model={model} status={status} trans={trans} />;
+    return (
+      <Private.EndpointForm
+        config={config}
+        model={model}
+        status={status}
+        trans={trans}
+        modelName={this._modelName ?? config.model}
+        onModelName={value => {
+          this._modelName = value;
+          this.update();
+        }}
+        refusal={this._refusal}
+        onRefused={error => {
+          this._refusal = trans.__('The server refused the settings: %1', error.message);
+          this.update();
+        }}
+      />
+    );
   }
 
+  /**
+   * Each change of the status is a new state to show: a button pressed before is enabled again,
+   * a refusal of the server is forgotten, the model field shows the server's model.
+   */
   private _onStatusChanged(): void {
+    this._asked = false;
+    this._refusal = null;
+    this._modelName = null;
     this.setHidden(!Private.hasSomethingToSay(this._status));
     this.update();
   }
 
   private _status: ModelStatus;
   private _trans: TranslationBundle;
+  // Kept here, not in the components: the widget unmounts its React tree when it is detached.
+  private _asked = false;
+  private _refusal: string | null = null;
+  private _modelName: string | null = null;
 }
 
 /**
@@ -122,19 +160,12 @@ namespace Private {
     state: ILocalModelState;
     status: ModelStatus;
     trans: TranslationBundle;
+    asked: boolean;
+    onAsk: () => void;
   }): React.ReactElement {
-    const { state, status, trans } = props;
-    const [asked, setAsked] = React.useState(false);
+    const { state, status, trans, asked, onAsk } = props;
     const action = (label: string) => (
-      <Button
-        type="button"
-        className="jp-mod-styled jp-mod-accept"
-        disabled={asked}
-        onClick={() => {
-          setAsked(true);
-          void status.readLocalModel(true);
-        }}
-      >
+      <Button type="button" className="jp-mod-styled jp-mod-accept" disabled={asked} onClick={onAsk}>
         {label}
       </Button>
     );
@@ -184,13 +215,14 @@ namespace Private {
     model: string;
     status: ModelStatus;
     trans: TranslationBundle;
+    modelName: string;
+    onModelName: (value: string) => void;
+    refusal: string | null;
+    onRefused: (error: Error) => void;
   }): React.ReactElement {
-    const { config, model, status, trans } = props;
-    const [refusal, setRefusal] = React.useState<string | null>(null);
-    const [modelName, setModelName] = React.useState(config.model);
+    const { config, model, status, trans, modelName, refusal } = props;
     const key = React.useRef<HTMLInputElement>(null);
-    const refused = (error: unknown) =>
-      setRefusal(trans.__('The server refused the settings: %1', (error as Error).message));
+    const refused = (error: unknown) => props.onRefused(error as Error);
     const hint = [
       trans.__('Model endpoint: %1.', config.base_url),
       model
@@ -237,7 +269,7 @@ namespace Private {
             placeholder={trans.__('model (e.g. gpt-4o-mini)')}
             className="jp-mod-styled jp-CodeInterpreter-modelInput"
             value={modelName}
-            onChange={event => setModelName(event.currentTarget.value)}
+            onChange={event => props.onModelName(event.currentTarget.value)}
           />
           <Button type="submit" className="jp-mod-styled jp-mod-accept">
             {trans.__('Save on server')}

@@ -88,6 +88,8 @@ export class PromptBox extends ReactWidget {
 
   /**
    * The chips, the mention list, the text area and the buttons.
+   *
+   * @returns the prompt box's content.
    */
   protected render(): React.ReactElement {
     const trans = this._trans;
@@ -144,10 +146,14 @@ export class PromptBox extends ReactWidget {
    * Keep the text area's element; text written before it was rendered goes into it now.
    */
   private _setInput = (element: HTMLTextAreaElement | null): void => {
-    this._input = element;
     if (!element) {
+      // The widget unmounts its React tree when it is detached (the sidebar moved to the other
+      // side): what the person typed is kept for the next render.
+      this._pendingText = this._input?.value ?? this._pendingText;
+      this._input = null;
       return;
     }
+    this._input = element;
     if (this._pendingText !== null) {
       element.value = this._pendingText;
       this._pendingText = null;

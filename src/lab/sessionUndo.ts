@@ -35,11 +35,14 @@ export class SessionUndo {
    *
    * @param entry - the turn's end entry in the transcript.
    * @returns what was done.
-   * @throws when a turn is running or the turn is not in the saved conversation.
+   * @throws when a turn is running, the turn is not in the saved conversation, or it was undone.
    */
   undo(entry: Transcript.ITurnEndEntry): IUndoResult {
     if (this._options.isRunning()) {
       throw new Error('Wait for the running turn to end, or stop it, before undoing.');
+    }
+    if (entry.undone) {
+      throw new Error(`Turn ${entry.turn} was already undone.`);
     }
     const model = this._options.panel.model;
     const turn: ITurnRecord | undefined = this._options.savedConversation.load().record?.turns[entry.turn - 1];

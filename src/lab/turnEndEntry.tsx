@@ -36,6 +36,10 @@ export function TurnEndEntry(props: TurnEndEntry.IProps): React.ReactElement {
               title={trans.__('Delete the cells this turn added and restore the cells it edited')}
               disabled={session.isRunning}
               onClick={() => {
+                // A second click before the button leaves the page (React commits later).
+                if (entry.undone) {
+                  return;
+                }
                 try {
                   session.undo(entry);
                 } catch (error) {

@@ -390,8 +390,11 @@ describe('while a turn runs', () => {
     expect((await turn).outcome).toBe('stopped');
     await until(button, () => !button.disabled, 'the fix button is enabled again');
     expect(commands.isEnabled(CommandIDs.fixCell)).toBe(true);
-    // The chip waits for the next prompt.
-    await expectChips(['Cell 2: 1 / 0']);
+    // The chip waits for the next prompt: once the prompt box shows the turn ended, its chips are
+    // those it holds after the turn.
+    const send = await found(chat.node, '.jp-CodeInterpreter-send');
+    await until(send, () => send.textContent === 'Send', 'the prompt box shows no running turn');
+    expect(chipLabels()).toEqual(['Cell 2: 1 / 0']);
   });
 });
 

@@ -322,7 +322,8 @@ describe('ChatPanel with a notebook session', () => {
     await until(chat.node, () => chat.node.querySelector('.jp-CodeInterpreter-turn-end') !== null, 'the turn is shown');
     expect(chat.node.querySelector('.jp-CodeInterpreter-review')).toBeNull();
 
-    expect((await find(chat, '.jp-CodeInterpreter-notebook')).textContent).toBe('chat.ipynb');
+    const header = await find(chat, '.jp-CodeInterpreter-notebook');
+    await until(header, () => header.textContent === 'chat.ipynb', 'the header names the notebook');
     expect(isShown(await find(chat, '.jp-CodeInterpreter-empty'))).toBe(false);
     expect((await find(chat, '.jp-CodeInterpreter-user')).textContent).toBe('compute the answer');
     await until(
@@ -332,7 +333,12 @@ describe('ChatPanel with a notebook session', () => {
     );
     expect((await find(chat, '.jp-CodeInterpreter-outcome')).textContent).toBe('Done (1 execution).');
 
-    (await find<HTMLButtonElement>(chat, '.jp-CodeInterpreter-undo')).click();
+    // A double click: the button stays on the page until React commits, and is undone once.
+    const undo = jest.spyOn(session, 'undo');
+    const undoButton = await find<HTMLButtonElement>(chat, '.jp-CodeInterpreter-undo');
+    undoButton.click();
+    undoButton.click();
+    expect(undo).toHaveBeenCalledTimes(1);
 
     expect(Array.from(panel.model!.cells, cell => cell.id)).toEqual(['user-1']);
     expect(panel.model!.cells.get(0).sharedModel.getSource()).toBe('answer = 0');
@@ -379,7 +385,12 @@ describe('ChatPanel with a notebook session', () => {
 
     expect(answer).not.toHaveBeenCalled();
     expect(entry.state).toBe('pending');
+    // An Edit the script had pressed would show with the card's next render: make one, and wait for it.
+    entry.risks = [{ kind: 'shell', line: 2, match: 'os.system(' }];
+    session.transcript.update(entry);
+    await found(chat.node, '.jp-CodeInterpreter-risk');
     expect((await find<HTMLTextAreaElement>(chat, '.jp-CodeInterpreter-approvalCode')).readOnly).toBe(true);
+    expect((await find(chat, '.jp-CodeInterpreter-edit')).textContent).toBe('Edit');
     chat.dispose();
     session.dispose();
   });
