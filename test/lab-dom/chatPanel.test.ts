@@ -383,6 +383,15 @@ describe('ChatPanel with a notebook session', () => {
       expect(event.isTrusted).toBe(false);
     }
 
+    // Nor can it call the button's handler from the element: React keeps a rendered element's
+    // props on it, and the decision buttons leave no click handler there.
+    for (const selector of ['.jp-CodeInterpreter-approve', '.jp-CodeInterpreter-skip', '.jp-CodeInterpreter-edit']) {
+      const button = await find<HTMLButtonElement>(chat, selector);
+      const props = Object.entries(button).find(([key]) => key.startsWith('__reactProps'));
+      expect(props).toBeDefined();
+      expect((props![1] as Record<string, unknown>).onClick).toBeUndefined();
+    }
+
     expect(answer).not.toHaveBeenCalled();
     expect(entry.state).toBe('pending');
     // An Edit the script had pressed would show with the card's next render: make one, and wait for it.
