@@ -79,6 +79,8 @@ export class ModelSetup extends ReactWidget {
     }
     return (
       <Private.EndpointForm
+        // A new status shows a new form: its model field starts from the server's model.
+        key={this._statusChanges}
         config={config}
         model={model}
         status={status}
@@ -86,7 +88,6 @@ export class ModelSetup extends ReactWidget {
         modelName={this._modelName ?? config.model}
         onModelName={value => {
           this._modelName = value;
-          this.update();
         }}
         refusal={this._refusal}
         onRefused={error => {
@@ -102,6 +103,7 @@ export class ModelSetup extends ReactWidget {
    * a refusal of the server is forgotten, the model field shows the server's model.
    */
   private _onStatusChanged(): void {
+    this._statusChanges++;
     this._asked = false;
     this._refusal = null;
     this._modelName = null;
@@ -115,6 +117,7 @@ export class ModelSetup extends ReactWidget {
   private _asked = false;
   private _refusal: string | null = null;
   private _modelName: string | null = null;
+  private _statusChanges = 0;
 }
 
 /**
@@ -206,9 +209,10 @@ namespace Private {
   }
 
   /**
-   * What the endpoint lacks, and the form that sends a model and a key to the server. The key
-   * field is not bound to any state: it is read once on submit and cleared at once, so that only
-   * the server keeps the key.
+   * What the endpoint lacks, and the form that sends a model and a key to the server. Neither
+   * field is bound to state: the key is read once on submit and cleared at once, so that only the
+   * server keeps it; the model field is read on submit too, and what is typed in it is handed to
+   * the widget as it is typed (the widget renders later than a controlled field would need).
    */
   export function EndpointForm(props: {
     config: IServerConfig;
@@ -222,6 +226,7 @@ namespace Private {
   }): React.ReactElement {
     const { config, model, status, trans, modelName, refusal } = props;
     const key = React.useRef<HTMLInputElement>(null);
+    const modelField = React.useRef<HTMLInputElement>(null);
     const refused = (error: unknown) => props.onRefused(error as Error);
     const hint = [
       trans.__('Model endpoint: %1.', config.base_url),
@@ -249,8 +254,9 @@ namespace Private {
               // Forget the key in the page at once; only the server keeps it.
               key.current.value = '';
             }
-            if (modelName.trim() && modelName.trim() !== config.model) {
-              update.model = modelName.trim();
+            const typed = (modelField.current?.value ?? modelName).trim();
+            if (typed && typed !== config.model) {
+              update.model = typed;
             }
             status.updateConfig(update).catch(refused);
           }}
@@ -268,7 +274,8 @@ namespace Private {
             type="text"
             placeholder={trans.__('model (e.g. gpt-4o-mini)')}
             className="jp-mod-styled jp-CodeInterpreter-modelInput"
-            value={modelName}
+            ref={modelField}
+            defaultValue={modelName}
             onChange={event => props.onModelName(event.currentTarget.value)}
           />
           <Button type="submit" className="jp-mod-styled jp-mod-accept">

@@ -136,7 +136,13 @@ describe('ChatPanel without a notebook', () => {
       expect(hint).toContain('No model is set');
       expect(hint).toContain('No API key is set on the server');
       expect((await find<HTMLInputElement>(chat, '.jp-CodeInterpreter-keyInput')).type).toBe('password');
-      expect((await find<HTMLInputElement>(chat, '.jp-CodeInterpreter-modelInput')).value).toBe('');
+      const modelInput = await find<HTMLInputElement>(chat, '.jp-CodeInterpreter-modelInput');
+      expect(modelInput.value).toBe('');
+      // Typed as a keyboard does (the value's own setter, then an input event): the field keeps it.
+      Object.getOwnPropertyDescriptor(HTMLInputElement.prototype, 'value')!.set!.call(modelInput, 'gpt-4o');
+      modelInput.dispatchEvent(new Event('input', { bubbles: true }));
+      await settle();
+      expect(modelInput.value).toBe('gpt-4o');
 
       (await find<HTMLButtonElement>(chat, '.jp-CodeInterpreter-useLocal')).click();
       await until(notice, () => !!notice.querySelector('.jp-CodeInterpreter-localModel'), 'the local model state');
