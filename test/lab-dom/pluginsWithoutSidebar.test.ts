@@ -18,6 +18,7 @@ import { STATUS_ITEM_PLUGIN_ID, statusItemPlugin } from '../../src/lab/statusIte
 import { ICodeInterpreter, ICodeInterpreterSidebar } from '../../src/lab/tokens';
 import { startJupyter } from '../support/jupyter';
 import { ScriptedModelServer, type ScriptedReply } from '../support/scriptedModelServer';
+import { found } from './support/domWait';
 import { closeNotebook, openNotebook, serviceManagerFor } from './support/liveNotebook';
 
 /**
@@ -111,7 +112,9 @@ describe('the code interpreter without its sidebar plugin', () => {
     await interpreter.modelStatus.refresh();
     expect(interpreter.modelStatus.readiness).toMatchObject({ state: 'ready', provider: 'remote' });
     const status = statusItems.get(STATUS_ITEM_PLUGIN_ID);
-    expect(status?.node.textContent).toBe('Code Interpreter: ready');
+    expect(status).toBeDefined();
+    // Said once the item has rendered what it learned.
+    await found(status!.node, '.jp-StatusBar-TextItem', item => item.textContent === 'Code Interpreter: ready');
 
     const result = await interpreter.ask('What is six times seven?', { notebook: panel });
 

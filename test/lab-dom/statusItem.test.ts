@@ -25,10 +25,10 @@ describe('CodeInterpreterStatus', () => {
     ['loading', 'Code Interpreter: loading the model'],
     ['failed', 'Code Interpreter: model failed'],
     ['unavailable', 'Code Interpreter: no model']
-  ] as const)('says %s as "%s"', (state, text) => {
+  ] as const)('says %s as "%s"', async (state, text) => {
     const item = new CodeInterpreterStatus({ onClick: () => undefined });
     item.setModelReadiness(readiness(state, state === 'failed' ? 'The local model failed: no file' : ''));
-    expect(item.node.textContent).toBe(text);
+    expect((await found(item.node, '.jp-StatusBar-TextItem')).textContent).toBe(text);
     expect(item.node.dataset.modelState).toBe(state);
     if (state === 'failed') {
       expect(item.node.title).toBe('The local model failed: no file');
@@ -36,9 +36,9 @@ describe('CodeInterpreterStatus', () => {
     item.dispose();
   });
 
-  it('is not ready before the model is known', () => {
+  it('is not ready before the model is known', async () => {
     const item = new CodeInterpreterStatus({ onClick: () => undefined });
-    expect(item.node.textContent).not.toContain('ready');
+    expect((await found(item.node, '.jp-StatusBar-TextItem')).textContent).toBe('Code Interpreter: checking the model');
     item.dispose();
   });
 });
@@ -95,8 +95,11 @@ describe('the status bar and the sidebar on a local model that cannot start', ()
     // The sidebar shows the same state once it has rendered it.
     await found(chat.node, `.jp-CodeInterpreter-localModel[data-state="${readiness.state}"]`);
     expect(status.node.dataset.modelState).toBe(readiness.state);
-    expect(status.node.textContent).not.toContain('ready');
-    expect(status.node.textContent).toMatch(/^Code Interpreter: (model failed|no model)$/);
+    // And the status bar says the same once it has rendered it.
+    const words = readiness.state === 'failed' ? 'Code Interpreter: model failed' : 'Code Interpreter: no model';
+    expect((await found(status.node, '.jp-StatusBar-TextItem', item => item.textContent === words)).textContent).toBe(
+      words
+    );
     expect(status.node.title).toContain('/nonexistent/model.gguf');
     status.dispose();
     chat.dispose();

@@ -1,8 +1,10 @@
 // Copyright (c) jupyterlab-code-interpreter contributors.
 // Distributed under the terms of the Modified BSD License.
 
+import { TextItem } from '@jupyterlab/statusbar';
 import { nullTranslator, type ITranslator, type TranslationBundle } from '@jupyterlab/translation';
-import { Widget } from '@lumino/widgets';
+import { ReactWidget } from '@jupyterlab/ui-components';
+import * as React from 'react';
 
 import type { AgentEvent } from '../agent/events';
 import type { AgentSession } from './agentSession';
@@ -12,8 +14,10 @@ import type { IModelReadiness } from './serverConfig';
  * The status bar item: whether the current notebook's code interpreter is running and what it is
  * doing (thinking, running a cell, attempt k of n), and otherwise whether its model can answer,
  * as the sidebar says it (ready, loading, failed, not installed). Clicking it opens the sidebar.
+ * Its text is the status bar's own `TextItem`; its state is on its node (`data-status`,
+ * `data-model-state`) for styles and tests.
  */
-export class CodeInterpreterStatus extends Widget {
+export class CodeInterpreterStatus extends ReactWidget {
   /**
    * Construct the item.
    *
@@ -26,6 +30,15 @@ export class CodeInterpreterStatus extends Widget {
     this.node.title = this._trans.__('Code Interpreter');
     this.node.addEventListener('click', options.onClick);
     this._render();
+  }
+
+  /**
+   * The item's text.
+   *
+   * @returns the status bar's text item.
+   */
+  protected render(): React.ReactElement {
+    return <TextItem source={this._text} />;
   }
 
   /**
@@ -83,7 +96,8 @@ export class CodeInterpreterStatus extends Widget {
     this.node.dataset.modelState = model;
     this.node.title = readiness?.reason || trans.__('Code Interpreter');
     if (running) {
-      this.node.textContent = trans.__('Code Interpreter: %1', this._activity || trans.__('running'));
+      this._text = trans.__('Code Interpreter: %1', this._activity || trans.__('running'));
+      this.update();
       return;
     }
     // "ready" rather than "idle": the kernel's status item says "Idle", and tools that look for
@@ -98,12 +112,14 @@ export class CodeInterpreterStatus extends Widget {
       unavailable: trans.__('no model'),
       unknown: trans.__('checking the model')
     };
-    this.node.textContent = trans.__('Code Interpreter: %1', words[model] ?? model);
+    this._text = trans.__('Code Interpreter: %1', words[model] ?? model);
+    this.update();
   }
 
   private _session: AgentSession | null = null;
   private _readiness: IModelReadiness | null = null;
   private _activity = '';
+  private _text = '';
   private _trans: TranslationBundle;
 }
 
