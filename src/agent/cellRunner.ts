@@ -1,6 +1,7 @@
 // Copyright (c) jupyterlab-code-interpreter contributors.
 // Distributed under the terms of the Modified BSD License.
 
+import { noEffectWarningNote } from '../feedback/noEffectWarning';
 import { renderFeedback } from '../feedback/renderFeedback';
 import type { ITokenCounter } from '../feedback/tokenCounter';
 import type { IExecutionResult } from '../kernel/executionResult';
@@ -246,8 +247,12 @@ export class CellRunner {
       }
       throw error;
     }
-    turn.lastStatus = result.status;
-    this._failedCellId = result.status === 'ok' ? undefined : cellId;
+    // A cell whose output says part of it changed nothing counts as failed, for the agent: its
+    // result is wrong though nothing was raised, and the next code revises it in place.
+    const noEffect = noEffectWarningNote(result);
+    const status = noEffect && result.status === 'ok' ? 'error' : result.status;
+    turn.lastStatus = status;
+    this._failedCellId = status === 'ok' ? undefined : cellId;
     emit({ type: 'execution-end', cellId, attempt, maxAttempts, result });
     await this._restartIfStuck(result);
     const rendered = renderFeedback(result, {
@@ -256,9 +261,9 @@ export class CellRunner {
       counter: this._options.counter,
       timeoutMs: this._options.cellTimeoutMs
     });
-    const missing = Private.missingModuleNote(result, this._options.kernel.installedPackages);
-    const feedback = missing ? { ...rendered, text: `${rendered.text}\n${missing}` } : rendered;
-    turn.recordRun(ranSource, result.status, feedback.text);
+    const notes = [Private.missingModuleNote(result, this._options.kernel.installedPackages), noEffect].filter(Boolean);
+    const feedback = notes.length ? { ...rendered, text: [rendered.text, ...notes].join('\n') } : rendered;
+    turn.recordRun(ranSource, status, feedback.text);
     emit({ type: 'feedback', cellId, text: feedback.text, images: feedback.images.length, tokens: feedback.tokens });
     conversation.giveResult(cellId, toolCallId, protocol.describeResult(cellId, result, feedback), feedback.images);
   }
