@@ -38,6 +38,17 @@ def test_a_csv_file_with_a_semicolon_delimiter_and_a_decimal_comma(shell, descri
     )
 
 
+def test_a_file_with_dots_grouping_thousands_before_a_decimal_comma(shell, describer, tmp_path):
+    content = "booking;account;amount\nB1;Payroll;7.620,87\nB2;Office;5.422,90\nB3;Travel;12,50\n"
+    (tmp_path / "ledger.csv").write_text(content)
+    text = mentioned(shell, describer, "ledger.csv")["ledger.csv"]["text"]
+    assert (
+        "delimiter ';', decimal mark ',', thousands separator '.': "
+        "read it with pd.read_csv('ledger.csv', sep=';', decimal=',', thousands='.')\n"
+    ) in text
+    assert text.endswith("amount float64")
+
+
 def test_a_comma_separated_file_needs_no_options(shell, describer, tmp_path):
     (tmp_path / "plain.csv").write_text("a,b\n1.5,2\n")
     text = mentioned(shell, describer, "plain.csv")["plain.csv"]["text"]
@@ -51,6 +62,12 @@ def test_sniffs_the_delimiter_and_decimal_mark_of_the_first_lines(describer):
     # With commas as the delimiter, "1,5" is two fields, not a decimal.
     assert sniff(["a,b,c", "1,5,2"]) == (",", ".")
     assert sniff(["just words", "and more"]) == (None, ".")
+    # A decimal comma after dots grouping thousands, and whether those dots are there.
+    assert sniff(["a;b", "x;7.620,87"]) == (";", ",")
+    thousands = describer["sniff_thousands"]
+    assert thousands(["x;7.620,87"], ";", ",") == "."
+    assert thousands(["x;20,87"], ";", ",") is None
+    assert thousands(["x;7.620"], ";", ".") is None
 
 
 def test_a_binary_file_a_folder_and_a_name_of_nothing(shell, describer, tmp_path):

@@ -115,24 +115,30 @@ class _Describer:
         return described + ("\n" + table if table else "")
 
     def table(self, path, lines):
-        """How pandas reads a delimited file: its delimiter and decimal mark, sniffed from the first
-        lines, then its columns and dtypes, so the model need not guess them."""
+        """How pandas reads a delimited file: its delimiter, decimal mark and thousands separator,
+        sniffed from the first lines, then its columns and dtypes, so the model need not guess them."""
         if not path.lower().endswith(_DELIMITED_SUFFIXES) or len(lines) < 2 or not self.in_time():
             return ""
         sep, decimal = sniff_delimiter(lines[:SNIFFED_LINES])
         if sep is None:
             return ""
+        thousands = sniff_thousands(lines[1:SNIFFED_LINES], sep, decimal)
         pd = sys.modules.get("pandas")
         try:
             if pd is None:
                 import pandas as pd
-            frame = pd.read_csv(path, sep=sep, decimal=decimal, nrows=2000)
+            frame = pd.read_csv(path, sep=sep, decimal=decimal, thousands=thousands, nrows=2000)
         except Exception:
             return f"delimiter {sep!r}, decimal mark {decimal!r}"
-        options = ("" if sep == "," else f", sep={sep!r}") + ("" if decimal == "." else f", decimal={decimal!r}")
+        options = (
+            ("" if sep == "," else f", sep={sep!r}")
+            + ("" if decimal == "." else f", decimal={decimal!r}")
+            + ("" if thousands is None else f", thousands={thousands!r}")
+        )
         call = f"pd.read_csv({os.path.basename(path)!r}{options})"
         columns = ", ".join(f"{name} {dtype}" for name, dtype in list(frame.dtypes.astype(str).items())[:40])
-        return f"delimiter {sep!r}, decimal mark {decimal!r}: read it with {call}\ncolumns: {columns}"
+        marks = f"decimal mark {decimal!r}" + ("" if thousands is None else f", thousands separator {thousands!r}")
+        return f"delimiter {sep!r}, {marks}: read it with {call}\ncolumns: {columns}"
 
     def folder(self, path):
         """A folder's visible entries, folders with a trailing /."""
@@ -151,7 +157,18 @@ def sniff_delimiter(sample):
     if counts[sep] == 0:
         return None, "."
     field = re.escape(sep)
-    decimal_comma = re.compile(r"(^|" + field + r")-?\d+,\d+($|" + field + r")")
+    decimal_comma = re.compile(r"(^|" + field + r")-?(\d{1,3}(\.\d{3})+|\d+),\d+($|" + field + r")")
     if sep != "," and any(decimal_comma.search(line) for line in sample[1:]):
         return sep, ","
     return sep, "."
+
+
+def sniff_thousands(data_lines, sep, decimal):
+    """The thousands separator of a file with a decimal comma (None otherwise, or when no field
+    shows one): a dot grouping three digits before the comma, as in 7.620,87. Without it pandas
+    reads such a column as text."""
+    if decimal != ",":
+        return None
+    field = re.escape(sep)
+    grouped = re.compile(r"(^|" + field + r")-?\d{1,3}(\.\d{3})+(,\d+)?($|" + field + r")")
+    return "." if any(grouped.search(line) for line in data_lines) else None
