@@ -1,7 +1,10 @@
 // Copyright (c) jupyterlab-code-interpreter contributors.
 // Distributed under the terms of the Modified BSD License.
 
+import type * as nbformat from '@jupyterlab/nbformat';
+
 import type { IExecutionResult } from '../kernel/executionResult';
+import { joinMultiline } from './outputText';
 
 /**
  * What to tell the model when a cell ran without an error but a library warned that part of it
@@ -18,7 +21,9 @@ import type { IExecutionResult } from '../kernel/executionResult';
  */
 export function noEffectWarningNote(result: IExecutionResult): string | undefined {
   const warned = result.outputs.some(
-    output => output.output_type === 'stream' && Private.textOf(output.text).includes('ChainedAssignmentError')
+    output =>
+      output.output_type === 'stream' &&
+      joinMultiline((output as nbformat.IStream).text).includes('ChainedAssignmentError')
   );
   if (!warned) {
     return undefined;
@@ -30,13 +35,4 @@ export function noEffectWarningNote(result: IExecutionResult): string | undefine
     'is wrong. Assign the result to the column instead, e.g. `df[col] = df[col].fillna(value)` or ' +
     '`df.loc[mask, col] = value`, and run the cell again.'
   );
-}
-
-namespace Private {
-  /**
-   * A stream's text, which nbformat allows as a list of lines.
-   */
-  export function textOf(text: unknown): string {
-    return Array.isArray(text) ? text.join('') : typeof text === 'string' ? text : '';
-  }
 }
