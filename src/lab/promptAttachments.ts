@@ -42,13 +42,8 @@ export class PromptAttachments implements IDisposable {
    * The shown notebook's chips: each attachment's cell, words and full text (the cell's source
    * or the selection), in the order they were attached.
    */
-  get chips(): PromptAttachments.IChip[] {
-    const panel = this._panel;
-    return this.attachments.map(attachment => ({
-      cellId: attachment.cellId,
-      label: panel ? this._label(panel, attachment) : attachment.cellId,
-      title: attachment.selection?.text ?? Private.cellSource(panel, attachment.cellId) ?? ''
-    }));
+  get chips(): readonly PromptAttachments.IChip[] {
+    return this._chips;
   }
 
   /**
@@ -209,16 +204,23 @@ export class PromptAttachments implements IDisposable {
     this._emitChanged();
   }
 
+  /**
+   * A deleted cell's chip words as last shown (its number is gone by now).
+   */
   private _describeGone(attachment: ICellAttachment): string {
-    return this._labels.get(attachment.cellId) ?? attachment.cellId;
+    return this._chips.find(chip => chip.cellId === attachment.cellId)?.label ?? attachment.cellId;
   }
 
+  /**
+   * Make the shown notebook's chips anew, then say so.
+   */
   private _emitChanged(): void {
     const panel = this._panel;
-    for (const attachment of this.attachments) {
-      // Remembered for the notice when the cell is deleted (its number is gone by then).
-      this._labels.set(attachment.cellId, panel ? this._label(panel, attachment) : attachment.cellId);
-    }
+    this._chips = this.attachments.map(attachment => ({
+      cellId: attachment.cellId,
+      label: panel ? this._label(panel, attachment) : attachment.cellId,
+      title: attachment.selection?.text ?? Private.cellSource(panel, attachment.cellId) ?? ''
+    }));
     this._changed.emit();
   }
 
@@ -250,7 +252,7 @@ export class PromptAttachments implements IDisposable {
   private _changed = new Signal<this, void>(this);
   private _panel: NotebookPanel | null = null;
   private _byNotebook = new Map<NotebookPanel, ICellAttachment[]>();
-  private _labels = new Map<string, string>();
+  private _chips: PromptAttachments.IChip[] = [];
 }
 
 /**
