@@ -131,16 +131,21 @@ export class ModelStatus implements IDisposable {
    * `configError` and `localModelError`).
    */
   async refresh(): Promise<void> {
+    // Reads overlap (the sidebar reads at once, a save or Try again reads again): only the last
+    // one started may set the state, or an older answer arriving late would undo a newer one.
+    const read = ++this._configReads;
+    let config: IServerConfig | null = null;
+    let configError = '';
     try {
-      this._config = await fetchServerConfig(this._serverSettings);
-      this._configError = '';
+      config = await fetchServerConfig(this._serverSettings);
     } catch (error) {
-      this._config = null;
-      this._configError = (error as Error).message;
+      configError = (error as Error).message;
     }
-    if (this._isDisposed) {
+    if (this._isDisposed || read !== this._configReads) {
       return;
     }
+    this._config = config;
+    this._configError = configError;
     if (this._configError) {
       this._setReadiness({
         state: 'unavailable',
@@ -271,6 +276,7 @@ export class ModelStatus implements IDisposable {
   private _poll: Poll;
   private _config: IServerConfig | null = null;
   private _configError = '';
+  private _configReads = 0;
   private _localModel: ILocalModelState | null = null;
   private _localModelError = '';
   private _readiness: IModelReadiness | null = null;

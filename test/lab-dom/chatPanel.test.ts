@@ -1,7 +1,7 @@
 import { PageConfig } from '@jupyterlab/coreutils';
 import type { NotebookPanel } from '@jupyterlab/notebook';
 import { RenderMimeRegistry, standardRendererFactories } from '@jupyterlab/rendermime';
-import type { ServiceManager } from '@jupyterlab/services';
+import { ServerConnection, type ServiceManager } from '@jupyterlab/services';
 import { CommandRegistry } from '@lumino/commands';
 import type { ReadonlyPartialJSONObject } from '@lumino/coreutils';
 import { Widget } from '@lumino/widgets';
@@ -11,6 +11,7 @@ import type { JupyterServerProcess } from '../../src/node/jupyterServerProcess';
 import { AgentSession } from '../../src/lab/agentSession';
 import { ChatPanel } from '../../src/lab/chatPanel';
 import { CommandIDs } from '../../src/lab/commandIds';
+import { ModelStatus } from '../../src/lab/modelStatus';
 import { updateServerConfig } from '../../src/lab/serverConfig';
 import type { Transcript } from '../../src/lab/transcript';
 import { DEFAULT_SETTINGS } from '../../src/lab/settings';
@@ -180,6 +181,41 @@ describe('ChatPanel without a notebook', () => {
       'the notice says the server extension did not answer'
     );
     chat.dispose();
+  });
+});
+
+describe('ModelStatus', () => {
+  it('keeps the state of the last read started when an older read answers after it', async () => {
+    // The first read's answer is held until the second (which fails) has been applied, as when
+    // the sidebar's first read is slow and a save reads again.
+    let release!: () => void;
+    const held = new Promise<void>(resolve => (release = resolve));
+    let reads = 0;
+    const serverSettings = ServerConnection.makeSettings({
+      baseUrl: server.url,
+      token: server.token,
+      fetch: async (input: RequestInfo, init?: RequestInit) => {
+        reads += 1;
+        if (reads === 1) {
+          const answer = await fetch(input, init);
+          await held;
+          return answer;
+        }
+        return new Response('no such page', { status: 404 });
+      }
+    });
+    const status = new ModelStatus({ serverSettings });
+    const first = status.refresh();
+    await status.refresh();
+    expect(status.configError).not.toBe('');
+    release();
+    await first;
+
+    expect(reads).toBe(2);
+    expect(status.config).toBeNull();
+    expect(status.configError).not.toBe('');
+    expect(status.readiness?.state).toBe('unavailable');
+    status.dispose();
   });
 });
 
