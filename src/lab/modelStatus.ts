@@ -182,6 +182,8 @@ export class ModelStatus implements IDisposable {
    * in `localModelError`).
    */
   async readLocalModel(start = false): Promise<void> {
+    // As for the settings: the poll's read answering after a later one (Try again) is stale.
+    const read = ++this._localModelReads;
     let state: ILocalModelState | null = null;
     let error = '';
     try {
@@ -189,7 +191,7 @@ export class ModelStatus implements IDisposable {
     } catch (reason) {
       error = (reason as Error).message;
     }
-    if (this._isDisposed) {
+    if (this._isDisposed || read !== this._localModelReads) {
       return;
     }
     this._localModel = state;
@@ -279,6 +281,7 @@ export class ModelStatus implements IDisposable {
   private _configReads = 0;
   private _localModel: ILocalModelState | null = null;
   private _localModelError = '';
+  private _localModelReads = 0;
   private _readiness: IModelReadiness | null = null;
   private _changed = new Signal<this, void>(this);
   private _readinessChanged = new Signal<this, IModelReadiness>(this);
