@@ -8,7 +8,9 @@ from __future__ import annotations
 import asyncio
 import json
 import os
+import random
 import shutil
+import socket
 import subprocess
 import threading
 from collections.abc import Iterator
@@ -32,6 +34,34 @@ LAUNCHER = REPO / "test" / "support" / "scripted-model-server.mjs"
 
 # The settings the extension reads from the environment; tests start without them.
 _ENV = ("OPENAI_API_KEY", "OPENAI_BASE_URL", "CODE_INTERPRETER_MODEL")
+
+
+def unassigned_loopback_port(taken: set[int] | frozenset[int] = frozenset()) -> int:
+    """A loopback port free now, for a server started next, and not one of ``taken``.
+
+    Picked below the system's ephemeral range, as ``src/node/loopbackPort.ts`` does and for its
+    reason: every server started with port 0 (the scripted model, a kernel) is handed a port of
+    that range, so a port chosen there could be taken before its own server binds it.
+    """
+    ephemeral_low = 49152
+    try:
+        low = int(Path("/proc/sys/net/ipv4/ip_local_port_range").read_text().split()[0])
+        if low > 2048:
+            ephemeral_low = low
+    except (OSError, ValueError, IndexError):
+        pass  # not Linux: IANA's dynamic range is what other systems use
+    low, high = max(1024, ephemeral_low - 12288), ephemeral_low - 1
+    for _ in range(100):
+        port = random.randint(low, high)
+        if port in taken:
+            continue
+        with socket.socket() as probe:
+            try:
+                probe.bind(("127.0.0.1", port))
+            except OSError:
+                continue
+        return port
+    raise RuntimeError(f"no free loopback port between {low} and {high}")
 
 
 @pytest.fixture(autouse=True)

@@ -16,7 +16,6 @@ import os
 import secrets
 import shutil
 import signal
-import socket
 import subprocess
 import sys
 import tempfile
@@ -29,7 +28,7 @@ from pathlib import Path
 from typing import Any
 
 import httpx
-from conftest import REPO, ScriptedModel, start_scripted_model
+from conftest import REPO, ScriptedModel, start_scripted_model, unassigned_loopback_port
 
 SERVICE = "code-interpreter-model"
 USERS = ("alice", "bob")
@@ -44,12 +43,6 @@ SCRIPT = {
         "content": "```python\nimport os\nprint('ran for', os.environ['JUPYTERHUB_USER'])\n```",
     },
 }
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 def _chp() -> str:
@@ -162,9 +155,9 @@ def running_hub(
 ) -> Iterator[Hub]:
     """The Hub of docs/deployments.md in ``directory``, its model service forwarding to ``model``
     with ``key``, and alice's and bob's servers running, with a token for each user."""
-    ports = {name: free_port() for name in ("public", "hub", "proxy_api", "service")}
-    if public_port:
-        ports["public"] = public_port
+    ports: dict[str, int] = {"public": public_port} if public_port else {}
+    for name in ("public", "hub", "proxy_api", "service"):
+        ports.setdefault(name, unassigned_loopback_port(set(ports.values())))
     admin_token = secrets.token_hex(16)
     config = write_config(directory, ports, admin_token, model.base_url, key, password or secrets.token_hex(8))
     env = {name: value for name, value in os.environ.items() if not name.startswith(("OPENAI_", "CODE_INTERPRETER_"))}

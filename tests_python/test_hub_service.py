@@ -8,12 +8,12 @@ from __future__ import annotations
 
 import asyncio
 import json
-import socket
 import time
 from typing import Any
 
 import httpx
 import pytest
+from conftest import unassigned_loopback_port
 from tornado.httpserver import HTTPServer
 
 from jupyterlab_code_interpreter.config import CodeInterpreter
@@ -45,12 +45,6 @@ class _HubAuth:
         return set(required) & set(model["scopes"])
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
 @pytest.fixture
 def service(scripted_model: Any, jp_asyncio_loop: Any) -> Any:
     """Start the service for a model; answers (url, model, limits)."""
@@ -63,7 +57,7 @@ def service(scripted_model: Any, jp_asyncio_loop: Any) -> Any:
         pool = UserPools(connections_per_user)
         pools.append(pool)
         app = make_app(ci, _HubAuth(), limits or UserLimits(), PREFIX, pool)  # type: ignore[arg-type]
-        port = _free_port()
+        port = unassigned_loopback_port()
         servers.append(app.listen(port, address="127.0.0.1"))
         return f"http://127.0.0.1:{port}{PREFIX}v1/chat/completions", model
 

@@ -13,7 +13,6 @@ import importlib.util
 import json
 import os
 import signal
-import socket
 import subprocess
 import sys
 import time
@@ -23,6 +22,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from conftest import unassigned_loopback_port
 
 from jupyterlab_code_interpreter.local_model.catalog import MODELS
 
@@ -107,19 +107,13 @@ async def test_the_proxy_serves_a_real_greedy_completion(jp_fetch: Any, local_mo
         assert key not in text_body
 
 
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
 def test_a_sigkilled_jupyter_server_leaves_no_model_process(tmp_path: Path) -> None:
     config_dir = tmp_path / "config"
     config_dir.mkdir()
     (config_dir / "jupyter_server_config.json").write_text(
         json.dumps({"ServerApp": {"jpserver_extensions": {"jupyterlab_code_interpreter": True}}})
     )
-    port, token = _free_port(), "real-model-test-token"
+    port, token = unassigned_loopback_port(), "real-model-test-token"
     env = {k: v for k, v in os.environ.items() if not k.startswith(("OPENAI_", "JUPYTER_"))}
     env.update(
         JUPYTER_CONFIG_DIR=str(config_dir),

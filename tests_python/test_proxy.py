@@ -6,10 +6,10 @@ from __future__ import annotations
 
 import asyncio
 import json
-import socket
 from typing import Any
 
 import pytest
+from conftest import unassigned_loopback_port
 from jupyter_server.utils import url_path_join
 from tornado.httpclient import AsyncHTTPClient, HTTPClientError
 
@@ -86,7 +86,7 @@ async def test_first_event_arrives_before_the_upstream_finishes(
     (payload,) = _events(event)
     assert json.loads(payload)["choices"][0]["delta"] == {"role": "assistant", "content": ""}
     # The proxy is still fine after the browser hung up mid-stream.
-    code_interpreter.base_url = f"http://127.0.0.1:{_closed_port()}/v1"
+    code_interpreter.base_url = f"http://127.0.0.1:{unassigned_loopback_port()}/v1"
     with pytest.raises(HTTPClientError) as failed:
         await jp_fetch_after_hangup(jp_serverapp, jp_http_port, jp_base_url)
     assert failed.value.code == 502
@@ -240,15 +240,9 @@ async def test_key_echoed_by_the_upstream_is_scrubbed(
     assert json.loads(body)["error"]["message"] == "Incorrect API key provided: ***."
 
 
-def _closed_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
-
-
 @pytest.mark.parametrize("path", [CHAT, ("code-interpreter", "v1", "models")])
 async def test_unreachable_upstream_is_a_clear_502(jp_fetch: Any, code_interpreter: Any, path: tuple[str, ...]) -> None:
-    base_url = f"http://127.0.0.1:{_closed_port()}/v1"
+    base_url = f"http://127.0.0.1:{unassigned_loopback_port()}/v1"
     code_interpreter.base_url = base_url
     code_interpreter.api_key = KEY
     kwargs: dict[str, Any] = {}

@@ -1,7 +1,6 @@
-import { createServer } from 'node:net';
-
 import { ModelClient } from '../../src/model/modelClient';
 import { ModelError } from '../../src/model/modelError';
+import { freeLoopbackPort } from '../../src/node/loopbackPort';
 import { ScriptedModelServer, type ScriptedReply } from '../support/scriptedModelServer';
 
 describe('ModelClient against an OpenAI-compatible server over HTTP/SSE', () => {
@@ -94,12 +93,7 @@ describe('ModelClient against an OpenAI-compatible server over HTTP/SSE', () => 
     expect(server.kind).toBe('server');
     expect(broken.requests).toHaveLength(2);
 
-    const port = await new Promise<number>(resolve => {
-      const probe = createServer().listen(0, '127.0.0.1', () => {
-        const address = probe.address();
-        probe.close(() => resolve(typeof address === 'object' && address ? address.port : 0));
-      });
-    });
+    const port = await freeLoopbackPort();
     const unreachable = await failure(client(`http://127.0.0.1:${port}/v1`, 'k', 0).stream({ messages: [] }));
     expect(unreachable.kind).toBe('unreachable');
     for (const error of [auth, notFound, server, unreachable]) {
