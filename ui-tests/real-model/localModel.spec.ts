@@ -37,7 +37,9 @@ test("the request describes the user's dataframe, from the kernel, with its real
   const prompt = sidebar.locator('textarea.jp-CodeInterpreter-input');
   await prompt.fill('Which region has the highest total?');
   await prompt.press('Enter');
-  await expect(sidebar.getByRole('button', { name: /send/i })).toBeVisible({ timeout: 300_000 });
+  // The turn's end is shown once it has ended; Send alone is also there before the turn starts.
+  await expect(sidebar.locator('.jp-CodeInterpreter-turn-end')).toBeVisible({ timeout: 300_000 });
+  expect(requests.length).toBeGreaterThan(0);
   // What the model chose to write is its own; what it was told is the product's.
   const first = lastUserMessage(requests[0]);
   expect(first).toContain('df: DataFrame, 6 rows x 3 columns');
