@@ -10,19 +10,7 @@ import { AgentHarness, codeCells, contentText, lastCellId, text, toolCall } from
  * scripted model over real HTTP/SSE, the headless notebook saved through the contents API.
  */
 describe('Agent with the tools protocol', () => {
-  let harness: AgentHarness;
-
-  beforeAll(async () => {
-    harness = await AgentHarness.start();
-  });
-
-  afterEach(async () => {
-    await harness.cleanup();
-  });
-
-  afterAll(async () => {
-    await harness?.stop();
-  });
+  const harness = AgentHarness.forSuite();
 
   it('succeeds at the first try and ends when the model answers without code', async () => {
     const { agent, notebook, model } = await harness.setUp([

@@ -7,19 +7,7 @@ import { AgentHarness, codeCells, contentText, text, toolCall } from '../support
  * cell itself, and an explanation runs nothing.
  */
 describe('Agent with attached cells', () => {
-  let harness: AgentHarness;
-
-  beforeAll(async () => {
-    harness = await AgentHarness.start();
-  });
-
-  afterEach(async () => {
-    await harness.cleanup();
-  });
-
-  afterAll(async () => {
-    await harness?.stop();
-  });
+  const harness = AgentHarness.forSuite();
 
   /**
    * The person's own cell, run as they would run it.

@@ -11,20 +11,8 @@ jest.setTimeout(120_000);
  * over real HTTP, the headless notebook.
  */
 describe("The kernel's state for the model", () => {
-  let harness: AgentHarness;
+  const harness = AgentHarness.forSuite();
   const counter = new ApproximateTokenCounter();
-
-  beforeAll(async () => {
-    harness = await AgentHarness.start();
-  });
-
-  afterEach(async () => {
-    await harness.cleanup();
-  });
-
-  afterAll(async () => {
-    await harness?.stop();
-  });
 
   /**
    * Run code in a new cell of the notebook, as the user does.

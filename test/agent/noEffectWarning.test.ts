@@ -7,19 +7,7 @@ import { AgentHarness, codeCells, contentText, text } from '../support/agentHarn
  * the test environment.
  */
 describe('Agent after a change pandas says did nothing', () => {
-  let harness: AgentHarness;
-
-  beforeAll(async () => {
-    harness = await AgentHarness.start();
-  });
-
-  afterEach(async () => {
-    await harness.cleanup();
-  });
-
-  afterAll(async () => {
-    await harness?.stop();
-  });
+  const harness = AgentHarness.forSuite();
 
   // The mean after filling with the median is 3.5; without the fill it is 4.0.
   const frame = "import pandas as pd\ndf = pd.DataFrame({'t': [1.0, None, 2.0, 9.0]})\n";

@@ -9,19 +9,7 @@ import { AgentHarness, codeCells, contentText, text } from '../support/agentHarn
  * must keep a server's prompt cache and context window.
  */
 describe('Agent with what real models send', () => {
-  let harness: AgentHarness;
-
-  beforeAll(async () => {
-    harness = await AgentHarness.start();
-  });
-
-  afterEach(async () => {
-    await harness.cleanup();
-  });
-
-  afterAll(async () => {
-    await harness?.stop();
-  });
+  const harness = AgentHarness.forSuite();
 
   const call = (code: string) => JSON.stringify({ name: 'execute_code', arguments: { code } });
   const contentForms: [string, (code: string) => string][] = [

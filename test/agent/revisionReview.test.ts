@@ -10,19 +10,7 @@ import { AgentHarness, codeCells, contentText, text, toolCall } from '../support
  * kernel, the headless notebook.
  */
 describe('Reviewing revisions of the person’s cells', () => {
-  let harness: AgentHarness;
-
-  beforeAll(async () => {
-    harness = await AgentHarness.start();
-  });
-
-  afterEach(async () => {
-    await harness.cleanup();
-  });
-
-  afterAll(async () => {
-    await harness?.stop();
-  });
+  const harness = AgentHarness.forSuite();
 
   const PERSONS_CODE = 'x = 1\nprint(x)  # mine\n';
   const REVISION = 'x = 2\nprint(x)';

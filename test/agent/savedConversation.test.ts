@@ -131,19 +131,7 @@ describe('checkSavedConversation', () => {
 });
 
 describe('A notebook whose saved conversation holds junk and hidden instructions', () => {
-  let harness: AgentHarness;
-
-  beforeAll(async () => {
-    harness = await AgentHarness.start();
-  });
-
-  afterEach(async () => {
-    await harness.cleanup();
-  });
-
-  afterAll(async () => {
-    await harness?.stop();
-  });
+  const harness = AgentHarness.forSuite();
 
   it('runs the next turn with the agent’s own system prompt and only the valid messages, after a notice', async () => {
     const path = 'shared-with-me.ipynb';

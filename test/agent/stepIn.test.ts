@@ -13,24 +13,15 @@ import { AgentHarness, contentText, text, toolCall } from '../support/agentHarne
  * test writes, so the message is sent while the cell runs and the test decides when it ends.
  */
 describe('Agent.stepIn', () => {
-  let harness: AgentHarness;
+  const harness = AgentHarness.forSuite();
   let folder: string;
-
-  beforeAll(async () => {
-    harness = await AgentHarness.start();
-  });
 
   beforeEach(() => {
     folder = mkdtempSync(join(tmpdir(), 'step-in-'));
   });
 
-  afterEach(async () => {
-    await harness.cleanup();
+  afterEach(() => {
     rmSync(folder, { recursive: true, force: true });
-  });
-
-  afterAll(async () => {
-    await harness?.stop();
   });
 
   /**

@@ -7,19 +7,7 @@ import { AgentHarness, codeCells, contentText, text } from '../support/agentHarn
  * replaces the failed cell.
  */
 describe('Agent with the text protocol', () => {
-  let harness: AgentHarness;
-
-  beforeAll(async () => {
-    harness = await AgentHarness.start();
-  });
-
-  afterEach(async () => {
-    await harness.cleanup();
-  });
-
-  afterAll(async () => {
-    await harness?.stop();
-  });
+  const harness = AgentHarness.forSuite();
 
   it('runs the last block, feeds back in the paper format and replaces the failed cell', async () => {
     const { agent, notebook, model } = await harness.setUp(

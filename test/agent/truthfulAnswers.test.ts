@@ -7,19 +7,7 @@ import { AgentHarness, codeCells, contentText, text, toolCall } from '../support
  * cell computed never ends `completed`.
  */
 describe('Agent: what the model means runs, and only computed answers complete', () => {
-  let harness: AgentHarness;
-
-  beforeAll(async () => {
-    harness = await AgentHarness.start();
-  });
-
-  afterEach(async () => {
-    await harness.cleanup();
-  });
-
-  afterAll(async () => {
-    await harness?.stop();
-  });
+  const harness = AgentHarness.forSuite();
 
   const messagesText = (messages: { content?: unknown }[]) => messages.map(m => contentText(m.content)).join('\n');
 

@@ -13,11 +13,38 @@ export class AgentHarness {
    * Start a private Jupyter server, or connect to a running one (`server-url` and `token`).
    */
   static async start(server: { 'server-url'?: string; token?: string } = {}): Promise<AgentHarness> {
-    const connection = await JupyterConnection.open({ python: projectPython(), ...server });
-    return new AgentHarness(connection);
+    const harness = new AgentHarness();
+    harness._jupyter = await JupyterConnection.open({ python: projectPython(), ...server });
+    return harness;
   }
 
-  private constructor(readonly jupyter: JupyterConnection) {}
+  /**
+   * The harness of the `describe` this is called in, on a private Jupyter server: started before
+   * its first test, each test's notebooks and models closed after it, stopped after its last test.
+   */
+  static forSuite(): AgentHarness {
+    const harness = new AgentHarness();
+    beforeAll(async () => {
+      harness._jupyter = await JupyterConnection.open({ python: projectPython() });
+    });
+    afterEach(() => harness.cleanup());
+    afterAll(() => harness.stop());
+    return harness;
+  }
+
+  private constructor() {}
+
+  /**
+   * The Jupyter server's connection.
+   *
+   * @throws when the harness is used before it is started.
+   */
+  get jupyter(): JupyterConnection {
+    if (!this._jupyter) {
+      throw new Error('The agent harness is used before its suite started it.');
+    }
+    return this._jupyter;
+  }
 
   /**
    * A new notebook (own kernel) and a scripted model; closed by `cleanup()`.
@@ -66,9 +93,10 @@ export class AgentHarness {
 
   async stop(): Promise<void> {
     await this.cleanup();
-    await this.jupyter.close();
+    await this._jupyter?.close();
   }
 
+  private _jupyter: JupyterConnection | undefined;
   private _count = 0;
   private _models: ScriptedModelServer[] = [];
   private _notebooks: HeadlessNotebook[] = [];
