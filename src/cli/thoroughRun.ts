@@ -5,11 +5,8 @@ import { cpSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
 
-import { Agent } from '../agent/agent';
-import type { AgentEvent } from '../agent/events';
-import { checkGrounding } from '../agent/grounding';
-import type { IConversationRecord } from '../conversation/conversationRecord';
-import { voteOnAnswers, normaliseAnswer } from '../eval/answerVote';
+import type { Agent } from '../agent/agent';
+import { CandidateTurns, type CandidateEvent } from '../agent/candidateTurns';
 import type { ITokenCounter } from '../feedback/tokenCounter';
 import type { ModelClient } from '../model/modelClient';
 import { HeadlessNotebook } from '../notebook/headlessNotebook';
@@ -68,10 +65,7 @@ export async function runThoroughTask(options: IThoroughRunOptions): Promise<ITh
   const { streams } = options;
   const scratch = mkdtempSync(join(tmpdir(), 'code-interpreter-thorough-'));
   let connection: JupyterConnection | undefined;
-  const runs: { result: Agent.ITurnResult; answer: string; notebook: HeadlessNotebook; before: Set<string> }[] = [];
-  let current: Agent | undefined;
-  const stop = () => current?.stop();
-  options.signal?.addEventListener('abort', stop);
+  let turns: CandidateTurns | undefined;
   try {
     for (let index = 0; index < options.candidates; index++) {
       cpSync(options.workingDir, join(scratch, `candidate-${index + 1}`), {
@@ -82,56 +76,36 @@ export async function runThoroughTask(options: IThoroughRunOptions): Promise<ITh
           source === options.workingDir || (!Private.SKIPPED.test(basename(source)) && !source.startsWith(scratch))
       });
     }
-    connection = await JupyterConnection.open({ python: options.python, rootDir: scratch });
-    for (let index = 0; index < options.candidates && !options.signal?.aborted; index++) {
-      const seed = options.seed + index;
-      streams.err.write(`● candidate ${index + 1}/${options.candidates} (seed ${seed}) in a kernel of its own\n`);
-      const notebook = await HeadlessNotebook.open({
-        contents: connection.contents,
-        sessions: connection.sessions,
-        path: `candidate-${index + 1}/${options.notebookPath}`,
-        kernelName: options.kernelName
-      });
-      const before = new Set(notebook.cells().map(cell => cell.id));
-      let answer = '';
-      const agent = new Agent({ ...options.agent, target: notebook, temperature: options.temperature, seed });
-      agent.events.connect((_: Agent, event: AgentEvent) => {
-        if (event.type === 'model-response') {
-          answer = event.content;
-        }
-      });
-      current = agent;
-      try {
-        const result = await agent.run(options.task);
-        runs.push({ result, answer, notebook, before });
-        streams.err.write(`● candidate ${index + 1}: ${result.outcome}, ${result.executions} executions\n`);
-      } finally {
-        current = undefined;
-        agent.dispose();
-      }
-    }
-    if (!runs.length) {
+    const server = await JupyterConnection.open({ python: options.python, rootDir: scratch });
+    connection = server;
+    turns = new CandidateTurns({
+      task: options.task,
+      candidates: options.candidates,
+      temperature: options.temperature,
+      seed: options.seed,
+      agent: options.agent,
+      openCandidate: async index => {
+        const notebook = await HeadlessNotebook.open({
+          contents: server.contents,
+          sessions: server.sessions,
+          path: `candidate-${index + 1}/${options.notebookPath}`,
+          kernelName: options.kernelName
+        });
+        return { target: notebook, close: () => notebook.close(true) };
+      },
+      onEvent: event => streams.err.write(Private.describe(event, options.candidates))
+    });
+    const { chosen } = await turns.run(options.signal);
+    if (!chosen) {
       return { replayed: false };
     }
-    const vote = voteOnAnswers(
-      ['answer'],
-      runs.map(run => ({
-        answers: new Map([['answer', Private.answerKey(run.answer)]]),
-        completed: run.result.outcome === 'completed'
-      }))
-    );
-    const winning = vote.votes[0].value;
-    const chosen = vote.voting.find(index => Private.answerKey(runs[index].answer) === winning) ?? 0;
-    const winner = runs[chosen];
-    streams.err.write(
-      `● candidate ${chosen + 1} chosen (${vote.voting.length} voted; its cells now run in your kernel)\n`
-    );
-    const replayed = await Private.replay(winner.notebook, winner.before, options.userNotebook);
-    streams.out.write(`${winner.answer}\n`);
-    return { result: winner.result, chosen, replayed };
+    const replayed = await CandidateTurns.replay(chosen, options.userNotebook);
+    // The cells inserted are saved in the background; the file must hold them when the run ends.
+    await options.userNotebook.save();
+    streams.out.write(`${chosen.answer}\n`);
+    return { result: chosen.result, chosen: chosen.index, replayed };
   } finally {
-    options.signal?.removeEventListener('abort', stop);
-    await Promise.all(runs.map(run => run.notebook.close(true).catch(() => undefined)));
+    await turns?.close();
     await connection?.close();
     rmSync(scratch, { recursive: true, force: true });
   }
@@ -162,7 +136,10 @@ export interface IThoroughRunOptions {
   /**
    * The agent's options but its target, temperature and seed.
    */
-  agent: Omit<Agent.IOptions, 'target' | 'temperature' | 'seed'> & { model: ModelClient; tokenCounter?: ITokenCounter };
+  agent: Omit<Agent.IOptions, 'target' | 'temperature' | 'seed' | 'approve'> & {
+    model: ModelClient;
+    tokenCounter?: ITokenCounter;
+  };
   streams: ITerminalStreams;
   /**
    * Stops the candidate under way, and the ones after it.
@@ -177,43 +154,16 @@ namespace Private {
   export const SKIPPED = /^(\..*|node_modules|__pycache__)$/;
 
   /**
-   * What the candidates are compared on: the figures the final answer states, normalised as
-   * DABench's vote does; an answer without figures by its words.
+   * A line of stderr for a candidate's progress.
    */
-  export function answerKey(answer: string): string {
-    const figures = checkGrounding(answer, []).figures;
-    return figures.length ? figures.map(normaliseAnswer).join(' | ') : normaliseAnswer(answer.replace(/,/g, ' '));
-  }
-
-  /**
-   * Write the cells the winner's turn added into the user's notebook, in order, running the code
-   * cells in the user's kernel, and save the winner's conversation with the cells' new ids.
-   *
-   * @returns whether every code cell ran without error.
-   */
-  export async function replay(from: HeadlessNotebook, before: Set<string>, to: HeadlessNotebook): Promise<boolean> {
-    let ok = true;
-    const ids = new Map<string, string>();
-    for (const cell of from.cells().filter(candidate => !before.has(candidate.id))) {
-      if (cell.cellType === 'code') {
-        const id = await to.insertCode(cell.source);
-        ids.set(cell.id, id);
-        const result = await to.execute(id);
-        ok &&= result.status === 'ok';
-      } else if (cell.cellType === 'markdown') {
-        ids.set(cell.id, await to.insertMarkdown(cell.source));
-      }
+  export function describe(event: CandidateEvent, candidates: number): string {
+    switch (event.type) {
+      case 'candidate-start':
+        return `● candidate ${event.index + 1}/${candidates} (seed ${event.seed}) in a kernel of its own\n`;
+      case 'candidate-end':
+        return `● candidate ${event.index + 1}: ${event.outcome}, ${event.executions} executions\n`;
+      case 'candidate-chosen':
+        return `● candidate ${event.index + 1} chosen (${event.voters} voted; its cells now run in your kernel)\n`;
     }
-    const saved = from.loadConversation();
-    if (saved !== undefined) {
-      let text = JSON.stringify(saved);
-      for (const [old, id] of ids) {
-        text = text.split(old).join(id);
-      }
-      await to.saveConversation(JSON.parse(text) as IConversationRecord);
-    } else {
-      await to.save();
-    }
-    return ok;
   }
 }

@@ -8,7 +8,7 @@ import type { Agent } from '../agent/agent';
 import type { ITokenCounter } from '../feedback/tokenCounter';
 import type { ModelClient } from '../model/modelClient';
 import type { JupyterConnection } from '../node/jupyterConnection';
-import { voteOnAnswers } from './answerVote';
+import { voteOnAnswers } from '../agent/answerVote';
 import { runDabenchCandidate, type IDabenchCandidateRun } from './dabenchCandidate';
 import { scoreDabench, type IDabenchQuestion } from './dabench';
 import type { IDabenchRecord } from './dabenchSummary';

@@ -1,7 +1,7 @@
 // Copyright (c) jupyterlab-code-interpreter contributors.
 // Distributed under the terms of the Modified BSD License.
 
-import type { ISubAnswerVote } from './answerVote';
+import type { ISubAnswerVote } from '../agent/answerVote';
 import { dabenchAccuracy, type IDabenchAccuracy, type ISubAnswerVerdict } from './dabench';
 import { taskWallTime, type Effort, type IRunSummaryBase } from './evalSummary';
 

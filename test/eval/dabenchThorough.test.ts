@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 
 import { runEvalCommand } from '../../src/cli/evalCommand';
-import { normaliseAnswer, voteOnAnswers } from '../../src/eval/answerVote';
+import { normaliseAnswer, voteOnAnswers } from '../../src/agent/answerVote';
 import type { IDabenchRecord, IDabenchSummary } from '../../src/eval/dabenchSummary';
 import { contentText, toolCall } from '../support/agentHarness';
 import { projectPython } from '../support/jupyter';

@@ -1,0 +1,278 @@
+// Copyright (c) jupyterlab-code-interpreter contributors.
+// Distributed under the terms of the Modified BSD License.
+
+import type { IConversationRecord } from '../conversation/conversationRecord';
+import type { INotebookTarget } from '../notebook/notebookTarget';
+import { Agent } from './agent';
+import { normaliseAnswer, voteOnAnswers } from './answerVote';
+import type { ApprovalHook } from './approval';
+import type { AgentEvent } from './events';
+import { checkGrounding } from './grounding';
+
+/**
+ * The thorough effort in a notebook (docs/effort.md): K candidate turns of the same task, one
+ * after the other, each in a target of its own (a kernel started for it, in a copy of the folder)
+ * and sampled with its own seed; the figures of the completed candidates' answers are put to a
+ * vote, and the winner's cells are then written into the person's notebook and run there. The
+ * places candidates run in are the caller's: the command line's private server, the sidebar's
+ * kernels started through JupyterLab.
+ */
+export class CandidateTurns {
+  /**
+   * @param options - the task, how candidates are sampled and where they run.
+   */
+  constructor(options: CandidateTurns.IOptions) {
+    this._options = options;
+  }
+
+  /**
+   * Run the candidates, one after the other, and choose one. The targets opened stay open for
+   * `replay`; `close()` closes them.
+   *
+   * @param signal - stops the candidate under way and starts no other.
+   * @returns the candidates that finished and the chosen one; `chosen` is `undefined` when none
+   *   finished (stopped before the first ended).
+   */
+  async run(signal?: AbortSignal): Promise<CandidateTurns.IChoice> {
+    const { candidates, onEvent } = this._options;
+    let current: Agent | undefined;
+    const stop = () => current?.stop();
+    signal?.addEventListener('abort', stop);
+    try {
+      for (let index = 0; index < candidates && !signal?.aborted; index++) {
+        const seed = this._options.seed + index;
+        onEvent?.({ type: 'candidate-start', index, candidates, seed });
+        const opened = await this._options.openCandidate(index);
+        this._opened.push(opened);
+        const before = new Set(opened.target.cells().map(cell => cell.id));
+        let answer = '';
+        const agent = new Agent({
+          ...this._options.agent,
+          target: opened.target,
+          temperature: this._options.temperature,
+          seed,
+          // Candidates run in kernels and folders of their own, covered by the one approval of
+          // the set; the person's approval mode applies to the winner's cells in their kernel.
+          approve: undefined
+        });
+        agent.events.connect((_: Agent, event: AgentEvent) => {
+          if (event.type === 'model-response') {
+            answer = event.content;
+          }
+        });
+        current = agent;
+        try {
+          const result = await agent.run(this._options.task);
+          this._runs.push({ index, seed, result, answer, target: opened.target, before });
+          onEvent?.({
+            type: 'candidate-end',
+            index,
+            outcome: result.outcome,
+            executions: result.executions,
+            answer: CandidateTurns.answerKey(answer)
+          });
+        } finally {
+          current = undefined;
+          agent.dispose();
+        }
+      }
+    } finally {
+      signal?.removeEventListener('abort', stop);
+    }
+    const finished = this._runs.filter(run => run.result.outcome !== 'stopped');
+    if (!finished.length) {
+      return { runs: this._runs };
+    }
+    const vote = voteOnAnswers(
+      ['answer'],
+      finished.map(run => ({
+        answers: new Map([['answer', CandidateTurns.answerKey(run.answer)]]),
+        completed: run.result.outcome === 'completed'
+      }))
+    );
+    const winning = vote.votes[0].value;
+    const chosen = finished[vote.voting.find(at => CandidateTurns.answerKey(finished[at].answer) === winning) ?? 0];
+    onEvent?.({ type: 'candidate-chosen', index: chosen.index, voters: vote.voting.length });
+    return { runs: this._runs, chosen };
+  }
+
+  /**
+   * Write the cells the chosen candidate's turn added into the person's notebook, in order,
+   * running its code cells in the person's kernel (each through `approve` when given), and save
+   * the candidate's conversation there with the cells' new ids.
+   *
+   * @param chosen - the candidate.
+   * @param to - the person's notebook.
+   * @param options - the approval of each cell, and a stop.
+   * @returns whether every code cell ran without error (`false` also when one was skipped).
+   */
+  static async replay(
+    chosen: CandidateTurns.ICandidateRun,
+    to: INotebookTarget,
+    options: { approve?: ApprovalHook; signal?: AbortSignal } = {}
+  ): Promise<boolean> {
+    const signal = options.signal ?? new AbortController().signal;
+    let ok = true;
+    const ids = new Map<string, string>();
+    for (const cell of chosen.target.cells().filter(candidate => !chosen.before.has(candidate.id))) {
+      const source = chosen.target.getSource(cell.id);
+      if (cell.cellType === 'markdown') {
+        ids.set(cell.id, await to.insertMarkdown(source));
+        continue;
+      }
+      if (cell.cellType !== 'code') {
+        continue;
+      }
+      const id = await to.insertCode(source);
+      ids.set(cell.id, id);
+      if (!ok || signal.aborted) {
+        continue;
+      }
+      const decision = options.approve
+        ? await options.approve({ cellId: id, code: source, kind: 'new' }, signal)
+        : { action: 'run' as const };
+      if (decision.action === 'skip') {
+        ok = false;
+        continue;
+      }
+      if (decision.action === 'edit') {
+        await to.setSource(id, decision.code);
+      }
+      const result = await to.execute(id, { signal });
+      ok &&= result.status === 'ok';
+    }
+    const saved = chosen.target.loadConversation();
+    if (saved !== undefined) {
+      let text = JSON.stringify(saved);
+      for (const [old, id] of ids) {
+        text = text.split(old).join(id);
+      }
+      await to.saveConversation(JSON.parse(text) as IConversationRecord);
+    }
+    return ok && !signal.aborted;
+  }
+
+  /**
+   * Close every candidate's target (their kernels). Safe to call more than once.
+   */
+  async close(): Promise<void> {
+    const opened = this._opened.splice(0);
+    await Promise.all(opened.map(candidate => candidate.close().catch(() => undefined)));
+  }
+
+  /**
+   * What candidates are compared on: the figures the final answer states, normalised as
+   * DABench's vote does (`7.50` = `7.5`); an answer without figures by its words.
+   *
+   * @param answer - a candidate's final answer.
+   * @returns the key its vote counts under.
+   */
+  static answerKey(answer: string): string {
+    const figures = checkGrounding(answer, []).figures;
+    return figures.length ? figures.map(normaliseAnswer).join(' | ') : normaliseAnswer(answer.replace(/,/g, ' '));
+  }
+
+  private _options: CandidateTurns.IOptions;
+  private _opened: CandidateTurns.IOpenedCandidate[] = [];
+  private _runs: CandidateTurns.ICandidateRun[] = [];
+}
+
+/**
+ * The namespace for `CandidateTurns` statics.
+ */
+export namespace CandidateTurns {
+  /**
+   * What the candidates need.
+   */
+  export interface IOptions {
+    /**
+     * The person's prompt.
+     */
+    task: string;
+
+    /**
+     * How many candidate turns (K).
+     */
+    candidates: number;
+
+    /**
+     * Their sampling temperature (above 0).
+     */
+    temperature: number;
+
+    /**
+     * Candidate i (from 0) is sent seed `seed + i` with every request of its turn.
+     */
+    seed: number;
+
+    /**
+     * The agent's options but its target, sampling and approval.
+     */
+    agent: Omit<Agent.IOptions, 'target' | 'temperature' | 'seed' | 'approve'>;
+
+    /**
+     * Open the place candidate `index` runs in: a notebook on a kernel of its own, working in a
+     * copy of the folder.
+     */
+    openCandidate(index: number): Promise<IOpenedCandidate>;
+
+    /**
+     * Told as candidates start, end and one is chosen.
+     */
+    onEvent?(event: CandidateEvent): void;
+  }
+
+  /**
+   * A candidate's place: its notebook, and how to close it (shutting its kernel down).
+   */
+  export interface IOpenedCandidate {
+    target: INotebookTarget;
+    close(): Promise<void>;
+  }
+
+  /**
+   * A candidate that finished its turn.
+   */
+  export interface ICandidateRun {
+    /**
+     * Its index, from 0.
+     */
+    index: number;
+    seed: number;
+    result: Agent.ITurnResult;
+    /**
+     * Its final answer.
+     */
+    answer: string;
+    target: INotebookTarget;
+    /**
+     * The ids of the cells its notebook held before its turn.
+     */
+    before: Set<string>;
+  }
+
+  /**
+   * The candidates that finished and the one chosen.
+   */
+  export interface IChoice {
+    runs: ICandidateRun[];
+    chosen?: ICandidateRun;
+  }
+}
+
+/**
+ * What the thorough effort tells as it goes (the sidebar shows it; the command line prints it).
+ */
+export type CandidateEvent =
+  | { type: 'candidate-start'; index: number; candidates: number; seed: number }
+  | {
+      type: 'candidate-end';
+      index: number;
+      outcome: Agent.ITurnResult['outcome'];
+      executions: number;
+      /**
+       * The figures of its answer, normalised, as they are voted on.
+       */
+      answer: string;
+    }
+  | { type: 'candidate-chosen'; index: number; voters: number };
