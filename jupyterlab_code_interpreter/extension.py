@@ -12,6 +12,7 @@ from jupyter_server.extension.application import ExtensionApp
 from jupyter_server.gateway.gateway_client import GatewayClient
 from jupyter_server.utils import url_path_join
 
+from .candidate_folders_handler import CandidateFolderHandler, CandidateFoldersHandler
 from .config import SETTINGS_KEY, CodeInterpreter
 from .config_handler import ConfigHandler
 from .local_model.manager import LocalModelManager
@@ -109,6 +110,8 @@ class CodeInterpreterExtension(ExtensionApp):
         self.handlers.extend(
             [
                 (f"{URL_PREFIX}/config", ConfigHandler),
+                (f"{URL_PREFIX}/candidate-folders", CandidateFoldersHandler),
+                (f"{URL_PREFIX}/candidate-folders/([0-9a-f]+)", CandidateFolderHandler),
                 (f"{URL_PREFIX}/local-model", LocalModelHandler),
                 (f"{URL_PREFIX}/props", PropsHandler),
                 (

@@ -33,6 +33,7 @@ export class HeadlessNotebook implements INotebookTarget {
     options: HeadlessNotebook.IOptions
   ) {
     this._executor = new KernelExecutor({ interruptGraceMs: options.interruptGraceMs });
+    this._persist = options.persist ?? true;
   }
 
   /**
@@ -47,8 +48,9 @@ export class HeadlessNotebook implements INotebookTarget {
     const kernelName = options.kernelName ?? 'python3';
     let document: nbformat.INotebookContent;
     let existing: Contents.IModel | undefined;
+    const persist = options.persist ?? true;
     try {
-      existing = await contents.get(path, { type: 'notebook', content: true });
+      existing = persist ? await contents.get(path, { type: 'notebook', content: true }) : undefined;
     } catch (error) {
       if (!Private.isNotFound(error)) {
         throw error;
@@ -57,7 +59,9 @@ export class HeadlessNotebook implements INotebookTarget {
     if (existing) {
       document = Private.upgrade(existing.content as nbformat.INotebookContent);
     } else {
-      await Private.ensureDirectory(contents, path);
+      if (persist) {
+        await Private.ensureDirectory(contents, path);
+      }
       document = Private.emptyNotebook(kernelName);
     }
     const session = await sessions.startNew({
@@ -203,6 +207,9 @@ export class HeadlessNotebook implements INotebookTarget {
    * Save the notebook on the server.
    */
   async save(): Promise<void> {
+    if (!this._persist) {
+      return;
+    }
     // One save at a time, in order; a request made during a save is served by the next one.
     const previous = this._saving;
     const next = previous
@@ -278,6 +285,7 @@ export class HeadlessNotebook implements INotebookTarget {
   }
 
   private _executor: KernelExecutor;
+  private _persist: boolean;
   private _running = 0;
   private _saving: Promise<void> = Promise.resolve();
   private _backgroundPending = false;
@@ -312,6 +320,13 @@ export namespace HeadlessNotebook {
      * The kernel for a new notebook. Default `python3`.
      */
     kernelName?: string;
+
+    /**
+     * Whether the notebook is a file on the server (default `true`). With `false` it is kept in
+     * memory only: a candidate of the thorough effort works in a hidden folder, which the contents
+     * API refuses, while its kernel session still starts in that folder.
+     */
+    persist?: boolean;
 
     /**
      * How long an interrupted cell may take to stop before the kernel counts as unresponsive.
