@@ -8,6 +8,7 @@ import { normaliseAnswer, voteOnAnswers } from './answerVote';
 import type { ApprovalHook } from './approval';
 import type { AgentEvent } from './events';
 import { checkGrounding } from './grounding';
+import type { ITurnOptions } from './turnRequest';
 
 /**
  * The thorough effort in a notebook (docs/effort.md): K candidate turns of the same task, one
@@ -45,25 +46,24 @@ export class CandidateTurns {
         const opened = await this._options.openCandidate(index);
         this._opened.push(opened);
         const before = new Set(opened.target.cells().map(cell => cell.id));
-        let answer = '';
+        let response: AgentEvent.IModelResponse | undefined;
         const agent = new Agent({
           ...this._options.agent,
           target: opened.target,
           temperature: this._options.temperature,
           seed,
-          // Candidates run in kernels and folders of their own, covered by the one approval of
-          // the set; the person's approval mode applies to the winner's cells in their kernel.
-          approve: undefined
+          approve: this._options.candidateApprove
         });
         agent.events.connect((_: Agent, event: AgentEvent) => {
           if (event.type === 'model-response') {
-            answer = event.content;
+            response = event;
           }
         });
         current = agent;
         try {
-          const result = await agent.run(this._options.task);
-          this._runs.push({ index, seed, result, answer, target: opened.target, before });
+          const result = await agent.run(this._options.task, this._options.turnOptions);
+          const answer = response?.content ?? '';
+          this._runs.push({ index, seed, result, answer, response, target: opened.target, before });
           onEvent?.({
             type: 'candidate-end',
             index,
@@ -104,41 +104,47 @@ export class CandidateTurns {
    * @param chosen - the candidate.
    * @param to - the person's notebook.
    * @param options - the approval of each cell, and a stop.
-   * @returns whether every code cell ran without error (`false` also when one was skipped).
+   * @returns whether every code cell ran without error (`false` also when one was skipped or the
+   *   replay stopped), and how many ran.
    */
   static async replay(
     chosen: CandidateTurns.ICandidateRun,
     to: INotebookTarget,
-    options: { approve?: ApprovalHook; signal?: AbortSignal } = {}
-  ): Promise<boolean> {
+    options: CandidateTurns.IReplayOptions = {}
+  ): Promise<CandidateTurns.IReplay> {
     const signal = options.signal ?? new AbortController().signal;
+    const emit = options.onEvent ?? (() => undefined);
     let ok = true;
+    let executions = 0;
     const ids = new Map<string, string>();
-    for (const cell of chosen.target.cells().filter(candidate => !chosen.before.has(candidate.id))) {
+    const added = chosen.target.cells().filter(candidate => !chosen.before.has(candidate.id));
+    const codeCells = added.filter(cell => cell.cellType === 'code').length;
+    for (const cell of added) {
       const source = chosen.target.getSource(cell.id);
-      if (cell.cellType === 'markdown') {
-        ids.set(cell.id, await to.insertMarkdown(source));
+      if (cell.cellType !== 'code' && cell.cellType !== 'markdown') {
         continue;
       }
-      if (cell.cellType !== 'code') {
-        continue;
-      }
-      const id = await to.insertCode(source);
+      const id = cell.cellType === 'code' ? await to.insertCode(source) : await to.insertMarkdown(source);
       ids.set(cell.id, id);
-      if (!ok || signal.aborted) {
+      emit({ type: 'cell-inserted', cellId: id, cellType: cell.cellType, source });
+      if (cell.cellType !== 'code' || !ok || signal.aborted) {
         continue;
       }
       const decision = options.approve
         ? await options.approve({ cellId: id, code: source, kind: 'new' }, signal)
         : { action: 'run' as const };
       if (decision.action === 'skip') {
+        emit({ type: 'execution-skipped', cellId: id, reason: decision.reason ?? 'The person chose not to run it.' });
         ok = false;
         continue;
       }
       if (decision.action === 'edit') {
         await to.setSource(id, decision.code);
       }
+      executions++;
+      emit({ type: 'execution-start', cellId: id, attempt: executions, maxAttempts: codeCells });
       const result = await to.execute(id, { signal });
+      emit({ type: 'execution-end', cellId: id, attempt: executions, maxAttempts: codeCells, result });
       ok &&= result.status === 'ok';
     }
     const saved = chosen.target.loadConversation();
@@ -149,7 +155,7 @@ export class CandidateTurns {
       }
       await to.saveConversation(JSON.parse(text) as IConversationRecord);
     }
-    return ok && !signal.aborted;
+    return { ok: ok && !signal.aborted, executions };
   }
 
   /**
@@ -191,6 +197,11 @@ export namespace CandidateTurns {
     task: string;
 
     /**
+     * What each candidate's turn takes besides the prompt (the cells pointed at).
+     */
+    turnOptions?: Pick<ITurnOptions, 'attachments'>;
+
+    /**
      * How many candidate turns (K).
      */
     candidates: number;
@@ -209,6 +220,13 @@ export namespace CandidateTurns {
      * The agent's options but its target, sampling and approval.
      */
     agent: Omit<Agent.IOptions, 'target' | 'temperature' | 'seed' | 'approve'>;
+
+    /**
+     * Asked before each execution of a candidate, in its own kernel; none runs everything. The
+     * sidebar's one approval of the set is asked before `run`; this hook only keeps what the
+     * person's policy never lets run unseen out of the candidates (docs/effort.md).
+     */
+    candidateApprove?: ApprovalHook;
 
     /**
      * Open the place candidate `index` runs in: a notebook on a kernel of its own, working in a
@@ -244,11 +262,46 @@ export namespace CandidateTurns {
      * Its final answer.
      */
     answer: string;
+    /**
+     * The model's last response of its turn (holding the answer), as its agent told it.
+     */
+    response?: AgentEvent.IModelResponse;
     target: INotebookTarget;
     /**
      * The ids of the cells its notebook held before its turn.
      */
     before: Set<string>;
+  }
+
+  /**
+   * How the chosen candidate's cells are written into the person's notebook.
+   */
+  export interface IReplayOptions {
+    /**
+     * Asked before each code cell runs in the person's kernel (their approval policy).
+     */
+    approve?: ApprovalHook;
+
+    /**
+     * Told of each cell written and run, as the agent tells its own.
+     */
+    onEvent?: (event: AgentEvent) => void;
+
+    /**
+     * Stops the replay: the cells left are written, not run.
+     */
+    signal?: AbortSignal;
+  }
+
+  /**
+   * What the replay did.
+   */
+  export interface IReplay {
+    /**
+     * Every code cell ran without error.
+     */
+    ok: boolean;
+    executions: number;
   }
 
   /**

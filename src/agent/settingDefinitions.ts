@@ -84,7 +84,9 @@ export const SETTING_DEFINITIONS = {
   vision: { type: 'string', enum: ['auto', 'on', 'off'], default: 'auto' },
   outputBudget: { type: 'integer', default: 1500, minimum: 100 },
   temperature: { type: 'number', default: 0, minimum: 0, maximum: 2 },
-  contextWindow: { type: 'integer', default: 0, minimum: 0 }
+  contextWindow: { type: 'integer', default: 0, minimum: 0 },
+  effort: { type: 'string', enum: ['fast', 'thorough'], default: 'fast' },
+  candidates: { type: 'integer', default: 3, minimum: 1, maximum: 20 }
 } as const satisfies Record<string, SettingDefinition>;
 
 /**
@@ -96,6 +98,16 @@ export type SettingName = keyof typeof SETTING_DEFINITIONS;
  * The agent's budgets that no user setting exposes but more than one caller sets: their defaults
  * and bounds (the agent's other budgets are defaulted in `Agent` alone).
  */
+/**
+ * The thorough effort's sampling (docs/effort.md): options of the command line, fixed in the
+ * sidebar, where a run is reproducible with the same candidates as from the command line.
+ */
+export const THOROUGH_SAMPLING_DEFINITIONS = {
+  // Above 0: greedy candidates of the same prompt would all be the same answer.
+  candidateTemperature: { type: 'number', default: 0.8, minimum: 0, maximum: 2 },
+  seed: { type: 'integer', default: 1, minimum: 0 }
+} as const satisfies Record<string, INumberSettingDefinition>;
+
 export const AGENT_BUDGET_DEFINITIONS = {
   /**
    * Tokens of the kernel's state shown at the start of a turn (`Agent.IOptions.kernelStateTokens`).

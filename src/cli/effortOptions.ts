@@ -1,7 +1,12 @@
 // Copyright (c) jupyterlab-code-interpreter contributors.
 // Distributed under the terms of the Modified BSD License.
 
-import type { IChoiceSettingDefinition, INumberSettingDefinition } from '../agent/settingDefinitions';
+import {
+  SETTING_DEFINITIONS,
+  THOROUGH_SAMPLING_DEFINITIONS,
+  type IChoiceSettingDefinition,
+  type INumberSettingDefinition
+} from '../agent/settingDefinitions';
 import type { Effort } from '../eval/evalSummary';
 import { UsageError } from './commonOptions';
 import { parseChoiceOption, parseSettingOption, settingHelp } from './settingOptions';
@@ -20,11 +25,10 @@ export const EFFORT_OPTIONS = {
  * The defaults and bounds of the effort's options.
  */
 export const EFFORT_DEFINITIONS = {
-  effort: { type: 'string', enum: ['fast', 'thorough'], default: 'fast' } as IChoiceSettingDefinition<Effort>,
-  candidates: { type: 'integer', default: 3, minimum: 1, maximum: 20 } as INumberSettingDefinition,
-  // Above 0: greedy candidates of the same prompt would all be the same answer.
-  candidateTemperature: { type: 'number', default: 0.8, minimum: 0, maximum: 2 } as INumberSettingDefinition,
-  seed: { type: 'integer', default: 1, minimum: 0 } as INumberSettingDefinition
+  effort: SETTING_DEFINITIONS.effort as IChoiceSettingDefinition<Effort>,
+  candidates: SETTING_DEFINITIONS.candidates as INumberSettingDefinition,
+  candidateTemperature: THOROUGH_SAMPLING_DEFINITIONS.candidateTemperature as INumberSettingDefinition,
+  seed: THOROUGH_SAMPLING_DEFINITIONS.seed as INumberSettingDefinition
 };
 
 /**

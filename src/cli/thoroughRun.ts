@@ -99,7 +99,7 @@ export async function runThoroughTask(options: IThoroughRunOptions): Promise<ITh
     if (!chosen) {
       return { replayed: false };
     }
-    const replayed = await CandidateTurns.replay(chosen, options.userNotebook);
+    const replayed = (await CandidateTurns.replay(chosen, options.userNotebook)).ok;
     // The cells inserted are saved in the background; the file must hold them when the run ends.
     await options.userNotebook.save();
     streams.out.write(`${chosen.answer}\n`);

@@ -2,12 +2,14 @@
 // Distributed under the terms of the Modified BSD License.
 
 import type { NotebookPanel } from '@jupyterlab/notebook';
+import type { ServerConnection } from '@jupyterlab/services';
 import type { IDisposable } from '@lumino/disposable';
 import type { ITranslator } from '@jupyterlab/translation';
 import { Signal, type ISignal } from '@lumino/signaling';
 
 import type { Agent } from '../agent/agent';
 import type { ApprovalDecision, IApprovalRequest } from '../agent/approval';
+import { THOROUGH_SAMPLING_DEFINITIONS } from '../agent/settingDefinitions';
 import type { TurnOutcome } from '../conversation/conversationRecord';
 import type { AgentEvent } from '../agent/events';
 import type { IRisk } from '../agent/riskyCode';
@@ -20,6 +22,7 @@ import { SavedConversationReview } from './savedConversationReview';
 import { SessionAgent } from './sessionAgent';
 import { SessionUndo } from './sessionUndo';
 import type { ICodeInterpreterSettings } from './settings';
+import { runThoroughTurn } from './thoroughTurn';
 import { StepInMessages } from './stepInMessages';
 import { Transcript } from './transcript';
 import type { IUndoResult } from './undoTurn';
@@ -38,6 +41,7 @@ export class AgentSession implements IDisposable {
   constructor(options: AgentSession.IOptions) {
     this._panel = options.panel;
     this._settings = options.settings;
+    this._serverSettings = options.serverSettings;
     this.target = new LiveNotebookTarget({ panel: options.panel });
     this.transcript = new Transcript({ translator: options.translator });
     this._savedConversation = new SavedConversationReview({
@@ -184,7 +188,11 @@ export class AgentSession implements IDisposable {
         );
       }
       const savedConversation = this._savedConversation.startsFresh ? 'ignore' : 'continue';
-      const agent = this._agent.agentFor(this._settings(), savedConversation);
+      const settings = this._settings();
+      if (settings.effort === 'thorough' && !options.intent) {
+        return this._askThorough(prompt, options, settings, savedConversation);
+      }
+      const agent = this._agent.agentFor(settings, savedConversation);
       this.target.startTurn();
       try {
         const run = agent.run(prompt, { attachments: options.attachments, intent: options.intent });
@@ -231,6 +239,7 @@ export class AgentSession implements IDisposable {
    * messages sent to it that the model has not read go back to the person (`stepInsReturned`).
    */
   stop(): void {
+    this._thoroughStop?.abort();
     this._agent.current?.stop();
   }
 
@@ -240,7 +249,7 @@ export class AgentSession implements IDisposable {
    * @param entry - the approval entry of the transcript.
    * @param decision - what the person chose.
    */
-  answer(entry: Transcript.IApprovalEntry, decision: ApprovalDecision): void {
+  answer(entry: Transcript.IApprovalEntry | Transcript.ICandidatesApprovalEntry, decision: ApprovalDecision): void {
     this._approvals.answer(entry, decision);
   }
 
@@ -319,6 +328,46 @@ export class AgentSession implements IDisposable {
     this._events.emit(event);
   }
 
+  /**
+   * A prompt with the thorough effort (docs/effort.md): candidates in kernels of their own, the
+   * chosen one's cells written and run here. The session's agent is made again afterwards, so the
+   * next turn reads this one back from the notebook.
+   */
+  private async _askThorough(
+    prompt: string,
+    options: AgentSession.IAskOptions,
+    settings: ICodeInterpreterSettings,
+    savedConversation: 'continue' | 'ignore'
+  ): Promise<Agent.ITurnResult> {
+    const stop = new AbortController();
+    this._thoroughStop = stop;
+    this._agent.reset();
+    this.target.startTurn();
+    try {
+      return await runThoroughTurn({
+        prompt,
+        turnOptions: { attachments: options.attachments },
+        panel: this._panel,
+        target: this.target,
+        savedConversation,
+        agent: await this._agent.candidateOptions(settings, savedConversation),
+        candidates: settings.candidates,
+        temperature: THOROUGH_SAMPLING_DEFINITIONS.candidateTemperature.default,
+        seed: THOROUGH_SAMPLING_DEFINITIONS.seed.default,
+        policy: () => this._settings().approval,
+        approve: this._agent.approvalHook(),
+        askCandidates: (candidates, folder, signal) => this._approvals.askCandidates(candidates, folder, signal),
+        onEvent: event => this._onEvent(event),
+        onCandidateEvent: event => this.transcript.handleCandidate(event),
+        serverSettings: this._serverSettings,
+        signal: stop.signal
+      });
+    } finally {
+      this._thoroughStop = null;
+      this._agent.reset();
+    }
+  }
+
   private _askPerson(request: IApprovalRequest, risks: IRisk[], signal: AbortSignal): Promise<ApprovalDecision> {
     if (request.review) {
       return this._reviews.ask({ ...request, review: request.review }, risks, signal);
@@ -348,6 +397,8 @@ export class AgentSession implements IDisposable {
   private _settings: () => ICodeInterpreterSettings;
   private _agent: SessionAgent;
   private _running: Promise<Agent.ITurnResult> | null = null;
+  private _thoroughStop: AbortController | null = null;
+  private _serverSettings?: ServerConnection.ISettings;
   private _savedConversation: SavedConversationReview;
   private _approvals: PendingApprovals;
   private _reviews: RevisionReviews;

@@ -9,6 +9,7 @@ import * as React from 'react';
 
 import type { AgentSession } from './agentSession';
 import { ApprovalCard } from './approvalCard';
+import { CandidatesApprovalCard } from './candidatesApprovalCard';
 import { FeedbackEntry } from './feedbackEntry';
 import { RevisionReviewCard } from './revisionReviewCard';
 import { MarkdownEntry } from './markdownEntry';
@@ -189,6 +190,8 @@ export class ConversationView extends Panel {
         return <StepEntry entry={entry} session={session} trans={trans} />;
       case 'approval':
         return <ApprovalCard entry={entry} session={session} trans={trans} />;
+      case 'candidates-approval':
+        return <CandidatesApprovalCard entry={entry} session={session} trans={trans} />;
       case 'revision-review':
         return <RevisionReviewCard entry={entry} session={session} trans={trans} />;
       case 'turn-end':

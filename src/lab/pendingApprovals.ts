@@ -7,7 +7,8 @@ import type { Transcript } from './transcript';
 
 /**
  * The approvals of one notebook that wait for the person: each is a transcript entry (shown by
- * `ApprovalCard`) and ends when the person answers it or when the turn stops first.
+ * `ApprovalCard`, or `CandidatesApprovalCard` for the thorough effort's set) and ends when the
+ * person answers it or when the turn stops first.
  */
 export class PendingApprovals {
   /**
@@ -34,12 +35,56 @@ export class PendingApprovals {
       risks,
       state: 'pending'
     });
+    return this._wait(entry, signal, { action: 'skip', reason: 'The turn was stopped.' });
+  }
+
+  /**
+   * Ask the person once whether the thorough effort's candidates may run.
+   *
+   * @param candidates - how many.
+   * @param folder - the folder each works in a copy of.
+   * @param signal - the turn's stop signal.
+   * @returns whether they may; `false` when the turn is stopped first.
+   */
+  async askCandidates(candidates: number, folder: string, signal: AbortSignal): Promise<boolean> {
+    const entry = this._transcript.add<Transcript.ICandidatesApprovalEntry>({
+      kind: 'candidates-approval',
+      candidates,
+      folder,
+      state: 'pending'
+    });
+    const decision = await this._wait(entry, signal, { action: 'skip' });
+    return decision.action === 'run';
+  }
+
+  /**
+   * Answer a pending approval.
+   *
+   * @param entry - the approval entry.
+   * @param decision - what the person chose (a set of candidates is run or skipped).
+   */
+  answer(entry: Transcript.IApprovalEntry | Transcript.ICandidatesApprovalEntry, decision: ApprovalDecision): void {
+    const pending = this._pending.get(entry);
+    if (!pending) {
+      return;
+    }
+    this._pending.delete(entry);
+    entry.state = entry.kind === 'candidates-approval' && decision.action === 'edit' ? 'run' : decision.action;
+    this._transcript.update(entry);
+    pending(decision);
+  }
+
+  private _wait(
+    entry: Transcript.IApprovalEntry | Transcript.ICandidatesApprovalEntry,
+    signal: AbortSignal,
+    onStop: ApprovalDecision
+  ): Promise<ApprovalDecision> {
     return new Promise<ApprovalDecision>(resolve => {
       const onAbort = () => {
         if (this._pending.delete(entry)) {
           entry.state = 'cancelled';
           this._transcript.update(entry);
-          resolve({ action: 'skip', reason: 'The turn was stopped.' });
+          resolve(onStop);
         }
       };
       this._pending.set(entry, decision => {
@@ -54,23 +99,9 @@ export class PendingApprovals {
     });
   }
 
-  /**
-   * Answer a pending approval; nothing happens when it is no longer pending.
-   *
-   * @param entry - the approval entry of the transcript.
-   * @param decision - what the person chose.
-   */
-  answer(entry: Transcript.IApprovalEntry, decision: ApprovalDecision): void {
-    const pending = this._pending.get(entry);
-    if (!pending) {
-      return;
-    }
-    this._pending.delete(entry);
-    entry.state = decision.action;
-    this._transcript.update(entry);
-    pending(decision);
-  }
-
   private _transcript: Transcript;
-  private _pending = new Map<Transcript.IApprovalEntry, (decision: ApprovalDecision) => void>();
+  private _pending = new Map<
+    Transcript.IApprovalEntry | Transcript.ICandidatesApprovalEntry,
+    (decision: ApprovalDecision) => void
+  >();
 }

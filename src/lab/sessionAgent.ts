@@ -5,10 +5,11 @@ import type { ServerConnection } from '@jupyterlab/services';
 import type { IDisposable } from '@lumino/disposable';
 
 import { Agent } from '../agent/agent';
-import type { ApprovalDecision, IApprovalRequest } from '../agent/approval';
+import type { ApprovalDecision, ApprovalHook, IApprovalRequest } from '../agent/approval';
 import type { AgentEvent } from '../agent/events';
 import type { IRisk } from '../agent/riskyCode';
 import { LazyTokenCounter } from '../feedback/lazyTokenCounter';
+import type { ModelClient } from '../model/modelClient';
 import { createApprovalHook } from './approvalPolicy';
 import { createLabModelClient } from './labModelClient';
 import type { LiveNotebookTarget } from './liveNotebookTarget';
@@ -51,28 +52,18 @@ export class SessionAgent implements IDisposable {
    * @returns the agent.
    */
   agentFor(settings: ICodeInterpreterSettings, savedConversation: 'continue' | 'ignore'): Agent {
-    // An empty model setting means the server's model; the proxy fills it in when both are empty.
     const model = settings.model || (this._options.serverModel?.() ?? '');
     const key = JSON.stringify({ ...settings, model });
     if (this._agent && this._agentKey === key) {
       return this._agent;
     }
     this.reset();
-    const client = createLabModelClient({ model, serverSettings: this._options.serverSettings });
+    const { options, client } = this._agentOptions(settings, savedConversation);
     const agent = new Agent({
-      model: client,
+      ...options,
       temperature: settings.temperature,
       target: this._options.target,
-      protocol: settings.protocol,
-      maxAttempts: settings.maxAttempts,
-      cellTimeoutMs: settings.executionTimeout * 1000,
-      outputBudgetTokens: settings.outputBudget,
-      vision: resolveVision(settings.vision, model),
-      // Exact counts once the tokenizer's ranks (a lazy chunk) have loaded, an estimate before.
-      tokenCounter: Private.tokenCounter(),
-      savedConversation,
-      reviewRevisions: settings.reviewRevisions,
-      approve: createApprovalHook(() => this._options.settings().approval, this._options.askPerson)
+      approve: this.approvalHook()
     });
     agent.events.connect((_, event) => this._options.onEvent(event));
     this._agent = agent;
@@ -86,6 +77,32 @@ export class SessionAgent implements IDisposable {
       }
     });
     return agent;
+  }
+
+  /**
+   * The options of a thorough turn's candidate agents: as the session's agent's but their
+   * target, sampling and approval, which the thorough turn gives each.
+   *
+   * @param settings - the settings now.
+   * @param savedConversation - whether the candidates continue the saved conversation.
+   * @returns the options, with the model's context window when the endpoint says it.
+   */
+  async candidateOptions(
+    settings: ICodeInterpreterSettings,
+    savedConversation: 'continue' | 'ignore'
+  ): Promise<Omit<Agent.IOptions, 'target' | 'temperature' | 'seed' | 'approve'>> {
+    const { options, client } = this._agentOptions(settings, savedConversation);
+    const window = (await client.contextWindow()) ?? settings.contextWindow;
+    return window ? { ...options, contextWindowTokens: window } : options;
+  }
+
+  /**
+   * The approval hook of the person's policy (read at each question).
+   *
+   * @returns the hook.
+   */
+  approvalHook(): ApprovalHook {
+    return createApprovalHook(() => this._options.settings().approval, this._options.askPerson);
   }
 
   /**
@@ -106,6 +123,28 @@ export class SessionAgent implements IDisposable {
     }
     this._isDisposed = true;
     this.reset();
+  }
+
+  private _agentOptions(
+    settings: ICodeInterpreterSettings,
+    savedConversation: 'continue' | 'ignore'
+  ): { options: Omit<Agent.IOptions, 'target'>; client: ModelClient } {
+    // An empty model setting means the server's model; the proxy fills it in when both are empty.
+    const model = settings.model || (this._options.serverModel?.() ?? '');
+    const client = createLabModelClient({ model, serverSettings: this._options.serverSettings });
+    const options = {
+      model: client,
+      protocol: settings.protocol,
+      maxAttempts: settings.maxAttempts,
+      cellTimeoutMs: settings.executionTimeout * 1000,
+      outputBudgetTokens: settings.outputBudget,
+      vision: resolveVision(settings.vision, model),
+      // Exact counts once the tokenizer's ranks (a lazy chunk) have loaded, an estimate before.
+      tokenCounter: Private.tokenCounter(),
+      savedConversation,
+      reviewRevisions: settings.reviewRevisions
+    };
+    return { options, client };
   }
 
   private _options: SessionAgent.IOptions;

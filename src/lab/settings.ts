@@ -22,6 +22,11 @@ import type { ModelProtocol } from '../conversation/conversationRecord';
 export type ApprovalPolicy = (typeof SETTING_DEFINITIONS.approval.enum)[number];
 
 /**
+ * How hard the agent works for an answer (docs/effort.md).
+ */
+export type Effort = (typeof SETTING_DEFINITIONS.effort.enum)[number];
+
+/**
  * Whether images from cell outputs go to the model: `auto` decides from the model's name.
  */
 export type VisionSetting = (typeof SETTING_DEFINITIONS.vision.enum)[number];
@@ -79,6 +84,16 @@ export interface ICodeInterpreterSettings {
    * The model's context window in tokens, for endpoints that do not say (0: ask the endpoint).
    */
   contextWindow: number;
+
+  /**
+   * `fast`: one answer. `thorough`: candidates in kernels of their own, one chosen by agreement.
+   */
+  effort: Effort;
+
+  /**
+   * The thorough effort's number of candidates.
+   */
+  candidates: number;
 }
 
 /**
@@ -94,7 +109,9 @@ export const DEFAULT_SETTINGS: Readonly<ICodeInterpreterSettings> = Object.freez
   vision: SETTING_DEFINITIONS.vision.default,
   outputBudget: SETTING_DEFINITIONS.outputBudget.default,
   temperature: SETTING_DEFINITIONS.temperature.default,
-  contextWindow: SETTING_DEFINITIONS.contextWindow.default
+  contextWindow: SETTING_DEFINITIONS.contextWindow.default,
+  effort: SETTING_DEFINITIONS.effort.default,
+  candidates: SETTING_DEFINITIONS.candidates.default
 });
 
 /**
@@ -136,7 +153,9 @@ export function readSettings(composite: Readonly<Record<string, unknown>>): ICod
     vision: choice<VisionSetting>('vision', SETTING_DEFINITIONS.vision),
     outputBudget: number('outputBudget', SETTING_DEFINITIONS.outputBudget),
     temperature: number('temperature', SETTING_DEFINITIONS.temperature),
-    contextWindow: number('contextWindow', SETTING_DEFINITIONS.contextWindow)
+    contextWindow: number('contextWindow', SETTING_DEFINITIONS.contextWindow),
+    effort: choice<Effort>('effort', SETTING_DEFINITIONS.effort),
+    candidates: number('candidates', SETTING_DEFINITIONS.candidates)
   };
 }
 

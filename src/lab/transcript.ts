@@ -5,6 +5,7 @@ import { nullTranslator, type ITranslator, type TranslationBundle } from '@jupyt
 import { Signal, type ISignal } from '@lumino/signaling';
 
 import type { IConversationRecord } from '../conversation/conversationRecord';
+import type { CandidateEvent } from '../agent/candidateTurns';
 import type { AgentEvent } from '../agent/events';
 import type { ICheckedConversation } from '../agent/savedConversation';
 import type { ExecutionStatus } from '../kernel/executionResult';
@@ -237,6 +238,60 @@ export class Transcript {
     }
   }
 
+  /**
+   * Show the thorough effort's progress: a step per candidate, updated when it ends, and the
+   * choice.
+   *
+   * @param event - what the candidates did.
+   */
+  handleCandidate(event: CandidateEvent): void {
+    switch (event.type) {
+      case 'candidate-start':
+        this._candidates.set(
+          event.index,
+          this._step({
+            state: 'running',
+            label: this._trans.__(
+              'Candidate %1 of %2 (seed %3) runs in a kernel of its own',
+              event.index + 1,
+              event.candidates,
+              event.seed
+            )
+          })
+        );
+        break;
+      case 'candidate-end': {
+        const step = this._candidates.get(event.index);
+        if (!step) {
+          break;
+        }
+        step.state = event.outcome === 'completed' ? 'ok' : event.outcome === 'stopped' ? 'skipped' : 'warning';
+        step.label = this._trans._n(
+          'Candidate %2: %3, %1 cell run',
+          'Candidate %2: %3, %1 cells run',
+          event.executions,
+          event.index + 1,
+          event.outcome
+        );
+        step.detail = event.answer ? this._trans.__('Its answer: %1', event.answer) : undefined;
+        this.update(step);
+        break;
+      }
+      case 'candidate-chosen':
+        this._candidates.clear();
+        this._step({
+          state: 'info',
+          label: this._trans._n(
+            'Candidate %2 chosen (%1 candidate voted); its cells now go into your notebook',
+            'Candidate %2 chosen (%1 candidates voted); its cells now go into your notebook',
+            event.voters,
+            event.index + 1
+          )
+        });
+        break;
+    }
+  }
+
   private _step(fields: Omit<Transcript.IStepEntry, 'kind'>): Transcript.IStepEntry {
     return this.add({ kind: 'step', ...fields });
   }
@@ -264,6 +319,7 @@ export class Transcript {
   private _entries: TranscriptEntry[] = [];
   private _current: Transcript.IAssistantEntry | null = null;
   private _running = new Map<string, Transcript.IStepEntry>();
+  private _candidates = new Map<number, Transcript.IStepEntry>();
   private _turn = 0;
   private _thinking = false;
   private _changed = new Signal<this, Transcript.IChange>(this);
@@ -302,6 +358,8 @@ export namespace Transcript {
   export type IApprovalEntry = Entry.IApprovalEntry;
 
   /** A revision of the person's own cell, waiting for their Accept or Reject (or how it ended). */
+  export type ICandidatesApprovalEntry = Entry.ICandidatesApprovalEntry;
+
   export type IRevisionReviewEntry = Entry.IRevisionReviewEntry;
 
   /** The end of a turn, with its outcome and the undo action. */

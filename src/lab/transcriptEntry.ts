@@ -14,6 +14,7 @@ export type TranscriptEntry =
   | IAssistantEntry
   | IStepEntry
   | IApprovalEntry
+  | ICandidatesApprovalEntry
   | IRevisionReviewEntry
   | ITurnEndEntry
   | IReviewEntry
@@ -82,6 +83,26 @@ export interface IApprovalEntry {
    * `pending` until answered; `cancelled` when the turn stopped first.
    */
   state: 'pending' | 'run' | 'skip' | 'edit' | 'cancelled';
+}
+
+/**
+ * The one question before the thorough effort's candidates run: their code runs unseen, in
+ * kernels started for them, in copies of the notebook's folder.
+ */
+export interface ICandidatesApprovalEntry {
+  kind: 'candidates-approval';
+  /**
+   * How many candidates.
+   */
+  candidates: number;
+  /**
+   * The folder copied for each, as the server names it ('' for its root).
+   */
+  folder: string;
+  /**
+   * `pending` until answered; `cancelled` when the turn stopped first.
+   */
+  state: 'pending' | 'run' | 'skip' | 'cancelled';
 }
 
 /**

@@ -28,7 +28,7 @@ export class HeadlessNotebook implements INotebookTarget {
   private constructor(
     readonly name: string,
     private _document: nbformat.INotebookContent,
-    private _contents: Contents.IManager,
+    private _contents: Contents.IManager | undefined,
     private _session: Session.ISessionConnection,
     options: HeadlessNotebook.IOptions
   ) {
@@ -49,8 +49,11 @@ export class HeadlessNotebook implements INotebookTarget {
     let document: nbformat.INotebookContent;
     let existing: Contents.IModel | undefined;
     const persist = options.persist ?? true;
+    if (persist && !contents) {
+      throw new Error("A notebook saved on the server needs the server's contents manager.");
+    }
     try {
-      existing = persist ? await contents.get(path, { type: 'notebook', content: true }) : undefined;
+      existing = persist ? await contents!.get(path, { type: 'notebook', content: true }) : undefined;
     } catch (error) {
       if (!Private.isNotFound(error)) {
         throw error;
@@ -60,9 +63,9 @@ export class HeadlessNotebook implements INotebookTarget {
       document = Private.upgrade(existing.content as nbformat.INotebookContent);
     } else {
       if (persist) {
-        await Private.ensureDirectory(contents, path);
+        await Private.ensureDirectory(contents!, path);
       }
-      document = Private.emptyNotebook(kernelName);
+      document = options.document ? Private.upgrade(options.document) : Private.emptyNotebook(kernelName);
     }
     const session = await sessions.startNew({
       path,
@@ -214,7 +217,7 @@ export class HeadlessNotebook implements INotebookTarget {
     const previous = this._saving;
     const next = previous
       .catch(() => undefined)
-      .then(() => this._contents.save(this.name, { type: 'notebook', format: 'json', content: this._document }))
+      .then(() => this._contents?.save(this.name, { type: 'notebook', format: 'json', content: this._document }))
       .then(() => undefined);
     this._saving = next;
     await next;
@@ -302,9 +305,9 @@ export namespace HeadlessNotebook {
    */
   export interface IOptions {
     /**
-     * The server's contents manager.
+     * The server's contents manager; not needed when `persist` is `false`.
      */
-    contents: Contents.IManager;
+    contents?: Contents.IManager;
 
     /**
      * The server's session manager.
@@ -327,6 +330,12 @@ export namespace HeadlessNotebook {
      * API refuses, while its kernel session still starts in that folder.
      */
     persist?: boolean;
+
+    /**
+     * What a notebook not found on the server starts with (a candidate of the thorough effort
+     * starts from the person's notebook: its cells and saved conversation); empty by default.
+     */
+    document?: nbformat.INotebookContent;
 
     /**
      * How long an interrupted cell may take to stop before the kernel counts as unresponsive.
