@@ -46,6 +46,9 @@ display(Javascript("window.__pwned = 2; window.jupyterapp.serviceManager.setting
 print("active outputs displayed")`,
   plotFixed:
     'import numpy as np\nimport matplotlib.pyplot as plt\nx = np.linspace(0, 4 * np.pi, 200)\nplt.plot(x, np.sin(x))\nplt.title("sin(x)")\nplt.show()',
+  // The thorough effort (thorough.spec.ts): candidates with seeds 1 and 3 agree, seed 2 does not.
+  thoroughRight: 'print("sum:", 2 + 2)',
+  thoroughWrong: 'print("sum:", 5)',
   // The cell actions (cellActions.spec.ts): the person's own cells, and the model's revisions.
   meanFailing: 'values = [1, 2, 3]\nprint("mean:", sum(values) / len(value))',
   meanFixed: 'values = [1, 2, 3]\nprint("mean:", sum(values) / len(values))',
@@ -212,6 +215,14 @@ export function reply(request: IRecordedRequest): ScriptedReply {
       return call('edit_cell', { cell_id: earlier[earlier.length - 1] ?? 'unknown', code: CODE.changed });
     }
     return text('Changed.');
+  }
+  if (prompt.includes('thorough sum')) {
+    // Sampled candidates of the thorough effort: the request's seed picks the answer.
+    const wrong = (body as { seed?: number }).seed === 2;
+    if (!toolResult) {
+      return call('execute_code', { code: wrong ? CODE.thoroughWrong : CODE.thoroughRight });
+    }
+    return text(wrong ? 'The sum is **5**.' : 'The sum is **4**.');
   }
   if (prompt.includes('highest total')) {
     // As a model would: the code uses a frame the prompt describes, with the columns it lists.

@@ -31,8 +31,8 @@ export class CandidateTurns {
    * `replay`; `close()` closes them.
    *
    * @param signal - stops the candidate under way and starts no other.
-   * @returns the candidates that finished and the chosen one; `chosen` is `undefined` when none
-   *   finished (stopped before the first ended).
+   * @returns the candidates that finished and the chosen one; `chosen` is `undefined` when the
+   *   run was stopped or none finished.
    */
   async run(signal?: AbortSignal): Promise<CandidateTurns.IChoice> {
     const { candidates, onEvent } = this._options;
@@ -80,7 +80,8 @@ export class CandidateTurns {
       signal?.removeEventListener('abort', stop);
     }
     const finished = this._runs.filter(run => run.result.outcome !== 'stopped');
-    if (!finished.length) {
+    if (!finished.length || signal?.aborted) {
+      // Stopped: nothing is chosen, whatever finished before.
       return { runs: this._runs };
     }
     const vote = voteOnAnswers(

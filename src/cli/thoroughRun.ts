@@ -96,7 +96,8 @@ export async function runThoroughTask(options: IThoroughRunOptions): Promise<ITh
       onEvent: event => streams.err.write(Private.describe(event, options.candidates))
     });
     const { chosen } = await turns.run(options.signal);
-    if (!chosen) {
+    if (!chosen || options.signal?.aborted) {
+      // Stopped: nothing is written into the person's notebook, whatever finished before.
       return { replayed: false };
     }
     const replayed = (await CandidateTurns.replay(chosen, options.userNotebook)).ok;

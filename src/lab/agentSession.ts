@@ -189,7 +189,7 @@ export class AgentSession implements IDisposable {
       }
       const savedConversation = this._savedConversation.startsFresh ? 'ignore' : 'continue';
       const settings = this._settings();
-      if (settings.effort === 'thorough' && !options.intent) {
+      if (settings.effort === 'thorough' && (options.intent ?? 'code') === 'code') {
         return this._askThorough(prompt, options, settings, savedConversation);
       }
       const agent = this._agent.agentFor(settings, savedConversation);

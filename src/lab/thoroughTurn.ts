@@ -28,8 +28,8 @@ import type { ApprovalPolicy } from './settings';
  *
  * @param options - the prompt, the notebook, the candidates' options and where progress goes.
  * @returns how the turn ended: the chosen candidate's outcome, unless its cells failed, were
- *   skipped or were stopped in the person's kernel.
- * @throws when the server cannot copy the folder (its reason), or a candidate's kernel cannot start.
+ *   skipped or were stopped in the person's kernel; `gave-up` with the reason when the server
+ *   would not copy the folder or a candidate's kernel would not start.
  */
 export async function runThoroughTurn(options: ThoroughTurn.IOptions): Promise<Agent.ITurnResult> {
   const { panel, signal, candidates } = options;
@@ -54,33 +54,37 @@ export async function runThoroughTurn(options: ThoroughTurn.IOptions): Promise<A
     return end({ outcome: 'stopped', reason: 'Stopped.' }, 0, 0);
   }
   const serverSettings = options.serverSettings ?? ServerConnection.makeSettings();
-  const copies = await Private.makeCopies(serverSettings, folder, candidates);
-  const document = panel.context.model.toJSON() as nbformat.INotebookContent;
-  const kernelName = panel.sessionContext.session?.kernel?.name ?? panel.sessionContext.kernelPreference.name;
-  const name = PathExt.basename(panel.context.path);
-  const turns = new CandidateTurns({
-    task: options.prompt,
-    turnOptions: options.turnOptions,
-    candidates,
-    temperature: options.temperature,
-    seed: options.seed,
-    agent: options.agent,
-    candidateApprove: Private.candidateApproval(options.policy),
-    openCandidate: async index => {
-      const notebook = await HeadlessNotebook.open({
-        sessions: panel.sessionContext.sessionManager,
-        path: `${copies.folders[index]}/${name}`,
-        kernelName,
-        persist: false,
-        document
-      });
-      return { target: notebook, close: () => notebook.close(true) };
-    },
-    onEvent: options.onCandidateEvent
-  });
+  let copies: Private.ICopies | undefined;
+  let turns: CandidateTurns | undefined;
+  let tokens = 0;
   try {
+    copies = await Private.makeCopies(serverSettings, folder, candidates);
+    const made = copies;
+    const document = panel.context.model.toJSON() as nbformat.INotebookContent;
+    const kernelName = panel.sessionContext.session?.kernel?.name ?? panel.sessionContext.kernelPreference.name;
+    const name = PathExt.basename(panel.context.path);
+    turns = new CandidateTurns({
+      task: options.prompt,
+      turnOptions: options.turnOptions,
+      candidates,
+      temperature: options.temperature,
+      seed: options.seed,
+      agent: options.agent,
+      candidateApprove: Private.candidateApproval(options.policy),
+      openCandidate: async index => {
+        const notebook = await HeadlessNotebook.open({
+          sessions: panel.sessionContext.sessionManager,
+          path: `${made.folders[index]}/${name}`,
+          kernelName,
+          persist: false,
+          document
+        });
+        return { target: notebook, close: () => notebook.close(true) };
+      },
+      onEvent: options.onCandidateEvent
+    });
     const { runs, chosen } = await turns.run(signal);
-    const tokens = runs.reduce((sum, run) => sum + run.result.tokens, 0);
+    tokens = runs.reduce((sum, run) => sum + run.result.tokens, 0);
     if (!chosen || signal.aborted) {
       return end({ outcome: 'stopped', reason: 'Stopped.' }, 0, tokens);
     }
@@ -108,9 +112,14 @@ export async function runThoroughTurn(options: ThoroughTurn.IOptions): Promise<A
     }
     const { outcome, reason, ungrounded } = chosen.result;
     return end({ outcome, reason, ungrounded }, replay.executions, tokens);
+  } catch (error) {
+    // A folder the server would not copy, a kernel that would not start: said where the turn ends.
+    return end({ outcome: 'gave-up', reason: (error as Error).message }, 0, tokens);
   } finally {
-    await turns.close();
-    await Private.removeCopies(serverSettings, copies.id);
+    await turns?.close();
+    if (copies) {
+      await Private.removeCopies(serverSettings, copies.id);
+    }
   }
 }
 

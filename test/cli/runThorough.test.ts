@@ -26,10 +26,16 @@ const CANDIDATES: { code: string; answer: string }[] = [
   { code: "print('total =', 40 + 2)\nprint('secret' in globals())", answer: 'The total is 42.' }
 ];
 
+// Set by a test: called when the second candidate's first request arrives.
+let onSecondCandidate: (() => void) | undefined;
+
 function script(request: IRecordedRequest): ScriptedReply | undefined {
   const seed = (request.body as unknown as { seed?: number }).seed;
   if (typeof seed !== 'number') {
     return undefined;
+  }
+  if (seed === 2) {
+    onSecondCandidate?.();
   }
   const candidate = CANDIDATES[(seed - 1) % CANDIDATES.length];
   const ran = request.body.messages.some(message => message.role === 'tool');
@@ -47,6 +53,7 @@ describe('code-interpreter run --effort thorough', () => {
   });
 
   afterEach(async () => {
+    onSecondCandidate = undefined;
     await model?.stop();
     rmSync(workdir, { recursive: true, force: true });
   });
@@ -106,6 +113,45 @@ describe('code-interpreter run --effort thorough', () => {
     expect([cells[0].source].flat().join('')).toContain("pd.read_csv('data.csv')");
     expect(JSON.stringify(cells[0].outputs)).toContain('total = 42');
     expect(JSON.stringify(notebook.metadata.code_interpreter)).toContain(cells[0].id);
+  });
+
+  it('writes nothing into the notebook on Ctrl-C, though a candidate had finished', async () => {
+    let interrupt: (() => void) | undefined;
+    onSecondCandidate = () => interrupt?.();
+    let stderr = '';
+    const code = await runRunCommand(
+      [
+        'What is the total of v in data.csv?',
+        '--effort',
+        'thorough',
+        '--model',
+        'scripted',
+        '--notebook',
+        'task.ipynb'
+      ],
+      {
+        streams: { out: { write: () => undefined }, err: { write: (text: string) => (stderr += text) } },
+        env: {
+          ...process.env,
+          OPENAI_BASE_URL: model.baseUrl,
+          OPENAI_API_KEY: 'k',
+          CODE_INTERPRETER_PYTHON: projectPython()
+        },
+        cwd: workdir,
+        onInterrupt: handler => {
+          interrupt = handler;
+          return () => (interrupt = undefined);
+        }
+      }
+    );
+    expect(code).toBe(130);
+    expect(stderr).toContain('● candidate 1: completed');
+    expect(stderr).not.toContain('chosen');
+    expect(model.requests.some(request => (request.body as unknown as { seed: number }).seed === 3)).toBe(false);
+    const notebook = JSON.parse(readFileSync(join(workdir, 'task.ipynb'), 'utf8')) as {
+      cells: { cell_type: string }[];
+    };
+    expect(notebook.cells.filter(cell => cell.cell_type === 'code')).toHaveLength(0);
   });
 
   it('refuses thorough with a running server, and thorough options without it', async () => {

@@ -108,12 +108,15 @@ describe('the thorough effort in the sidebar', () => {
     panel = undefined;
   });
 
-  async function open(approval: ApprovalPolicy): Promise<{ session: AgentSession; events: AgentEvent[] }> {
+  async function open(
+    approval: ApprovalPolicy,
+    serverUrl = server.url
+  ): Promise<{ session: AgentSession; events: AgentEvent[] }> {
     panel = await openNotebook(manager, `thorough-${++count}.ipynb`, []);
     const opened = new AgentSession({
       panel,
       settings: () => ({ ...DEFAULT_SETTINGS, approval, protocol: 'tools', effort: 'thorough', candidates: 3 }),
-      serverSettings: makeNodeServerSettings(server.url, server.token)
+      serverSettings: makeNodeServerSettings(serverUrl, server.token)
     });
     session = opened;
     await panel.context.ready;
@@ -231,6 +234,18 @@ describe('the thorough effort in the sidebar', () => {
     expect(existsSync(join(server.rootDir, 'written-by-candidate.txt'))).toBe(false);
     expect(await personVariables()).not.toContain("'leftover'");
     expect(sources()).toEqual([RIGHT]);
+  });
+
+  it('ends the turn with the reason when the server makes no copies, nothing sent or written', async () => {
+    // A server without the extension's endpoint answers 404.
+    const { session: opened, events } = await open('never', `${server.url}no-such-prefix/`);
+    const result = await opened.ask(TASK);
+    expect(result.outcome).toBe('gave-up');
+    expect(result.reason).toMatch(/could not copy the folder for the candidates/);
+    expect(events.filter(event => event.type === 'turn-end')).toHaveLength(1);
+    expect(requests()).toHaveLength(0);
+    expect(sources()).toEqual(['']);
+    expect(await otherSessions()).toEqual([]);
   });
 
   it('runs nothing when the person skips the candidates', async () => {

@@ -22,7 +22,9 @@ describe('readSettings', () => {
       vision: 'off',
       outputBudget: 800.7,
       temperature: 7,
-      contextWindow: 4096.5
+      contextWindow: 4096.5,
+      effort: 'thorough',
+      candidates: 40
     });
     expect(settings).toEqual({
       model: 'gpt-4o-mini',
@@ -35,8 +37,12 @@ describe('readSettings', () => {
       outputBudget: 800,
       // Above the schema's maximum of 2: the highest allowed.
       temperature: 2,
-      contextWindow: 4096
+      contextWindow: 4096,
+      effort: 'thorough',
+      // Above the schema's maximum of 20.
+      candidates: 20
     });
+    expect(readSettings({ effort: 'hard', candidates: -1 })).toMatchObject({ effort: 'fast', candidates: 3 });
   });
 });
 
