@@ -168,6 +168,56 @@ def test_self_check_runs_the_script_and_the_prompts_visible_examples(call):
     ]
 
 
+WRITTEN_EXAMPLES = '''def f(xs, n):
+    """Examples:
+    f([1, 2], 3) ==> True
+    f([1, 2], 4) => false
+    * f([], 0) -> []
+    f('a(b', 1) \u279e 'a(b'
+    f("x", 2)   # returns "xx"
+    f({"k": 1}, 0) should return None.
+    f([3], 1) returns [3] # the list itself
+    f([1], 1) == 1
+    f(x, 2) => 4
+    f([1], 2) -> 1 + 1 = 2
+    f(1) = 3
+    f([1,
+    Call f(1, 2) ==> 3 in prose.
+    """
+'''
+
+
+def test_example_lines_written_with_arrows_and_words_are_read(driver_module):
+    examples = driver_module["visible_examples"](WRITTEN_EXAMPLES, "f")
+    assert examples == [
+        {"source": "f([1, 2], 3)", "want": "True"},
+        {"source": "f([1, 2], 4)", "want": "False"},
+        {"source": "f([], 0)", "want": "[]"},
+        {"source": "f('a(b', 1)", "want": "'a(b'"},
+        {"source": 'f("x", 2)', "want": '"xx"'},
+        {"source": 'f({"k": 1}, 0)', "want": "None"},
+        {"source": "f([3], 1)", "want": "[3]"},
+        {"source": "f([1], 1)", "want": "1"},
+    ]
+    # Without the entry point (the old call), only doctest and assert lines count.
+    assert driver_module["visible_examples"](WRITTEN_EXAMPLES) == []
+
+
+def test_self_check_runs_written_examples(call):
+    prompt = 'def double(x):\n    """double(2) ==> 4\n    double(0) \u279e 0\n    """\n'
+    [answer] = call(
+        {
+            "op": "self_check",
+            "raw": prompt + "    return x + 2\n",
+            "code": prompt + "    return x + 2\n",
+            "prompt": prompt,
+            "entry_point": "double",
+            "seconds": 5,
+        }
+    )
+    assert [(e["source"], e["ok"]) for e in answer["result"]["examples"]] == [("double(2)", True), ("double(0)", False)]
+
+
 def test_disables_file_removal_while_a_solution_runs_and_puts_it_back(call, tmp_path):
     keep = tmp_path / "keep.txt"
     keep.write_text("x")

@@ -31,6 +31,7 @@ import linecache
 import math
 import os
 import pickle
+import re
 import shutil
 import signal
 import subprocess
@@ -723,9 +724,9 @@ def implied_want(tree, want):
     return "True" if isinstance(tree.body[0].value, ast.Compare) else "None"
 
 
-def visible_examples(prompt):
-    """The prompt's doctest examples and assert lines; those that are not Python (f(x) => y)
-    are left out rather than reported as the solution's errors."""
+def visible_examples(prompt, entry_point=None):
+    """The prompt's doctest examples, assert lines and example lines (``f(x) => y``); lines that
+    are not Python are left out rather than reported as the solution's errors."""
     examples = []
     try:
         for example in [e for text in docstrings(prompt) for e in doctest.DocTestParser().get_examples(text)]:
@@ -739,7 +740,82 @@ def visible_examples(prompt):
         stripped = line.strip()
         if stripped.startswith("assert ") and parsed(stripped) is not None:
             examples.append({"source": stripped, "want": None})
+        elif entry_point and not examples_have(examples, stripped):
+            example = written_example(stripped, entry_point)
+            if example is not None:
+                examples.append(example)
     return examples
+
+
+# How prompts write "returns" between a call and its value: HumanEval writes f(x) == y, => y,
+# ==> y, -> y, \u279e y, returns y, # returns y and should return y, in prose docstrings that
+# doctest does not read. A bare "=" is left out: HumanEval/130 defines its sequence with it
+# (tri(1) = 3), which is not what the function returns.
+RESULT_SEPARATOR = re.compile(r"(==>|=>|->|\u279e|==|#\s*returns|returns|should\s+return|should\s+be)\s*", re.I)
+WORD_LITERALS = {"true": "True", "false": "False", "none": "None"}
+
+
+def written_example(line, entry_point):
+    """An example written as a line ``entry_point(literals) <separator> literal``, or None.
+
+    Both sides must be Python literals (so ``is_happy(a) => False`` and ``f(x) -> 19 - 5 = 8`` are
+    left out): such an example can run on any solution without guessing what its names mean."""
+    line = line.lstrip("*-\u2022 \t")
+    if not line.startswith(entry_point + "("):
+        return None
+    end = call_end(line, len(entry_point))
+    if end is None:
+        return None
+    call = line[: end + 1]
+    match = RESULT_SEPARATOR.match(line[end + 1 :].strip())
+    if match is None:
+        return None
+    want = line[end + 1 :].strip()[match.end() :]
+    want = re.split(r"\s+#", want)[0].strip().rstrip(".").strip()
+    want = WORD_LITERALS.get(want.lower(), want)
+    tree = parsed(call)
+    if tree is None or not want:
+        return None
+    node = tree.body[0].value if len(tree.body) == 1 and isinstance(tree.body[0], ast.Expr) else None
+    if not isinstance(node, ast.Call) or node.keywords:
+        return None
+    try:
+        for argument in node.args:
+            ast.literal_eval(argument)
+        ast.literal_eval(want)
+    except (ValueError, SyntaxError, TypeError, MemoryError, RecursionError):
+        return None
+    return {"source": call, "want": want}
+
+
+def call_end(line, start):
+    """The index of the parenthesis closing the one at ``start``, skipping strings; None when the
+    call does not close on the line."""
+    depth = 0
+    quote = None
+    index = start
+    while index < len(line):
+        char = line[index]
+        if quote:
+            if char == "\\":
+                index += 1
+            elif char == quote:
+                quote = None
+        elif char in "'\"":
+            quote = char
+        elif char in "([{":
+            depth += 1
+        elif char in ")]}":
+            depth -= 1
+            if depth == 0:
+                return index
+        index += 1
+    return None
+
+
+def examples_have(examples, line):
+    """Whether a doctest example already holds this line's call (a >>> line also read here)."""
+    return any(line.startswith(">>>") or example["source"] in line for example in examples)
 
 
 def run_script(code, seconds):
@@ -820,7 +896,7 @@ def self_check(payload):
     # as it made them, so a missing import of its own still shows.
     scope = dict(namespace)
     scope.setdefault("math", math)
-    for example in visible_examples(payload["prompt"]):
+    for example in visible_examples(payload["prompt"], payload["entry_point"]):
         answer["examples"].append(run_example(scope, example, payload["seconds"]))
     return answer
 

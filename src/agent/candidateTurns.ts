@@ -5,6 +5,7 @@ import type { IConversationRecord } from '../conversation/conversationRecord';
 import type { INotebookTarget } from '../notebook/notebookTarget';
 import { Agent } from './agent';
 import { normaliseAnswer, voteOnAnswers } from './answerVote';
+import { candidateSampling } from './candidateSampling';
 import type { ApprovalHook } from './approval';
 import type { AgentEvent } from './events';
 import { checkGrounding } from './grounding';
@@ -41,7 +42,7 @@ export class CandidateTurns {
     signal?.addEventListener('abort', stop);
     try {
       for (let index = 0; index < candidates && !signal?.aborted; index++) {
-        const seed = this._options.seed + index;
+        const { temperature, seed } = candidateSampling(index, this._options);
         onEvent?.({ type: 'candidate-start', index, candidates, seed });
         const opened = await this._options.openCandidate(index);
         this._opened.push(opened);
@@ -50,7 +51,7 @@ export class CandidateTurns {
         const agent = new Agent({
           ...this._options.agent,
           target: opened.target,
-          temperature: this._options.temperature,
+          temperature,
           seed,
           approve: this._options.candidateApprove
         });
@@ -213,7 +214,8 @@ export namespace CandidateTurns {
     temperature: number;
 
     /**
-     * Candidate i (from 0) is sent seed `seed + i` with every request of its turn.
+     * Candidate i (from 0) is sent seed `seed + i` with every request of its turn; the first is
+     * greedy, the others sampled at `temperature` (`candidateSampling`).
      */
     seed: number;
 

@@ -44,8 +44,9 @@ export const DABENCH_HELP = `InfiAgent-DABench (--dataset dabench):
   --kernel-state on|off       show the kernel's state (variables, frames, files) to the model at the
                               start of the turn, as a session does (default on: ${AGENT_BUDGET_DEFINITIONS.kernelStateTokens.default} tokens)
   --max-attempts N            executions per question (as a session: ${settingHelp(SETTING_DEFINITIONS.maxAttempts)})
-  --effort thorough           K runs of the agent per question (--candidates, default 3), sampled at
-                              --candidate-temperature with seeds --seed + i, each in a fresh notebook
+  --effort thorough           K runs of the agent per question (--candidates, default 3), the first
+                              greedy, the others sampled at --candidate-temperature, candidate i with
+                              seed --seed + i, each in a fresh notebook
                               with its own kernel in its own copy of the question's folder
                               (notebooks/<id>/candidate-<i>/: files one writes never reach another),
                               one after the other; per sub-answer the most common @name[value]

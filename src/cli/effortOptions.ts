@@ -36,11 +36,12 @@ export const EFFORT_DEFINITIONS = {
  */
 export const EFFORT_HELP = `Effort options:
   --effort fast|thorough      fast (default): one answer per attempt, greedy. thorough: K answers
-                              sampled per task, each its own request with its own seed, each run in
-                              isolation, one chosen by execution (below)
+                              per task, the first greedy (fast's own), the others sampled, each its
+                              own request with its own seed, each run in isolation, one chosen by
+                              execution (below; ties go to the greedy one)
   --candidates K              thorough's answers per task (${settingHelp(EFFORT_DEFINITIONS.candidates)}); for k = 1
-                              measure --effort fast, which is greedy
-  --candidate-temperature T   thorough's sampling temperature (default 0.8; above 0, at most 2)
+                              measure --effort fast (thorough's first candidate is its answer)
+  --candidate-temperature T   the sampled candidates' temperature (default 0.8; above 0, at most 2)
   --seed N                    candidate i is sent seed N + i (default 1), so a run is reproducible
                               where the endpoint honours seeds (llama.cpp does)`;
 

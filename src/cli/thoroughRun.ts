@@ -27,7 +27,7 @@ export const THOROUGH_RUN_HELP = `Effort:
                        only (not with --server-url). Ctrl-C stops all candidates
   --candidates K       thorough's candidate turns (default 3; 1 to 20)
   --candidate-temperature T  their sampling temperature (default 0.8)
-  --seed N             candidate i is sent seed N + i (default 1)`;
+  --seed N             candidate i is sent seed N + i (default 1); the first candidate is greedy`;
 
 /**
  * What a thorough run of `code-interpreter run` gave.

@@ -1,6 +1,7 @@
 // Copyright (c) jupyterlab-code-interpreter contributors.
 // Distributed under the terms of the Modified BSD License.
 
+import { candidateSampling } from '../agent/candidateSampling';
 import type { ChatMessage } from '../conversation/conversationRecord';
 import type { ModelClient } from '../model/modelClient';
 import { ModelError } from '../model/modelError';
@@ -53,7 +54,7 @@ export class CandidateSolver implements ITaskSolver {
     const candidates: ICandidateRecord[] = [];
     for (let index = 0; index < options.candidates; index++) {
       onProgress?.(`${task.taskId} candidate ${index + 1}/${options.candidates}`);
-      const sampling = { temperature: options.temperature, seed: options.seed + index };
+      const sampling = candidateSampling(index, options);
       let content: string;
       try {
         // Each candidate is its own request from the same prompt: none sees another's answer.
@@ -130,7 +131,8 @@ export namespace CandidateSolver {
      */
     temperature: number;
     /**
-     * The first candidate's seed; candidate i is sent seed + i.
+     * The first candidate's seed; candidate i is sent seed + i (the first is greedy, the others
+     * sampled at `temperature`: `candidateSampling`).
      */
     seed: number;
     maxTokens?: number;

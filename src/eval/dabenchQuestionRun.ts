@@ -1,6 +1,7 @@
 // Copyright (c) jupyterlab-code-interpreter contributors.
 // Distributed under the terms of the Modified BSD License.
 
+import { candidateSampling } from '../agent/candidateSampling';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 
@@ -28,7 +29,7 @@ export interface IDabenchQuestionOptions {
   agent?: Pick<Agent.IOptions, 'maxAttempts' | 'cellTimeoutMs' | 'kernelStateTokens' | 'protocol'>;
   tokenCounter?: ITokenCounter;
   /**
-   * The thorough effort: K runs of the agent per question, sampled with seeds seed + i, their
+   * The thorough effort: K runs of the agent per question, the first greedy, the others sampled, with seeds seed + i, their
    * answers put to a vote; omitted for `fast` (one greedy run).
    */
   thorough?: { candidates: number; temperature: number; seed: number };
@@ -108,19 +109,16 @@ export async function runDabenchQuestion(
       duration_ms: Date.now() - started
     };
   }
-  const runs: { run: IDabenchCandidateRun; seed: number; duration_ms: number }[] = [];
+  const runs: { run: IDabenchCandidateRun; seed: number; temperature: number; duration_ms: number }[] = [];
   for (let index = 0; index < thorough.candidates; index++) {
     if (signal.aborted) {
       break;
     }
     onProgress(`question ${question.id} candidate ${index + 1}/${thorough.candidates}`);
-    const seed = thorough.seed + index;
+    const sampling = candidateSampling(index, thorough);
     const candidateStarted = Date.now();
-    const candidate = await run(`notebooks/${id}/candidate-${index + 1}/dabench-${id}.ipynb`, {
-      temperature: thorough.temperature,
-      seed
-    });
-    runs.push({ run: candidate, seed, duration_ms: Date.now() - candidateStarted });
+    const candidate = await run(`notebooks/${id}/candidate-${index + 1}/dabench-${id}.ipynb`, sampling);
+    runs.push({ run: candidate, ...sampling, duration_ms: Date.now() - candidateStarted });
   }
   const vote = voteOnAnswers(
     question.answers.map(([name]) => name),
@@ -147,10 +145,10 @@ export async function runDabenchQuestion(
       { prompt: 0, completion: 0 }
     ),
     ...(failed && shown?.error ? { error: shown.error } : {}),
-    candidates: runs.map(({ run: candidate, seed, duration_ms }, index) => ({
+    candidates: runs.map(({ run: candidate, seed, temperature, duration_ms }, index) => ({
       index,
       seed,
-      temperature: thorough.temperature,
+      temperature,
       notebook: local(candidate.path),
       outcome: candidate.outcome,
       executions: candidate.executions,

@@ -146,9 +146,11 @@ describe('evaluation driver', () => {
       }
     }
     // Examples with nothing under them (`longest([])` is None, `f(x) == y` holds), lines that are
-    // not Python (`f(x) => y`) and MBPP+'s `math.isclose` without an import once gave correct
-    // solutions made-up faults. These two prompts' examples contradict their own tests.
-    expect(faulted).toEqual(['HumanEval/47', 'HumanEval/116']);
+    // not Python, and MBPP+'s `math.isclose` without an import once gave correct solutions
+    // made-up faults. The examples written as lines (`f(x) ==> y`) are read too. These three
+    // prompts' examples contradict their own tests (HumanEval/148 writes the tuple ("Venus",)
+    // as ("Venus"), a string).
+    expect(faulted).toEqual(['HumanEval/47', 'HumanEval/116', 'HumanEval/148']);
   });
 
   it('limits each call, reports timeouts and replaces a kernel that ignores interrupts', async () => {

@@ -134,9 +134,10 @@ describe('code-interpreter eval --effort thorough', () => {
     const outDir = join(dir, 'k3');
     const { code, requests } = await run(outDir);
     expect(code).toBe(0);
-    // Three tasks, three separate requests each, at the default temperature with seeds 1, 2, 3.
+    // Three tasks, three separate requests each: the first greedy, the others at the default
+    // temperature, with seeds 1, 2, 3.
     expect(requests).toHaveLength(9);
-    expect(requests.map(request => request.body.temperature)).toEqual(Array(9).fill(0.8));
+    expect(requests.map(request => request.body.temperature)).toEqual([0, 0.8, 0.8, 0, 0.8, 0.8, 0, 0.8, 0.8]);
     const seeds = requests.map(request => (request.body as unknown as { seed: number }).seed);
     expect(seeds).toEqual([1, 2, 3, 1, 2, 3, 1, 2, 3]);
     // Every candidate is asked the same prompt: none sees another's answer.
@@ -193,7 +194,7 @@ describe('code-interpreter eval --effort thorough', () => {
         '1'
       ]);
       expect(first.code).toBe(0);
-      expect(first.requests.map(request => request.body.temperature)).toEqual([0.5, 0.5]);
+      expect(first.requests.map(request => request.body.temperature)).toEqual([0, 0.5]);
       expect(first.requests.map(request => (request.body as unknown as { seed: number }).seed)).toEqual([10, 11]);
       expect(readRecords(outDir)).toHaveLength(1);
 
