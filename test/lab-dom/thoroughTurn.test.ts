@@ -249,6 +249,14 @@ describe('the thorough effort in the sidebar', () => {
     expect(await otherSessions()).toEqual([]);
   });
 
+  it('keeps a request to explain fast: no candidates, no seeds', async () => {
+    const { session: opened } = await open('never');
+    await opened.ask(TASK, { intent: 'explain' });
+    expect(steps(opened).some(label => label.startsWith('Candidate'))).toBe(false);
+    expect(requests().length).toBeGreaterThan(0);
+    expect(requests().every(request => request.seed === undefined)).toBe(true);
+  });
+
   it('runs nothing when the person skips the candidates', async () => {
     const { session: opened } = await open('always');
     const turn = opened.ask(TASK);
