@@ -26,7 +26,7 @@ export const THOROUGH_RUN_HELP = `Effort:
                        written into the notebook and run once more in its kernel. Private server
                        only (not with --server-url). Ctrl-C stops all candidates
   --candidates K       thorough's candidate turns (default 3; 1 to 20)
-  --candidate-temperature T  their sampling temperature (default 0.8)
+  --candidate-temperature T  the sampled candidates' temperature (default 0.8)
   --seed N             candidate i is sent seed N + i (default 1); the first candidate is greedy`;
 
 /**
