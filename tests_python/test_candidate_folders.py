@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from tornado.httpclient import HTTPClientError
+from server_responses import fetch_answering_errors
 
 from jupyterlab_code_interpreter import candidate_folders_handler
 from jupyterlab_code_interpreter.candidate_folders_handler import CANDIDATES_FOLDER
@@ -20,17 +20,10 @@ from jupyterlab_code_interpreter.candidate_folders_handler import CANDIDATES_FOL
 FOLDERS = ("code-interpreter", "candidate-folders")
 
 
-async def _fetch(jp_fetch: Any, *path: str, **kwargs: Any) -> Any:
-    """jp_fetch that answers an error response instead of raising it."""
-    try:
-        return await jp_fetch(*path, **kwargs)
-    except HTTPClientError as error:
-        assert error.response is not None
-        return error.response
-
-
 async def _make(jp_fetch: Any, folder: str, count: int) -> Any:
-    return await _fetch(jp_fetch, *FOLDERS, method="POST", body=json.dumps({"folder": folder, "count": count}))
+    return await fetch_answering_errors(
+        jp_fetch, *FOLDERS, method="POST", body=json.dumps({"folder": folder, "count": count})
+    )
 
 
 @pytest.fixture
@@ -107,11 +100,11 @@ async def test_a_kernel_session_in_a_copy_works_in_that_copy(
 
 async def test_delete_removes_the_set_once(jp_fetch: Any, jp_root_dir: Path, project: Path) -> None:
     answer = json.loads((await _make(jp_fetch, "project", 2)).body)
-    response = await _fetch(jp_fetch, *FOLDERS, answer["id"], method="DELETE")
+    response = await fetch_answering_errors(jp_fetch, *FOLDERS, answer["id"], method="DELETE")
     assert response.code == 204
     assert not (jp_root_dir / CANDIDATES_FOLDER / answer["id"]).exists()
     assert project.joinpath("sales.csv").exists()
-    again = await _fetch(jp_fetch, *FOLDERS, answer["id"], method="DELETE")
+    again = await fetch_answering_errors(jp_fetch, *FOLDERS, answer["id"], method="DELETE")
     assert again.code == 404
 
 
@@ -145,7 +138,7 @@ async def test_a_folder_outside_the_root_hidden_or_missing_is_refused(
     ],
 )
 async def test_a_malformed_request_is_refused(jp_fetch: Any, project: Path, body: str) -> None:
-    response = await _fetch(jp_fetch, *FOLDERS, method="POST", body=body)
+    response = await fetch_answering_errors(jp_fetch, *FOLDERS, method="POST", body=body)
     assert response.code == 400
 
 

@@ -11,7 +11,7 @@ import json
 from typing import Any
 
 import pytest
-from tornado.httpclient import HTTPClientError
+from server_responses import fetch_answering_errors
 from traitlets import TraitError
 
 from jupyterlab_code_interpreter.config import CodeInterpreter
@@ -20,21 +20,12 @@ CHAT = ("code-interpreter", "v1", "chat", "completions")
 MESSAGES = [{"role": "user", "content": "say hello"}]
 
 
-async def _fetch(jp_fetch: Any, *path: str, **kwargs: Any) -> Any:
-    """jp_fetch that answers an error response instead of raising it."""
-    try:
-        return await jp_fetch(*path, **kwargs)
-    except HTTPClientError as error:
-        assert error.response is not None
-        return error.response
-
-
 async def test_a_body_nested_too_deeply_is_a_400(jp_fetch: Any, code_interpreter: Any, scripted_model: Any) -> None:
     model = scripted_model([{"kind": "text", "content": "never"}])
     code_interpreter.base_url = model.base_url
     nested = "[" * 100_000 + "]" * 100_000
     for path, body in ((CHAT, nested), (("code-interpreter", "config"), nested)):
-        response = await _fetch(jp_fetch, *path, method="POST", body=body)
+        response = await fetch_answering_errors(jp_fetch, *path, method="POST", body=body)
         assert response.code == 400, (path, response.code, response.body[:200])
         assert b"nested too deeply" in response.body
     assert model.requests() == []
@@ -62,7 +53,7 @@ async def test_an_endless_error_body_is_cut_not_read_to_the_end(jp_fetch: Any, c
     code_interpreter.base_url = f"http://127.0.0.1:{port}/v1"
     try:
         body = json.dumps({"model": "m", "messages": MESSAGES})
-        response = await _fetch(jp_fetch, *CHAT, method="POST", body=body, request_timeout=30)
+        response = await fetch_answering_errors(jp_fetch, *CHAT, method="POST", body=body, request_timeout=30)
     finally:
         server.close()
     assert response.code == 400
@@ -74,7 +65,7 @@ async def test_a_key_with_a_line_break_is_refused_when_it_is_set(jp_fetch: Any, 
     code_interpreter.api_key = "sk-before"
     for key in ("sk-abc\ndef", "sk-abc\r\ndef", "sk-\x00abc"):
         body = json.dumps({"api_key": key})
-        response = await _fetch(jp_fetch, "code-interpreter", "config", method="POST", body=body)
+        response = await fetch_answering_errors(jp_fetch, "code-interpreter", "config", method="POST", body=body)
         assert response.code == 400, key
     assert code_interpreter.api_key == "sk-before"
     with pytest.raises(TraitError):
@@ -88,7 +79,7 @@ async def test_credentials_in_the_base_url_are_not_shown(jp_fetch: Any, code_int
     view = await jp_fetch("code-interpreter", "config")
     assert b"pass-in-url-123" not in view.body and b"key-in-query-456" not in view.body
     assert json.loads(view.body)["base_url"] == "http://***@127.0.0.1:9/v1?api-key=***"
-    failed = await _fetch(jp_fetch, *CHAT, method="POST", body=json.dumps({"messages": MESSAGES}))
+    failed = await fetch_answering_errors(jp_fetch, *CHAT, method="POST", body=json.dumps({"messages": MESSAGES}))
     assert failed.code == 502
     for secret in (b"pass-in-url-123", b"key-in-query-456", b"someone"):
         assert secret not in failed.body
@@ -107,7 +98,7 @@ async def test_listing_models_does_not_start_the_local_model(
 
     monkeypatch.setattr(local_model_manager, "endpoint", endpoint)
     monkeypatch.setattr(local_model_manager, "start", lambda: started.append("start"))
-    response = await _fetch(jp_fetch, "code-interpreter", "v1", "models")
+    response = await fetch_answering_errors(jp_fetch, "code-interpreter", "v1", "models")
     assert started == []
     assert response.code == 200
     listing = json.loads(response.body)
@@ -130,6 +121,8 @@ async def test_the_lock_sends_the_admins_model_the_allowed_fields_and_a_capped_a
     sent = model.requests()[-1]["body"]
     assert (sent["model"], sent["max_tokens"]) == ("admins-model", 256)
     for extra in ({"n": 3}, {"store": True}, {"service_tier": "priority"}, {"user": "x"}):
-        refused = await _fetch(jp_fetch, *CHAT, method="POST", body=json.dumps({"messages": MESSAGES, **extra}))
+        refused = await fetch_answering_errors(
+            jp_fetch, *CHAT, method="POST", body=json.dumps({"messages": MESSAGES, **extra})
+        )
         assert refused.code == 400, extra
     assert len(model.requests()) == 1

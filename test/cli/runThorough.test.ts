@@ -6,7 +6,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'no
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
-import { runRunCommand } from '../../src/cli/runCommand';
+import { RunCommand, runRunCommand } from '../../src/cli/runCommand';
 import { contentText, toolCall } from '../support/agentHarness';
 import { projectPython } from '../support/jupyter';
 import { ScriptedModelServer, type IRecordedRequest, type ScriptedReply } from '../support/scriptedModelServer';
@@ -58,7 +58,11 @@ describe('code-interpreter run --effort thorough', () => {
     rmSync(workdir, { recursive: true, force: true });
   });
 
-  it('runs isolated candidates with their seeds, and the majority answer’s cells run in the notebook', async () => {
+  /**
+   * `code-interpreter run --effort thorough` on the task, in the test's folder, against the
+   * scripted model; what it printed and its exit code.
+   */
+  async function runThorough(io: Pick<RunCommand.IIO, 'onInterrupt'> = {}) {
     let stdout = '';
     let stderr = '';
     const code = await runRunCommand(
@@ -82,9 +86,15 @@ describe('code-interpreter run --effort thorough', () => {
           OPENAI_API_KEY: 'k',
           CODE_INTERPRETER_PYTHON: projectPython()
         },
-        cwd: workdir
+        cwd: workdir,
+        ...io
       }
     );
+    return { code, stdout, stderr };
+  }
+
+  it('runs isolated candidates with their seeds, and the majority answer’s cells run in the notebook', async () => {
+    const { code, stdout, stderr } = await runThorough();
     expect(stderr).toContain('● candidate 2 chosen (3 voted');
     expect(code).toBe(0);
     const bodies = model.requests.map(request => request.body as unknown as { temperature: number; seed: number });
@@ -119,32 +129,12 @@ describe('code-interpreter run --effort thorough', () => {
   it('writes nothing into the notebook on Ctrl-C, though a candidate had finished', async () => {
     let interrupt: (() => void) | undefined;
     onSecondCandidate = () => interrupt?.();
-    let stderr = '';
-    const code = await runRunCommand(
-      [
-        'What is the total of v in data.csv?',
-        '--effort',
-        'thorough',
-        '--model',
-        'scripted',
-        '--notebook',
-        'task.ipynb'
-      ],
-      {
-        streams: { out: { write: () => undefined }, err: { write: (text: string) => (stderr += text) } },
-        env: {
-          ...process.env,
-          OPENAI_BASE_URL: model.baseUrl,
-          OPENAI_API_KEY: 'k',
-          CODE_INTERPRETER_PYTHON: projectPython()
-        },
-        cwd: workdir,
-        onInterrupt: handler => {
-          interrupt = handler;
-          return () => (interrupt = undefined);
-        }
+    const { code, stderr } = await runThorough({
+      onInterrupt: handler => {
+        interrupt = handler;
+        return () => (interrupt = undefined);
       }
-    );
+    });
     expect(code).toBe(130);
     expect(stderr).toContain('● candidate 1: completed');
     expect(stderr).not.toContain('chosen');
