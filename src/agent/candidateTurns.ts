@@ -64,13 +64,14 @@ export class CandidateTurns {
         try {
           const result = await agent.run(this._options.task, this._options.turnOptions);
           const answer = response?.content ?? '';
-          this._runs.push({ index, seed, result, answer, response, target: opened.target, before });
+          const key = CandidateTurns.answerKey(answer);
+          this._runs.push({ index, seed, result, answer, key, response, target: opened.target, before });
           onEvent?.({
             type: 'candidate-end',
             index,
             outcome: result.outcome,
             executions: result.executions,
-            answer: CandidateTurns.answerKey(answer)
+            answer: key
           });
         } finally {
           current = undefined;
@@ -88,12 +89,12 @@ export class CandidateTurns {
     const vote = voteOnAnswers(
       ['answer'],
       finished.map(run => ({
-        answers: new Map([['answer', CandidateTurns.answerKey(run.answer)]]),
+        answers: new Map([['answer', run.key]]),
         completed: run.result.outcome === 'completed'
       }))
     );
     const winning = vote.votes[0].value;
-    const chosen = finished[vote.voting.find(at => CandidateTurns.answerKey(finished[at].answer) === winning) ?? 0];
+    const chosen = finished[vote.voting.find(at => finished[at].key === winning) ?? 0];
     onEvent?.({ type: 'candidate-chosen', index: chosen.index, voters: vote.voting.length });
     return { runs: this._runs, chosen };
   }
@@ -265,6 +266,10 @@ export namespace CandidateTurns {
      * Its final answer.
      */
     answer: string;
+    /**
+     * What its answer is voted on as (`answerKey`).
+     */
+    key: string;
     /**
      * The model's last response of its turn (holding the answer), as its agent told it.
      */
