@@ -1,6 +1,7 @@
 // Copyright (c) jupyterlab-code-interpreter contributors.
 // Distributed under the terms of the Modified BSD License.
 
+import { answerLineInCodeNote } from '../feedback/answerLineInCode';
 import { noEffectWarningNote } from '../feedback/noEffectWarning';
 import { renderFeedback } from '../feedback/renderFeedback';
 import type { ITokenCounter } from '../feedback/tokenCounter';
@@ -261,7 +262,11 @@ export class CellRunner {
       counter: this._options.counter,
       timeoutMs: this._options.cellTimeoutMs
     });
-    const notes = [Private.missingModuleNote(result, this._options.kernel.installedPackages), noEffect].filter(Boolean);
+    const notes = [
+      Private.missingModuleNote(result, this._options.kernel.installedPackages),
+      answerLineInCodeNote(ranSource, result),
+      noEffect
+    ].filter(Boolean);
     const feedback = notes.length ? { ...rendered, text: [rendered.text, ...notes].join('\n') } : rendered;
     turn.recordRun(ranSource, status, feedback.text);
     emit({ type: 'feedback', cellId, text: feedback.text, images: feedback.images.length, tokens: feedback.tokens });

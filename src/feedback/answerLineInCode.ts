@@ -1,0 +1,58 @@
+// Copyright (c) jupyterlab-code-interpreter contributors.
+// Distributed under the terms of the Modified BSD License.
+
+import type { IExecutionResult } from '../kernel/executionResult';
+
+/**
+ * What to tell the model when its code failed to compile because it holds an answer line such as
+ * `@mean_fare[mean_fare]`: a format a prompt asked for in the reply (InfiAgent-DABench's
+ * `@name[value]`), which a small model writes as the last line of its code. Python reads it as a
+ * decorator with nothing to decorate. The traceback alone ("SyntaxError: incomplete input") did
+ * not move the embedded 1.5B: it sent the same code back until the turn's limit in 10 of the
+ * first 31 DABench questions (02ff105).
+ *
+ * A line counts when it is only `@name[...]`, and the next line that is neither blank nor another
+ * such line is not one a decorator could apply to (`def`, `class`, another decorator), so real
+ * decorators are never named.
+ *
+ * @param code - the cell's source.
+ * @param result - its execution.
+ * @returns the note for the model, or `undefined` when the code did not fail on such a line.
+ */
+export function answerLineInCodeNote(code: string, result: IExecutionResult): string | undefined {
+  if (result.error?.ename !== 'SyntaxError') {
+    return undefined;
+  }
+  const lines = code.split('\n');
+  const answerLines = lines.filter((line, index) => {
+    if (!Private.ANSWER_LINE.test(line)) {
+      return false;
+    }
+    const next = lines
+      .slice(index + 1)
+      .find(candidate => candidate.trim() !== '' && !Private.ANSWER_LINE.test(candidate));
+    return next === undefined || !Private.DECORATED.test(next);
+  });
+  if (answerLines.length === 0) {
+    return undefined;
+  }
+  const shown = answerLines.map(line => `\`${line.trim()}\``).join(', ');
+  return (
+    `Note: ${shown} ${answerLines.length === 1 ? 'is an answer line' : 'are answer lines'}, not Python, so ` +
+    'the cell could not run. Remove such lines from the code and print the values instead (for ' +
+    'example `print(value)`). Once an output shows them, write the `@name[value]` lines in your ' +
+    'reply, outside any code.'
+  );
+}
+
+namespace Private {
+  /**
+   * A line that is only `@name[...]`.
+   */
+  export const ANSWER_LINE = /^\s*@\w+\s*\[[^\]\n]*\]\s*$/;
+
+  /**
+   * A line a decorator above it would apply to.
+   */
+  export const DECORATED = /^\s*(?:@|def\s|async\s+def\s|class\s)/;
+}
