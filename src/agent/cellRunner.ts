@@ -12,6 +12,7 @@ import type { ApprovalHook } from './approval';
 import type { Conversation } from './conversation';
 import type { AgentEvent } from './events';
 import type { IAgentProtocol } from './protocols/protocol';
+import { missingColumnNote } from './missingColumn';
 import { noteOnRepeat } from './repeatedCode';
 import {
   isPersonsCell,
@@ -265,12 +266,27 @@ export class CellRunner {
     const notes = [
       Private.missingModuleNote(result, this._options.kernel.installedPackages),
       answerLineInCodeNote(ranSource, result),
+      await this._missingColumnNote(result),
       noEffect
     ].filter(Boolean);
     const feedback = notes.length ? { ...rendered, text: [rendered.text, ...notes].join('\n') } : rendered;
     turn.recordRun(ranSource, status, feedback.text);
     emit({ type: 'feedback', cellId, text: feedback.text, images: feedback.images.length, tokens: feedback.tokens });
     conversation.giveResult(cellId, toolCallId, protocol.describeResult(cellId, result, feedback), feedback.images);
+  }
+
+  /**
+   * After a `KeyError`, the kernel's frames and their columns, read again now: the cell that
+   * failed may have made them.
+   */
+  private async _missingColumnNote(result: IExecutionResult): Promise<string | undefined> {
+    if (result.error?.ename !== 'KeyError') {
+      return undefined;
+    }
+    const inspection = await this._options.target.inspectKernel({ timeoutMs: 2000 }).catch(() => undefined);
+    return inspection?.kind === 'namespace'
+      ? missingColumnNote(result.error.evalue, inspection.namespace.variables)
+      : undefined;
   }
 
   /**

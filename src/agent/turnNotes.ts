@@ -4,7 +4,7 @@
 import type { ITurnRecord } from '../conversation/conversationRecord';
 import { renderKernelState } from '../feedback/kernelStateText';
 import type { ITokenCounter } from '../feedback/tokenCounter';
-import { MAX_MENTIONS, type KernelInspection } from '../kernel/namespaceInspector';
+import { MAX_MENTIONS, type INamespaceVariable, type KernelInspection } from '../kernel/namespaceInspector';
 import type { INotebookTarget } from '../notebook/notebookTarget';
 import {
   describeAttachedCells,
@@ -15,6 +15,7 @@ import {
 import type { AgentEvent } from './events';
 import { namedDataFiles } from './grounding';
 import { findMentions, renderMentions } from './mentions';
+import { missingColumnNote } from './missingColumn';
 import { NotebookContext } from './notebookContext';
 import type { IAgentProtocol } from './protocols/protocol';
 import type { TurnState } from './turnState';
@@ -102,7 +103,8 @@ export class TurnNotes implements IKernelFacts {
     }
     const mentioned = inspection?.kind === 'namespace' ? (inspection.namespace.mentioned ?? []) : [];
     const mentionNote = renderMentions(mentions, mentioned, target.cells(), { budgetTokens: mentionTokens, counter });
-    const attachedNote = this._attachedNote(attached, request, protocol);
+    const variables = inspection?.kind === 'namespace' ? inspection.namespace.variables : [];
+    const attachedNote = this._attachedNote(attached, request, protocol, variables);
     const text = [
       Private.undoNote(turns),
       this._notebookNote(),
@@ -116,17 +118,24 @@ export class TurnNotes implements IKernelFacts {
   }
 
   /**
-   * The attached cells and what the model is to do with them, last before the prompt.
+   * The attached cells and what the model is to do with them, last before the prompt; after a
+   * cell that failed on a missing key, the kernel's frames and their columns.
    */
   private _attachedNote(
     attached: IAttachedCell[],
     request: TurnState.IRequest | undefined,
-    protocol: IAgentProtocol | undefined
+    protocol: IAgentProtocol | undefined,
+    variables: readonly INamespaceVariable[]
   ): string | undefined {
     if (!attached.length) {
       return undefined;
     }
-    const description = describeAttachedCells(attached, this._attachedOptions());
+    const description = [
+      describeAttachedCells(attached, this._attachedOptions()),
+      Private.keyErrorNote(attached, variables)
+    ]
+      .filter(Boolean)
+      .join('\n');
     if (!protocol || !request) {
       return description;
     }
@@ -289,6 +298,23 @@ export namespace TurnNotes {
 }
 
 namespace Private {
+  /**
+   * The note on a missing column for the first attached code cell whose traceback ends in a
+   * `KeyError` (the person's cell failed before the turn; `missingColumnNote`).
+   */
+  export function keyErrorNote(
+    attached: IAttachedCell[],
+    variables: readonly INamespaceVariable[]
+  ): string | undefined {
+    for (const cell of attached) {
+      const evalue = cell.status === 'error' ? /^KeyError: (.+)$/m.exec(cell.outputs)?.[1] : undefined;
+      if (evalue !== undefined) {
+        return missingColumnNote(evalue, variables);
+      }
+    }
+    return undefined;
+  }
+
   /**
    * How long a turn waits for the kernel to describe its namespace before going on without it.
    */
