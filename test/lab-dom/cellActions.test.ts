@@ -3,7 +3,7 @@ import { CodeCell, type Cell } from '@jupyterlab/cells';
 import type * as nbformat from '@jupyterlab/nbformat';
 import { INotebookTracker, NotebookTracker, type NotebookPanel } from '@jupyterlab/notebook';
 import { IRenderMimeRegistry, RenderMimeRegistry, standardRendererFactories } from '@jupyterlab/rendermime';
-import type { KernelSpec, ServiceManager } from '@jupyterlab/services';
+import type { KernelSpec } from '@jupyterlab/services';
 import { ISettingRegistry } from '@jupyterlab/settingregistry';
 import { CommandRegistry } from '@lumino/commands';
 import { PluginRegistry } from '@lumino/coreutils';
@@ -11,7 +11,6 @@ import { Signal } from '@lumino/signaling';
 
 import { Agent } from '../../src/agent/agent';
 import type { ITurnOptions } from '../../src/agent/turnRequest';
-import type { JupyterServerProcess } from '../../src/node/jupyterServerProcess';
 import { cellActionState } from '../../src/lab/cellActionAvailability';
 import { cellActionsPlugin } from '../../src/lab/cellActionsPlugin';
 import type { ChatPanel } from '../../src/lab/chatPanel';
@@ -20,10 +19,10 @@ import { commandsPlugin } from '../../src/lab/commandsPlugin';
 import { codeInterpreterPlugin } from '../../src/lab/plugin';
 import { sidebarPlugin } from '../../src/lab/sidebarPlugin';
 import { ICodeInterpreter, ICodeInterpreterSidebar } from '../../src/lab/tokens';
-import { startJupyter } from '../support/jupyter';
-import { ScriptedModelServer, type ScriptedReply } from '../support/scriptedModelServer';
+import type { ScriptedReply } from '../support/scriptedModelServer';
 import { found, until } from './support/domWait';
-import { closeNotebook, openNotebook, serviceManagerFor } from './support/liveNotebook';
+import { closeNotebook, openNotebook } from './support/liveNotebook';
+import { ScriptedLab } from './support/scriptedLab';
 
 /**
  * The model: a prompt with "hang" gets a request never answered; anything else a short answer
@@ -59,9 +58,6 @@ const CELLS: nbformat.ICell[] = [
   { id: 'plot', cell_type: 'code', source: 'y = 2\nprint(y)', metadata: {}, outputs: [], execution_count: null }
 ];
 
-let model: ScriptedModelServer;
-let server: JupyterServerProcess;
-let manager: ServiceManager;
 let panel: NotebookPanel;
 let tracker: NotebookTracker;
 let commands: CommandRegistry;
@@ -86,16 +82,24 @@ function provider<T>(id: string, token: JupyterFrontEndPlugin<T>['provides'], se
   return { id, autoStart: true, provides: token, activate: () => service };
 }
 
+const lab = ScriptedLab.forSuite({
+  script: request => reply(request.body as never),
+  env: { OPENAI_API_KEY: 'test-key' },
+  beforeStop: async () => {
+    run?.mockRestore();
+    for (const other of otherPanels) {
+      await closeNotebook(other);
+    }
+    if (panel) {
+      await closeNotebook(panel);
+    }
+  }
+});
+
 beforeAll(async () => {
-  model = await ScriptedModelServer.start({ script: request => reply(request.body as never) });
-  server = await startJupyter({
-    env: { OPENAI_BASE_URL: model.baseUrl, CODE_INTERPRETER_MODEL: 'scripted-model', OPENAI_API_KEY: 'test-key' },
-    extraArgs: ['--ServerApp.jpserver_extensions=jupyterlab_code_interpreter=True']
-  });
-  manager = serviceManagerFor(server);
-  panel = await openNotebook(manager, 'cell-actions.ipynb', CELLS);
-  await manager.kernelspecs.ready;
-  kernelSpecs.specs = JSON.parse(JSON.stringify(manager.kernelspecs.specs)) as KernelSpec.ISpecModels;
+  panel = await openNotebook(lab.manager, 'cell-actions.ipynb', CELLS);
+  await lab.manager.kernelspecs.ready;
+  kernelSpecs.specs = JSON.parse(JSON.stringify(lab.manager.kernelspecs.specs)) as KernelSpec.ISpecModels;
 
   tracker = new NotebookTracker({ namespace: 'code-interpreter-cell-actions-test' });
   await tracker.add(panel);
@@ -106,8 +110,8 @@ beforeAll(async () => {
   commands = new CommandRegistry();
   const registry = new PluginRegistry<JupyterFrontEnd>();
   const serviceManager = {
-    serverSettings: manager.serverSettings,
-    contents: manager.contents,
+    serverSettings: lab.manager.serverSettings,
+    contents: lab.manager.contents,
     kernelspecs: kernelSpecs
   };
   registry.application = { commands, serviceManager, shell } as unknown as JupyterFrontEnd;
@@ -129,22 +133,6 @@ beforeAll(async () => {
   chat = (await registry.resolveRequiredService(ICodeInterpreterSidebar)) as ChatPanel;
   await Promise.all(panel.content.widgets.map(cell => cell.ready));
   run = jest.spyOn(Agent.prototype, 'run');
-});
-
-afterAll(async () => {
-  try {
-    run?.mockRestore();
-    for (const other of otherPanels) {
-      await closeNotebook(other);
-    }
-    if (panel) {
-      await closeNotebook(panel);
-    }
-    manager?.dispose();
-  } finally {
-    await server?.stop();
-    await model?.stop();
-  }
 });
 
 beforeEach(() => {
@@ -422,8 +410,8 @@ describe('where the cell actions cannot work', () => {
     const bare = new CommandRegistry();
     const registry = new PluginRegistry<JupyterFrontEnd>();
     const serviceManager = {
-      serverSettings: manager.serverSettings,
-      contents: manager.contents,
+      serverSettings: lab.manager.serverSettings,
+      contents: lab.manager.contents,
       kernelspecs: kernelSpecs
     };
     registry.application = { commands: bare, serviceManager, shell } as unknown as JupyterFrontEnd;
@@ -444,7 +432,7 @@ describe('where the cell actions cannot work', () => {
   });
 
   it('hides them in a notebook without a kernel', async () => {
-    const other = await openNotebook(manager, 'cell-actions-no-kernel.ipynb', [
+    const other = await openNotebook(lab.manager, 'cell-actions-no-kernel.ipynb', [
       { id: 'failed', cell_type: 'code', source: '1 / 0', metadata: {}, outputs: [ERROR_OUTPUT], execution_count: 1 }
     ]);
     otherPanels.push(other);

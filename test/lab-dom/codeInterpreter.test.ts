@@ -1,17 +1,15 @@
 import type { ICodeCellModel } from '@jupyterlab/cells';
 import type * as nbformat from '@jupyterlab/nbformat';
 import { NotebookTracker, type NotebookPanel } from '@jupyterlab/notebook';
-import type { ServiceManager } from '@jupyterlab/services';
 
-import type { JupyterServerProcess } from '../../src/node/jupyterServerProcess';
 import { makeNodeServerSettings } from '../../src/node/serverConnection';
 import { CodeInterpreter } from '../../src/lab/codeInterpreter';
 import { codeInterpreterPlugin } from '../../src/lab/plugin';
 import { DEFAULT_SETTINGS } from '../../src/lab/settings';
 import { ICodeInterpreter } from '../../src/lab/tokens';
-import { startJupyter } from '../support/jupyter';
-import { ScriptedModelServer, type ScriptedReply } from '../support/scriptedModelServer';
-import { closeNotebook, openNotebook, serviceManagerFor } from './support/liveNotebook';
+import type { ScriptedReply } from '../support/scriptedModelServer';
+import { closeNotebook, openNotebook } from './support/liveNotebook';
+import { ScriptedLab } from './support/scriptedLab';
 
 const FAILING = 'print(1 / 0)';
 const FIXED = 'print(1 / 2)';
@@ -45,41 +43,29 @@ const USER_CELLS: nbformat.ICell[] = [
   { id: 'user-code', cell_type: 'code', source: 'x = 1', metadata: {}, outputs: [], execution_count: null }
 ];
 
-let model: ScriptedModelServer;
-let server: JupyterServerProcess;
-let manager: ServiceManager;
 let panel: NotebookPanel;
 let interpreter: CodeInterpreter;
 
+// The real server extension proxies the model requests to the scripted server.
+const lab = ScriptedLab.forSuite({
+  script: request => reply(request.body as never),
+  beforeStop: async () => {
+    interpreter?.dispose();
+    if (panel) {
+      await closeNotebook(panel);
+    }
+  }
+});
+
 beforeAll(async () => {
-  model = await ScriptedModelServer.start({ script: request => reply(request.body as never) });
-  // The real server extension proxies the model requests to the scripted server.
-  server = await startJupyter({
-    env: { OPENAI_BASE_URL: model.baseUrl, CODE_INTERPRETER_MODEL: 'scripted-model' },
-    extraArgs: ['--ServerApp.jpserver_extensions=jupyterlab_code_interpreter=True']
-  });
-  manager = serviceManagerFor(server);
-  panel = await openNotebook(manager, 'service.ipynb', USER_CELLS);
+  panel = await openNotebook(lab.manager, 'service.ipynb', USER_CELLS);
   const tracker = new NotebookTracker({ namespace: 'code-interpreter-test' });
   await tracker.add(panel);
   interpreter = new CodeInterpreter({
     tracker,
     settings: () => ({ ...DEFAULT_SETTINGS, approval: 'never', protocol: 'tools' }),
-    serverSettings: makeNodeServerSettings(server.url, server.token)
+    serverSettings: makeNodeServerSettings(lab.server.url, lab.server.token)
   });
-});
-
-afterAll(async () => {
-  try {
-    interpreter?.dispose();
-    if (panel) {
-      await closeNotebook(panel);
-    }
-    manager?.dispose();
-  } finally {
-    await server?.stop();
-    await model?.stop();
-  }
 });
 
 describe('ICodeInterpreter', () => {

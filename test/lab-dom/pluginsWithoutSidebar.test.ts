@@ -1,6 +1,5 @@
 import type { JupyterFrontEnd, JupyterFrontEndPlugin } from '@jupyterlab/application';
 import { INotebookTracker, NotebookTracker, type NotebookPanel } from '@jupyterlab/notebook';
-import type { ServiceManager } from '@jupyterlab/services';
 import { ISettingRegistry } from '@jupyterlab/settingregistry';
 import { IStatusBar } from '@jupyterlab/statusbar';
 import { CommandRegistry } from '@lumino/commands';
@@ -8,7 +7,6 @@ import { PluginRegistry } from '@lumino/coreutils';
 import { Signal } from '@lumino/signaling';
 import type { Widget } from '@lumino/widgets';
 
-import type { JupyterServerProcess } from '../../src/node/jupyterServerProcess';
 import { CodeInterpreter } from '../../src/lab/codeInterpreter';
 import { CommandIDs } from '../../src/lab/commandIds';
 import { commandsPlugin } from '../../src/lab/commandsPlugin';
@@ -16,10 +14,10 @@ import { codeInterpreterPlugin, PLUGIN_ID } from '../../src/lab/plugin';
 import { SIDEBAR_PLUGIN_ID } from '../../src/lab/sidebarPlugin';
 import { STATUS_ITEM_PLUGIN_ID, statusItemPlugin } from '../../src/lab/statusItemPlugin';
 import { ICodeInterpreter, ICodeInterpreterSidebar } from '../../src/lab/tokens';
-import { startJupyter } from '../support/jupyter';
-import { ScriptedModelServer, type ScriptedReply } from '../support/scriptedModelServer';
+import type { ScriptedReply } from '../support/scriptedModelServer';
 import { found } from './support/domWait';
-import { closeNotebook, openNotebook, serviceManagerFor } from './support/liveNotebook';
+import { closeNotebook, openNotebook } from './support/liveNotebook';
+import { ScriptedLab } from './support/scriptedLab';
 
 /**
  * The model: runs one cell, then answers from its output.
@@ -32,31 +30,20 @@ function reply(body: { messages: { role: string }[] }): ScriptedReply {
   return { kind: 'tools', calls: [{ name: 'execute_code', arguments: JSON.stringify({ code: 'print(6 * 7)' }) }] };
 }
 
-let model: ScriptedModelServer;
-let server: JupyterServerProcess;
-let manager: ServiceManager;
 let panel: NotebookPanel;
 
-beforeAll(async () => {
-  model = await ScriptedModelServer.start({ script: request => reply(request.body as never) });
-  server = await startJupyter({
-    env: { OPENAI_BASE_URL: model.baseUrl, CODE_INTERPRETER_MODEL: 'scripted-model', OPENAI_API_KEY: 'test-key' },
-    extraArgs: ['--ServerApp.jpserver_extensions=jupyterlab_code_interpreter=True']
-  });
-  manager = serviceManagerFor(server);
-  panel = await openNotebook(manager, 'no-sidebar.ipynb', []);
-});
-
-afterAll(async () => {
-  try {
+const lab = ScriptedLab.forSuite({
+  script: request => reply(request.body as never),
+  env: { OPENAI_API_KEY: 'test-key' },
+  beforeStop: async () => {
     if (panel) {
       await closeNotebook(panel);
     }
-    manager?.dispose();
-  } finally {
-    await server?.stop();
-    await model?.stop();
   }
+});
+
+beforeAll(async () => {
+  panel = await openNotebook(lab.manager, 'no-sidebar.ipynb', []);
 });
 
 /**
@@ -84,7 +71,7 @@ describe('the code interpreter without its sidebar plugin', () => {
     const shell = { add: jest.fn(), activateById: jest.fn() };
     const commands = new CommandRegistry();
     const registry = new PluginRegistry<JupyterFrontEnd>();
-    registry.application = { commands, serviceManager: manager, shell } as unknown as JupyterFrontEnd;
+    registry.application = { commands, serviceManager: lab.manager, shell } as unknown as JupyterFrontEnd;
     registry.registerPlugins([
       provider('test:tracker', INotebookTracker, tracker),
       provider('test:settings', ISettingRegistry, settingRegistry as unknown as ISettingRegistry),
@@ -108,7 +95,7 @@ describe('the code interpreter without its sidebar plugin', () => {
     const interpreter = await registry.resolveRequiredService(ICodeInterpreter);
     // The model is reached with the service manager's connection, not the page's default one
     // (which points nowhere in this test).
-    expect(interpreter.modelStatus.serverSettings === manager.serverSettings).toBe(true);
+    expect(interpreter.modelStatus.serverSettings === lab.manager.serverSettings).toBe(true);
     await interpreter.modelStatus.refresh();
     expect(interpreter.modelStatus.readiness).toMatchObject({ state: 'ready', provider: 'remote' });
     const status = statusItems.get(STATUS_ITEM_PLUGIN_ID);

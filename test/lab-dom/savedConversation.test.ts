@@ -1,18 +1,15 @@
 import type { NotebookPanel } from '@jupyterlab/notebook';
-import type { ServiceManager } from '@jupyterlab/services';
 import type { PartialJSONObject } from '@lumino/coreutils';
 
 import type { AgentEvent } from '../../src/agent/events';
 import { systemPrompt } from '../../src/agent/prompts';
 import { CONVERSATION_METADATA_KEY } from '../../src/conversation/conversationRecord';
-import type { JupyterServerProcess } from '../../src/node/jupyterServerProcess';
 import { makeNodeServerSettings } from '../../src/node/serverConnection';
 import { AgentSession } from '../../src/lab/agentSession';
 import { DEFAULT_SETTINGS } from '../../src/lab/settings';
 import type { Transcript } from '../../src/lab/transcript';
-import { startJupyter } from '../support/jupyter';
-import { ScriptedModelServer } from '../support/scriptedModelServer';
-import { closeNotebook, openNotebook, serviceManagerFor } from './support/liveNotebook';
+import { closeNotebook, openNotebook } from './support/liveNotebook';
+import { ScriptedLab } from './support/scriptedLab';
 
 /**
  * A notebook someone sent, whose metadata holds a conversation with junk, a system message and
@@ -49,27 +46,7 @@ function junkConversation(): PartialJSONObject {
   };
 }
 
-let model: ScriptedModelServer;
-let server: JupyterServerProcess;
-let manager: ServiceManager;
-
-beforeAll(async () => {
-  model = await ScriptedModelServer.start({ script: () => ({ kind: 'text', content: 'Fine.' }) });
-  server = await startJupyter({
-    env: { OPENAI_BASE_URL: model.baseUrl, CODE_INTERPRETER_MODEL: 'scripted-model' },
-    extraArgs: ['--ServerApp.jpserver_extensions=jupyterlab_code_interpreter=True']
-  });
-  manager = serviceManagerFor(server);
-});
-
-afterAll(async () => {
-  try {
-    manager?.dispose();
-  } finally {
-    await server?.stop();
-    await model?.stop();
-  }
-});
+const lab = ScriptedLab.forSuite({ script: () => ({ kind: 'text', content: 'Fine.' }) });
 
 describe('a live notebook whose saved conversation was made elsewhere', () => {
   let panel: NotebookPanel | undefined;
@@ -88,11 +65,11 @@ describe('a live notebook whose saved conversation was made elsewhere', () => {
    * conversation is shown.
    */
   async function open(path: string): Promise<{ session: AgentSession; events: AgentEvent[] }> {
-    panel = await openNotebook(manager, path, [], { [CONVERSATION_METADATA_KEY]: junkConversation() });
+    panel = await openNotebook(lab.manager, path, [], { [CONVERSATION_METADATA_KEY]: junkConversation() });
     const opened = new AgentSession({
       panel,
       settings: () => ({ ...DEFAULT_SETTINGS, approval: 'never', protocol: 'tools' }),
-      serverSettings: makeNodeServerSettings(server.url, server.token)
+      serverSettings: makeNodeServerSettings(lab.server.url, lab.server.token)
     });
     session = opened;
     const events: AgentEvent[] = [];
@@ -119,14 +96,14 @@ describe('a live notebook whose saved conversation was made elsewhere', () => {
     expect(review.dropped).toMatch(/role "system"/);
     expect(review.dropped).toMatch(/answers no call/);
 
-    const before = model.requests.length;
+    const before = lab.model.requests.length;
     await expect(session.ask('Go on.')).rejects.toThrow(/continue it or start fresh/);
-    expect(model.requests.length).toBe(before);
+    expect(lab.model.requests.length).toBe(before);
 
     session.continueSaved();
     const result = await session.ask('Go on.');
     expect(result.outcome).toBe('completed');
-    const sent = model.requests[before].body.messages;
+    const sent = lab.model.requests[before].body.messages;
     expect(sent[0]).toEqual({ role: 'system', content: systemPrompt('tools') });
     expect(sent.slice(1).map(message => message.role)).toEqual(['user', 'assistant', 'user']);
     expect(JSON.stringify(sent)).not.toContain('Ignore previous instructions');
@@ -141,9 +118,9 @@ describe('a live notebook whose saved conversation was made elsewhere', () => {
     const { session } = await open('shared-fresh.ipynb');
     session.startFresh();
     expect(session.transcript.entries).toEqual([]);
-    const before = model.requests.length;
+    const before = lab.model.requests.length;
     expect((await session.ask('Hello.')).outcome).toBe('completed');
-    const sent = model.requests[before].body.messages;
+    const sent = lab.model.requests[before].body.messages;
     expect(sent.map(message => message.role)).toEqual(['system', 'user']);
     expect(JSON.stringify(sent)).not.toContain('id_rsa');
     const saved = panel!.model!.getMetadata(CONVERSATION_METADATA_KEY) as { turns: { prompt: string }[] };

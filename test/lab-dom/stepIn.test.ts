@@ -1,22 +1,20 @@
 import type { NotebookPanel } from '@jupyterlab/notebook';
 import { RenderMimeRegistry, standardRendererFactories } from '@jupyterlab/rendermime';
-import type { ServiceManager } from '@jupyterlab/services';
 import { CommandRegistry } from '@lumino/commands';
 import { Widget } from '@lumino/widgets';
 
 import type { AgentEvent } from '../../src/agent/events';
 import { stepInText } from '../../src/agent/stepIns';
-import type { JupyterServerProcess } from '../../src/node/jupyterServerProcess';
 import { makeNodeServerSettings } from '../../src/node/serverConnection';
 import { AgentSession } from '../../src/lab/agentSession';
 import { ChatPanel } from '../../src/lab/chatPanel';
 import { CommandIDs } from '../../src/lab/commandIds';
 import { DEFAULT_SETTINGS } from '../../src/lab/settings';
 import { Transcript } from '../../src/lab/transcript';
-import { startJupyter } from '../support/jupyter';
-import { ScriptedModelServer, lastUserMessageText, type ScriptedReply } from '../support/scriptedModelServer';
+import { lastUserMessageText, type ScriptedReply } from '../support/scriptedModelServer';
 import { found, until } from './support/domWait';
-import { closeNotebook, openNotebook, serviceManagerFor } from './support/liveNotebook';
+import { closeNotebook, openNotebook } from './support/liveNotebook';
+import { ScriptedLab } from './support/scriptedLab';
 
 /**
  * Stepping in during a turn in the sidebar: the prompt box while a turn runs, the message pending
@@ -67,27 +65,7 @@ function reply(request: { body: { messages: { role: string; content?: unknown }[
   return { kind: 'text', content: 'A new turn, from your message.' };
 }
 
-let model: ScriptedModelServer;
-let server: JupyterServerProcess;
-let manager: ServiceManager;
-
-beforeAll(async () => {
-  model = await ScriptedModelServer.start({ script: request => reply(request as never) });
-  server = await startJupyter({
-    env: { OPENAI_BASE_URL: model.baseUrl, CODE_INTERPRETER_MODEL: 'scripted-model' },
-    extraArgs: ['--ServerApp.jpserver_extensions=jupyterlab_code_interpreter=True']
-  });
-  manager = serviceManagerFor(server);
-});
-
-afterAll(async () => {
-  try {
-    manager?.dispose();
-  } finally {
-    await server?.stop();
-    await model?.stop();
-  }
-});
+const lab = ScriptedLab.forSuite({ script: request => reply(request as never) });
 
 describe('Transcript of messages sent during a turn', () => {
   it('moves the oldest pending message to where it was delivered', () => {
@@ -129,11 +107,11 @@ describe('the sidebar while a turn runs', () => {
    */
   async function open(): Promise<{ chat: ChatPanel; session: AgentSession; events: AgentEvent[]; name: string }> {
     const name = `step-in-${++count}`;
-    panel = await openNotebook(manager, `${name}.ipynb`, []);
+    panel = await openNotebook(lab.manager, `${name}.ipynb`, []);
     const opened = new AgentSession({
       panel,
       settings: () => ({ ...DEFAULT_SETTINGS, approval: 'never', protocol: 'tools' }),
-      serverSettings: makeNodeServerSettings(server.url, server.token)
+      serverSettings: makeNodeServerSettings(lab.server.url, lab.server.token)
     });
     session = opened;
     await panel.context.ready;
@@ -148,7 +126,7 @@ describe('the sidebar while a turn runs', () => {
     chat = new ChatPanel({
       commands,
       rendermime: new RenderMimeRegistry({ initialFactories: standardRendererFactories }),
-      serverSettings: makeNodeServerSettings(server.url, server.token)
+      serverSettings: makeNodeServerSettings(lab.server.url, lab.server.token)
     });
     chat.setSession(opened);
     Widget.attach(chat, document.body);
@@ -237,7 +215,7 @@ describe('the sidebar while a turn runs', () => {
       'Sent during the turn: will be read at the next step'
     );
 
-    await manager.contents.save(`${name}.txt`, { type: 'file', format: 'text', content: 'go' });
+    await lab.manager.contents.save(`${name}.txt`, { type: 'file', format: 'text', content: 'go' });
     await ended;
     await idle(opened);
 
@@ -260,7 +238,7 @@ describe('the sidebar while a turn runs', () => {
     expect(at).toBeGreaterThan(shown.indexOf('step:ok'));
     expect(shown.slice(at + 1)).toEqual(['assistant', 'turn-end']);
     expect(find(sidebar, '.jp-CodeInterpreter-assistant').textContent).toContain('I read your message.');
-    const sent = model.requests.at(-1)!.body.messages;
+    const sent = lab.model.requests.at(-1)!.body.messages;
     expect(sent.at(-1)).toEqual({ role: 'user', content: stepInText('Use the median.') });
     expect(sent.at(-2)?.role).toBe('tool');
   });
@@ -293,7 +271,7 @@ describe('the sidebar while a turn runs', () => {
     const prompts = Array.from(sidebar.node.querySelectorAll('.jp-CodeInterpreter-user')).map(node => node.textContent);
     expect(prompts).toEqual(['Run something quick.', 'Plot it too.']);
     expect(opened.isRunning).toBe(false);
-    const requests = model.requests.slice(-3);
+    const requests = lab.model.requests.slice(-3);
     expect(JSON.stringify(requests[1].body.messages)).not.toContain('Plot it too.');
     expect(lastUserMessageText(requests[2].body as never).endsWith('Plot it too.')).toBe(true);
     expect(find<HTMLTextAreaElement>(sidebar, '.jp-CodeInterpreter-input').value).toBe('');

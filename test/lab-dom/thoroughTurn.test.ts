@@ -2,17 +2,15 @@ import { existsSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 import type { NotebookPanel } from '@jupyterlab/notebook';
-import type { ServiceManager } from '@jupyterlab/services';
 
 import type { AgentEvent } from '../../src/agent/events';
-import type { JupyterServerProcess } from '../../src/node/jupyterServerProcess';
 import { makeNodeServerSettings } from '../../src/node/serverConnection';
 import { AgentSession } from '../../src/lab/agentSession';
 import { DEFAULT_SETTINGS, type ApprovalPolicy } from '../../src/lab/settings';
 import type { Transcript } from '../../src/lab/transcript';
-import { startJupyter } from '../support/jupyter';
-import { ScriptedModelServer, type ScriptedReply } from '../support/scriptedModelServer';
-import { closeNotebook, openNotebook, serviceManagerFor } from './support/liveNotebook';
+import type { ScriptedReply } from '../support/scriptedModelServer';
+import { closeNotebook, openNotebook } from './support/liveNotebook';
+import { ScriptedLab } from './support/scriptedLab';
 
 /**
  * The thorough effort in the sidebar's session, on a real Jupyter server, a real notebook panel
@@ -59,27 +57,10 @@ function reply(request: { body: { seed?: number; messages: { role: string; conte
   return { kind: 'text', content: 'The total of v is 6.' };
 }
 
-let model: ScriptedModelServer;
-let server: JupyterServerProcess;
-let manager: ServiceManager;
+const lab = ScriptedLab.forSuite({ script: request => reply(request as never) });
 
-beforeAll(async () => {
-  model = await ScriptedModelServer.start({ script: request => reply(request as never) });
-  server = await startJupyter({
-    env: { OPENAI_BASE_URL: model.baseUrl, CODE_INTERPRETER_MODEL: 'scripted-model' },
-    extraArgs: ['--ServerApp.jpserver_extensions=jupyterlab_code_interpreter=True']
-  });
-  manager = serviceManagerFor(server);
-  writeFileSync(join(server.rootDir, 'data.csv'), 'v\n1\n2\n3\n');
-});
-
-afterAll(async () => {
-  try {
-    manager?.dispose();
-  } finally {
-    await server?.stop();
-    await model?.stop();
-  }
+beforeAll(() => {
+  writeFileSync(join(lab.server.rootDir, 'data.csv'), 'v\n1\n2\n3\n');
 });
 
 describe('the thorough effort in the sidebar', () => {
@@ -90,14 +71,14 @@ describe('the thorough effort in the sidebar', () => {
   let firstRequest = 0;
 
   beforeEach(() => {
-    firstRequest = model.requests.length;
+    firstRequest = lab.model.requests.length;
     blockingFile = undefined;
     blocking = undefined;
   });
 
   /** The model requests of this test. */
   function requests(): { seed?: number; temperature?: number; messages: { role: string; content?: unknown }[] }[] {
-    return model.requests.slice(firstRequest).map(request => request.body as never);
+    return lab.model.requests.slice(firstRequest).map(request => request.body as never);
   }
 
   afterEach(async () => {
@@ -110,13 +91,13 @@ describe('the thorough effort in the sidebar', () => {
 
   async function open(
     approval: ApprovalPolicy,
-    serverUrl = server.url
+    serverUrl = lab.server.url
   ): Promise<{ session: AgentSession; events: AgentEvent[] }> {
-    panel = await openNotebook(manager, `thorough-${++count}.ipynb`, []);
+    panel = await openNotebook(lab.manager, `thorough-${++count}.ipynb`, []);
     const opened = new AgentSession({
       panel,
       settings: () => ({ ...DEFAULT_SETTINGS, approval, protocol: 'tools', effort: 'thorough', candidates: 3 }),
-      serverSettings: makeNodeServerSettings(serverUrl, server.token)
+      serverSettings: makeNodeServerSettings(serverUrl, lab.server.token)
     });
     session = opened;
     await panel.context.ready;
@@ -163,8 +144,8 @@ describe('the thorough effort in the sidebar', () => {
   }
 
   async function otherSessions(): Promise<string[]> {
-    await manager.sessions.refreshRunning();
-    return [...manager.sessions.running()].map(model_ => model_.path).filter(path => path !== panel!.context.path);
+    await lab.manager.sessions.refreshRunning();
+    return [...lab.manager.sessions.running()].map(model_ => model_.path).filter(path => path !== panel!.context.path);
   }
 
   it('asks once, runs candidates in kernels and copies of their own, and runs the chosen cells in the person’s kernel', async () => {
@@ -208,7 +189,7 @@ describe('the thorough effort in the sidebar', () => {
 
     // The candidates' kernels are gone, their copies removed, their files never in the person's folder.
     expect(await otherSessions()).toEqual([]);
-    expect(readdirSync(join(server.rootDir, CANDIDATE_FOLDER_ROOT))).toEqual([]);
+    expect(readdirSync(join(lab.server.rootDir, CANDIDATE_FOLDER_ROOT))).toEqual([]);
 
     // The turn is saved in the notebook, with the person's cell ids: Undo removes the cell.
     const end = opened.transcript.entries.find(entry => entry.kind === 'turn-end');
@@ -232,14 +213,14 @@ describe('the thorough effort in the sidebar', () => {
     expect(seed2Tools.some(text => text.includes('ran'))).toBe(true);
     expect(seed2Tools.some(text => /\b5\b/.test(text))).toBe(true);
     // ... in its copy and its kernel, not in the person's.
-    expect(existsSync(join(server.rootDir, 'written-by-candidate.txt'))).toBe(false);
+    expect(existsSync(join(lab.server.rootDir, 'written-by-candidate.txt'))).toBe(false);
     expect(await personVariables()).not.toContain("'leftover'");
     expect(sources()).toEqual([RIGHT]);
   });
 
   it('ends the turn with the reason when the server makes no copies, nothing sent or written', async () => {
     // A server without the extension's endpoint answers 404.
-    const { session: opened, events } = await open('never', `${server.url}no-such-prefix/`);
+    const { session: opened, events } = await open('never', `${lab.server.url}no-such-prefix/`);
     const result = await opened.ask(TASK);
     expect(result.outcome).toBe('gave-up');
     expect(result.reason).toMatch(/could not copy the folder for the candidates/);
@@ -281,6 +262,6 @@ describe('the thorough effort in the sidebar', () => {
     expect(sources()).toEqual(['']);
     expect(events.filter(event => event.type === 'turn-end')).toHaveLength(1);
     expect(await otherSessions()).toEqual([]);
-    expect(readdirSync(join(server.rootDir, CANDIDATE_FOLDER_ROOT))).toEqual([]);
+    expect(readdirSync(join(lab.server.rootDir, CANDIDATE_FOLDER_ROOT))).toEqual([]);
   });
 });
