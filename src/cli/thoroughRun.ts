@@ -1,7 +1,7 @@
 // Copyright (c) jupyterlab-code-interpreter contributors.
 // Distributed under the terms of the Modified BSD License.
 
-import { cpSync, mkdtempSync, rmSync } from 'node:fs';
+import { cpSync, lstatSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
 
@@ -20,7 +20,8 @@ export const THOROUGH_RUN_HELP = `Effort:
   --effort fast|thorough  fast (default): one turn. thorough: K candidate turns, one after the
                        other, each in a fresh kernel of the same kernel spec working in a temporary
                        copy of the notebook's folder (hidden entries, node_modules and __pycache__
-                       left out; candidates write files only in their copies, removed afterwards),
+                       left out; at most 200 MB; candidates write files only in their copies,
+                       removed afterwards),
                        sampled with seeds; the figures of the completed candidates' answers are
                        compared, the most common wins (ties to the earlier), and its cells are
                        written into the notebook and run once more in its kernel. Private server
@@ -60,9 +61,17 @@ export interface IThoroughOutcome {
  * @param options - the task, the folders, the model and how candidates are sampled.
  * @returns the chosen candidate's turn, and whether its cells ran in the user's kernel.
  * @throws {UnreachableError} when the candidates' Jupyter server cannot be started.
+ * @throws {Error} when the working folder holds more than 200 MB, before anything is copied.
  */
 export async function runThoroughTask(options: IThoroughRunOptions): Promise<IThoroughOutcome> {
   const { streams } = options;
+  const size = Private.folderSize(options.workingDir);
+  if (size > Private.MAX_FOLDER_BYTES) {
+    throw new Error(
+      `The folder holds ${Math.round(size / 2 ** 20)} MB; the thorough effort copies it once per candidate and ` +
+        `copies at most ${Private.MAX_FOLDER_BYTES / 2 ** 20} MB. Move the notebook into a smaller folder, or use --effort fast.`
+    );
+  }
   const scratch = mkdtempSync(join(tmpdir(), 'code-interpreter-thorough-'));
   let connection: JupyterConnection | undefined;
   let turns: CandidateTurns | undefined;
@@ -153,6 +162,35 @@ namespace Private {
    * Entries of the working folder left out of the copies.
    */
   export const SKIPPED = /^(\..*|node_modules|__pycache__)$/;
+
+  /**
+   * The most a working folder may hold to be copied for candidates: the sidebar's limit too
+   * (MAX_FOLDER_BYTES in jupyterlab_code_interpreter/candidate_folders_handler.py).
+   */
+  export const MAX_FOLDER_BYTES = 200 * 2 ** 20;
+
+  /**
+   * Bytes of the files a copy would hold (links not followed), counted until over the limit.
+   */
+  export function folderSize(folder: string): number {
+    let total = 0;
+    const pending = [folder];
+    while (pending.length && total <= MAX_FOLDER_BYTES) {
+      const current = pending.pop()!;
+      for (const entry of readdirSync(current, { withFileTypes: true })) {
+        if (SKIPPED.test(entry.name)) {
+          continue;
+        }
+        const path = join(current, entry.name);
+        if (entry.isDirectory()) {
+          pending.push(path);
+        } else if (entry.isFile()) {
+          total += lstatSync(path).size;
+        }
+      }
+    }
+    return total;
+  }
 
   /**
    * A line of stderr for a candidate's progress.

@@ -2,7 +2,16 @@
 // temporary copy of the folder, compared on the figures of their answers; the winner's cells are
 // written into the user's notebook and run in its kernel (real Jupyter server and kernels, the
 // scripted model server).
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import {
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  readdirSync,
+  rmSync,
+  truncateSync,
+  writeFileSync
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
@@ -143,6 +152,28 @@ describe('code-interpreter run --effort thorough', () => {
       cells: { cell_type: string }[];
     };
     expect(notebook.cells.filter(cell => cell.cell_type === 'code')).toHaveLength(0);
+  });
+
+  it('refuses a folder over 200 MB before copying it or asking the model', async () => {
+    // Sparse files: their sizes count, no disk is used. Under node_modules they are not copied.
+    mkdirSync(join(workdir, 'node_modules'));
+    writeFileSync(join(workdir, 'node_modules', 'big.bin'), '');
+    truncateSync(join(workdir, 'node_modules', 'big.bin'), 250 * 2 ** 20);
+    const scratchBefore = readdirSync(tmpdir()).filter(name => name.startsWith('code-interpreter-thorough-'));
+
+    expect((await runThorough()).code).toBe(0);
+    const requestsWithin = model.requests.length;
+    expect(requestsWithin).toBeGreaterThan(0);
+
+    writeFileSync(join(workdir, 'more.bin'), '');
+    truncateSync(join(workdir, 'more.bin'), 201 * 2 ** 20);
+    const { code, stderr } = await runThorough();
+
+    expect(code).toBe(1);
+    expect(stderr).toContain('The folder holds 201 MB; the thorough effort copies it once per candidate');
+    expect(stderr).toContain('--effort fast');
+    expect(model.requests).toHaveLength(requestsWithin);
+    expect(readdirSync(tmpdir()).filter(name => name.startsWith('code-interpreter-thorough-'))).toEqual(scratchBefore);
   });
 
   it('refuses thorough with a running server, and thorough options without it', async () => {
