@@ -30,7 +30,10 @@ export interface ICodeBlock {
 }
 
 /**
- * The runnable fenced code blocks of a markdown answer, in order.
+ * The runnable fenced code blocks of a markdown answer, in order. A block whose lines are all
+ * sentences is not code: small models put their final answer in a python fence ("The average
+ * order amount ... is: 436.81", the 1.5B on the real-model suite), which would fail to compile
+ * and end a turn that had found the answer as given up.
  *
  * @param markdown - the model's answer.
  * @returns the blocks, with where each ends.
@@ -53,7 +56,7 @@ export function findCodeBlocks(markdown: string): ICodeBlock[] {
     }
     const closing = /^\s{0,3}(`{3,})\s*$/.exec(line);
     if (closing && closing[1].length >= open.fence.length) {
-      if (RUNNABLE_LANGUAGES.has(open.language) && open.body.join('\n').trim()) {
+      if (Private.runnable(open.language, open.body)) {
         blocks.push({ code: open.body.join('\n'), end: lineEnd });
       }
       open = null;
@@ -61,7 +64,7 @@ export function findCodeBlocks(markdown: string): ICodeBlock[] {
     }
     open.body.push(line);
   }
-  if (open && RUNNABLE_LANGUAGES.has(open.language) && open.body.join('').trim()) {
+  if (open && Private.runnable(open.language, open.body)) {
     blocks.push({ code: open.body.join('\n'), end: markdown.length });
   }
   return blocks;
@@ -101,4 +104,24 @@ export function codeToRun(markdown: string): string | undefined {
 export function endOfFirstBlock(markdown: string): number | undefined {
   const first = findCodeBlocks(markdown)[0];
   return first && first.end < markdown.length ? first.end : undefined;
+}
+
+namespace Private {
+  /**
+   * A line of prose: at least four words, the first capitalised and not a Python constant, and
+   * none of the characters a Python statement of that shape would need.
+   */
+  const PROSE_LINE = /^\s*(?!(?:True|False|None)\b)[A-Z][\w'-]*(?:[ \t]+[^\s]+){3,}\s*$/;
+  const CODE_CHARACTERS = /[()=[\]{}#"]/;
+
+  /**
+   * Whether a fenced block runs: a runnable language, something in it, and not only prose.
+   */
+  export function runnable(language: string, body: string[]): boolean {
+    const lines = body.filter(line => line.trim());
+    if (!RUNNABLE_LANGUAGES.has(language) || lines.length === 0) {
+      return false;
+    }
+    return !lines.every(line => PROSE_LINE.test(line) && !CODE_CHARACTERS.test(line));
+  }
 }

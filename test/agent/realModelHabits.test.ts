@@ -39,6 +39,19 @@ describe('Agent with what real models send', () => {
     expect(shown[0]).not.toContain('execute_code');
   });
 
+  it('takes a final answer written in a python fence for the answer, and the turn completes', async () => {
+    const { agent, notebook } = await harness.setUp(
+      [
+        text('```python\nprint(round(436.8139, 2))\n```'),
+        text('```python\nThe average order amount of customers in the Enterprise segment is: 436.81\n```')
+      ],
+      { protocol: 'text' }
+    );
+    const result = await agent.run('What is the average order amount of Enterprise customers?');
+    expect(result).toMatchObject({ outcome: 'completed', executions: 1 });
+    expect(codeCells(notebook)).toHaveLength(1);
+  });
+
   it('tells the model exactly what is wrong with a call no repair reads, and runs its corrected one', async () => {
     const { agent, notebook, model } = await harness.setUp([
       text('<tool_call>{"name": "execute_code", "arguments": {{{"code"</tool_call>'),

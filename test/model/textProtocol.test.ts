@@ -45,6 +45,17 @@ describe('the text protocol', () => {
     expect(codeToRun(answer)).toBe('s = """\n```\ninner\n```\n"""\nprint(s)');
   });
 
+  it('takes a fenced block of sentences for an answer, not code', () => {
+    // What the 1.5B wrote after its code had printed the figure (real-model suite, join-segment-mean).
+    const answer = '```python\nThe average order amount of customers in the Enterprise segment is: 436.81\n```';
+    expect(codeToRun(answer)).toBeUndefined();
+    expect(codeToRun('```\nThe mean is 7.5.\n\nThe median is 4.\n```')).toBeUndefined();
+    // Code that reads like words is still code.
+    expect(codeToRun('```python\nTrue if x else y and z\n```')).toBe('True if x else y and z');
+    expect(codeToRun('```python\nResult = compute(data) or fallback\n```')).toBe('Result = compute(data) or fallback');
+    expect(codeToRun("```python\nThe answer is:\nprint('42')\n```")).toBe("The answer is:\nprint('42')");
+  });
+
   it('finds no code in a plain answer', () => {
     expect(codeToRun('The answer is 42.')).toBeUndefined();
     expect(codeToRun('```python\n\n```')).toBeUndefined();
