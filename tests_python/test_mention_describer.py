@@ -38,6 +38,14 @@ def test_a_csv_file_with_a_semicolon_delimiter_and_a_decimal_comma(shell, descri
     )
 
 
+def test_a_table_s_column_names_are_given_as_data(shell, describer, tmp_path):
+    (tmp_path / "sales.csv").write_text("region;revenue\nN;1,5\n")
+    (tmp_path / "notes.txt").write_text("just words\nand more\n")
+    entries = mentioned(shell, describer, "sales.csv", "notes.txt")
+    assert entries["sales.csv"]["columns"] == ["region", "revenue"]
+    assert "columns" not in entries["notes.txt"]
+
+
 def test_a_file_with_dots_grouping_thousands_before_a_decimal_comma(shell, describer, tmp_path):
     content = "booking;account;amount\nB1;Payroll;7.620,87\nB2;Office;5.422,90\nB3;Travel;12,50\n"
     (tmp_path / "ledger.csv").write_text(content)

@@ -18,11 +18,14 @@ MAX_COUNTED_BYTES = 20000000
 # Lines sniffed for a delimited file's delimiter and decimal mark.
 SNIFFED_LINES = 15
 _DELIMITED_SUFFIXES = (".csv", ".tsv", ".txt", ".dat")
+# Column names of a mentioned table given to the agent as data.
+MAX_COLUMN_NAMES = 200
 
 
 def describe_mentions(names, namespace, cwd, char_limit, in_time, cut, type_name):
     """Each name as {'name', 'kind', 'text'}: a variable of the namespace, a file or folder under
-    cwd, or 'missing'; the text cut to char_limit characters.
+    cwd, or 'missing'; the text cut to char_limit characters. A delimited file pandas could read
+    also has 'columns', its column names (the agent names them after a KeyError).
 
     in_time: whether the time allowance is left for the slower parts.
     cut, type_name: the inspector's, so that both describe alike.
@@ -32,6 +35,7 @@ def describe_mentions(names, namespace, cwd, char_limit, in_time, cut, type_name
     for name in names:
         value = namespace.get(name, _ABSENT)
         path = os.path.join(cwd, os.path.expanduser(name))
+        describer.columns = None
         try:
             if value is not _ABSENT and not name.startswith("_"):
                 kind, text = "variable", describer.value(value)
@@ -44,7 +48,10 @@ def describe_mentions(names, namespace, cwd, char_limit, in_time, cut, type_name
         except Exception as error:
             kind = "variable" if value is not _ABSENT else "file"
             text = f"could not be described: {error!r}"
-        mentioned.append({"name": name, "kind": kind, "text": cut(text, char_limit)})
+        entry = {"name": name, "kind": kind, "text": cut(text, char_limit)}
+        if kind == "file" and describer.columns is not None:
+            entry["columns"] = describer.columns
+        mentioned.append(entry)
     return mentioned
 
 
@@ -53,6 +60,8 @@ class _Describer:
         self.char_limit = char_limit
         self.in_time = in_time
         self.cut = cut
+        # The column names of the last file read as a table, or None.
+        self.columns = None
         self.type_name = type_name
 
     def value(self, value):
@@ -136,6 +145,7 @@ class _Describer:
             + ("" if thousands is None else f", thousands={thousands!r}")
         )
         call = f"pd.read_csv({os.path.basename(path)!r}{options})"
+        self.columns = [str(name) for name in frame.columns[:MAX_COLUMN_NAMES]]
         columns = ", ".join(f"{name} {dtype}" for name, dtype in list(frame.dtypes.astype(str).items())[:40])
         marks = f"decimal mark {decimal!r}" + ("" if thousands is None else f", thousands separator {thousands!r}")
         return f"delimiter {sep!r}, {marks}: read it with {call}\ncolumns: {columns}"

@@ -12,7 +12,7 @@ import type { ApprovalHook } from './approval';
 import type { Conversation } from './conversation';
 import type { AgentEvent } from './events';
 import type { IAgentProtocol } from './protocols/protocol';
-import { missingColumnNote } from './missingColumn';
+import { columnSources, missingColumnNote } from './missingColumn';
 import { noteOnRepeat } from './repeatedCode';
 import {
   isPersonsCell,
@@ -285,7 +285,7 @@ export class CellRunner {
     }
     const inspection = await this._options.target.inspectKernel({ timeoutMs: 2000 }).catch(() => undefined);
     return inspection?.kind === 'namespace'
-      ? missingColumnNote(result.error.evalue, inspection.namespace.variables)
+      ? missingColumnNote(result.error.evalue, columnSources(inspection.namespace))
       : undefined;
   }
 

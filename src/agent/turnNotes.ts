@@ -4,7 +4,7 @@
 import type { ITurnRecord } from '../conversation/conversationRecord';
 import { renderKernelState } from '../feedback/kernelStateText';
 import type { ITokenCounter } from '../feedback/tokenCounter';
-import { MAX_MENTIONS, type INamespaceVariable, type KernelInspection } from '../kernel/namespaceInspector';
+import { MAX_MENTIONS, type KernelInspection } from '../kernel/namespaceInspector';
 import type { INotebookTarget } from '../notebook/notebookTarget';
 import {
   describeAttachedCells,
@@ -15,7 +15,7 @@ import {
 import type { AgentEvent } from './events';
 import { namedDataFiles } from './grounding';
 import { findMentions, renderMentions } from './mentions';
-import { missingColumnNote } from './missingColumn';
+import { columnSources, missingColumnNote, type IColumnSource } from './missingColumn';
 import { NotebookContext } from './notebookContext';
 import type { IAgentProtocol } from './protocols/protocol';
 import type { TurnState } from './turnState';
@@ -103,8 +103,8 @@ export class TurnNotes implements IKernelFacts {
     }
     const mentioned = inspection?.kind === 'namespace' ? (inspection.namespace.mentioned ?? []) : [];
     const mentionNote = renderMentions(mentions, mentioned, target.cells(), { budgetTokens: mentionTokens, counter });
-    const variables = inspection?.kind === 'namespace' ? inspection.namespace.variables : [];
-    const attachedNote = this._attachedNote(attached, request, protocol, variables);
+    const tables = inspection?.kind === 'namespace' ? columnSources(inspection.namespace) : [];
+    const attachedNote = this._attachedNote(attached, request, protocol, tables);
     const text = [
       Private.undoNote(turns),
       this._notebookNote(),
@@ -125,14 +125,14 @@ export class TurnNotes implements IKernelFacts {
     attached: IAttachedCell[],
     request: TurnState.IRequest | undefined,
     protocol: IAgentProtocol | undefined,
-    variables: readonly INamespaceVariable[]
+    tables: readonly IColumnSource[]
   ): string | undefined {
     if (!attached.length) {
       return undefined;
     }
     const description = [
       describeAttachedCells(attached, this._attachedOptions()),
-      Private.keyErrorNote(attached, variables)
+      Private.keyErrorNote(attached, tables)
     ]
       .filter(Boolean)
       .join('\n');
@@ -302,14 +302,11 @@ namespace Private {
    * The note on a missing column for the first attached code cell whose traceback ends in a
    * `KeyError` (the person's cell failed before the turn; `missingColumnNote`).
    */
-  export function keyErrorNote(
-    attached: IAttachedCell[],
-    variables: readonly INamespaceVariable[]
-  ): string | undefined {
+  export function keyErrorNote(attached: IAttachedCell[], tables: readonly IColumnSource[]): string | undefined {
     for (const cell of attached) {
       const evalue = cell.status === 'error' ? /^KeyError: (.+)$/m.exec(cell.outputs)?.[1] : undefined;
       if (evalue !== undefined) {
-        return missingColumnNote(evalue, variables);
+        return missingColumnNote(evalue, tables);
       }
     }
     return undefined;

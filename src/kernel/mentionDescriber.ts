@@ -24,4 +24,9 @@ export interface IMentionedEntry {
    * Already cut to the character limit asked for.
    */
   text: string;
+
+  /**
+   * A delimited file's column names, as pandas reads it (files only, when it could).
+   */
+  columns?: string[];
 }

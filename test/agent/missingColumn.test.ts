@@ -1,3 +1,4 @@
+import { waitForIdleKernel } from '../../src/kernel/kernelReadiness';
 import { AgentHarness, contentText, text } from '../support/agentHarness';
 
 /**
@@ -23,7 +24,7 @@ describe('Agent after a KeyError on a column', () => {
 
     const feedback = contentText(model.requests[1].body.messages.at(-1)?.content);
     expect(feedback).toContain("KeyError: 'amount'");
-    expect(feedback).toContain("Note: the kernel's data frames and their columns:");
+    expect(feedback).toContain('Note: the columns of the tables:');
     expect(feedback).toContain('`customers`: customer_id, segment');
     expect(feedback).toContain('`orders`: order_id, customer_id, amount');
     expect(feedback).toContain("merge it with `customers` on 'customer_id'");
@@ -42,6 +43,30 @@ describe('Agent after a KeyError on a column', () => {
     const request = contentText(model.requests[0].body.messages.at(-1)?.content);
     expect(request).toContain("KeyError: 'Region'");
     expect(request).toContain("Did you mean `sales['region']`?");
+  });
+
+  it('names the column of a file the cell reads, when the kernel has lost the frame', async () => {
+    const { agent, notebook, model } = await harness.setUp([text('I will not change it.')], { protocol: 'text' });
+    await harness.jupyter.contents.save('regions.csv', {
+      type: 'file',
+      format: 'text',
+      content: 'Sales Region,revenue\nN,3\nS,4\n'
+    });
+    const cellId = await notebook.insertCode(
+      "import pandas as pd\nsales = pd.read_csv('regions.csv')\nprint(sales.groupby('sales_region')['revenue'].sum())"
+    );
+    await notebook.execute(cellId);
+    // The person's cell failed in an earlier session: its outputs remain, its variables do not.
+    await notebook.kernel.restart();
+    expect(await waitForIdleKernel(notebook.kernel, 30_000)).toBe(true);
+
+    await agent.run('Fix this error.', { attachments: [{ cellId }], intent: 'fix' });
+
+    const request = contentText(model.requests[0].body.messages.at(-1)?.content);
+    expect(request).toContain("KeyError: 'sales_region'");
+    expect(request).toContain('the file regions.csv: Sales Region, revenue');
+    expect(request).toContain("Did you mean 'Sales Region' (in regions.csv)?");
+    expect(request).not.toContain('`sales`');
   });
 
   it('says nothing of columns after a KeyError on a dictionary', async () => {
