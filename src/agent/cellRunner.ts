@@ -1,7 +1,7 @@
 // Copyright (c) jupyterlab-code-interpreter contributors.
 // Distributed under the terms of the Modified BSD License.
 
-import { answerLineInCodeNote } from '../feedback/answerLineInCode';
+import { answerLineInCodeNote, answerLinesNotRunNote } from './answerLines';
 import { noEffectWarningNote } from '../feedback/noEffectWarning';
 import { renderFeedback } from '../feedback/renderFeedback';
 import type { ITokenCounter } from '../feedback/tokenCounter';
@@ -59,6 +59,7 @@ export class CellRunner {
     if (action.kind === 'execute' || action.kind === 'edit') {
       // The model wrote code of its own choosing: later code no longer revises an attached cell.
       turn.pendingRevision = undefined;
+      this._answerLinesTakenOff = action.answerLines ?? [];
     }
     switch (action.kind) {
       case 'invalid':
@@ -266,10 +267,12 @@ export class CellRunner {
     const notes = [
       Private.missingModuleNote(result, this._options.kernel.installedPackages),
       answerLineInCodeNote(ranSource, result),
+      this._answerLinesTakenOff.length ? answerLinesNotRunNote(this._answerLinesTakenOff) : undefined,
       await this._missingColumnNote(result),
       noEffect
     ].filter(Boolean);
     const feedback = notes.length ? { ...rendered, text: [rendered.text, ...notes].join('\n') } : rendered;
+    this._answerLinesTakenOff = [];
     turn.recordRun(ranSource, status, feedback.text);
     emit({ type: 'feedback', cellId, text: feedback.text, images: feedback.images.length, tokens: feedback.tokens });
     conversation.giveResult(cellId, toolCallId, protocol.describeResult(cellId, result, feedback), feedback.images);
@@ -322,6 +325,8 @@ export class CellRunner {
 
   private _options: CellRunner.IOptions;
   private _failedCellId: string | undefined;
+  // Answer lines taken off the code of the action being carried out, told with its result.
+  private _answerLinesTakenOff: string[] = [];
 }
 
 /**

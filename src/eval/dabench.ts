@@ -139,9 +139,7 @@ export function dabenchPrompt(question: IDabenchQuestion): string {
     `Question: ${question.question.trim()}`,
     ...(question.constraints.trim() ? ['', `Constraints:\n${question.constraints.trim()}`] : []),
     '',
-    // The 1.5B wrote the answer line as the last line of its code, which cannot run (10 of the
-    // first 31 questions at 02ff105): say where the line goes.
-    'Compute the result with code that prints it. Then, in your reply and outside any code (these lines are not Python), give your final answer in exactly this format, one `@name[value]` line per answer:',
+    'When you have the result, give your final answer in exactly this format, one `@name[value]` line per answer:',
     question.format.trim()
   ].join('\n');
 }

@@ -3,6 +3,7 @@
 
 import type { IRenderedFeedback } from '../../feedback/renderedFeedback';
 import type { ModelAction } from '../../model/actions';
+import { withoutTrailingAnswerLines } from '../answerLines';
 import type { IModelResponse } from '../../model/modelClient';
 import { codeToRun, endOfFirstBlock } from '../../model/textProtocol';
 import { attachedCellsInstructions, systemPrompt, type IAttachedCellName } from '../prompts';
@@ -100,19 +101,22 @@ namespace Private {
    * cell when there is one, else in a new cell.
    */
   export function runBlock(answer: string, turn: TurnState, context: IProtocolContext): IAnswerActions {
-    const code = turn.request.intent === 'explain' ? undefined : codeToRun(answer);
-    if (code === undefined) {
+    const sent = turn.request.intent === 'explain' ? undefined : codeToRun(answer);
+    if (sent === undefined) {
       return { actions: [] };
     }
+    const { code, answerLines } = withoutTrailingAnswerLines(sent);
     if (turn.hasRun(code)) {
       return repeatedBlock(turn, code, context);
     }
     const attached = attachedRevision(code, turn);
     if (attached) {
-      return { actions: [{ kind: 'edit', cellId: attached.cellId, code: attached.code }] };
+      return { actions: [{ kind: 'edit', cellId: attached.cellId, code: attached.code, answerLines }] };
     }
     // The paper's convention: after a failure the next block replaces the failed cell.
     const failed = context.revisableCell();
-    return { actions: [failed ? { kind: 'edit', cellId: failed, code } : { kind: 'execute', code }] };
+    return {
+      actions: [failed ? { kind: 'edit', cellId: failed, code, answerLines } : { kind: 'execute', code, answerLines }]
+    };
   }
 }

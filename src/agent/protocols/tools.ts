@@ -1,6 +1,7 @@
 // Copyright (c) jupyterlab-code-interpreter contributors.
 // Distributed under the terms of the Modified BSD License.
 
+import { withoutTrailingAnswerLines } from '../answerLines';
 import type { IRenderedFeedback } from '../../feedback/renderedFeedback';
 import type { IExecutionResult } from '../../kernel/executionResult';
 import { findContentCalls } from '../../model/contentCalls';
@@ -192,8 +193,8 @@ export namespace ToolsProtocol {
 namespace Private {
   /**
    * The actions of an answer's calls: none in a turn that asks for an explanation only (each call
-   * is answered with a refusal), else the calls without repeats, `execute_code` revising the
-   * attached cell it revises.
+   * is answered with a refusal), else the calls without answer lines at the end of their code and
+   * without repeats, `execute_code` revising the attached cell it revises.
    */
   export function actionsOfCalls(actions: ModelAction[], turn: TurnState, context: IProtocolContext): IAnswerActions {
     if (turn.request.intent === 'explain') {
@@ -202,6 +203,11 @@ namespace Private {
       }
       return { actions: [] };
     }
-    return { actions: withAttachedRevisions(withoutRepeats(actions, turn), turn) };
+    const meant = actions.map(action =>
+      action.kind === 'execute' || action.kind === 'edit'
+        ? { ...action, ...withoutTrailingAnswerLines(action.code) }
+        : action
+    );
+    return { actions: withAttachedRevisions(withoutRepeats(meant, turn), turn) };
   }
 }

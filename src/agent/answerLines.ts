@@ -45,6 +45,49 @@ export function answerLineInCodeNote(code: string, result: IExecutionResult): st
   );
 }
 
+/**
+ * Code without the answer lines it ends with (`@mean_fare[mean_fare]`, see
+ * {@link answerLineInCodeNote}): what the model means is the code above them, then an answer. Run
+ * as written, the cell would fail to compile and compute nothing; without them it prints the
+ * values, and the model is told where the lines go. Code that is only answer lines is left as it
+ * is (there is nothing to run; its error and note say why).
+ *
+ * @param code - the code the model sent.
+ * @returns the code to run and the answer lines taken off its end (none when it does not end
+ * with any).
+ */
+export function withoutTrailingAnswerLines(code: string): { code: string; answerLines: string[] } {
+  const lines = code.split('\n');
+  let end = lines.length;
+  const answerLines: string[] = [];
+  while (end > 0 && (lines[end - 1].trim() === '' || Private.ANSWER_LINE.test(lines[end - 1]))) {
+    end--;
+    if (lines[end].trim()) {
+      answerLines.unshift(lines[end].trim());
+    }
+  }
+  const kept = lines.slice(0, end).join('\n');
+  if (!answerLines.length || !kept.trim()) {
+    return { code, answerLines: [] };
+  }
+  return { code: kept, answerLines };
+}
+
+/**
+ * What the model is told after code whose answer lines were taken off.
+ *
+ * @param answerLines - the lines taken off.
+ * @returns the note.
+ */
+export function answerLinesNotRunNote(answerLines: string[]): string {
+  const shown = answerLines.map(line => `\`${line}\``).join(', ');
+  return (
+    `Note: the code ran without its last ${answerLines.length === 1 ? 'line' : 'lines'}, ${shown}: ` +
+    'answer lines are not Python. Write them in your reply, outside any code, with the values the ' +
+    'output above shows.'
+  );
+}
+
 namespace Private {
   /**
    * A line that is only `@name[...]`.
