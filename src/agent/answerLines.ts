@@ -1,6 +1,7 @@
 // Copyright (c) jupyterlab-code-interpreter contributors.
 // Distributed under the terms of the Modified BSD License.
 
+import { ANSWER_LINE } from '../model/textProtocol';
 import type { IExecutionResult } from '../kernel/executionResult';
 
 /**
@@ -25,12 +26,10 @@ export function answerLineInCodeNote(code: string, result: IExecutionResult): st
   }
   const lines = code.split('\n');
   const answerLines = lines.filter((line, index) => {
-    if (!Private.ANSWER_LINE.test(line)) {
+    if (!ANSWER_LINE.test(line)) {
       return false;
     }
-    const next = lines
-      .slice(index + 1)
-      .find(candidate => candidate.trim() !== '' && !Private.ANSWER_LINE.test(candidate));
+    const next = lines.slice(index + 1).find(candidate => candidate.trim() !== '' && !ANSWER_LINE.test(candidate));
     return next === undefined || !Private.DECORATED.test(next);
   });
   if (answerLines.length === 0) {
@@ -60,7 +59,7 @@ export function withoutTrailingAnswerLines(code: string): { code: string; answer
   const lines = code.split('\n');
   let end = lines.length;
   const answerLines: string[] = [];
-  while (end > 0 && (lines[end - 1].trim() === '' || Private.ANSWER_LINE.test(lines[end - 1]))) {
+  while (end > 0 && (lines[end - 1].trim() === '' || ANSWER_LINE.test(lines[end - 1]))) {
     end--;
     if (lines[end].trim()) {
       answerLines.unshift(lines[end].trim());
@@ -89,11 +88,6 @@ export function answerLinesNotRunNote(answerLines: string[]): string {
 }
 
 namespace Private {
-  /**
-   * A line that is only `@name[...]`.
-   */
-  export const ANSWER_LINE = /^\s*@\w+\s*\[[^\]\n]*\]\s*$/;
-
   /**
    * A line a decorator above it would apply to.
    */

@@ -14,6 +14,11 @@ export const EXECUTION_RESULT_PREFIX = 'Execution result: \n';
 const RUNNABLE_LANGUAGES = new Set(['', 'python', 'py', 'python3', 'ipython', 'jupyter']);
 
 /**
+ * An answer line: only `@name[value]`, the answer format InfiAgent-DABench asks for in the reply.
+ */
+export const ANSWER_LINE = /^\s*@\w+\s*\[[^\]\n]*\]\s*$/;
+
+/**
  * A runnable fenced block of a markdown answer.
  */
 export interface ICodeBlock {
@@ -31,9 +36,10 @@ export interface ICodeBlock {
 
 /**
  * The runnable fenced code blocks of a markdown answer, in order. A block whose lines are all
- * sentences is not code: small models put their final answer in a python fence ("The average
- * order amount ... is: 436.81", the 1.5B on the real-model suite), which would fail to compile
- * and end a turn that had found the answer as given up.
+ * sentences, or all answer lines (`@mean_fare[34.65]`), is not code: small models put their final
+ * answer in a python fence ("The average order amount ... is: 436.81", the 1.5B on the real-model
+ * suite and on DABench), which would fail to compile and end a turn that had found the answer as
+ * given up.
  *
  * @param markdown - the model's answer.
  * @returns the blocks, with where each ends.
@@ -115,13 +121,17 @@ namespace Private {
   const CODE_CHARACTERS = /[()=[\]{}#"]/;
 
   /**
-   * Whether a fenced block runs: a runnable language, something in it, and not only prose.
+   * Whether a fenced block runs: a runnable language, something in it, and not only prose or
+   * answer lines.
    */
   export function runnable(language: string, body: string[]): boolean {
     const lines = body.filter(line => line.trim());
     if (!RUNNABLE_LANGUAGES.has(language) || lines.length === 0) {
       return false;
     }
-    return !lines.every(line => PROSE_LINE.test(line) && !CODE_CHARACTERS.test(line));
+    return !(
+      lines.every(line => PROSE_LINE.test(line) && !CODE_CHARACTERS.test(line)) ||
+      lines.every(line => ANSWER_LINE.test(line))
+    );
   }
 }

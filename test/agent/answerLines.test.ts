@@ -29,6 +29,18 @@ describe('Agent with code that holds answer lines', () => {
     expect(feedback).toContain('the code ran without its last lines, `@mean_x[mean_x]`, `@n[3]`');
   });
 
+  it('takes answer lines alone in a fence for the final answer (text protocol)', async () => {
+    const { agent, notebook } = await harness.setUp(
+      [text('```python\n' + compute + '\n```'), text('```python\n@mean_x[5.0]\n```')],
+      { protocol: 'text' }
+    );
+
+    const result = await agent.run('What is the mean of 2, 4 and 9? Answer as @mean_x[value].');
+
+    expect(result).toMatchObject({ outcome: 'completed', executions: 1 });
+    expect(codeCells(notebook).map(cell => cell.source)).toEqual([compute]);
+  });
+
   it('does the same for a tool call, and refuses the same code sent again with its answer line', async () => {
     const { agent, notebook, model } = await harness.setUp(
       [

@@ -45,11 +45,14 @@ describe('the text protocol', () => {
     expect(codeToRun(answer)).toBe('s = """\n```\ninner\n```\n"""\nprint(s)');
   });
 
-  it('takes a fenced block of sentences for an answer, not code', () => {
+  it('takes a fenced block of sentences or answer lines for an answer, not code', () => {
     // What the 1.5B wrote after its code had printed the figure (real-model suite, join-segment-mean).
     const answer = '```python\nThe average order amount of customers in the Enterprise segment is: 436.81\n```';
     expect(codeToRun(answer)).toBeUndefined();
     expect(codeToRun('```\nThe mean is 7.5.\n\nThe median is 4.\n```')).toBeUndefined();
+    // Answer lines alone, as DABench asks for them in the reply (the 1.5B fences them).
+    expect(codeToRun('```python\n@mean_age[19.0]\n@is_normal[no]\n```')).toBeUndefined();
+    expect(codeToRun('```python\nx = 1\n@x[x]\n```')).toBe('x = 1\n@x[x]');
     // Code that reads like words is still code.
     expect(codeToRun('```python\nTrue if x else y and z\n```')).toBe('True if x else y and z');
     expect(codeToRun('```python\nResult = compute(data) or fallback\n```')).toBe('Result = compute(data) or fallback');
