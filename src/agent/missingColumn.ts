@@ -60,7 +60,12 @@ export function missingColumnNote(evalue: string, sources: readonly IColumnSourc
     return undefined;
   }
   const shown = sources.slice(0, Private.MAX_SOURCES);
-  const listed = shown.map(source => `${Private.label(source)}: ${source.columns.join(', ')}`).join('; ');
+  const listed = shown
+    .map(source => {
+      const more = source.columns.length > Private.MAX_LISTED_COLUMNS ? ', ...' : '';
+      return `${Private.label(source)}: ${source.columns.slice(0, Private.MAX_LISTED_COLUMNS).join(', ')}${more}`;
+    })
+    .join('; ');
   const lines = [`Note: the columns of ${shown.length === 1 ? 'the table' : 'the tables'}: ${listed}.`];
   const holders = shown.filter(source => source.columns.includes(key));
   if (holders.length > 0 && holders.length < shown.length) {
@@ -102,6 +107,12 @@ namespace Private {
    * Tables listed at most, to keep the note short.
    */
   export const MAX_SOURCES = 4;
+
+  /**
+   * Columns listed at most for a table (the closest ones and the merge columns are found among
+   * all of them).
+   */
+  export const MAX_LISTED_COLUMNS = 40;
 
   /**
    * How a table is named in the note.
