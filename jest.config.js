@@ -9,7 +9,7 @@
  */
 const jupyterlabJest = require('@jupyterlab/testing/lib/jest-config');
 
-const tsTransform = ['ts-jest', { tsconfig: '<rootDir>/test/tsconfig.json' }];
+const tsTransform = ['ts-jest', { tsconfig: '<rootDir>/test/tsconfig.jest.json' }];
 
 // The kernel-side Python, imported by src/ as its text (src/pythonSources.d.ts).
 const pythonTransform = { '\\.py$': '<rootDir>/test/support/pythonSourceTransform.js' };
