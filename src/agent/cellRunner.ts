@@ -59,7 +59,6 @@ export class CellRunner {
     if (action.kind === 'execute' || action.kind === 'edit') {
       // The model wrote code of its own choosing: later code no longer revises an attached cell.
       turn.pendingRevision = undefined;
-      this._answerLinesTakenOff = action.answerLines ?? [];
     }
     switch (action.kind) {
       case 'invalid':
@@ -82,7 +81,7 @@ export class CellRunner {
         turn.touch(cellId, null);
         turn.wrote(cellId, action.code);
         emit({ type: 'cell-inserted', cellId, cellType: 'code', source: action.code });
-        await this._run(cellId, 'new', action.toolCallId, turn, protocol);
+        await this._run(cellId, 'new', action.toolCallId, turn, protocol, { answerLines: action.answerLines });
         return;
       }
       case 'edit': {
@@ -119,7 +118,9 @@ export class CellRunner {
         turn.touch(action.cellId, previousSource);
         turn.wrote(action.cellId, action.code);
         emit({ type: 'cell-revised', cellId: action.cellId, source: action.code, previousSource });
-        await this._run(action.cellId, 'revision', action.toolCallId, turn, protocol);
+        await this._run(action.cellId, 'revision', action.toolCallId, turn, protocol, {
+          answerLines: action.answerLines
+        });
         return;
       }
       default: {
@@ -198,11 +199,17 @@ export class CellRunner {
     turn.wrote(cellId, accepted);
     emit({ type: 'cell-revised', cellId, source: accepted, previousSource });
     emit({ type: 'revision-reviewed', cellId, outcome, source: accepted });
-    await this._run(cellId, 'revision', toolCallId, turn, protocol, true);
+    await this._run(cellId, 'revision', toolCallId, turn, protocol, {
+      approved: true,
+      answerLines: action.answerLines
+    });
   }
 
   /**
    * Run a cell (after approval) and give the model the result.
+   *
+   * @param how - `approved` when the person already approved this code (a reviewed revision);
+   *   `answerLines`, the answer lines taken off the model's code, told with the result.
    */
   private async _run(
     cellId: string,
@@ -210,10 +217,10 @@ export class CellRunner {
     toolCallId: string | undefined,
     turn: TurnState,
     protocol: IAgentProtocol,
-    approved = false
+    how: { approved?: boolean; answerLines?: string[] } = {}
   ): Promise<void> {
     const { target, conversation, emit, approve, maxAttempts } = this._options;
-    if (approve && !approved) {
+    if (approve && !how.approved) {
       const code = target.getSource(cellId);
       const decision = await approve({ cellId, code, kind, folder: this._options.kernel.kernelFolder }, turn.signal);
       if (decision.action === 'skip') {
@@ -267,12 +274,11 @@ export class CellRunner {
     const notes = [
       Private.missingModuleNote(result, this._options.kernel.installedPackages),
       answerLineInCodeNote(ranSource, result),
-      this._answerLinesTakenOff.length ? answerLinesNotRunNote(this._answerLinesTakenOff) : undefined,
+      how.answerLines?.length ? answerLinesNotRunNote(how.answerLines) : undefined,
       await this._missingColumnNote(result),
       noEffect
     ].filter(Boolean);
     const feedback = notes.length ? { ...rendered, text: [rendered.text, ...notes].join('\n') } : rendered;
-    this._answerLinesTakenOff = [];
     turn.recordRun(ranSource, status, feedback.text);
     emit({ type: 'feedback', cellId, text: feedback.text, images: feedback.images.length, tokens: feedback.tokens });
     conversation.giveResult(cellId, toolCallId, protocol.describeResult(cellId, result, feedback), feedback.images);
@@ -325,8 +331,6 @@ export class CellRunner {
 
   private _options: CellRunner.IOptions;
   private _failedCellId: string | undefined;
-  // Answer lines taken off the code of the action being carried out, told with its result.
-  private _answerLinesTakenOff: string[] = [];
 }
 
 /**
