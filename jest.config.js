@@ -1,8 +1,14 @@
 /**
- * Three jest projects; `npx jest --runInBand` runs them all, `--selectProjects node|dom|real` some.
+ * Four jest projects; `npx jest --runInBand` runs them all, `--selectProjects node|dom|timed|real`
+ * some.
  *
- * - node: everything under test/ except test/lab-dom, TypeScript through ts-jest; suites start
- *   their own Jupyter server.
+ * - node: everything under test/ except test/lab-dom and the timed suites, TypeScript through
+ *   ts-jest; suites start their own Jupyter server.
+ * - timed: the suites whose verdicts rest on time limits measured in the same run (the canonical
+ *   solutions of HumanEval+ and MBPP+, agreement with EvalPlus's evaluator). A limit is four times
+ *   the canonical solution's measured time, so a canonical solution can exceed its own limit when
+ *   other suites take the cores in between: these run alone (`scripts/test` runs them in band,
+ *   after the others).
  * - dom: test/lab-dom, the JupyterLab widgets in jsdom (environment, shims and ws resolver of
  *   @jupyterlab/testing). JupyterLab and some of its dependencies ship ES modules, which babel
  *   turns into CommonJS for jest.
@@ -14,12 +20,14 @@ const tsTransform = ['ts-jest', { tsconfig: '<rootDir>/test/tsconfig.jest.json' 
 // The kernel-side Python, imported by src/ as its text (src/pythonSources.d.ts).
 const pythonTransform = { '\\.py$': '<rootDir>/test/support/pythonSourceTransform.js' };
 
+const timedSuites = ['<rootDir>/test/eval/canonicalSolutions.test.ts', '<rootDir>/test/eval/evalplusAgreement.test.ts'];
+
 const node = {
   displayName: 'node',
   testEnvironment: 'node',
   roots: ['<rootDir>/test'],
   testMatch: ['**/*.test.ts'],
-  testPathIgnorePatterns: ['/node_modules/', '<rootDir>/test/lab-dom/', '<rootDir>/test/real-model/'],
+  testPathIgnorePatterns: ['/node_modules/', '<rootDir>/test/lab-dom/', '<rootDir>/test/real-model/', ...timedSuites],
   transform: {
     ...pythonTransform,
     '^.+\\.tsx?$': tsTransform
@@ -71,6 +79,13 @@ const dom = {
   ]
 };
 
+const timed = {
+  ...node,
+  displayName: 'timed',
+  testMatch: timedSuites,
+  testPathIgnorePatterns: ['/node_modules/']
+};
+
 // The embedded local model (the `local` extra): the command line end to end on a real model.
 // A suite of its own (`scripts/test real`): minutes, not seconds, on two CPU cores.
 const real = {
@@ -83,4 +98,4 @@ const real = {
 };
 
 // testTimeout is a global option: it applies to every project; the real-model tests set their own.
-module.exports = { projects: [node, dom, real], testTimeout: 60000 };
+module.exports = { projects: [node, dom, timed, real], testTimeout: 60000 };
