@@ -14,9 +14,14 @@ export const EXECUTION_RESULT_PREFIX = 'Execution result: \n';
 const RUNNABLE_LANGUAGES = new Set(['', 'python', 'py', 'python3', 'ipython', 'jupyter']);
 
 /**
- * An answer line: only `@name[value]`, the answer format InfiAgent-DABench asks for in the reply.
+ * An answer line: `@name[value]`, the answer format InfiAgent-DABench asks for in the reply, alone
+ * on its line; or several on one line (`@mean[5.0], @std[2.1]`); or followed by words, as when the
+ * model copies the format's own line (`@mse[NaN], where "NaN" is a number rounded to two decimal
+ * places.`, DABench question 23 at 4abaa57). None of these is Python: a decorator line holds one
+ * expression, and words after it do not continue one.
  */
-export const ANSWER_LINE = /^\s*@\w+\s*\[[^\]\n]*\]\s*$/;
+export const ANSWER_LINE =
+  /^\s*@\w+\s*\[[^\]\n]*\](?:\s*,?\s*@\w+\s*\[[^\]\n]*\])*(?:\s*[,;:]?\s+[A-Za-z][\w'"-]*\s+\S.*)?\s*$/;
 
 /**
  * A runnable fenced block of a markdown answer.

@@ -91,6 +91,10 @@ describe('answer lines', () => {
       answerLines: ['@x[x]']
     });
     expect(withoutTrailingAnswerLines('@x[No]\n')).toEqual({ code: '@x[No]\n', answerLines: [] });
+    expect(withoutTrailingAnswerLines('mse = 0.5\n@mse[mse], where "mse" is a number.\n@a[1], @b[2]')).toEqual({
+      code: 'mse = 0.5',
+      answerLines: ['@mse[mse], where "mse" is a number.', '@a[1], @b[2]']
+    });
     expect(withoutTrailingAnswerLines('@cache\ndef f():\n    return 1\n')).toEqual({
       code: '@cache\ndef f():\n    return 1\n',
       answerLines: []

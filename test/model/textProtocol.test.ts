@@ -53,6 +53,14 @@ describe('the text protocol', () => {
     // Answer lines alone, as DABench asks for them in the reply (the 1.5B fences them).
     expect(codeToRun('```python\n@mean_age[19.0]\n@is_normal[no]\n```')).toBeUndefined();
     expect(codeToRun('```python\nx = 1\n@x[x]\n```')).toBe('x = 1\n@x[x]');
+    // Several on a line, and the format's own line copied with its words (DABench question 23).
+    expect(codeToRun('```python\n@mean_age[19.0], @std_age[2.5]\n```')).toBeUndefined();
+    expect(
+      codeToRun('```python\n@Mean_Squared_Error[NaN], where "NaN" is a number rounded to two decimal places.\n```')
+    ).toBeUndefined();
+    // A decorator with a call, and matrix products, stay code.
+    expect(codeToRun('```python\n@registry[0](name)\n```')).toBe('@registry[0](name)');
+    expect(codeToRun('```python\ny = (a\n     @b[0] + c)\n```')).toBe('y = (a\n     @b[0] + c)');
     // Code that reads like words is still code.
     expect(codeToRun('```python\nTrue if x else y and z\n```')).toBe('True if x else y and z');
     expect(codeToRun('```python\nResult = compute(data) or fallback\n```')).toBe('Result = compute(data) or fallback');
