@@ -8,12 +8,16 @@ import type { ChatMessage } from '../conversation/conversationRecord';
 /**
  * What an elided output says in its place.
  */
-export const ELIDED_OUTPUT = '[output of an earlier turn elided to fit the context window]';
+export const ELIDED_OUTPUT = '[an earlier output, elided to fit the context window]';
 
 /**
  * Fits a conversation into a token budget so that the tokens sent per turn stay bounded however
  * long the session grows: the outputs of earlier turns are elided first (oldest first), then the
- * earliest turns are dropped whole. The current turn is always sent as it is.
+ * earliest turns are dropped whole. The current turn is sent whole while it fits; a turn that
+ * alone outgrows the budget (a model sending failing code back again and again, each time with
+ * its output) has its older outputs elided too, never its prompt nor its latest output: on the
+ * embedded model's 8,192 tokens such a turn had ended in the endpoint's refusal (DABench question
+ * 28 at 4abaa57).
  *
  * What was elided or dropped stays so: the window only moves forward, in large steps (down to
  * `LOW_WATER` of the budget each time), so that consecutive requests share their history byte
@@ -43,7 +47,9 @@ export class ContextWindow {
       return messages;
     }
     const currentStart = turnStarts.length ? turnStarts[turnStarts.length - 1] : messages.length;
-    const fitted = messages.map((message, i) => (i < this._elidedBefore ? this._elided(message) : message));
+    const fitted = messages.map((message, i) =>
+      i < this._elidedBefore && i !== currentStart ? this._elided(message) : message
+    );
     const tokens = fitted.map(message => this._tokens(message));
     const sum = (from: number) => tokens.slice(from).reduce((total, count) => total + count, 0);
     let firstKept = Math.min(this._droppedBefore, currentStart);
@@ -75,6 +81,17 @@ export class ContextWindow {
         firstKept = start;
       }
       this._droppedBefore = firstKept;
+      const latestOutput = Private.latestOutputIndex(fitted, currentStart);
+      for (let i = Math.max(this._elidedBefore, currentStart + 1); i < latestOutput && total > target; i++) {
+        const elided = this._elided(fitted[i]);
+        if (elided !== fitted[i]) {
+          const count = this._tokens(elided);
+          total += count - tokens[i];
+          tokens[i] = count;
+          fitted[i] = elided;
+        }
+        this._elidedBefore = i + 1;
+      }
     }
     const unchanged = firstKept === 0 && fitted.every((message, i) => message === messages[i]);
     return unchanged ? messages : fitted.slice(firstKept);
@@ -127,6 +144,19 @@ namespace Private {
    * Tokens an image costs at most in a request (a high-detail 512 px tile and the base cost).
    */
   export const IMAGE_TOKENS = 765;
+
+  /**
+   * The index of the last message from `from` on that holds an output (one that eliding changes),
+   * or the end when there is none.
+   */
+  export function latestOutputIndex(messages: ChatMessage[], from: number): number {
+    for (let i = messages.length - 1; i > from; i--) {
+      if (elideOutput(messages[i]) !== messages[i]) {
+        return i;
+      }
+    }
+    return messages.length;
+  }
 
   /**
    * The text of a message and how many images it holds.

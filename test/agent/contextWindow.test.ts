@@ -63,4 +63,27 @@ describe('ContextWindow', () => {
     expect(Math.max(...sizes)).toBeLessThan(2 * 3000);
     expect(sizes[2]).toBeLessThanOrEqual(sizes[1] + 200);
   });
+
+  it('elides the older outputs of a turn that alone outgrows the budget, never its prompt nor its latest output', () => {
+    // One text-protocol turn in which the model sent failing code back again and again.
+    const result = `Execution result: \nTraceback (most recent call last):\n${'frame line\n'.repeat(300)}TypeError: no`;
+    const messages: ChatMessage[] = [{ role: 'user', content: 'What is the mean of the region column?' }];
+    for (let i = 0; i < 8; i++) {
+      messages.push({ role: 'assistant', content: '```python\nprint(df["region"].mean())\n```' });
+      messages.push({ role: 'user', content: result });
+    }
+    const fresh = new ContextWindow(counter);
+    const fitted = fresh.fit(messages, [0], 2000);
+    expect(fitted).toHaveLength(messages.length);
+    expect(fitted[0]).toBe(messages[0]);
+    expect(fitted[fitted.length - 1]).toBe(messages[messages.length - 1]);
+    expect(fitted[2]).toEqual({ role: 'user', content: `Execution result: \n${ELIDED_OUTPUT}` });
+    expect(fitted.filter(message => message.role === 'assistant')).toEqual(
+      messages.filter(message => message.role === 'assistant')
+    );
+    expect(tokens(fitted)).toBeLessThan(2000);
+    // The next request of the turn keeps what was elided, and elides no more while it fits.
+    const next = [...messages, { role: 'assistant', content: 'Sorry.' } as ChatMessage];
+    expect(fresh.fit(next, [0], 2000).slice(0, fitted.length)).toEqual(fitted);
+  });
 });
