@@ -101,7 +101,18 @@ export class TurnLoop {
       }
       // The next step begins: every result of the last one is in the conversation, and the
       // person's messages sent meanwhile go before the request.
-      turn.stepIns += deliverStepIns(stepIns, conversation, this._options.emit);
+      const delivered = deliverStepIns(stepIns, conversation, this._options.emit);
+      turn.stepIns += delivered;
+      if (delivered) {
+        // The person's words are new input: the model's next answer is a new start.
+        turn.failedRepeats = 0;
+      }
+      if (turn.failedRepeats >= Private.FAILED_REPEATS_LIMIT && turn.lastStatus !== 'ok') {
+        return {
+          outcome: 'gave-up',
+          reason: `The model sent back code that had failed ${turn.failedRepeats} times; it is stuck on it.`
+        };
+      }
       if (turn.requests >= settings.maxModelRequests + turn.stepIns) {
         return {
           outcome: 'gave-up',
@@ -283,4 +294,15 @@ export namespace TurnLoop {
      */
     ungrounded?: string[];
   }
+}
+
+namespace Private {
+  /**
+   * How many times the model may send back code that failed before the turn ends. After the first
+   * time its requests are sampled (ModelAsker), which sometimes gets it out; on DABench at
+   * 4abaa57 the 1.5B that had not got out after three sampled answers sent the same code until
+   * the turn's request limit or the context window ran out (questions 23 and 28: 8 and 6 times,
+   * 12 and 10 minutes).
+   */
+  export const FAILED_REPEATS_LIMIT = 4;
 }

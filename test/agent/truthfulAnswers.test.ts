@@ -61,6 +61,22 @@ describe('Agent: what the model means runs, and only computed answers complete',
     expect(told).not.toContain('already ran');
   });
 
+  it('ends the turn when the model keeps sending back code that failed, sampled answers included', async () => {
+    // What the 1.5B did on DABench questions 23 and 28 (4abaa57): the same code 8 and 6 times.
+    const failing = 'import pandas as pd\nprint(pd.DataFrame({"a": ["x"]})["a"].mean())';
+    const block = text(`\`\`\`python\n${failing}\n\`\`\``);
+    const { agent, model } = await harness.setUp([block, block, block, block, block, block, block], {
+      protocol: 'text',
+      temperature: 0
+    });
+    const result = await agent.run('Mean of a?');
+    expect(result).toMatchObject({ outcome: 'gave-up', executions: 1 });
+    expect(result.reason).toContain('sent back code that had failed 4 times');
+    // The first answer and four repeats; the last three asked for at a sampling temperature.
+    expect(model.requests).toHaveLength(5);
+    expect(model.requests.slice(2).map(request => request.body.temperature)).toEqual([0.7, 0.7, 0.7]);
+  });
+
   it('tells a model that imports a module the kernel lacks which data packages the kernel has', async () => {
     const { agent, model } = await harness.setUp(
       [text('```python\nimport no_such_module_xyz\n```'), text('```python\nprint(1 + 1)\n```'), text('2')],
