@@ -21,7 +21,7 @@ import type { IExecutionResult } from '../kernel/executionResult';
  * @returns the note for the model, or `undefined` when the code did not fail on such a line.
  */
 export function answerLineInCodeNote(code: string, result: IExecutionResult): string | undefined {
-  if (result.error?.ename !== 'SyntaxError') {
+  if (result.error?.ename !== 'SyntaxError' && result.error?.ename !== 'IndentationError') {
     return undefined;
   }
   const lines = code.split('\n');
@@ -59,7 +59,11 @@ export function withoutTrailingAnswerLines(code: string): { code: string; answer
   const lines = code.split('\n');
   let end = lines.length;
   const answerLines: string[] = [];
-  while (end > 0 && (lines[end - 1].trim() === '' || ANSWER_LINE.test(lines[end - 1]))) {
+  // An indented one is inside a block (`if ...:` then `@x[normal]`, `else:` then `@x[not_normal]`):
+  // taking it off would leave the block empty, so the code stays as written and its SyntaxError
+  // gets the note ({@link answerLineInCodeNote}).
+  const trailing = (line: string) => line.trim() === '' || (ANSWER_LINE.test(line) && !/^\s/.test(line));
+  while (end > 0 && trailing(lines[end - 1])) {
     end--;
     if (lines[end].trim()) {
       answerLines.unshift(lines[end].trim());

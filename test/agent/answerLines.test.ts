@@ -91,6 +91,9 @@ describe('answer lines', () => {
       answerLines: ['@x[x]']
     });
     expect(withoutTrailingAnswerLines('@x[No]\n')).toEqual({ code: '@x[No]\n', answerLines: [] });
+    // Inside a block (DABench question 25): taken off, the last one would leave `else:` empty.
+    const branches = 'if skew < 0.5:\n    @bmi[normal]\nelse:\n    @bmi[not_normal]\n';
+    expect(withoutTrailingAnswerLines(branches)).toEqual({ code: branches, answerLines: [] });
     expect(withoutTrailingAnswerLines('mse = 0.5\n@mse[mse], where "mse" is a number.\n@a[1], @b[2]')).toEqual({
       code: 'mse = 0.5',
       answerLines: ['@mse[mse], where "mse" is a number.', '@a[1], @b[2]']
@@ -104,6 +107,8 @@ describe('answer lines', () => {
   it('names every answer line of code that failed to compile', () => {
     const note = answerLineInCodeNote('a = 1\n@a[a]\n@b [ 2 ]\nprint(a)\n', failed('SyntaxError'));
     expect(note).toContain('`@a[a]`, `@b [ 2 ]` are answer lines');
+    const branches = 'if skew < 0.5:\n    @bmi[normal]\nelse:\n    @bmi[not_normal]\n';
+    expect(answerLineInCodeNote(branches, failed('IndentationError'))).toContain('`@bmi[normal]`, `@bmi[not_normal]`');
   });
 
   it('leaves decorators alone, and code that did not fail on compiling', () => {
