@@ -58,16 +58,21 @@ export class ContextWindow {
       // Over the budget: cut down to well below it, so that the next requests send the same
       // history again (only their new messages differ) and a server's prompt cache is hit.
       const target = Math.floor(budget * ContextWindow.LOW_WATER);
-      for (let i = this._elidedBefore; i < currentStart && total > target; i++) {
-        const elided = this._elided(fitted[i]);
-        if (elided !== fitted[i]) {
-          const count = this._tokens(elided);
-          total += count - tokens[i];
-          tokens[i] = count;
-          fitted[i] = elided;
+      // Elide the outputs of messages from..end-1, oldest first, until the history is down to
+      // the target; what was passed over stays elided in later requests.
+      const elideUntilTarget = (from: number, end: number) => {
+        for (let i = from; i < end && total > target; i++) {
+          const elided = this._elided(fitted[i]);
+          if (elided !== fitted[i]) {
+            const count = this._tokens(elided);
+            total += count - tokens[i];
+            tokens[i] = count;
+            fitted[i] = elided;
+          }
+          this._elidedBefore = i + 1;
         }
-        this._elidedBefore = i + 1;
-      }
+      };
+      elideUntilTarget(this._elidedBefore, currentStart);
       for (const start of [...turnStarts.slice(1), currentStart]) {
         if (total <= target || start > currentStart) {
           break;
@@ -81,17 +86,8 @@ export class ContextWindow {
         firstKept = start;
       }
       this._droppedBefore = firstKept;
-      const latestOutput = Private.latestOutputIndex(fitted, currentStart);
-      for (let i = Math.max(this._elidedBefore, currentStart + 1); i < latestOutput && total > target; i++) {
-        const elided = this._elided(fitted[i]);
-        if (elided !== fitted[i]) {
-          const count = this._tokens(elided);
-          total += count - tokens[i];
-          tokens[i] = count;
-          fitted[i] = elided;
-        }
-        this._elidedBefore = i + 1;
-      }
+      // Still over: the current turn's older outputs, never its prompt nor its latest output.
+      elideUntilTarget(Math.max(this._elidedBefore, currentStart + 1), Private.latestOutputIndex(fitted, currentStart));
     }
     const unchanged = firstKept === 0 && fitted.every((message, i) => message === messages[i]);
     return unchanged ? messages : fitted.slice(firstKept);
