@@ -77,6 +77,28 @@ describe('Agent: what the model means runs, and only computed answers complete',
     expect(model.requests.slice(2).map(request => request.body.temperature)).toEqual([0.7, 0.7, 0.7]);
   });
 
+  it('starts the count of failing repeats again when the person steps in', async () => {
+    const failing = 'import pandas as pd\nprint(pd.DataFrame({"a": ["x"]})["a"].mean())';
+    const block = text(`\`\`\`python\n${failing}\n\`\`\``);
+    const { agent, notebook, model } = await harness.setUp(
+      [block, block, block, block, block, text('```python\nprint(len("x"))\n```'), text('It has 1 character.')],
+      { protocol: 'text', temperature: 0 }
+    );
+    const accepted: boolean[] = [];
+    let failedRepeats = 0;
+    agent.events.connect((_, event) => {
+      // At the fourth repeat the turn would end at its next step; the person's words come first.
+      if (event.type === 'warning' && event.message.includes('failed') && ++failedRepeats === 4) {
+        accepted.push(agent.stepIn('Column a holds text: count its characters instead.'));
+      }
+    });
+    const result = await agent.run('Mean of a?');
+    expect(accepted).toEqual([true]);
+    expect(result).toMatchObject({ outcome: 'completed', executions: 2 });
+    expect(model.requests).toHaveLength(7);
+    expect(codeCells(notebook).at(-1)?.outputs).toEqual([{ output_type: 'stream', name: 'stdout', text: '1\n' }]);
+  });
+
   it('tells a model that imports a module the kernel lacks which data packages the kernel has', async () => {
     const { agent, model } = await harness.setUp(
       [text('```python\nimport no_such_module_xyz\n```'), text('```python\nprint(1 + 1)\n```'), text('2')],
