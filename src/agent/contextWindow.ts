@@ -87,7 +87,7 @@ export class ContextWindow {
       }
       this._droppedBefore = firstKept;
       // Still over: the current turn's older outputs, never its prompt nor its latest output.
-      elideUntilTarget(Math.max(this._elidedBefore, currentStart + 1), Private.latestOutputIndex(fitted, currentStart));
+      elideUntilTarget(Math.max(this._elidedBefore, currentStart + 1), this._latestOutputIndex(fitted, currentStart));
     }
     const unchanged = firstKept === 0 && fitted.every((message, i) => message === messages[i]);
     return unchanged ? messages : fitted.slice(firstKept);
@@ -99,6 +99,19 @@ export class ContextWindow {
   reset(): void {
     this._elidedBefore = 0;
     this._droppedBefore = 0;
+  }
+
+  /**
+   * The index of the last message after `from` that holds an output (one that eliding changes),
+   * or the end when there is none. Through the cache of elided forms, as the loop that elides.
+   */
+  private _latestOutputIndex(messages: ChatMessage[], from: number): number {
+    for (let i = messages.length - 1; i > from; i--) {
+      if (this._elided(messages[i]) !== messages[i]) {
+        return i;
+      }
+    }
+    return messages.length;
   }
 
   private _tokens(message: ChatMessage): number {
@@ -140,19 +153,6 @@ namespace Private {
    * Tokens an image costs at most in a request (a high-detail 512 px tile and the base cost).
    */
   export const IMAGE_TOKENS = 765;
-
-  /**
-   * The index of the last message from `from` on that holds an output (one that eliding changes),
-   * or the end when there is none.
-   */
-  export function latestOutputIndex(messages: ChatMessage[], from: number): number {
-    for (let i = messages.length - 1; i > from; i--) {
-      if (elideOutput(messages[i]) !== messages[i]) {
-        return i;
-      }
-    }
-    return messages.length;
-  }
 
   /**
    * The text of a message and how many images it holds.
