@@ -28,6 +28,12 @@ export interface ICandidateRecord {
    * endpoint refused the request: the candidate passes nothing.
    */
   error?: string;
+  /**
+   * The candidate's time: its request, and the run of its solution on the examples (absent in
+   * records written before it was kept). The first k candidates' times are what the thorough
+   * effort at k would have taken.
+   */
+  duration_ms?: number;
 }
 
 /**

@@ -55,6 +55,7 @@ export class CandidateSolver implements ITaskSolver {
     for (let index = 0; index < options.candidates; index++) {
       onProgress?.(`${task.taskId} candidate ${index + 1}/${options.candidates}`);
       const sampling = candidateSampling(index, options);
+      const started = Date.now();
       let content: string;
       try {
         // Each candidate is its own request from the same prompt: none sees another's answer.
@@ -68,14 +69,23 @@ export class CandidateSolver implements ITaskSolver {
         content = response.content;
       } catch (caught) {
         if (caught instanceof ModelError && caught.kind === 'bad-request') {
-          candidates.push({ index, ...sampling, solution: '', examples: [], passed: 0, error: caught.message });
+          candidates.push({
+            index,
+            ...sampling,
+            solution: '',
+            examples: [],
+            passed: 0,
+            error: caught.message,
+            duration_ms: Date.now() - started
+          });
           continue;
         }
         throw caught;
       }
       const raw = pickCode(content, task.entryPoint);
       const solution = await sanitizeAnswer(kernel, task, options.family, raw, signal);
-      candidates.push({ index, ...sampling, solution, ...(await Private.runExamples(kernel, task, solution, signal)) });
+      const examples = await Private.runExamples(kernel, task, solution, signal);
+      candidates.push({ index, ...sampling, solution, ...examples, duration_ms: Date.now() - started });
     }
     const choice = chooseCandidate(candidates);
     const chosen = candidates[choice.chosen];

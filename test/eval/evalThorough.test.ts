@@ -149,6 +149,10 @@ describe('code-interpreter eval --effort thorough', () => {
     expect(parens.candidates?.map(candidate => candidate.passed)).toEqual([0, 1, 0]);
     expect(parens.candidates?.[0].examples[0]).toMatchObject({ ok: false, actual: '[]' });
     expect(parens.candidates?.map(candidate => candidate.seed)).toEqual([1, 2, 3]);
+    // Each candidate's own time, within the task's: what the effort at a smaller k would take.
+    const times = parens.candidates?.map(candidate => candidate.duration_ms ?? -1) ?? [];
+    expect(times.every(ms => ms >= 0)).toBe(true);
+    expect(times.reduce((sum, ms) => sum + ms, 0)).toBeLessThanOrEqual(parens.duration_ms);
     expect(parens.solution).toContain("current = ''");
     expect(parens.base_status).toBe('pass');
 
