@@ -1,6 +1,8 @@
 // Copyright (c) jupyterlab-code-interpreter contributors.
 // Distributed under the terms of the Modified BSD License.
 
+import type { SectionStatus } from './evalTask';
+
 /**
  * What one candidate of a task did on the examples visible in the prompt (thorough effort).
  */
@@ -34,6 +36,12 @@ export interface ICandidateRecord {
    * effort at k would have taken.
    */
   duration_ms?: number;
+  /**
+   * The candidate's verdicts on the hidden tests (`plus` null for the base-only datasets),
+   * measured after the choice for the table of k (`candidatesTable`), never read by the choice.
+   * Absent in records written before they were kept.
+   */
+  hidden?: { base: SectionStatus; plus: SectionStatus | null };
 }
 
 /**

@@ -11,7 +11,7 @@ import type { EvalKernel } from './evalKernel';
 import { CODER_SYSTEM_PROMPT, coderPrompt, type ISelfCheckReport } from './evalPrompts';
 import { checkSolution, EvalAbortedError, type ITimeLimitOptions } from './solutionChecker';
 import type { ISolveOutcome, ITaskSolver } from './taskSolver';
-import type { DatasetFamily, IEvalTask, IGroundTruth, TestSection } from './evalTask';
+import type { DatasetFamily, IEvalTask, IGroundTruth, ISectionVerdict, SectionStatus, TestSection } from './evalTask';
 
 /**
  * Solves a task with the thorough effort: K answers sampled as separate requests (each its own
@@ -89,18 +89,24 @@ export class CandidateSolver implements ITaskSolver {
     }
     const choice = chooseCandidate(candidates);
     const chosen = candidates[choice.chosen];
-    const verdicts = await checkSolution(
-      kernel,
-      {
-        task,
-        family: options.family,
-        code: chosen.solution,
-        sections: options.sections,
-        ...expected,
-        timeLimits: options.timeLimits
-      },
-      signal
-    );
+    const check = (code: string) =>
+      checkSolution(
+        kernel,
+        { task, family: options.family, code, sections: options.sections, ...expected, timeLimits: options.timeLimits },
+        signal
+      );
+    const verdicts = await check(chosen.solution);
+    // Measurement only, after the choice: every candidate's verdicts on the hidden tests, so that
+    // a run at K also tells what every smaller k would have scored (`candidatesTable`).
+    const bySolution = new Map([[chosen.solution, verdicts]]);
+    for (const candidate of candidates) {
+      let hidden = bySolution.get(candidate.solution);
+      if (!hidden) {
+        hidden = await check(candidate.solution);
+        bySolution.set(candidate.solution, hidden);
+      }
+      candidate.hidden = Private.statuses(hidden, options.sections);
+    }
     const refused = candidates.every(candidate => candidate.error !== undefined && !candidate.solution);
     return {
       solution: chosen.solution,
@@ -155,6 +161,19 @@ export namespace CandidateSolver {
 }
 
 namespace Private {
+  /**
+   * The status of each section, as a record keeps them.
+   */
+  export function statuses(
+    verdicts: Partial<Record<TestSection, ISectionVerdict>>,
+    sections: TestSection[]
+  ): { base: SectionStatus; plus: SectionStatus | null } {
+    return {
+      base: verdicts.base?.status ?? 'fail',
+      plus: sections.includes('plus') ? (verdicts.plus?.status ?? 'fail') : null
+    };
+  }
+
   /**
    * The time limit of each visible example, in seconds (as self-feedback's).
    */

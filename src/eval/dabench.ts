@@ -194,11 +194,14 @@ export function dabenchAnswerMatches(answer: string, label: string): boolean {
 /**
  * Score a question's sub-answers against its label.
  *
- * @param question - the question (its label).
+ * @param question - the question, or its label alone.
  * @param answers - the parsed answers ({@link parseDabenchAnswers}).
  * @returns one verdict per labelled sub-answer, in the label's order.
  */
-export function scoreDabench(question: IDabenchQuestion, answers: Map<string, string>): ISubAnswerVerdict[] {
+export function scoreDabench(
+  question: Pick<IDabenchQuestion, 'answers'>,
+  answers: Map<string, string>
+): ISubAnswerVerdict[] {
   const lowerCase = new Map([...answers].map(([name, value]) => [name.toLowerCase(), value]));
   return question.answers.map(([name, label]) => {
     // The exact name first; a name in another case is still the same answer.

@@ -2,8 +2,10 @@
 // Distributed under the terms of the Modified BSD License.
 
 import type { ISubAnswerVote } from '../agent/answerVote';
+import { dabenchCandidatesTable, type IDabenchCandidatesRow } from './dabenchCandidatesTable';
 import { dabenchAccuracy, type IDabenchAccuracy, type ISubAnswerVerdict } from './dabench';
-import { taskWallTime, type Effort, type IRunSummaryBase } from './evalSummary';
+import type { Effort, IRunSummaryBase } from './evalSummary';
+import { taskWallTime } from './taskWallTime';
 
 /**
  * One line of a DABench run's `results.jsonl`.
@@ -101,6 +103,11 @@ export interface IDabenchSummary extends IRunSummaryBase {
    * The time each question took, in seconds.
    */
   task_wall_time_s: { median: number; mean: number };
+  /**
+   * The thorough effort's table of k: what the vote among the first k candidates would have
+   * scored, for each k up to `candidates` (`dabenchCandidatesTable`); absent without labels.
+   */
+  by_candidates?: IDabenchCandidatesRow[];
 }
 
 /**
@@ -174,9 +181,20 @@ export function summarizeDabench(records: readonly IDabenchRecord[], run: IDaben
       ? {
           candidates: run.thorough.candidates,
           candidate_temperature: run.thorough.temperature,
-          seed: run.thorough.seed
+          seed: run.thorough.seed,
+          ...Private.byCandidates(records)
         }
       : {}),
     task_wall_time_s: taskWallTime(records)
   };
+}
+
+namespace Private {
+  /**
+   * The table of k, when the records allow it.
+   */
+  export function byCandidates(records: readonly IDabenchRecord[]): { by_candidates?: IDabenchCandidatesRow[] } {
+    const rows = dabenchCandidatesTable(records);
+    return rows ? { by_candidates: rows } : {};
+  }
 }

@@ -2,7 +2,9 @@
 // Distributed under the terms of the Modified BSD License.
 
 import type { DatasetName, EvalMode, TestSection } from './evalTask';
+import { candidatesTable, type ICandidatesRow } from './candidatesTable';
 import type { IResultRecord } from './resultsFile';
+import { taskWallTime } from './taskWallTime';
 
 /**
  * What every `summary.json` holds, whatever the dataset.
@@ -68,6 +70,11 @@ export interface IEvalSummary extends IRunSummaryBase {
    * The time each task took (model requests, runs and scoring), in seconds.
    */
   task_wall_time_s: { median: number; mean: number };
+  /**
+   * The thorough effort's table of k: what the first k candidates would have scored, for each k
+   * up to `candidates` (`candidatesTable`); absent when the records lack what it needs.
+   */
+  by_candidates?: ICandidatesRow[];
 }
 
 /**
@@ -186,7 +193,8 @@ export function summarizeRun(
             ? {
                 candidates: options.solver.thorough.candidates,
                 candidate_temperature: options.solver.thorough.temperature,
-                seed: options.solver.thorough.seed
+                seed: options.solver.thorough.seed,
+                ...Private.byCandidates(records)
               }
             : {})
         }
@@ -194,20 +202,12 @@ export function summarizeRun(
   };
 }
 
-/**
- * The median and mean of the records' durations, in seconds (0 with none).
- *
- * @param records - the finished tasks' records.
- * @returns the figures, rounded to hundredths.
- */
-export function taskWallTime(records: readonly { duration_ms: number }[]): { median: number; mean: number } {
-  const seconds = records.map(entry => entry.duration_ms / 1000).sort((a, b) => a - b);
-  if (!seconds.length) {
-    return { median: 0, mean: 0 };
+namespace Private {
+  /**
+   * The table of k, when the records allow it.
+   */
+  export function byCandidates(records: readonly IResultRecord[]): { by_candidates?: ICandidatesRow[] } {
+    const rows = candidatesTable(records);
+    return rows ? { by_candidates: rows } : {};
   }
-  const middle = Math.floor(seconds.length / 2);
-  const median = seconds.length % 2 ? seconds[middle] : (seconds[middle - 1] + seconds[middle]) / 2;
-  const mean = seconds.reduce((sum, value) => sum + value, 0) / seconds.length;
-  const round = (value: number) => Math.round(value * 100) / 100;
-  return { median: round(median), mean: round(mean) };
 }

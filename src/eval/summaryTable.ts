@@ -67,6 +67,24 @@ export function formatSummaryTable(summary: IEvalSummary | IDabenchSummary): str
       .join('  ')
       .trimEnd();
   const lines = [line(header), line(widths.map(width => '-'.repeat(width))), line(row)];
+  if (summary.by_candidates) {
+    // What the first k candidates would have scored: the effort's cost against its gain.
+    const titles =
+      summary.dataset === 'dabench'
+        ? ['first k candidates', 'by question', 'by sub-answer', 'per task (candidates)']
+        : ['first k candidates', 'pass@1 base', 'pass@1 plus', 'per task (candidates)'];
+    lines.push('', titles.join('  '));
+    for (const row of summary.by_candidates) {
+      const figures = 'by_question' in row ? [row.by_question, row.by_sub_answer] : [row.base, row.plus];
+      const cells = [`k=${row.k}`, percent(figures[0]), percent(figures[1]), `${row.median_task_s.toFixed(1)}s`];
+      lines.push(
+        cells
+          .map((cell, index) => cell.padEnd(titles[index].length))
+          .join('  ')
+          .trimEnd()
+      );
+    }
+  }
   if (summary.interrupted) {
     lines.push(`Stopped before the end: ${summary.n} of ${summary.total} tasks done; --resume continues.`);
   }

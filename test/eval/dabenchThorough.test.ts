@@ -188,6 +188,14 @@ describe('code-interpreter eval --dataset dabench --effort thorough', () => {
     expect(summary).toMatchObject({ effort: 'thorough', candidates: 4, candidate_temperature: 0.8, seed: 1, n: 1 });
     expect(summary.accuracy.by_question).toBe(1);
     expect(summary.task_wall_time_s.median).toBeGreaterThan(0);
+    // The first candidate alone answers 99; two tie on 99 and 7.5 (the first wins); three outvote it.
+    expect(summary.by_candidates?.map(row => [row.k, row.by_question])).toEqual([
+      [1, 0],
+      [2, 0],
+      [3, 1],
+      [4, 1]
+    ]);
+    expect(summary.by_candidates?.every(row => row.median_task_s > 0)).toBe(true);
     expect(contentText(server.requests[0].body.messages[1].content)).toContain('a.csv');
   });
 });

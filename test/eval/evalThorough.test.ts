@@ -154,6 +154,12 @@ describe('code-interpreter eval --effort thorough', () => {
     expect(times.every(ms => ms >= 0)).toBe(true);
     expect(times.reduce((sum, ms) => sum + ms, 0)).toBeLessThanOrEqual(parens.duration_ms);
     expect(parens.solution).toContain("current = ''");
+    // Measured after the choice, for the table of k: every candidate's hidden verdicts.
+    expect(parens.candidates?.map(candidate => candidate.hidden)).toEqual([
+      { base: 'fail', plus: 'fail' },
+      { base: 'pass', plus: 'pass' },
+      { base: 'fail', plus: 'fail' }
+    ]);
     expect(parens.base_status).toBe('pass');
 
     const close = byTask['HumanEval/0'];
@@ -181,6 +187,14 @@ describe('code-interpreter eval --effort thorough', () => {
     const table = stdout.mock.calls.map(call => String(call[0])).join('');
     expect(table).toMatch(/humaneval\+\s+single\s+scripted-coder\s+3\s+66\.7\s+66\.7\s.*thorough k=3\s+\d+\.\ds/);
     expect(summary.task_wall_time_s.mean).toBeGreaterThan(0);
+    // The first candidate alone (greedy) passes below_zero only; the second also finds the parens.
+    expect(summary.by_candidates?.map(row => [row.k, row.base, row.plus])).toEqual([
+      [1, 1 / 3, 1 / 3],
+      [2, 2 / 3, 2 / 3],
+      [3, 2 / 3, 2 / 3]
+    ]);
+    expect(summary.by_candidates?.every(row => row.median_task_s > 0)).toBe(true);
+    expect(table).toMatch(/k=1\s+33\.3\s+33\.3\s+\d+\.\ds\n.*k=2\s+66\.7\s+66\.7/);
   });
 
   it('sends the temperature and seeds asked for, and --resume continues a thorough run', async () => {
