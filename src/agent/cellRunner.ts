@@ -259,7 +259,7 @@ export class CellRunner {
     }
     // A cell whose output says part of it changed nothing counts as failed, for the agent: its
     // result is wrong though nothing was raised, and the next code revises it in place.
-    const noEffect = noEffectWarningNote(result);
+    const noEffect = noEffectWarningNote(result, ranSource);
     const status = noEffect && result.status === 'ok' ? 'error' : result.status;
     turn.lastStatus = status;
     this._failedCellId = status === 'ok' ? undefined : cellId;

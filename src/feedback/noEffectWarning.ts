@@ -16,23 +16,76 @@ import { joinMultiline } from './outputText';
  * trained on older pandas write both, read the warning as noise, and report the unchanged
  * result (the real-model suite's `missing-fill-median`: the mean without the filled values).
  *
+ * When the warning names a line of the cell (`<file>:<line>: ChainedAssignmentError`) whose form is
+ * one of those two, the note also gives that line rewritten: the 1.5B model, told only the rule,
+ * sent the same code back until the turn gave up (DABench question 178).
+ *
  * @param result - the cell's execution.
+ * @param source - the code that ran, to quote the lines the warning names.
  * @returns the note for the model, or `undefined` when no such warning was printed.
  */
-export function noEffectWarningNote(result: IExecutionResult): string | undefined {
-  const warned = result.outputs.some(
-    output =>
-      output.output_type === 'stream' &&
-      joinMultiline((output as nbformat.IStream).text).includes('ChainedAssignmentError')
-  );
-  if (!warned) {
+export function noEffectWarningNote(result: IExecutionResult, source = ''): string | undefined {
+  const printed = result.outputs
+    .filter(output => output.output_type === 'stream')
+    .map(output => joinMultiline((output as nbformat.IStream).text))
+    .join('');
+  if (!printed.includes('ChainedAssignmentError')) {
     return undefined;
   }
-  return (
+  const lines = source.split('\n');
+  const rewrites = new Map<number, string>();
+  for (const match of printed.matchAll(Private.WARNED_LINE)) {
+    const number = Number(match[1]);
+    const line = lines[number - 1];
+    const rewritten = line === undefined ? undefined : Private.assignedForm(line);
+    if (rewritten) {
+      rewrites.set(number, `line ${number}, \`${line.trim()}\`, as \`${rewritten.trim()}\``);
+    }
+  }
+  const note =
     'Note: pandas warned (ChainedAssignmentError) that a change made through a column, such as ' +
     '`df[col].fillna(value, inplace=True)` or `df[col][mask] = value`, changed nothing: under ' +
     'Copy-on-Write it works on a copy. The output above was computed without that change, so it ' +
     'is wrong. Assign the result to the column instead, e.g. `df[col] = df[col].fillna(value)` or ' +
-    '`df.loc[mask, col] = value`, and run the cell again.'
-  );
+    '`df.loc[mask, col] = value`, and run the cell again.';
+  return rewrites.size ? `${note} Write ${[...rewrites.values()].join('; and ')}.` : note;
+}
+
+/*
+ * The rewrites are done by hand: they are two fixed forms of one line each, which is what pandas'
+ * own warning describes in words; no library rewrites pandas code to its Copy-on-Write form.
+ */
+namespace Private {
+  /**
+   * Where a warning names the line of the cell it was raised on (Python's warning format).
+   */
+  export const WARNED_LINE = /:(\d+): ChainedAssignmentError/g;
+
+  /**
+   * An inplace method called on a column: `df['a'].fillna(0, inplace=True)`, `df.a.fillna(...)`.
+   */
+  const INPLACE_ON_COLUMN = /^(\s*)(\w+(?:\[[^\]]+\]|\.\w+)+)\.(\w+)\((.*)\)\s*$/;
+
+  /**
+   * An assignment through a column, then a row selection: `df['a'][mask] = value`.
+   */
+  const CHAINED_ASSIGNMENT = /^(\s*)(\w+)\[([^[\]]+)\]\[(.+)\]\s*=(?!=)\s*(.+)$/;
+
+  /**
+   * The line with its change assigned, or `undefined` when it has neither form.
+   */
+  export function assignedForm(line: string): string | undefined {
+    const inplace = INPLACE_ON_COLUMN.exec(line);
+    if (inplace) {
+      const [, indent, column, method, args] = inplace;
+      const kept = args.replace(/(^|,)\s*inplace\s*=\s*True\s*(?=,|$)/, '').replace(/^\s*,\s*/, '');
+      return kept === args ? undefined : `${indent}${column} = ${column}.${method}(${kept.trim()})`;
+    }
+    const chained = CHAINED_ASSIGNMENT.exec(line);
+    if (chained) {
+      const [, indent, frame, column, rows, value] = chained;
+      return `${indent}${frame}.loc[${rows}, ${column}] = ${value}`;
+    }
+    return undefined;
+  }
 }

@@ -31,6 +31,10 @@ describe('Agent after a change pandas says did nothing', () => {
     expect(firstFeedback).toContain('ChainedAssignmentError');
     expect(firstFeedback).toContain('so it is wrong');
     expect(firstFeedback).toContain('`df[col] = df[col].fillna(value)`');
+    // The line the kernel's warning names, rewritten: a small model copies a line, not a rule.
+    expect(firstFeedback).toContain(
+      "Write line 3, `df['t'].fillna(df['t'].median(), inplace=True)`, as `df['t'] = df['t'].fillna(df['t'].median())`."
+    );
     expect(contentText(model.requests[2].body.messages.at(-1)?.content)).toContain('This exact code failed');
   });
 
