@@ -57,6 +57,28 @@ def test_a_file_with_dots_grouping_thousands_before_a_decimal_comma(shell, descr
     assert text.endswith("amount float64")
 
 
+def test_quoted_numbers_grouped_by_commas_and_text_columns_of_percentages_or_money(shell, describer, tmp_path):
+    # As DABench's election2016.csv writes them: the model passed diff and per_point_diff to
+    # scipy as text.
+    content = 'county,diff,per_point_diff,budget\nA,"37,410",15.17%,"$1,250.50"\nB,512,-3.5%,$12\nC,,,\n'
+    (tmp_path / "votes.csv").write_text(content)
+    text = mentioned(shell, describer, "votes.csv")["votes.csv"]["text"]
+    assert "thousands separator ',': read it with pd.read_csv('votes.csv', thousands=',')\n" in text
+    assert ", diff float64, per_point_diff " in text
+    assert text.endswith(
+        "\ntext columns that hold numbers: "
+        "per_point_diff (percentages such as '15.17%': df['per_point_diff'].str.rstrip('%').astype(float)); "
+        "budget (amounts such as '$1,250.50': df['budget'].str.replace(r'[$€£,]', '', regex=True).astype(float))"
+    )
+
+
+def test_a_text_column_of_words_is_not_called_numbers(shell, describer, tmp_path):
+    (tmp_path / "mixed.csv").write_text("name,share\nA,15%\nB,about half\n")
+    text = mentioned(shell, describer, "mixed.csv")["mixed.csv"]["text"]
+    assert "text columns that hold numbers" not in text
+    assert "thousands" not in text
+
+
 def test_a_comma_separated_file_needs_no_options(shell, describer, tmp_path):
     (tmp_path / "plain.csv").write_text("a,b\n1.5,2\n")
     text = mentioned(shell, describer, "plain.csv")["plain.csv"]["text"]
@@ -76,6 +98,8 @@ def test_sniffs_the_delimiter_and_decimal_mark_of_the_first_lines(describer):
     assert thousands(["x;7.620,87"], ";", ",") == "."
     assert thousands(["x;20,87"], ";", ",") is None
     assert thousands(["x;7.620"], ";", ".") is None
+    assert thousands(['x,"37,410",2'], ",", ".") == ","
+    assert thousands(["x,37,410"], ",", ".") is None
 
 
 def test_a_binary_file_a_folder_and_a_name_of_nothing(shell, describer, tmp_path):

@@ -148,7 +148,10 @@ class _Describer:
         self.columns = [str(name) for name in frame.columns[:MAX_COLUMN_NAMES]]
         columns = ", ".join(f"{name} {dtype}" for name, dtype in list(frame.dtypes.astype(str).items())[:40])
         marks = f"decimal mark {decimal!r}" + ("" if thousands is None else f", thousands separator {thousands!r}")
-        return f"delimiter {sep!r}, {marks}: read it with {call}\ncolumns: {columns}"
+        numbers_as_text = describe_numbers_as_text(frame)
+        return f"delimiter {sep!r}, {marks}: read it with {call}\ncolumns: {columns}" + (
+            f"\ntext columns that hold numbers: {numbers_as_text}" if numbers_as_text else ""
+        )
 
     def folder(self, path):
         """A folder's visible entries, folders with a trailing /."""
@@ -174,11 +177,41 @@ def sniff_delimiter(sample):
 
 
 def sniff_thousands(data_lines, sep, decimal):
-    """The thousands separator of a file with a decimal comma (None otherwise, or when no field
-    shows one): a dot grouping three digits before the comma, as in 7.620,87. Without it pandas
-    reads such a column as text."""
-    if decimal != ",":
-        return None
+    """The thousands separator when a field shows one (None otherwise): with a decimal comma, a
+    dot grouping three digits before the comma, as in 7.620,87; in a comma-delimited file, commas
+    grouping digits in a quoted field, as in "37,410". Without it pandas reads such a column as
+    text."""
     field = re.escape(sep)
-    grouped = re.compile(r"(^|" + field + r")-?\d{1,3}(\.\d{3})+(,\d+)?($|" + field + r")")
-    return "." if any(grouped.search(line) for line in data_lines) else None
+    if decimal == ",":
+        grouped = re.compile(r"(^|" + field + r")-?\d{1,3}(\.\d{3})+(,\d+)?($|" + field + r")")
+        return "." if any(grouped.search(line) for line in data_lines) else None
+    if sep == ",":
+        quoted = re.compile(r'(^|,)"-?\d{1,3}(,\d{3})+(\.\d+)?"($|,)')
+        return "," if any(quoted.search(line) for line in data_lines) else None
+    return None
+
+
+# A text column whose values are all percentages or amounts of money: pandas reads neither as a
+# number, and the model, seeing `str`, has passed such columns to numeric functions as they are.
+_PERCENT = r"-?\d+(\.\d+)?\s*%"
+_MONEY = r"-?[$€£]\s?-?\d{1,3}(,?\d{3})*(\.\d+)?"
+
+
+def describe_numbers_as_text(frame):
+    """The text columns of ``frame`` whose every non-empty value is a percentage or an amount of
+    money, each with an example and how to make it a number ("" when there are none)."""
+    found = []
+    for name in frame.columns[:MAX_COLUMN_NAMES]:
+        column = frame[name]
+        if column.dtype.kind not in "OSUT":
+            continue
+        values = column.dropna().astype(str).str.strip()
+        if values.empty:
+            continue
+        example = values.iloc[0]
+        if values.str.fullmatch(_PERCENT).all():
+            found.append(f"{name} (percentages such as {example!r}: df[{name!r}].str.rstrip('%').astype(float))")
+        elif values.str.fullmatch(_MONEY).all():
+            convert = f"df[{name!r}].str.replace(r'[$€£,]', '', regex=True).astype(float)"
+            found.append(f"{name} (amounts such as {example!r}: {convert})")
+    return "; ".join(found)
