@@ -2,6 +2,7 @@
 // Distributed under the terms of the Modified BSD License.
 
 import { answerLineInCodeNote, answerLinesNotRunNote } from './answerLines';
+import { allMissingValuesNote } from '../feedback/allMissingNote';
 import { noEffectWarningNote } from '../feedback/noEffectWarning';
 import { renderFeedback } from '../feedback/renderFeedback';
 import type { ITokenCounter } from '../feedback/tokenCounter';
@@ -276,7 +277,8 @@ export class CellRunner {
       answerLineInCodeNote(ranSource, result),
       how.answerLines?.length ? answerLinesNotRunNote(how.answerLines) : undefined,
       await this._missingColumnNote(result),
-      noEffect
+      noEffect,
+      allMissingValuesNote(result)
     ].filter(Boolean);
     const feedback = notes.length ? { ...rendered, text: [rendered.text, ...notes].join('\n') } : rendered;
     turn.recordRun(ranSource, status, feedback.text);

@@ -110,6 +110,25 @@ describe('Agent: what the model means runs, and only computed answers complete',
     expect(told).toMatch(/Installed data packages: .*pandas/);
   });
 
+  it('tells a model whose output shows only NaN to check its selection (DABench question 214)', async () => {
+    const empty =
+      "import pandas as pd\ndf = pd.DataFrame({'source': ['abc'], 'x': [1.0]})\nprint('mean:', df[df['source'] == 'ABC News']['x'].mean())";
+    const { agent, model } = await harness.setUp(
+      [
+        text(`\`\`\`python\n${empty}\n\`\`\``),
+        text("```python\nprint(df['source'].unique())\n```"),
+        text("No row has the source 'ABC News'; the only source is 'abc'.")
+      ],
+      { protocol: 'text' }
+    );
+    const result = await agent.run('What is the mean x of the ABC News rows?');
+    expect(result).toMatchObject({ outcome: 'completed', executions: 2 });
+    const told = contentText(model.requests[1].body.messages.at(-1)?.content);
+    expect(told).toContain('mean: nan');
+    expect(told).toContain('every value the output shows is NaN');
+    expect(contentText(model.requests[2].body.messages.at(-1)?.content)).not.toContain('NaN');
+  });
+
   it('asks the model to print a figure no cell computed, and completes once an output shows it', async () => {
     const { agent, model, events } = await harness.setUp(
       [
