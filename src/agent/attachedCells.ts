@@ -1,6 +1,8 @@
 // Copyright (c) jupyterlab-code-interpreter contributors.
 // Distributed under the terms of the Modified BSD License.
 
+import type * as nbformat from '@jupyterlab/nbformat';
+
 import { renderFeedback } from '../feedback/renderFeedback';
 import { truncateText } from '../feedback/textTruncation';
 import type { ITokenCounter } from '../feedback/tokenCounter';
@@ -47,6 +49,12 @@ export interface IAttachedCell {
    * Its outputs as the model reads an execution's outputs (empty for none).
    */
   readonly outputs: string;
+
+  /**
+   * The exception its error output holds, if any: read from the output itself, not from the text
+   * rendered for the model.
+   */
+  readonly error?: { readonly ename: string; readonly evalue: string };
 }
 
 /**
@@ -74,11 +82,8 @@ export function readAttachedCells(
       throw new CellNotFoundError(attachment.cellId);
     }
     const outputs = target.getOutputs(attachment.cellId);
-    const status: ExecutionStatus | undefined = !outputs.length
-      ? undefined
-      : outputs.some(output => output.output_type === 'error')
-        ? 'error'
-        : 'ok';
+    const error = outputs.find((output): output is nbformat.IError => output.output_type === 'error');
+    const status: ExecutionStatus | undefined = !outputs.length ? undefined : error ? 'error' : 'ok';
     const rendered = status
       ? renderFeedback(
           {
@@ -100,7 +105,8 @@ export function readAttachedCells(
       source: summary.source,
       selection: attachment.selection,
       status,
-      outputs: rendered
+      outputs: rendered,
+      ...(error ? { error: { ename: error.ename, evalue: error.evalue } } : {})
     };
   });
 }

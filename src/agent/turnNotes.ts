@@ -304,9 +304,8 @@ namespace Private {
    */
   export function keyErrorNote(attached: IAttachedCell[], tables: readonly IColumnSource[]): string | undefined {
     for (const cell of attached) {
-      const evalue = cell.status === 'error' ? /^KeyError: (.+)$/m.exec(cell.outputs)?.[1] : undefined;
-      if (evalue !== undefined) {
-        return missingColumnNote(evalue, tables);
+      if (cell.error?.ename === 'KeyError') {
+        return missingColumnNote(cell.error.evalue, tables);
       }
     }
     return undefined;
