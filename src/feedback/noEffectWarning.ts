@@ -36,10 +36,12 @@ export function noEffectWarningNote(result: IExecutionResult, source = ''): stri
   const rewrites = new Map<number, string>();
   for (const match of printed.matchAll(Private.WARNED_LINE)) {
     const number = Number(match[1]);
-    const line = lines[number - 1];
-    const rewritten = line === undefined ? undefined : Private.assignedForm(line);
+    // The warning quotes the line it names: a line of another file (a function an earlier cell
+    // defined) has another text, and is not taken for this cell's.
+    const line = lines[number - 1]?.trim();
+    const rewritten = line && printed.includes(line) ? Private.assignedForm(line) : undefined;
     if (rewritten) {
-      rewrites.set(number, `line ${number}, \`${line.trim()}\`, as \`${rewritten.trim()}\``);
+      rewrites.set(number, `line ${number}, \`${line}\`, as \`${rewritten}\``);
     }
   }
   const note =
@@ -64,27 +66,28 @@ namespace Private {
   /**
    * An inplace method called on a column: `df['a'].fillna(0, inplace=True)`, `df.a.fillna(...)`.
    */
-  const INPLACE_ON_COLUMN = /^(\s*)(\w+(?:\[[^\]]+\]|\.\w+)+)\.(\w+)\((.*)\)\s*$/;
+  const INPLACE_ON_COLUMN = /^(\w+(?:\[[^\]]+\]|\.\w+)+)\.(\w+)\((.*)\)$/;
 
   /**
    * An assignment through a column, then a row selection: `df['a'][mask] = value`.
    */
-  const CHAINED_ASSIGNMENT = /^(\s*)(\w+)\[([^[\]]+)\]\[(.+)\]\s*=(?!=)\s*(.+)$/;
+  const CHAINED_ASSIGNMENT = /^(\w+)\[([^[\]]+)\]\[(.+)\]\s*=(?!=)\s*(.+)$/;
 
   /**
-   * The line with its change assigned, or `undefined` when it has neither form.
+   * The line (without its indentation) with its change assigned, or `undefined` when it has
+   * neither form.
    */
   export function assignedForm(line: string): string | undefined {
     const inplace = INPLACE_ON_COLUMN.exec(line);
     if (inplace) {
-      const [, indent, column, method, args] = inplace;
+      const [, column, method, args] = inplace;
       const kept = args.replace(/(^|,)\s*inplace\s*=\s*True\s*(?=,|$)/, '').replace(/^\s*,\s*/, '');
-      return kept === args ? undefined : `${indent}${column} = ${column}.${method}(${kept.trim()})`;
+      return kept === args ? undefined : `${column} = ${column}.${method}(${kept.trim()})`;
     }
     const chained = CHAINED_ASSIGNMENT.exec(line);
     if (chained) {
-      const [, indent, frame, column, rows, value] = chained;
-      return `${indent}${frame}.loc[${rows}, ${column}] = ${value}`;
+      const [, frame, column, rows, value] = chained;
+      return `${frame}.loc[${rows}, ${column}] = ${value}`;
     }
     return undefined;
   }
