@@ -2,8 +2,8 @@
 // Distributed under the terms of the Modified BSD License.
 
 import { answerLineInCodeNote, answerLinesNotRunNote } from './answerLines';
-import { allMissingValuesNote } from '../feedback/allMissingNote';
 import { noEffectWarningNote } from '../feedback/noEffectWarning';
+import { outputNotes } from '../feedback/outputNotes';
 import { renderFeedback } from '../feedback/renderFeedback';
 import type { ITokenCounter } from '../feedback/tokenCounter';
 import type { IExecutionResult } from '../kernel/executionResult';
@@ -273,12 +273,11 @@ export class CellRunner {
       timeoutMs: this._options.cellTimeoutMs
     });
     const notes = [
-      Private.missingModuleNote(result, this._options.kernel.installedPackages),
+      ...outputNotes(result, this._options.kernel.installedPackages),
       answerLineInCodeNote(ranSource, result),
       how.answerLines?.length ? answerLinesNotRunNote(how.answerLines) : undefined,
       await this._missingColumnNote(result),
-      noEffect,
-      allMissingValuesNote(result)
+      noEffect
     ].filter(Boolean);
     const feedback = notes.length ? { ...rendered, text: [rendered.text, ...notes].join('\n') } : rendered;
     turn.recordRun(ranSource, status, feedback.text);
@@ -397,23 +396,5 @@ export namespace CellRunner {
      * Where events go.
      */
     emit: (event: AgentEvent) => void;
-  }
-}
-
-namespace Private {
-  /**
-   * What the model is told after an import of a module the kernel lacks: not to use it, and
-   * which data packages the kernel has.
-   */
-  export function missingModuleNote(result: IExecutionResult, installed: string[] | undefined): string | undefined {
-    const error = result.outputs.find(output => output.output_type === 'error') as
-      | { ename?: string; evalue?: string }
-      | undefined;
-    if (error?.ename !== 'ModuleNotFoundError') {
-      return undefined;
-    }
-    const module = /'([^']+)'/.exec(error.evalue ?? '')?.[1] ?? 'that module';
-    const have = installed?.length ? ` Installed data packages: ${installed.join(', ')}.` : '';
-    return `Note: ${module} is not installed in this kernel; do not import it, do the job with what is installed.${have}`;
   }
 }

@@ -129,6 +129,24 @@ describe('Agent: what the model means runs, and only computed answers complete',
     expect(contentText(model.requests[2].body.messages.at(-1)?.content)).not.toContain('NaN');
   });
 
+  it('tells a model that formatted a group-by result as one number that it holds many (DABench question 247)', async () => {
+    const frame = "import pandas as pd\ndf = pd.DataFrame({'free': [0, 1, 1], 'runs': [10, 20, 40]})\n";
+    const { agent, model } = await harness.setUp(
+      [
+        text(`\`\`\`python\n${frame}means = df.groupby('free')['runs'].mean()\nprint(f'{means:.2f}')\n\`\`\``),
+        text('```python\nprint(means.round(2))\n```'),
+        text('The mean runs are 10.0 when not free and 30.0 when free.')
+      ],
+      { protocol: 'text' }
+    );
+    const result = await agent.run('What are the mean runs by free agency?');
+    expect(result).toMatchObject({ outcome: 'completed', executions: 2 });
+    const told = contentText(model.requests[1].body.messages.at(-1)?.content);
+    expect(told).toContain('unsupported format string passed to Series.__format__');
+    expect(told).toContain('Note: a Series holds many values');
+    expect(contentText(model.requests[2].body.messages.at(-1)?.content)).not.toContain('holds many values');
+  });
+
   it('asks the model to print a figure no cell computed, and completes once an output shows it', async () => {
     const { agent, model, events } = await harness.setUp(
       [
