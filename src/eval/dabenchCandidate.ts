@@ -9,6 +9,7 @@ import type { AgentEvent } from '../agent/events';
 import type { ITokenCounter } from '../feedback/tokenCounter';
 import type { ModelClient } from '../model/modelClient';
 import { ModelError } from '../model/modelError';
+import { extractCodeBlocks } from '../model/textProtocol';
 import { HeadlessNotebook } from '../notebook/headlessNotebook';
 import type { JupyterConnection } from '../node/jupyterConnection';
 import { dabenchPrompt, parseDabenchAnswers, type IDabenchQuestion } from './dabench';
@@ -104,7 +105,12 @@ export async function runDabenchCandidate(
       // Not the question's fault: nothing is recorded, and --resume runs it again.
       throw new ModelError('unreachable', result.reason ?? 'The model endpoint cannot be reached.');
     }
-    const fromResponse = parseDabenchAnswers(response);
+    // Answer lines inside code the model ran are its code's (f-strings such as
+    // `@normal[{p < 0.05}]`, DABench question 244), not its answer: they are read from the
+    // cell's output instead.
+    const fromResponse = parseDabenchAnswers(
+      extractCodeBlocks(response).reduce((text, code) => text.replace(code, ''), response)
+    );
     const named = (answers: Map<string, string>) =>
       question.answers.some(([name]) => [...answers.keys()].some(key => key.toLowerCase() === name.toLowerCase()));
     let answerSource: IDabenchCandidateRun['answerSource'] = 'none';

@@ -141,7 +141,8 @@ const CODE: Record<string, string> = {
   'b.csv':
     "import pandas as pd\ndf = pd.read_csv('b.csv')\nprint('max_score =', float(df['score'].max()))\nprint('top_name =', df.loc[df['score'].idxmin(), 'name'])",
   // The answer printed by the cell only.
-  'c.csv': 'import pandas as pd\nprint(f"@rows[{len(pd.read_csv(\'c.csv\'))}]")'
+  'c.csv': 'import pandas as pd\nprint(f"@rows[{len(pd.read_csv(\'c.csv\'))}]")',
+  'd.csv': 'import pandas as pd\nprint(f"@rows[{len(pd.read_csv(\'d.csv\'))}]")'
 };
 
 /** execute_code first; then the answer, built from what the tool result says. */
@@ -153,6 +154,10 @@ function script(request: IRecordedRequest): ScriptedReply | undefined {
     return undefined;
   }
   const last = messages[messages.length - 1];
+  if (file === 'd.csv') {
+    // The model's code in a python block, which runs at once: its answer lines are an f-string's.
+    return { kind: 'text', content: `\`\`\`python\n${CODE[file]}\n\`\`\`` };
+  }
   if (last.role !== 'tool') {
     return toolCall('execute_code', { code: CODE[file] });
   }
@@ -334,6 +339,27 @@ describe('code-interpreter eval --dataset dabench', () => {
       { task_id: '4', answer_source: 'cell-output', correct: true, response: 'The answer is in the output above.' }
     ]);
     expect(summaryOf(outDir)).toMatchObject({ n: 1, kernel_state_tokens: 0, accuracy: { by_question: 1 } });
+  });
+
+  it("reads answer lines written in the code of the model's last answer from the cell's output", async () => {
+    const other = join(dir, 'data-d');
+    mkdirSync(join(other, 'tables'), { recursive: true });
+    writeFileSync(
+      join(other, 'questions.jsonl'),
+      `${JSON.stringify({ id: 5, question: 'How many rows?', constraints: '', format: '@rows[n]', file_name: 'd.csv' })}\n`
+    );
+    writeFileSync(join(other, 'labels.jsonl'), `${JSON.stringify({ id: 5, common_answers: [['rows', '3']] })}\n`);
+    writeFileSync(join(other, 'tables', 'd.csv'), 'v\n1\n2\n3\n');
+    const outDir = join(dir, 'code-answer');
+    // One execution: the turn ends with the code block as the model's last answer (question 244).
+    expect(await run(outDir, ['--data', other, '--max-attempts', '1', '--workers', '1'])).toBe(0);
+    const [record] = records(outDir);
+    expect(record.response).toContain('@rows[{len(');
+    expect(record).toMatchObject({
+      answer_source: 'cell-output',
+      correct: true,
+      sub_answers: [{ name: 'rows', answer: '3', correct: true }]
+    });
   });
 
   it('usage errors are clear: --limit, --data, --kernel-state, options of the other datasets', async () => {
