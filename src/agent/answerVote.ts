@@ -75,6 +75,31 @@ export function voteOnAnswers(
 }
 
 /**
+ * Whether the candidates still to come can no longer change the vote, so need not run: at least
+ * one candidate completed (those to come then vote beside it, never instead of it), and for every
+ * name the leading value has more votes than any other could reach with all of them. The vote
+ * the remaining candidates would make is then the same, and so is the candidate chosen; with
+ * K = 3, two completed candidates that agree settle it.
+ *
+ * @param names - the sub-answer names, in order.
+ * @param voters - the candidates so far, in order.
+ * @param remaining - how many candidates are still to come.
+ * @returns whether the vote is settled.
+ */
+export function voteIsSettled(names: readonly string[], voters: readonly IVoter[], remaining: number): boolean {
+  if (remaining <= 0) {
+    return true;
+  }
+  if (!voters.some(voter => voter.completed)) {
+    return false;
+  }
+  return voteOnAnswers(names, voters).votes.every(vote => {
+    const [first = 0, second = 0] = Object.values(vote.votes).sort((a, b) => b - a);
+    return first > second + remaining;
+  });
+}
+
+/**
  * An answer as the scorer sees it, so that answers it would treat alike count as one: trimmed,
  * lower case, blanks collapsed; a number in its shortest form (`3.50` and `3.5` agree); a comma
  * list item by item.

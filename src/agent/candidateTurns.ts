@@ -4,7 +4,7 @@
 import type { IConversationRecord } from '../conversation/conversationRecord';
 import type { INotebookTarget } from '../notebook/notebookTarget';
 import { Agent } from './agent';
-import { normaliseAnswer, voteOnAnswers } from './answerVote';
+import { normaliseAnswer, voteIsSettled, voteOnAnswers, type IVoter } from './answerVote';
 import { candidateSampling } from './candidateSampling';
 import type { ApprovalHook } from './approval';
 import type { AgentEvent } from './events';
@@ -77,6 +77,10 @@ export class CandidateTurns {
           current = undefined;
           agent.dispose();
         }
+        if (voteIsSettled(['answer'], Private.voters(this._runs), candidates - index - 1)) {
+          // The candidates to come could not change the vote: they need not run.
+          break;
+        }
       }
     } finally {
       signal?.removeEventListener('abort', stop);
@@ -86,16 +90,15 @@ export class CandidateTurns {
       // Stopped: nothing is chosen, whatever finished before.
       return { runs: this._runs };
     }
-    const vote = voteOnAnswers(
-      ['answer'],
-      finished.map(run => ({
-        answers: new Map([['answer', run.key]]),
-        completed: run.result.outcome === 'completed'
-      }))
-    );
+    const vote = voteOnAnswers(['answer'], Private.voters(finished));
     const winning = vote.votes[0].value;
     const chosen = finished[vote.voting.find(at => finished[at].key === winning) ?? 0];
-    onEvent?.({ type: 'candidate-chosen', index: chosen.index, voters: vote.voting.length });
+    onEvent?.({
+      type: 'candidate-chosen',
+      index: chosen.index,
+      voters: vote.voting.length,
+      unneeded: candidates - this._runs.length
+    });
     return { runs: this._runs, chosen };
   }
 
@@ -336,4 +339,24 @@ export type CandidateEvent =
        */
       answer: string;
     }
-  | { type: 'candidate-chosen'; index: number; voters: number };
+  | {
+      type: 'candidate-chosen';
+      index: number;
+      voters: number;
+      /**
+       * The candidates not run because they could not have changed the vote (`voteIsSettled`).
+       */
+      unneeded: number;
+    };
+
+namespace Private {
+  /**
+   * The candidates as the vote counts them: each answer's key, and whether its turn completed.
+   */
+  export function voters(runs: readonly CandidateTurns.ICandidateRun[]): IVoter[] {
+    return runs.map(run => ({
+      answers: new Map([['answer', run.key]]),
+      completed: run.result.outcome === 'completed'
+    }));
+  }
+}

@@ -201,8 +201,12 @@ namespace Private {
         return `● candidate ${event.index + 1}/${candidates} (seed ${event.seed}) in a kernel of its own\n`;
       case 'candidate-end':
         return `● candidate ${event.index + 1}: ${event.outcome}, ${event.executions} executions\n`;
-      case 'candidate-chosen':
-        return `● candidate ${event.index + 1} chosen (${event.voters} voted; its cells now run in your kernel)\n`;
+      case 'candidate-chosen': {
+        const unneeded = event.unneeded
+          ? `; ${event.unneeded} more could not have changed the vote and did not run`
+          : '';
+        return `● candidate ${event.index + 1} chosen (${event.voters} voted${unneeded}; its cells now run in your kernel)\n`;
+      }
     }
   }
 }

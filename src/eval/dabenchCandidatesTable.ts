@@ -26,22 +26,26 @@ export interface IDabenchCandidatesRow {
  * The table of k of a thorough DABench run: for each k from 1 to the run's K, the vote among
  * each question's first k candidates (`voteOnAnswers`, as the run votes), scored against the
  * labels the record's sub-answers keep. Candidate i is sampled the same way whatever K is, so the
- * first k of a run at K are what a run at k would have sampled.
+ * first k of a run at K are what a run at k would have sampled. A question whose vote was settled
+ * before its K-th candidate (`voteIsSettled`) has fewer: for a larger k its vote is the same.
  *
  * @param records - the run's records.
+ * @param candidates - the run's K.
  * @returns the rows, k = 1 first; `undefined` when a question has no candidates or its labels
  *   were taken out of the record (as in the committed records of bench/runs).
  */
-export function dabenchCandidatesTable(records: readonly IDabenchRecord[]): IDabenchCandidatesRow[] | undefined {
+export function dabenchCandidatesTable(
+  records: readonly IDabenchRecord[],
+  candidates: number
+): IDabenchCandidatesRow[] | undefined {
   const labelled = records.every(
     record => record.candidates?.length && record.sub_answers.every(verdict => typeof verdict.label === 'string')
   );
   if (!records.length || !labelled) {
     return undefined;
   }
-  const most = Math.min(...records.map(record => record.candidates?.length ?? 0));
   const rows: IDabenchCandidatesRow[] = [];
-  for (let k = 1; k <= most; k++) {
+  for (let k = 1; k <= candidates; k++) {
     const verdicts: ISubAnswerVerdict[][] = [];
     const times: { duration_ms: number }[] = [];
     for (const record of records) {

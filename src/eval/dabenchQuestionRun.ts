@@ -9,7 +9,7 @@ import type { Agent } from '../agent/agent';
 import type { ITokenCounter } from '../feedback/tokenCounter';
 import type { ModelClient } from '../model/modelClient';
 import type { JupyterConnection } from '../node/jupyterConnection';
-import { voteOnAnswers } from '../agent/answerVote';
+import { voteIsSettled, voteOnAnswers } from '../agent/answerVote';
 import { runDabenchCandidate, type IDabenchCandidateRun } from './dabenchCandidate';
 import { scoreDabench, type IDabenchQuestion } from './dabench';
 import type { IDabenchRecord } from './dabenchSummary';
@@ -110,6 +110,9 @@ export async function runDabenchQuestion(
     };
   }
   const runs: { run: IDabenchCandidateRun; seed: number; temperature: number; duration_ms: number }[] = [];
+  const names = question.answers.map(([name]) => name);
+  const voters = (done: typeof runs) =>
+    done.map(({ run: candidate }) => ({ answers: candidate.answers, completed: candidate.outcome === 'completed' }));
   for (let index = 0; index < thorough.candidates; index++) {
     if (signal.aborted) {
       break;
@@ -119,11 +122,12 @@ export async function runDabenchQuestion(
     const candidateStarted = Date.now();
     const candidate = await run(`notebooks/${id}/candidate-${index + 1}/dabench-${id}.ipynb`, sampling);
     runs.push({ run: candidate, ...sampling, duration_ms: Date.now() - candidateStarted });
+    if (voteIsSettled(names, voters(runs), thorough.candidates - runs.length)) {
+      // The candidates to come could not change the vote: they need not run.
+      break;
+    }
   }
-  const vote = voteOnAnswers(
-    question.answers.map(([name]) => name),
-    runs.map(({ run: candidate }) => ({ answers: candidate.answers, completed: candidate.outcome === 'completed' }))
-  );
+  const vote = voteOnAnswers(names, voters(runs));
   const subAnswers = scoreDabench(question, vote.answers);
   const shown = runs[vote.voting[0] ?? 0]?.run;
   const completed = runs.some(({ run: candidate }) => candidate.outcome === 'completed');

@@ -182,7 +182,7 @@ export function summarizeDabench(records: readonly IDabenchRecord[], run: IDaben
           candidates: run.thorough.candidates,
           candidate_temperature: run.thorough.temperature,
           seed: run.thorough.seed,
-          ...Private.byCandidates(records)
+          ...Private.byCandidates(records, run.thorough.candidates)
         }
       : {}),
     task_wall_time_s: taskWallTime(records)
@@ -193,8 +193,11 @@ namespace Private {
   /**
    * The table of k, when the records allow it.
    */
-  export function byCandidates(records: readonly IDabenchRecord[]): { by_candidates?: IDabenchCandidatesRow[] } {
-    const rows = dabenchCandidatesTable(records);
+  export function byCandidates(
+    records: readonly IDabenchRecord[],
+    candidates: number
+  ): { by_candidates?: IDabenchCandidatesRow[] } {
+    const rows = dabenchCandidatesTable(records, candidates);
     return rows ? { by_candidates: rows } : {};
   }
 }

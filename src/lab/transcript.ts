@@ -286,7 +286,14 @@ export class Transcript {
             'Candidate %2 chosen (%1 candidates voted); its cells now go into your notebook',
             event.voters,
             event.index + 1
-          )
+          ),
+          detail: event.unneeded
+            ? this._trans._n(
+                '%1 more candidate could not have changed the vote and did not run.',
+                '%1 more candidates could not have changed the vote and did not run.',
+                event.unneeded
+              )
+            : undefined
         });
         break;
     }

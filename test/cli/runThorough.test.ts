@@ -71,7 +71,7 @@ describe('code-interpreter run --effort thorough', () => {
    * `code-interpreter run --effort thorough` on the task, in the test's folder, against the
    * scripted model; what it printed and its exit code.
    */
-  async function runThorough(io: Pick<RunCommand.IIO, 'onInterrupt'> = {}) {
+  async function runThorough(io: Pick<RunCommand.IIO, 'onInterrupt'> = {}, extra: string[] = []) {
     let stdout = '';
     let stderr = '';
     const code = await runRunCommand(
@@ -82,7 +82,8 @@ describe('code-interpreter run --effort thorough', () => {
         '--model',
         'scripted',
         '--notebook',
-        'task.ipynb'
+        'task.ipynb',
+        ...extra
       ],
       {
         streams: {
@@ -133,6 +134,17 @@ describe('code-interpreter run --effort thorough', () => {
     expect([cells[0].source].flat().join('')).toContain("pd.read_csv('data.csv')");
     expect(JSON.stringify(cells[0].outputs)).toContain('total = 42');
     expect(JSON.stringify(notebook.metadata.code_interpreter)).toContain(cells[0].id);
+  });
+
+  it('does not run a candidate that could not change the vote', async () => {
+    // Seeds 2 and 3 both find 42: the third candidate (seed 4) could not outvote them.
+    const { code, stdout, stderr } = await runThorough({}, ['--seed', '2']);
+    expect(code).toBe(0);
+    expect([...new Set(model.requests.map(request => (request.body as unknown as { seed: number }).seed))]).toEqual([
+      2, 3
+    ]);
+    expect(stderr).toContain('● candidate 1 chosen (2 voted; 1 more could not have changed the vote and did not run;');
+    expect(stdout).toContain('The total is 42.');
   });
 
   it('writes nothing into the notebook on Ctrl-C, though a candidate had finished', async () => {

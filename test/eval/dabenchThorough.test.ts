@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 
 import { runEvalCommand } from '../../src/cli/evalCommand';
-import { normaliseAnswer, voteOnAnswers } from '../../src/agent/answerVote';
+import { normaliseAnswer, voteIsSettled, voteOnAnswers } from '../../src/agent/answerVote';
 import type { IDabenchRecord, IDabenchSummary } from '../../src/eval/dabenchSummary';
 import { contentText, toolCall } from '../support/agentHarness';
 import { projectPython } from '../support/jupyter';
@@ -81,6 +81,23 @@ describe('DABench vote', () => {
     expect(none.voting).toEqual([0, 1]);
     expect(none.answers.get('a')).toBe('3');
     expect(voteOnAnswers(['a'], [voter([])]).votes).toEqual([{ name: 'a', value: null, votes: {} }]);
+  });
+
+  it('is settled once the candidates to come cannot change the vote', () => {
+    const voter = (pairs: [string, string][], completed = true) => ({ answers: new Map(pairs), completed });
+    const agree = [voter([['a', '7.5']]), voter([['a', '7.50']])];
+    // K = 3: two agreeing completed candidates outvote any third.
+    expect(voteIsSettled(['a'], agree, 1)).toBe(true);
+    // K = 4: two more could tie, and K = 5 outvote.
+    expect(voteIsSettled(['a'], agree, 2)).toBe(false);
+    // Every name must be settled; a missing answer is no vote.
+    expect(voteIsSettled(['a', 'b'], [voter([['a', '1']]), voter([['a', '1']])], 1)).toBe(false);
+    // With none completed, a completed candidate to come would vote alone.
+    expect(voteIsSettled(['a'], [voter([['a', '1']], false), voter([['a', '1']], false)], 1)).toBe(false);
+    // Candidates that did not complete do not vote beside one that did.
+    expect(voteIsSettled(['a'], [voter([['a', '1']]), voter([['a', '2']], false), voter([['a', '1']])], 1)).toBe(true);
+    expect(voteIsSettled(['a'], [voter([['a', '1']]), voter([['a', '2']])], 1)).toBe(false);
+    expect(voteIsSettled(['a'], [voter([['a', '1']])], 0)).toBe(true);
   });
 });
 
@@ -197,5 +214,31 @@ describe('code-interpreter eval --dataset dabench --effort thorough', () => {
     ]);
     expect(summary.by_candidates?.every(row => row.median_task_s > 0)).toBe(true);
     expect(contentText(server.requests[0].body.messages[1].content)).toContain('a.csv');
+  });
+
+  it('does not run the candidates that could not change the vote', async () => {
+    const outDir = join(dir, 'settled');
+    const before = server.requests.length;
+    // Seeds 2, 3, 4: the first two agree (7.5, 7.50), so the third cannot outvote them.
+    const code = await runEvalCommand([
+      ...['--dataset', 'dabench', '--data', data, '--base-url', server.baseUrl, '--model', 'scripted-analyst'],
+      ...['--out', outDir, '--workers', '1', '--effort', 'thorough', '--candidates', '3', '--seed', '2']
+    ]);
+    expect(code).toBe(0);
+    const seeds = server.requests.slice(before).map(request => (request.body as unknown as { seed: number }).seed);
+    expect([...new Set(seeds)]).toEqual([2, 3]);
+    const [record] = readFileSync(join(outDir, 'results.jsonl'), 'utf8')
+      .split('\n')
+      .filter(Boolean)
+      .map(line => JSON.parse(line) as IDabenchRecord);
+    expect(record.candidates?.map(candidate => candidate.answers.mean_x)).toEqual(['7.5', '7.50']);
+    expect(record).toMatchObject({ correct: true, votes: [{ name: 'mean_x', value: '7.5', votes: { '7.5': 2 } }] });
+    const summary = JSON.parse(readFileSync(join(outDir, 'summary.json'), 'utf8')) as IDabenchSummary;
+    // The table of k goes to the run's K: at k = 3 the vote is the two candidates' (settled).
+    expect(summary.by_candidates?.map(row => [row.k, row.by_question])).toEqual([
+      [1, 1],
+      [2, 1],
+      [3, 1]
+    ]);
   });
 });
