@@ -95,6 +95,38 @@ export function chooseCandidate(candidates: readonly ICandidateRecord[]): ICandi
   return { chosen: chosen.index, best: best.length, agreeing };
 }
 
+/**
+ * Whether the candidates still to come could no longer change the choice, so need not run: one
+ * candidate loaded and ran the examples, the best pass all of them (none to come can pass more),
+ * and the behaviour most of the best share is ahead of any other by more than the candidates to
+ * come. The choice among all K is then the one among those that ran.
+ *
+ * @param candidates - the candidates so far, in order.
+ * @param remaining - how many are still to come.
+ * @returns whether the choice is settled.
+ */
+export function choiceIsSettled(candidates: readonly ICandidateRecord[], remaining: number): boolean {
+  if (remaining <= 0) {
+    return true;
+  }
+  const ran = candidates.filter(candidate => candidate.error === undefined);
+  if (!ran.length) {
+    return false;
+  }
+  const examples = Math.max(...ran.map(candidate => candidate.examples.length));
+  const most = Math.max(...candidates.map(candidate => candidate.passed));
+  if (most < examples) {
+    return false;
+  }
+  const counts = new Map<string, number>();
+  for (const candidate of candidates.filter(candidate => candidate.passed === most)) {
+    const key = Private.behaviour(candidate);
+    counts.set(key, (counts.get(key) ?? 0) + 1);
+  }
+  const [first = 0, second = 0] = [...counts.values()].sort((a, b) => b - a);
+  return first > second + remaining;
+}
+
 namespace Private {
   /**
    * What a candidate did, as a key: equal keys agree.

@@ -5,7 +5,7 @@ import { candidateSampling } from '../agent/candidateSampling';
 import type { ChatMessage } from '../conversation/conversationRecord';
 import type { ModelClient } from '../model/modelClient';
 import { ModelError } from '../model/modelError';
-import { chooseCandidate, type ICandidateRecord } from './candidateChoice';
+import { chooseCandidate, choiceIsSettled, type ICandidateRecord } from './candidateChoice';
 import { askCoder, pickCode, sanitizeAnswer, type ITokenUsage } from './coderAnswer';
 import type { EvalKernel } from './evalKernel';
 import { CODER_SYSTEM_PROMPT, coderPrompt, type ISelfCheckReport } from './evalPrompts';
@@ -86,6 +86,10 @@ export class CandidateSolver implements ITaskSolver {
       const solution = await sanitizeAnswer(kernel, task, options.family, raw, signal);
       const examples = await Private.runExamples(kernel, task, solution, signal);
       candidates.push({ index, ...sampling, solution, ...examples, duration_ms: Date.now() - started });
+      if (choiceIsSettled(candidates, options.candidates - candidates.length)) {
+        // The candidates to come could not change the choice: they need not be asked for.
+        break;
+      }
     }
     const choice = chooseCandidate(candidates);
     const chosen = candidates[choice.chosen];

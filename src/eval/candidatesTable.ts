@@ -26,30 +26,31 @@ export interface ICandidatesRow {
  * The table of k of a thorough run: for each k from 1 to the run's K, the choice among each
  * task's first k candidates, as `chooseCandidate` makes it, scored by the hidden verdicts each
  * candidate's record keeps. Candidate i is sampled the same way whatever K is (the first greedy,
- * then seed + i), so the first k of a run at K are what a run at k would have sampled.
+ * then seed + i), so the first k of a run at K are what a run at k would have sampled. A task
+ * whose choice was settled before its K-th candidate (`choiceIsSettled`) has fewer: for a larger
+ * k its choice is the same.
  *
  * @param records - the run's records.
+ * @param candidates - the run's K.
  * @returns the rows, k = 1 first; `undefined` when a record has no candidates, or candidates
  *   without their hidden verdicts or their times (written before those were kept).
  */
-export function candidatesTable(records: readonly IResultRecord[]): ICandidatesRow[] | undefined {
+export function candidatesTable(records: readonly IResultRecord[], candidates: number): ICandidatesRow[] | undefined {
   const tasks = records.map(record => record.candidates ?? []);
   const complete = tasks.every(
-    candidates =>
-      candidates.length && candidates.every(candidate => candidate.hidden && candidate.duration_ms !== undefined)
+    ran => ran.length && ran.every(candidate => candidate.hidden && candidate.duration_ms !== undefined)
   );
   if (!tasks.length || !complete) {
     return undefined;
   }
-  const scoresPlus = tasks.every(candidates => candidates.every(candidate => candidate.hidden?.plus !== null));
-  const most = Math.min(...tasks.map(candidates => candidates.length));
+  const scoresPlus = tasks.every(ran => ran.every(candidate => candidate.hidden?.plus !== null));
   const rows: ICandidatesRow[] = [];
-  for (let k = 1; k <= most; k++) {
+  for (let k = 1; k <= candidates; k++) {
     let base = 0;
     let plus = 0;
     const times: { duration_ms: number }[] = [];
-    for (const candidates of tasks) {
-      const first = candidates.slice(0, k);
+    for (const ran of tasks) {
+      const first = ran.slice(0, k);
       const hidden = first[chooseCandidate(first).chosen].hidden;
       if (hidden?.base === 'pass') {
         base++;

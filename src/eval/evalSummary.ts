@@ -194,7 +194,7 @@ export function summarizeRun(
                 candidates: options.solver.thorough.candidates,
                 candidate_temperature: options.solver.thorough.temperature,
                 seed: options.solver.thorough.seed,
-                ...Private.byCandidates(records)
+                ...Private.byCandidates(records, options.solver.thorough.candidates)
               }
             : {})
         }
@@ -206,8 +206,11 @@ namespace Private {
   /**
    * The table of k, when the records allow it.
    */
-  export function byCandidates(records: readonly IResultRecord[]): { by_candidates?: ICandidatesRow[] } {
-    const rows = candidatesTable(records);
+  export function byCandidates(
+    records: readonly IResultRecord[],
+    candidates: number
+  ): { by_candidates?: ICandidatesRow[] } {
+    const rows = candidatesTable(records, candidates);
     return rows ? { by_candidates: rows } : {};
   }
 }

@@ -47,6 +47,12 @@ const CANDIDATES: Record<string, string[]> = {
     'def has_close_elements(numbers, threshold):\n    return False',
     'def has_close_elements(numbers, threshold):\n    return len(numbers) < 0'
   ],
+  // The first two agree and pass the one example: the third is never asked for.
+  truncate_number: [
+    'def truncate_number(number):\n    return number % 1.0',
+    'def truncate_number(number):\n    return number - int(number)',
+    'def truncate_number(number):\n    return 0.0'
+  ],
   // The first defines a global the second uses without defining: loaded apart, the second fails.
   below_zero: [
     'LEAKED = 0\n\ndef below_zero(operations):\n    balance = LEAKED\n    for op in operations:\n        balance += op\n        if balance < 0:\n            return True\n    return False',
@@ -195,6 +201,23 @@ describe('code-interpreter eval --effort thorough', () => {
     ]);
     expect(summary.by_candidates?.every(row => row.median_task_s > 0)).toBe(true);
     expect(table).toMatch(/k=1\s+33\.3\s+33\.3\s+\d+\.\ds\n.*k=2\s+66\.7\s+66\.7/);
+  });
+
+  it('does not ask for candidates that could not change the choice', async () => {
+    const single = join(dir, 'truncate.jsonl');
+    subsetDataFile(HUMANEVAL_PLUS, ['HumanEval/2'], single);
+    const outDir = join(dir, 'settled');
+    const { code, requests } = await run(outDir, ['--data', single]);
+    expect(code).toBe(0);
+    expect(requests.map(request => (request.body as unknown as { seed: number }).seed)).toEqual([1, 2]);
+    const [record] = readRecords(outDir);
+    expect(record.candidates?.map(candidate => candidate.passed)).toEqual([1, 1]);
+    expect(record.choice).toEqual({ chosen: 0, best: 2, agreeing: 2 });
+    expect(readSummary(outDir).by_candidates?.map(row => [row.k, row.base])).toEqual([
+      [1, 1],
+      [2, 1],
+      [3, 1]
+    ]);
   });
 
   it('sends the temperature and seeds asked for, and --resume continues a thorough run', async () => {
