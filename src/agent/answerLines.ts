@@ -77,21 +77,44 @@ export function withoutTrailingAnswerLines(code: string): { code: string; answer
 }
 
 /**
- * What the model is told after code whose answer lines were taken off.
+ * What the model is told after code whose answer lines were taken off. A value that is a name the
+ * code assigns (`@fare_outliers[outliers]`) is the model's variable, not its value: the 1.5B then
+ * copied the note as its answer, having printed nothing (DABench question 352), so the note says
+ * to print it.
  *
  * @param answerLines - the lines taken off.
+ * @param code - the code that ran, to tell its variables.
  * @returns the note.
  */
-export function answerLinesNotRunNote(answerLines: string[]): string {
+export function answerLinesNotRunNote(answerLines: string[], code = ''): string {
   const shown = answerLines.map(line => `\`${line}\``).join(', ');
+  const names = new Set<string>();
+  for (const line of answerLines) {
+    for (const [, value] of line.matchAll(Private.VALUE)) {
+      const name = value.trim();
+      if (/^[A-Za-z_]\w*$/.test(name) && new RegExp(`^\\s*${name}\\s*=[^=]`, 'm').test(code)) {
+        names.add(name);
+      }
+    }
+  }
+  const variables = [...names].join(', ');
+  const printThem = variables
+    ? ` Names your code assigns are not values (${variables}): print them (print(${variables})), then ` +
+      'write the answer lines with what is printed.'
+    : '';
   return (
     `Note: the code ran without its last ${answerLines.length === 1 ? 'line' : 'lines'}, ${shown}: ` +
     'answer lines are not Python. Write them in your reply, outside any code, with the values the ' +
-    'output above shows.'
+    `output above shows.${printThem}`
   );
 }
 
 namespace Private {
+  /**
+   * The value of each `@name[value]` of an answer line.
+   */
+  export const VALUE = /@\w+\s*\[([^\]\n]*)\]/g;
+
   /**
    * A line a decorator above it would apply to.
    */

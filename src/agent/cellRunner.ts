@@ -275,7 +275,7 @@ export class CellRunner {
     const notes = [
       ...outputNotes(result, this._options.kernel.installedPackages),
       answerLineInCodeNote(ranSource, result),
-      how.answerLines?.length ? answerLinesNotRunNote(how.answerLines) : undefined,
+      how.answerLines?.length ? answerLinesNotRunNote(how.answerLines, ranSource) : undefined,
       await this._missingColumnNote(result),
       noEffect
     ].filter(Boolean);

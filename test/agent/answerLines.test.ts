@@ -1,4 +1,4 @@
-import { answerLineInCodeNote, withoutTrailingAnswerLines } from '../../src/agent/answerLines';
+import { answerLineInCodeNote, answerLinesNotRunNote, withoutTrailingAnswerLines } from '../../src/agent/answerLines';
 import type { IExecutionResult } from '../../src/kernel/executionResult';
 import { AgentHarness, codeCells, contentText, text, toolCall } from '../support/agentHarness';
 
@@ -27,6 +27,8 @@ describe('Agent with code that holds answer lines', () => {
     const feedback = contentText(model.requests[1].body.messages.at(-1)?.content);
     expect(feedback).toContain('5.0');
     expect(feedback).toContain('the code ran without its last lines, `@mean_x[mean_x]`, `@n[3]`');
+    // mean_x is a name the code assigns, not a value (DABench question 352 printed nothing).
+    expect(feedback).toContain('Names your code assigns are not values (mean_x): print them (print(mean_x))');
   });
 
   it('takes answer lines alone in a fence for the final answer (text protocol)', async () => {
@@ -102,6 +104,14 @@ describe('answer lines', () => {
       code: '@cache\ndef f():\n    return 1\n',
       answerLines: []
     });
+  });
+
+  it('asks for the names the code assigns to be printed, not for words or numbers', () => {
+    const code = 'outliers = [1, 2]\ncount = len(outliers)\nif count == 2:\n    pass';
+    expect(answerLinesNotRunNote(['@fare_outliers[outliers]', '@n[count]'], code)).toContain(
+      '(outliers, count): print them (print(outliers, count))'
+    );
+    expect(answerLinesNotRunNote(['@kind[normal]', '@n[2]'], code)).not.toContain('Names your code assigns');
   });
 
   it('names every answer line of code that failed to compile', () => {
