@@ -75,13 +75,7 @@ export function chooseCandidate(candidates: readonly ICandidateRecord[]): ICandi
   if (!candidates.length) {
     throw new Error('There is no candidate to choose from.');
   }
-  const most = Math.max(...candidates.map(candidate => candidate.passed));
-  const best = candidates.filter(candidate => candidate.passed === most);
-  const counts = new Map<string, number>();
-  for (const candidate of best) {
-    const key = Private.behaviour(candidate);
-    counts.set(key, (counts.get(key) ?? 0) + 1);
-  }
+  const { best, counts } = Private.best(candidates);
   let chosen = best[0];
   let agreeing = 0;
   // Candidates are in order and only a strictly larger count replaces: ties go to the first.
@@ -114,20 +108,34 @@ export function choiceIsSettled(candidates: readonly ICandidateRecord[], remaini
     return false;
   }
   const examples = Math.max(...ran.map(candidate => candidate.examples.length));
-  const most = Math.max(...candidates.map(candidate => candidate.passed));
+  const { most, counts } = Private.best(candidates);
   if (most < examples) {
     return false;
-  }
-  const counts = new Map<string, number>();
-  for (const candidate of candidates.filter(candidate => candidate.passed === most)) {
-    const key = Private.behaviour(candidate);
-    counts.set(key, (counts.get(key) ?? 0) + 1);
   }
   const [first = 0, second = 0] = [...counts.values()].sort((a, b) => b - a);
   return first > second + remaining;
 }
 
 namespace Private {
+  /**
+   * The candidates that pass the most examples (`most`), and how many of them share each
+   * behaviour.
+   */
+  export function best(candidates: readonly ICandidateRecord[]): {
+    most: number;
+    best: ICandidateRecord[];
+    counts: Map<string, number>;
+  } {
+    const most = Math.max(...candidates.map(candidate => candidate.passed));
+    const best = candidates.filter(candidate => candidate.passed === most);
+    const counts = new Map<string, number>();
+    for (const candidate of best) {
+      const key = behaviour(candidate);
+      counts.set(key, (counts.get(key) ?? 0) + 1);
+    }
+    return { most, best, counts };
+  }
+
   /**
    * What a candidate did, as a key: equal keys agree.
    */
